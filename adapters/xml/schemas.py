@@ -1,0 +1,161 @@
+"""Where the official XSDs are, which file defines which namespace, and XSD validation with positions.
+
+The official schemas are reference material published by the standards body and are not shipped in
+this package: point ``SAMBAND_XSD_DIR`` at a folder laid out like ``shared/reference/xsd`` (the
+default is found by walking up from the working directory and from this file). The team's own
+schemas live in ``schemas/`` and are always available.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from lxml import etree
+
+from adapters.findings import Finding, Severity
+from gateway.errors import ConfigurationError
+
+XSD_NS = "http://www.w3.org/2001/XMLSchema"
+OWN_SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
+_RELATIVE = (Path("shared") / "reference" / "xsd", Path("..") / "shared" / "reference" / "xsd")
+_LOCK = threading.Lock()
+
+
+def _candidates() -> Iterable[Path]:
+    env = os.environ.get("SAMBAND_XSD_DIR")
+    if env:
+        yield Path(env)
+        return
+    for start in (Path.cwd(), Path(__file__).resolve().parent):
+        for folder in (start, *start.parents):
+            for rel in _RELATIVE:
+                yield folder / rel
+
+
+@functools.cache
+def official_xsd_dir() -> Path:
+    """The folder with the official XSDs; ``ConfigurationError`` when there is none."""
+    for candidate in _candidates():
+        if (candidate / "msghead" / "MsgHead-v1_2.xsd").is_file():
+            return candidate.resolve()
+    raise ConfigurationError(
+        "official XSD folder not found",
+        code="config.xsd-dir",
+        expected="SAMBAND_XSD_DIR pointing at a folder with msghead/MsgHead-v1_2.xsd",
+    )
+
+
+def _target_namespace(path: Path) -> str | None:
+    try:
+        for _event, element in etree.iterparse(str(path), events=("start",), no_network=True):
+            namespace = element.get("targetNamespace")
+            return str(namespace) if namespace else None
+    except etree.XMLSyntaxError:
+        return None
+    return None
+
+
+@functools.cache
+def namespace_catalog() -> dict[str, Path]:
+    """targetNamespace → schema file, scanned from the official folder and ``schemas/``.
+
+    Where several byte-identical copies exist (kith.xsd in many folders) the first in sorted
+    order wins; the OASIS/W3C helpers are included so ebXML validates offline.
+    """
+    catalog: dict[str, Path] = {}
+    roots = [official_xsd_dir(), OWN_SCHEMAS]
+    for root in roots:
+        for path in sorted(root.rglob("*.xsd")):
+            namespace = _target_namespace(path)
+            if namespace and namespace not in catalog:
+                catalog[namespace] = path
+    return catalog
+
+
+def schema_for_namespace(namespace: str) -> Path | None:
+    return namespace_catalog().get(namespace)
+
+
+def _driver(paths: dict[str, Path]) -> etree._Element:
+    driver = etree.Element(f"{{{XSD_NS}}}schema", nsmap={"xs": XSD_NS})
+    for namespace, path in sorted(paths.items()):
+        etree.SubElement(
+            driver,
+            f"{{{XSD_NS}}}import",
+            namespace=namespace,
+            schemaLocation=path.as_uri(),
+        )
+    return driver
+
+
+@functools.cache
+def _compiled(paths: frozenset[tuple[str, Path]]) -> etree.XMLSchema:
+    with _LOCK:
+        try:
+            return etree.XMLSchema(_driver(dict(paths)))
+        except etree.XMLSchemaParseError as exc:
+            raise ConfigurationError(
+                f"schema set does not compile: {exc}", code="config.xsd-compile"
+            ) from exc
+
+
+def compiled_schema(namespaces: Iterable[str]) -> etree.XMLSchema:
+    """One compiled schema that knows every namespace in ``namespaces`` (unknown ones skipped)."""
+    found = {ns: path for ns in namespaces if (path := schema_for_namespace(ns)) is not None}
+    return _compiled(frozenset(found.items()))
+
+
+def compiled_file(path: Path) -> etree.XMLSchema:
+    """A schema compiled from one file, e.g. a schema in ``schemas/``."""
+    namespace = _target_namespace(path) or ""
+    return _compiled(frozenset({(namespace, path.resolve())}))
+
+
+def document_namespaces(root: etree._Element) -> set[str]:
+    """Every element namespace used in the document (payloads inside RefDoc/Content included)."""
+    return {etree.QName(el).namespace or "" for el in root.iter() if isinstance(el.tag, str)}
+
+
+def xsd_findings(
+    root: etree._Element,
+    schema: etree.XMLSchema,
+    *,
+    rule: str = "xsd",
+    severity: Severity = Severity.ERROR,
+) -> list[Finding]:
+    """Validate ``root`` and turn each schema error into a Finding with line, column and XPath."""
+    if schema.validate(root):
+        return []
+    return [
+        Finding(
+            rule=rule,
+            severity=severity,
+            message=entry.message,
+            line=entry.line or None,
+            column=entry.column or None,
+            xpath=entry.path or None,
+        )
+        for entry in schema.error_log
+    ]
+
+
+def validate_with_catalog(root: etree._Element, *, rule: str = "xsd") -> list[Finding]:
+    """Validate a document against the official schemas of every namespace it uses.
+
+    A namespace with no schema in the catalog gives a warning finding, not a crash.
+    """
+    namespaces = document_namespaces(root)
+    missing = sorted(ns for ns in namespaces if ns and schema_for_namespace(ns) is None)
+    findings = [
+        Finding(
+            rule="xsd.no-schema",
+            severity=Severity.WARNING,
+            message=f"no schema known for namespace {ns}; that part is not validated",
+        )
+        for ns in missing
+    ]
+    return findings + xsd_findings(root, compiled_schema(namespaces), rule=rule)

@@ -1,0 +1,119 @@
+"""The ``samband`` command line: one function per command, each delegating to its own module.
+
+Names and exit codes are part of the interface vendors script against (see docs/cli.md).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="samband",
+    help="Samband: PLO/ebXML, FHIR and individual-plan gateway for municipal health and care.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class TargetFormat(StrEnum):
+    FHIR = "fhir"
+    PLO = "plo"
+    DIALOGMELDING = "dialogmelding"
+    IP_EXPORT = "ip-export"
+
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option("--database-url", envvar="SAMBAND_DATABASE_URL", help="SQLAlchemy URL"),
+]
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="files or folders to validate")],
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="text (one finding a line) or json")
+    ] = OutputFormat.TEXT,
+) -> None:
+    """Validate ebXML, Hodemelding, AppRec, Dialogmelding, PLO, FHIR or ip-export documents."""
+    from gateway.cli.validate import run_validate
+
+    raise typer.Exit(run_validate(paths, json_output=output is OutputFormat.JSON))
+
+
+@app.command()
+def translate(
+    path: Annotated[Path, typer.Argument(help="the document to translate")],
+    to: Annotated[TargetFormat, typer.Option("--to", help="target format")],
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="write here, not stdout")] = None,
+) -> None:
+    """Translate one document; the result goes to stdout (or OUT), issues to stderr."""
+    from gateway.cli.translate import run_translate
+
+    raise typer.Exit(run_translate(path, str(to), out))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8080,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Run the HTTP API, console and a delivery worker in one process."""
+    from gateway.cli.serve import run_serve
+
+    run_serve(host, port, database_url)
+
+
+@app.command()
+def worker(database_url: DatabaseUrl = None) -> None:
+    """Run an extra delivery worker against a shared database."""
+    from gateway.cli.serve import run_worker
+
+    run_worker(database_url)
+
+
+@app.command()
+def replay(
+    source: Annotated[str, typer.Argument(help="stored message id, search (key=value,…) or folder")],
+    to: Annotated[str | None, typer.Option("--to", help="override endpoint URL")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="show what would be sent")] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Re-send stored messages or files from a folder, with progress and a summary."""
+    from gateway.cli.replay import run_replay
+
+    raise typer.Exit(run_replay(source, to, dry_run, database_url))
+
+
+@app.command()
+def diff(
+    a: Annotated[Path, typer.Argument(help="first message set (file or folder)")],
+    b: Annotated[Path, typer.Argument(help="second message set (file or folder)")],
+) -> None:
+    """Compare two message sets paired by MsgId: exact, equivalent, different, missing."""
+    from gateway.cli.diff import run_diff
+
+    raise typer.Exit(run_diff(a, b))
+
+
+@app.command()
+def corpus(out: Annotated[Path, typer.Option("--out", help="folder to write into")]) -> None:
+    """Write the scenario message chains (synthetic persons) used by tests and demos."""
+    from gateway.cli.corpus import run_corpus
+
+    raise typer.Exit(run_corpus(out))
+
+
+def main() -> None:
+    app()
