@@ -1,0 +1,223 @@
+"""Recognise what a document is and dispatch to its adapter: detect, read_envelope, validate.
+
+This is the door the gateway uses into adapters/: it never needs to know XML or JSON itself.
+The dispatch tables are plain dicts (``ENVELOPE_READERS``, ``VALIDATORS``) a reader can open.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from enum import StrEnum
+
+from lxml import etree
+
+from adapters.base import Envelope
+from adapters.findings import Finding, Severity
+from adapters.xml.safe import parse_xml, qname
+from gateway.errors import GatewayError, ParseError, UnsupportedMessage
+
+SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
+MSGHEAD_NS = "http://www.kith.no/xmlstds/msghead/2006-05-24"
+APPREC_NS = {"http://www.kith.no/xmlstds/apprec/2004-11-21", "http://www.kith.no/xmlstds/apprec/2012-02-15"}
+FELLESFORMAT_NS = "http://www.nav.no/xml/eiff/2/"
+CPPA_NS = "http://www.oasis-open.org/committees/ebxml-cppa/schema/cpp-cpa-2_0.xsd"
+AR_NS_PREFIX = "http://register.nhn.no/"
+
+
+class Kind(StrEnum):
+    """What a document is, as far as validation and routing care."""
+
+    EBXML = "ebxml"
+    MSGHEAD = "msghead"
+    APPREC = "apprec"
+    FHIR = "fhir"
+    IP_EXPORT = "ip-export"
+    CPPA = "cppa"
+    ADRESSEREGISTER = "adresseregister"
+    PAYLOAD = "payload"
+
+
+def _is_mime(raw: bytes) -> bool:
+    head = raw[:2048].lstrip().lower()
+    return head.startswith((b"mime-version:", b"content-type:", b"--")) or b"\r\n\r\n--" in head[:1024]
+
+
+def _json_kind(raw: bytes) -> Kind:
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ParseError(f"not valid JSON: {exc}", code="json.invalid", expected="a JSON document") from exc
+    if isinstance(data, dict) and "resourceType" in data:
+        return Kind.FHIR
+    from adapters.iplan import looks_like_ip_export
+
+    if looks_like_ip_export(raw):
+        return Kind.IP_EXPORT
+    raise UnsupportedMessage(
+        "JSON document is neither a FHIR resource nor an ip-export",
+        code="message.unknown-json",
+        expected="resourceType (FHIR) or an ip-export document",
+    )
+
+
+def _unwrap(root: etree._Element) -> etree._Element:
+    """NAV's EI_fellesformat wraps a MsgHead or AppRec: look at the first standard child."""
+    if qname(root) != (FELLESFORMAT_NS, "EI_fellesformat"):
+        return root
+    for child in root.iterchildren("{*}MsgHead", "{*}AppRec"):
+        return child
+    return root
+
+
+def _xml_kind(raw: bytes) -> Kind:
+    namespace, local = qname(_unwrap(parse_xml(raw)))
+    if namespace == SOAP_NS:
+        return Kind.EBXML
+    if namespace == MSGHEAD_NS:
+        return Kind.MSGHEAD
+    if namespace in APPREC_NS:
+        return Kind.APPREC
+    if namespace == CPPA_NS:
+        return Kind.CPPA
+    if namespace.startswith(AR_NS_PREFIX):
+        return Kind.ADRESSEREGISTER
+    from adapters.iplan import looks_like_ip_export
+
+    if looks_like_ip_export(raw):
+        return Kind.IP_EXPORT
+    return Kind.PAYLOAD
+
+
+def detect(raw: bytes) -> Kind:
+    """Tell what ``raw`` is from its first bytes and root element; coded errors for the unknown."""
+    stripped = raw.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not stripped:
+        raise ParseError("empty document", code="document.empty", expected="an XML or JSON document")
+    if stripped.startswith((b"{", b"[")):
+        return _json_kind(stripped)
+    if _is_mime(stripped):
+        return Kind.EBXML
+    return _xml_kind(raw)
+
+
+def _validate_ebxml(raw: bytes) -> list[Finding]:
+    from adapters.ebxml import validate_ebxml
+
+    return validate_ebxml(raw)
+
+
+def _validate_msghead(raw: bytes) -> list[Finding]:
+    from adapters.msghead import validate_msghead
+
+    return validate_msghead(raw)
+
+
+def _validate_apprec(raw: bytes) -> list[Finding]:
+    from adapters.apprec import validate_apprec
+
+    return validate_apprec(raw)
+
+
+def _validate_fhir(raw: bytes) -> list[Finding]:
+    from adapters.fhir import validate_fhir
+
+    return validate_fhir(raw)
+
+
+def _validate_ip_export(raw: bytes) -> list[Finding]:
+    from adapters.iplan import validate_iplan
+
+    return validate_iplan(raw)
+
+
+def _validate_cppa(raw: bytes) -> list[Finding]:
+    from adapters.registry import parse_cppa
+
+    parse_cppa(raw)
+    return []
+
+
+def _validate_adresseregister(raw: bytes) -> list[Finding]:
+    from adapters.registry import parse_communication_party
+
+    parse_communication_party(raw)
+    return []
+
+
+def _validate_payload(raw: bytes) -> list[Finding]:
+    from adapters.xml.schemas import validate_with_catalog
+
+    return validate_with_catalog(parse_xml(raw))
+
+
+VALIDATORS: dict[Kind, Callable[[bytes], list[Finding]]] = {
+    Kind.EBXML: _validate_ebxml,
+    Kind.MSGHEAD: _validate_msghead,
+    Kind.APPREC: _validate_apprec,
+    Kind.FHIR: _validate_fhir,
+    Kind.IP_EXPORT: _validate_ip_export,
+    Kind.CPPA: _validate_cppa,
+    Kind.ADRESSEREGISTER: _validate_adresseregister,
+    Kind.PAYLOAD: _validate_payload,
+}
+
+
+def finding_from_error(error: GatewayError) -> Finding:
+    """A refusal (parse error, hostile XML …) reported as one error-level finding."""
+    return Finding(
+        rule=error.code,
+        severity=Severity.ERROR,
+        message=str(error),
+        line=error.line,
+        column=error.column,
+        xpath=error.where,
+    )
+
+
+def validate(raw: bytes) -> tuple[Kind | None, list[Finding]]:
+    """Detect and validate one document; refusals become findings, never exceptions."""
+    try:
+        kind = detect(raw)
+        return kind, VALIDATORS[kind](raw)
+    except GatewayError as error:
+        return None, [finding_from_error(error)]
+
+
+def _envelope_of_msghead(raw: bytes) -> Envelope:
+    from adapters.msghead import read_envelope
+
+    return read_envelope(raw)
+
+
+def _envelope_of_apprec(raw: bytes) -> Envelope:
+    from adapters.apprec import read_envelope
+
+    return read_envelope(raw)
+
+
+def _envelope_of_ebxml(raw: bytes) -> Envelope:
+    from adapters.ebxml import read_envelope
+
+    return read_envelope(raw)
+
+
+ENVELOPE_READERS: dict[Kind, Callable[[bytes], Envelope]] = {
+    Kind.MSGHEAD: _envelope_of_msghead,
+    Kind.APPREC: _envelope_of_apprec,
+    Kind.EBXML: _envelope_of_ebxml,
+}
+
+
+def read_envelope(raw: bytes) -> tuple[Kind, Envelope]:
+    """The envelope facts of a message the gateway can route (Hodemelding, AppRec, ebXML)."""
+    kind = detect(raw)
+    reader = ENVELOPE_READERS.get(kind)
+    if reader is None:
+        raise UnsupportedMessage(
+            f"a {kind} document carries no message envelope",
+            code="message.no-envelope",
+            expected="Hodemelding, AppRec or ebXML",
+            received=str(kind),
+        )
+    return kind, reader(raw)
