@@ -1,0 +1,80 @@
+"""Throughput and latency of Samband's hot paths, against raw lxml parse+validate as the yardstick.
+
+Run: ``make bench`` (or ``python bench/throughput.py [--seconds N]``). Machines are shared and
+noisy, so read the ratios to the yardstick, not the absolute numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SAMPLES = ROOT.parent / "shared" / "reference" / "samples"
+SAMPLE = SAMPLES / "plo" / "1_6" / "Orientering_om_tjenestetilbud_v1-6_Ny.xml"
+
+
+def measure(name: str, work: Callable[[], object], seconds: float) -> tuple[str, float, list[float]]:
+    """Run ``work`` repeatedly for about ``seconds``; return (name, ops/s, latencies in ms)."""
+    work()
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        started = time.perf_counter()
+        work()
+        latencies.append((time.perf_counter() - started) * 1000)
+    return name, len(latencies) / sum(latencies) * 1000, latencies
+
+
+def yardstick(raw: bytes) -> Callable[[], object]:
+    """Plain lxml: parse and validate against the compiled official schema set."""
+    from adapters.xml.schemas import compiled_schema, document_namespaces
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    schema = compiled_schema(document_namespaces(etree.fromstring(raw, parser)))
+    return lambda: schema.validate(etree.fromstring(raw, parser))
+
+
+def cases(raw: bytes) -> list[tuple[str, Callable[[], object]]]:
+    from adapters.formats import validate
+    from mappings.base import fixed_context
+    from mappings.pivot import to_fhir
+
+    return [
+        ("lxml parse+validate (yardstick)", yardstick(raw)),
+        ("samband validate", lambda: validate(raw)),
+        ("PLO -> FHIR bundle", lambda: to_fhir(raw, fixed_context())),
+    ]
+
+
+def report(rows: list[tuple[str, float, list[float]]]) -> None:
+    base = rows[0][1]
+    header = f"{'case':34} {'ops/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'x yardstick':>12}"
+    sys.stdout.write(header + "\n" + "-" * len(header) + "\n")
+    for name, rate, lat in rows:
+        p50 = statistics.median(lat)
+        p95 = statistics.quantiles(lat, n=20)[18] if len(lat) >= 20 else max(lat)
+        sys.stdout.write(f"{name:34} {rate:10.1f} {p50:8.2f} {p95:8.2f} {rate / base:12.3f}\n")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=3.0, help="time per case")
+    parser.add_argument("--sample", type=Path, default=SAMPLE, help="message to use")
+    args = parser.parse_args()
+    raw = args.sample.read_bytes()
+    rows = [measure(name, work, args.seconds) for name, work in cases(raw)]
+    report(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
