@@ -1,0 +1,34 @@
+"""Dialogmelding 1.0 and 1.1 (HIS 80603): model, element codec and the payload-registry entries.
+
+``adapters.msghead`` is loaded first on purpose: its payload registry imports this package's
+``payload`` module, so the Hodemelding package must be complete before ours is.
+"""
+
+import adapters.msghead  # noqa: F401  (load order, see above)
+from adapters.dialogmelding.codec import parse_dialogmelding, serialize_dialogmelding
+from adapters.dialogmelding.model import (
+    DIALOG_10_NS,
+    DIALOG_11_NS,
+    Dialogmelding,
+    Foresporsel,
+    Notat,
+    RichText,
+    RollerRelatertNotat,
+    TilknyttetEnhet,
+)
+from adapters.dialogmelding.payload import DIALOGMELDING_1_0, DIALOGMELDING_1_1
+
+__all__ = [
+    "DIALOGMELDING_1_0",
+    "DIALOGMELDING_1_1",
+    "DIALOG_10_NS",
+    "DIALOG_11_NS",
+    "Dialogmelding",
+    "Foresporsel",
+    "Notat",
+    "RichText",
+    "RollerRelatertNotat",
+    "TilknyttetEnhet",
+    "parse_dialogmelding",
+    "serialize_dialogmelding",
+]

@@ -1,0 +1,99 @@
+"""Dialogmelding 1.0 and 1.1 as entries of the Hodemelding payload registry (``PAYLOADS``).
+
+Besides the XSD (run by the Hodemelding validator), a Dialogmelding must carry at least one
+Foresporsel or Notat, and its coded elements should name their code system (HIS 80603 §3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from adapters.dialogmelding.codec import parse_dialogmelding, serialize_dialogmelding
+from adapters.dialogmelding.model import DIALOG_10_NS, DIALOG_11_NS, Dialogmelding
+from adapters.findings import Finding, Severity
+from adapters.msghead.kith import children, local_name
+from gateway.errors import MappingError
+
+_TYPES_1_0 = frozenset({"DIALOG_FORESPORSEL", "DIALOG_SVAR", "DIALOG_NOTAT", "DIALOG_AVVIK"})
+_TYPES_1_1 = _TYPES_1_0 | {
+    "DIALOG_HELSEFAGLIG",
+    "DIALOG_STATUS_HENVISNING",
+    "DIALOG_INNBYGGER_EKONTAKT",
+    "DIALOG_INNBYGGER_RESEPTFORNYELSE",
+    "DIALOG_INNBYGGER_TIMERESERVASJON",
+    "DIALOG_INNBYGGER_DIGITALBEHANDLER",
+    "DIALOG_INNBYGGER_KOORDINATOR",
+    "DIALOG_INNBYGGER_TEST",
+}
+_CODED = ("TypeForesp", "TemaKodet")
+
+
+@dataclass(frozen=True)
+class DialogmeldingPayload:
+    """``PayloadAdapter`` for one Dialogmelding version."""
+
+    name: str
+    version: str
+    namespace: str
+    root: str
+    message_types: frozenset[str]
+
+    def parse(self, element: etree._Element) -> Dialogmelding:
+        return parse_dialogmelding(element)
+
+    def serialize(self, model: Any) -> etree._Element:
+        if not isinstance(model, Dialogmelding):
+            raise MappingError(
+                f"expected a Dialogmelding model, got {type(model).__name__}",
+                code="dialogmelding.wrong-model",
+                expected="Dialogmelding",
+            )
+        return serialize_dialogmelding(model)
+
+    def validate(self, element: etree._Element) -> list[Finding]:
+        """Payload rules beyond the XSD: content present, code systems named."""
+        findings: list[Finding] = []
+        tree = element.getroottree()
+        if not any(children(element, self.namespace, "Foresporsel")) and not any(
+            children(element, self.namespace, "Notat")
+        ):
+            findings.append(
+                Finding(
+                    rule="dialogmelding.empty",
+                    severity=Severity.ERROR,
+                    message="Dialogmelding has neither Foresporsel nor Notat; the receiver gets no content",
+                    line=element.sourceline,
+                    xpath=tree.getpath(element),
+                )
+            )
+        for el in element.iter():
+            if isinstance(el.tag, str) and local_name(el) in _CODED and not el.get("S"):
+                findings.append(
+                    Finding(
+                        rule="dialogmelding.code-system-missing",
+                        severity=Severity.WARNING,
+                        message=f"{local_name(el)} V={el.get('V')!r} has no S (code system OID)",
+                        line=el.sourceline,
+                        xpath=tree.getpath(el),
+                    )
+                )
+        return findings
+
+
+DIALOGMELDING_1_0 = DialogmeldingPayload(
+    name="Dialogmelding",
+    version="1.0",
+    namespace=DIALOG_10_NS,
+    root="Dialogmelding",
+    message_types=_TYPES_1_0,
+)
+DIALOGMELDING_1_1 = DialogmeldingPayload(
+    name="Dialogmelding",
+    version="1.1",
+    namespace=DIALOG_11_NS,
+    root="Dialogmelding",
+    message_types=_TYPES_1_1,
+)

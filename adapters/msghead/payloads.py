@@ -1,0 +1,103 @@
+"""The payload registry: which XML payload namespace inside Hodemelding RefDoc/Content is understood.
+
+``PAYLOADS`` is a plain dict, payload namespace → ``PayloadAdapter``. To support a new payload,
+add one line to it (PLO entries are added by ``adapters/plo``; keep one line per namespace, grouped
+per family). The Hodemelding parser, serializer and validator look payloads up here only.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from lxml import etree
+
+from adapters.dialogmelding.payload import DIALOGMELDING_1_0, DIALOGMELDING_1_1
+from adapters.findings import Finding
+from adapters.msghead.model import Payload
+from adapters.xml.safe import parse_xml, qname
+from gateway.errors import UnsupportedMessage
+
+
+class PayloadAdapter(Protocol):
+    """One payload schema version: element ↔ typed model, plus the payload's own rules.
+
+    ``message_types`` are the MsgInfo/Type values (8279) this payload travels under.
+    ``validate`` gives payload-specific findings beyond the XSD (which the caller runs).
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def namespace(self) -> str: ...
+
+    @property
+    def root(self) -> str: ...
+
+    @property
+    def message_types(self) -> frozenset[str]: ...
+
+    def parse(self, element: etree._Element) -> Any: ...
+
+    def serialize(self, model: Any) -> etree._Element: ...
+
+    def validate(self, element: etree._Element) -> list[Finding]: ...
+
+
+PAYLOADS: dict[str, PayloadAdapter] = {
+    # Dialogmelding (HIS 80603)
+    DIALOGMELDING_1_0.namespace: DIALOGMELDING_1_0,
+    DIALOGMELDING_1_1.namespace: DIALOGMELDING_1_1,
+    # PLO (HIS 80704, 1143–1149): entries added by adapters/plo, one line per namespace
+}
+
+
+def adapter_for(namespace: str) -> PayloadAdapter | None:
+    return PAYLOADS.get(namespace)
+
+
+def payload_element(payload: Payload) -> etree._Element:
+    """The payload as a fresh lxml element (parsed through the safe parser)."""
+    return parse_xml(payload.xml)
+
+
+def payload_of(element: etree._Element) -> Payload:
+    """Freeze an element into a ``Payload`` (a standalone copy keeps only the namespaces it needs)."""
+    from copy import deepcopy
+
+    copy = deepcopy(element)
+    copy.tail = None
+    namespace, root = qname(copy)
+    return Payload(
+        namespace=namespace, root=root, xml=etree.tostring(copy, encoding="UTF-8", xml_declaration=False)
+    )
+
+
+def to_payload(model: Any, namespace: str) -> Payload:
+    """Serialize a payload model with the adapter registered for ``namespace``."""
+    adapter = PAYLOADS.get(namespace)
+    if adapter is None:
+        raise UnsupportedMessage(
+            f"no payload adapter for namespace {namespace}",
+            code="msghead.unknown-payload",
+            expected="one of " + ", ".join(sorted(PAYLOADS)),
+            received=namespace,
+        )
+    return payload_of(adapter.serialize(model))
+
+
+def parse_payload(payload: Payload) -> Any:
+    """The typed model of ``payload`` via ``PAYLOADS``; ``UnsupportedMessage`` when not registered."""
+    adapter = PAYLOADS.get(payload.namespace)
+    if adapter is None:
+        raise UnsupportedMessage(
+            f"payload {payload.root} in namespace {payload.namespace} is not supported",
+            code="msghead.unknown-payload",
+            where="/MsgHead/Document/RefDoc/Content",
+            expected="one of " + ", ".join(sorted(PAYLOADS)),
+            received=payload.namespace,
+        )
+    return adapter.parse(payload_element(payload))
