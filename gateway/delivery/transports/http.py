@@ -1,0 +1,131 @@
+"""HTTP delivery: POST the payload (a FHIR bundle as application/fhir+json, or any bytes) to a URL.
+
+2xx is delivered; 408/425/429 and 5xx are transient (DeliveryUnavailable, the worker retries on the
+route's schedule); any other status is a refusal (DeliveryRefused, dead letter). A connection reset
+is retried at once a couple of times (tenacity, short capped wait); the long schedule is retry.py's.
+"""
+
+from __future__ import annotations
+
+import json
+from time import perf_counter
+
+import httpx
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_fixed
+
+from gateway.delivery.transports.base import DeliveryRequest, Receipt, excerpt
+from gateway.delivery.transports.boundary import delivery_errors
+from gateway.errors import DeliveryRefused, DeliveryUnavailable
+from gateway.routing.routes import Route
+
+TRANSIENT_STATUSES = frozenset({408, 425, 429})
+RESET_ERRORS = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+QUICK_RETRIES = 2
+QUICK_WAIT_SECONDS = 0.2
+
+
+def new_client(route: Route) -> httpx.Client:
+    """An httpx client with the route's timeouts and headers; redirects are not followed."""
+    timeout = httpx.Timeout(route.timeout, connect=route.connect_timeout)
+    return httpx.Client(timeout=timeout, headers=dict(route.headers), follow_redirects=False)
+
+
+def request_headers(request: DeliveryRequest) -> dict[str, str]:
+    """Headers of every delivery POST: type, idempotency key, message id and try number."""
+    return {
+        "Content-Type": request.content_type,
+        "Idempotency-Key": request.key,
+        "X-Samband-Message-Id": request.message_id,
+        "X-Samband-Attempt": str(request.attempt),
+    }
+
+
+def remote_id(response: httpx.Response) -> str | None:
+    """The receiver's id for what it took: the Location header, else the JSON body's ``id``."""
+    location = response.headers.get("Location") or response.headers.get("Content-Location")
+    if location:
+        return str(location)
+    if "json" not in response.headers.get("Content-Type", ""):
+        return None
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return None
+    found = body.get("id") if isinstance(body, dict) else None
+    return str(found) if found is not None else None
+
+
+def check_status(response: httpx.Response, where: str) -> None:
+    """Raise the delivery error a non-2xx status stands for."""
+    status = response.status_code
+    if 200 <= status < 300:
+        return
+    received = f"HTTP {status}: {excerpt(response.content, 300)}"
+    if status >= 500 or status in TRANSIENT_STATUSES:
+        raise DeliveryUnavailable(
+            f"the receiver answered HTTP {status}",
+            code="delivery.http-unavailable",
+            where=where,
+            expected="2xx",
+            received=received,
+        )
+    raise DeliveryRefused(
+        f"the receiver refused the message with HTTP {status}",
+        code="delivery.http-refused",
+        where=where,
+        expected="2xx",
+        received=received,
+    )
+
+
+class HttpTransport:
+    """POSTs each payload to the request's endpoint (override) or the route's URL."""
+
+    def __init__(
+        self,
+        route: Route,
+        *,
+        client: httpx.Client | None = None,
+        quick_retries: int = QUICK_RETRIES,
+        quick_wait: float = QUICK_WAIT_SECONDS,
+    ) -> None:
+        self.route = route
+        self.client = client or new_client(route)
+        self._retrying = Retrying(
+            retry=retry_if_exception_type(RESET_ERRORS),
+            stop=stop_after_attempt(1 + quick_retries),
+            wait=wait_fixed(quick_wait),
+            reraise=True,
+        )
+
+    def send(self, request: DeliveryRequest) -> Receipt:
+        url = endpoint_of(request)
+        started = perf_counter()
+        with delivery_errors(url):
+            response = self._retrying(self._post, url, request.payload, request_headers(request))
+        check_status(response, url)
+        return Receipt(
+            status_code=response.status_code,
+            body_excerpt=excerpt(response.content),
+            remote_id=remote_id(response),
+            latency_seconds=perf_counter() - started,
+        )
+
+    def _post(self, url: str, payload: bytes, headers: dict[str, str]) -> httpx.Response:
+        return self.client.post(url, content=payload, headers=headers)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def endpoint_of(request: DeliveryRequest) -> str:
+    """The URL of this try; a route without one is a refusal (configuration, not the receiver)."""
+    url = request.target
+    if not url:
+        raise DeliveryRefused(
+            f"route {request.route.name!r} has no endpoint",
+            code="delivery.no-endpoint",
+            where=request.route.name,
+            expected="an endpoint URL on the route or the request",
+        )
+    return url

@@ -1,0 +1,60 @@
+"""Transport names → factories, a plain dict a reader can open; route files name these keys.
+
+``fhir-store`` (delivery into the gateway's own FHIR store) is registered by the service at
+start-up with ``register_transport``, since it writes into the service's store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from gateway.delivery.transports.base import Transport
+from gateway.delivery.transports.filedrop import FileDropTransport
+from gateway.delivery.transports.http import HttpTransport
+from gateway.errors import ConfigurationError
+from gateway.routing.routes import Route
+
+TransportFactory = Callable[[Route], Transport]
+
+FHIR_STORE = "fhir-store"
+
+
+def _ebxml_http(route: Route) -> Transport:
+    from gateway.delivery.transports.ebxml import EbxmlHttpTransport
+
+    return EbxmlHttpTransport(route)
+
+
+TRANSPORTS: dict[str, TransportFactory] = {
+    "http": HttpTransport,
+    "ebxml-http": _ebxml_http,
+    "file-drop": FileDropTransport,
+}
+
+# Names a route file may use even before their factory is registered (the service adds these).
+RESERVED_NAMES = frozenset({FHIR_STORE})
+
+
+def register_transport(name: str, factory: TransportFactory) -> None:
+    """Add (or replace) the factory for ``name``; the service registers ``fhir-store`` this way."""
+    TRANSPORTS[name] = factory
+
+
+def transport_names(transports: Mapping[str, TransportFactory] | None = None) -> frozenset[str]:
+    """Every transport name a route may use."""
+    return frozenset(TRANSPORTS if transports is None else transports) | RESERVED_NAMES
+
+
+def create_transport(route: Route, transports: Mapping[str, TransportFactory] | None = None) -> Transport:
+    """The transport for ``route`` from ``transports`` (default: ``TRANSPORTS``)."""
+    registry = TRANSPORTS if transports is None else transports
+    factory = registry.get(route.transport)
+    if factory is None:
+        raise ConfigurationError(
+            f"route {route.name!r} uses transport {route.transport!r}, which is not registered",
+            code="config.routes.unknown-transport",
+            where=route.name,
+            expected=f"one of {', '.join(sorted(registry))}",
+            received=route.transport,
+        )
+    return factory(route)

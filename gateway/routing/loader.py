@@ -1,0 +1,216 @@
+"""Reads a route file (YAML), validates it against ``schemas/routes.schema.json`` and builds the table.
+
+Validation happens at start-up; every refusal is a ConfigurationError naming the file, the line, the
+JSON pointer of the offending value and what was expected there (docs/routing.md).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from gateway.delivery.retry import DEFAULT_SCHEDULE, RetrySchedule, parse_duration
+from gateway.errors import ConfigurationError
+from gateway.routing.routes import Route, RouteMatch, TargetFormat
+from gateway.routing.table import DEFAULT_ROUTES, RouteTable
+
+SCHEMA_NAME = "routes.schema.json"
+
+
+@cache
+def routes_schema() -> dict[str, Any]:
+    """The JSON Schema of route files, shipped in the ``schemas`` package."""
+    schema: dict[str, Any] = json.loads(files("schemas").joinpath(SCHEMA_NAME).read_text("utf-8"))
+    return schema
+
+
+@dataclass(frozen=True)
+class _Source:
+    """The text of a route file and its YAML node tree, to tell lines for JSON pointers."""
+
+    name: str
+    tree: yaml.Node | None
+
+    def line_of(self, path: Collection[str | int]) -> int | None:
+        node = self.tree
+        for step in path:
+            child = _child(node, step)
+            if child is None:
+                break
+            node = child
+        return node.start_mark.line + 1 if node is not None else None
+
+
+def _child(node: yaml.Node | None, step: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        return next((value for key, value in node.value if key.value == step), None)
+    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+        child: yaml.Node = node.value[step]
+        return child
+    return None
+
+
+def _pointer(path: Collection[str | int]) -> str:
+    return "/" + "/".join(str(step).replace("~", "~0").replace("/", "~1") for step in path)
+
+
+def load_routes(path: Path | None, transports: Collection[str] | None = None) -> RouteTable:
+    """The route table of ``path``, or ``DEFAULT_ROUTES`` (everything into the FHIR store) for None.
+
+    ``transports`` are the names a route may use (default: the transport registry's names).
+    """
+    if path is None:
+        return DEFAULT_ROUTES
+    try:
+        text = Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigurationError(
+            f"cannot read route file: {exc}", code="config.routes.unreadable", where=str(path)
+        ) from exc
+    return parse_routes(text, str(path), transports)
+
+
+def parse_routes(text: str, name: str = "<routes>", transports: Collection[str] | None = None) -> RouteTable:
+    """Parse and validate route-file text; ``name`` is used in error messages."""
+    data, source = _read_yaml(text, name)
+    _validate(data, source)
+    known = _registered_transports() if transports is None else frozenset(transports)
+    defaults = data.get("defaults", {})
+    routes = tuple(
+        _route(entry, defaults, source, ("routes", index), known)
+        for index, entry in enumerate(data["routes"])
+    )
+    _check_unique(routes, source)
+    return RouteTable(routes, name)
+
+
+def _registered_transports() -> frozenset[str]:
+    # Imported here: the transports import the routing shapes, so the registry cannot be a top import.
+    from gateway.delivery.transports.registry import transport_names
+
+    return transport_names()
+
+
+def _read_yaml(text: str, name: str) -> tuple[dict[str, Any], _Source]:
+    try:
+        tree = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigurationError(
+            f"route file is not valid YAML: {getattr(exc, 'problem', None) or exc}",
+            code="config.routes.yaml",
+            where=name,
+            line=mark.line + 1 if mark is not None else None,
+            column=mark.column + 1 if mark is not None else None,
+            expected="a YAML document (see docs/routing.md)",
+        ) from exc
+    return data, _Source(name, tree)
+
+
+def _validate(data: object, source: _Source) -> None:
+    validator = jsonschema.Draft202012Validator(routes_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.path)), e.message))
+    if not errors:
+        return
+    first = errors[0]
+    lines = [f"{_pointer(e.path)} (line {source.line_of(e.path)}): {e.message}" for e in errors[:10]]
+    raise ConfigurationError(
+        f"route file {source.name} does not match {SCHEMA_NAME}: " + "; ".join(lines),
+        code="config.routes.invalid",
+        where=f"{source.name}#{_pointer(first.path)}",
+        line=source.line_of(first.path),
+        expected=_expected(first),
+        received=json.dumps(first.instance, default=str)[:200],
+    )
+
+
+def _expected(error: jsonschema.ValidationError) -> str:
+    keyword = error.validator
+    if keyword == "additionalProperties":
+        properties = error.schema.get("properties", {}) if isinstance(error.schema, Mapping) else {}
+        allowed = sorted(properties)
+        return f"only the keys {', '.join(allowed)}"
+    if keyword in {"enum", "const", "type", "pattern", "required", "minItems", "minimum", "maximum"}:
+        return f"{keyword} {json.dumps(error.validator_value)}"
+    return str(error.message)
+
+
+def _route(
+    entry: Mapping[str, Any],
+    defaults: Mapping[str, Any],
+    source: _Source,
+    path: tuple[str | int, ...],
+    known: frozenset[str],
+) -> Route:
+    if entry["transport"] not in known:
+        raise ConfigurationError(
+            f"route {entry['name']!r} names unknown transport {entry['transport']!r}",
+            code="config.routes.unknown-transport",
+            where=f"{source.name}#{_pointer((*path, 'transport'))}",
+            line=source.line_of((*path, "transport")),
+            expected=f"one of {', '.join(sorted(known))}",
+            received=entry["transport"],
+        )
+    timeouts = {**defaults.get("timeouts", {}), **entry.get("timeouts", {})}
+    return Route(
+        name=entry["name"],
+        match=_match(entry.get("match", {})),
+        target_format=TargetFormat(entry["target_format"]),
+        transport=entry["transport"],
+        endpoint=entry.get("endpoint"),
+        retry=_retry({**defaults.get("retry", {}), **entry.get("retry", {})}),
+        enabled=entry.get("enabled", True),
+        headers={**defaults.get("headers", {}), **entry.get("headers", {})},
+        connect_timeout=parse_duration(timeouts.get("connect", "5s")).total_seconds(),
+        timeout=parse_duration(timeouts.get("total", "30s")).total_seconds(),
+        options=dict(entry.get("options", {})),
+        description=entry.get("description", ""),
+    )
+
+
+def _strings(values: list[Any] | None) -> tuple[str, ...] | None:
+    return None if values is None else tuple(str(value) for value in values)
+
+
+def _match(match: Mapping[str, Any]) -> RouteMatch:
+    return RouteMatch(
+        message_types=_strings(match.get("message_types")),
+        sender_her=_strings(match.get("sender_her")),
+        receiver_her=_strings(match.get("receiver_her")),
+        source_formats=_strings(match.get("source_formats")),
+    )
+
+
+def _retry(retry: Mapping[str, Any]) -> RetrySchedule:
+    if not retry:
+        return DEFAULT_SCHEDULE
+    delays = retry.get("delays")
+    return RetrySchedule(
+        tuple(parse_duration(d) for d in delays) if delays else DEFAULT_SCHEDULE.delays,
+        retry.get("max_attempts", DEFAULT_SCHEDULE.max_attempts),
+    )
+
+
+def _check_unique(routes: tuple[Route, ...], source: _Source) -> None:
+    seen: set[str] = set()
+    for index, route in enumerate(routes):
+        if route.name in seen:
+            path = ("routes", index, "name")
+            raise ConfigurationError(
+                f"route name {route.name!r} is used twice",
+                code="config.routes.duplicate-name",
+                where=f"{source.name}#{_pointer(path)}",
+                line=source.line_of(path),
+                expected="unique route names",
+                received=route.name,
+            )
+        seen.add(route.name)

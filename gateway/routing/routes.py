@@ -1,0 +1,88 @@
+"""Routes as data: which messages a route takes, and where and how it delivers them.
+
+A route file (``docs/routing.md``, schema ``schemas/routes.schema.json``) is a list of these; with
+no file, ``DEFAULT_ROUTES`` delivers every message into the gateway's own FHIR store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from adapters.base import Envelope
+from gateway.delivery.retry import DEFAULT_SCHEDULE, RetrySchedule
+
+
+class TargetFormat(StrEnum):
+    """What a route delivers: a translation out of the FHIR pivot, or the original bytes (as-is)."""
+
+    FHIR = "fhir"
+    PLO = "plo"
+    DIALOGMELDING = "dialogmelding"
+    APPREC = "apprec"
+    IPLAN = "ip-export"
+    AS_IS = "as-is"
+
+
+@dataclass(frozen=True)
+class RouteMatch:
+    """Which messages a route takes. Each criterion is an exact-match list; None matches anything.
+
+    All given criteria must hold. ``message_types`` compares with ``Envelope.msg_type``
+    (Hodemelding MsgInfo/Type, e.g. ``PLO``, ``DIALOG_FORESPORSEL``, ``APPREC``), the HER-ids with
+    ``Envelope.sender_her`` / ``receiver_her``, ``source_formats`` with the ``adapters.base.Format``
+    value the message came in as.
+    """
+
+    message_types: tuple[str, ...] | None = None
+    sender_her: tuple[str, ...] | None = None
+    receiver_her: tuple[str, ...] | None = None
+    source_formats: tuple[str, ...] | None = None
+
+    def accepts(self, envelope: Envelope, source_format: str) -> bool:
+        """True when every given criterion holds for this message."""
+        checks = (
+            (self.message_types, envelope.msg_type),
+            (self.sender_her, envelope.sender_her),
+            (self.receiver_her, envelope.receiver_her),
+            (self.source_formats, str(source_format)),
+        )
+        return all(allowed is None or value in allowed for allowed, value in checks)
+
+
+@dataclass(frozen=True)
+class Route:
+    """One destination: match → target format, transport, endpoint, retry schedule, kill switch.
+
+    ``enabled`` is the kill switch as the file sets it: the worker holds (does not try, does not
+    dead-letter) deliveries of a disabled route until it is enabled again. ``endpoint`` is a URL
+    for ``http`` / ``ebxml-http``, a folder for ``file-drop`` and unused for ``fhir-store``.
+    ``headers`` and the timeouts apply to the HTTP transports; ``options`` holds the
+    transport-specific settings documented in docs/routing.md (for example ``cpa_id`` for ebXML).
+    """
+
+    name: str
+    match: RouteMatch = field(default_factory=RouteMatch)
+    target_format: TargetFormat = TargetFormat.FHIR
+    transport: str = "fhir-store"
+    endpoint: str | None = None
+    retry: RetrySchedule = DEFAULT_SCHEDULE
+    enabled: bool = True
+    headers: Mapping[str, str] = field(default_factory=dict, hash=False)
+    connect_timeout: float = 5.0
+    timeout: float = 30.0
+    options: Mapping[str, str] = field(default_factory=dict, hash=False)
+    description: str = ""
+
+    def accepts(self, envelope: Envelope, source_format: str) -> bool:
+        """True when this route takes the message (whether or not the route is enabled)."""
+        return self.match.accepts(envelope, source_format)
+
+
+FHIR_STORE_ROUTE = Route(
+    name="fhir-store",
+    target_format=TargetFormat.FHIR,
+    transport="fhir-store",
+    description="every message into the gateway's own FHIR store (the default with no route file)",
+)
