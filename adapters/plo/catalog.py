@@ -1,0 +1,114 @@
+"""The PLO message catalog as data: payload namespace → version, root and MsgInfo/Type (kodeverk 8279).
+
+Read from ``catalog.yaml`` and ``codes.yaml`` next to this module (PLO XSDs 1.5/1.6/2.0, HIS 80704).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_HERE = Path(__file__).resolve().parent
+OID_PREFIX = "2.16.578.1.12.4.1.1."
+
+
+@dataclass(frozen=True)
+class MessageSpec:
+    """One PLO payload schema: its namespace, version, root element and MsgInfo/Type value."""
+
+    namespace: str
+    version: str
+    root: str
+    kind: str | None
+    dn: str
+    verified: bool = True
+
+
+@dataclass(frozen=True)
+class CodeList:
+    """A Volven code list: values with display names; ``complete`` lists say every value is known."""
+
+    oid: str
+    name: str
+    complete: bool
+    values: dict[str, str]
+
+    @property
+    def system(self) -> str:
+        return OID_PREFIX + self.oid
+
+
+def _load(name: str) -> dict[str, Any]:
+    with (_HERE / name).open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    assert isinstance(data, dict)
+    return data
+
+
+@functools.cache
+def _catalog() -> dict[str, Any]:
+    return _load("catalog.yaml")
+
+
+@functools.cache
+def messages() -> dict[str, MessageSpec]:
+    """Payload namespace → MessageSpec, for every PLO namespace with an official XSD."""
+    return {
+        row["namespace"]: MessageSpec(
+            namespace=row["namespace"],
+            version=str(row["version"]),
+            root=row["root"],
+            kind=row["kind"],
+            dn=row["dn"],
+            verified=bool(row.get("verified", True)),
+        )
+        for row in _catalog()["messages"]
+    }
+
+
+@functools.cache
+def logistikk_kinds() -> dict[str, tuple[str, str]]:
+    """Pasientlogistikk sub-element (local name) → (MsgInfo/Type, display name)."""
+    return {name: (row["kind"], row["dn"]) for name, row in _catalog()["logistikk"].items()}
+
+
+@functools.cache
+def namespaces_for(version: str) -> dict[str, str]:
+    """Prefix → namespace for one PLO version (``po`` is poKomponent of that version)."""
+    data = _catalog()
+    return {**data["shared_namespaces"], **data["versions"][version]}
+
+
+def spec_for(namespace: str, version: str | None = None, root: str | None = None) -> MessageSpec | None:
+    """The MessageSpec for a namespace, or the one with this version and root."""
+    if namespace in messages():
+        return messages()[namespace]
+    for spec in messages().values():
+        if spec.version == version and spec.root == root:
+            return spec
+    return None
+
+
+def message_types() -> frozenset[str]:
+    """Every MsgInfo/Type value the PLO adapter reads."""
+    kinds = {spec.kind for spec in messages().values() if spec.kind}
+    return frozenset(kinds | {kind for kind, _dn in logistikk_kinds().values()})
+
+
+@functools.cache
+def code_lists() -> dict[str, CodeList]:
+    """Code list id (``"9151"``) → CodeList."""
+    rows = _load("codes.yaml")["lists"]
+    return {
+        str(oid): CodeList(
+            oid=str(oid),
+            name=row["name"],
+            complete=bool(row["complete"]),
+            values={str(k): str(v) for k, v in row["values"].items()},
+        )
+        for oid, row in rows.items()
+    }

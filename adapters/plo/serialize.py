@@ -1,0 +1,98 @@
+"""Writing PLO payloads, strict: typed fields go back into the source document, then the official XSD.
+
+``serialize_plo`` never returns a document that fails the schema of its version: it raises
+``SchemaInvalid`` with line and XPath of the first problem instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from lxml import etree
+
+from adapters.findings import Severity
+from adapters.plo import catalog
+from adapters.plo.message import Logistikk, PloMessage
+from adapters.plo.nodes import Namespaces, clark, read_node, write_node
+from adapters.plo.parse import find_logistikk, namespaces
+from adapters.plo.xsdinfo import element_content
+from adapters.xml.safe import parse_xml
+from adapters.xml.schemas import compiled_schema, schema_for_namespace, xsd_findings
+from gateway.errors import SchemaInvalid, UnsupportedMessage
+
+_PREFIXES = ("fk1", "epj1", "epj2", "epj3", "m1")
+
+
+def _spec(msg: PloMessage) -> catalog.MessageSpec:
+    spec = catalog.spec_for(msg.namespace, msg.version, msg.root)
+    if spec is None:
+        raise UnsupportedMessage(
+            f"no PLO schema for namespace {msg.namespace!r}",
+            code="plo.unsupported-namespace",
+            received=msg.namespace,
+            expected="a namespace from adapters/plo/catalog.yaml",
+        )
+    return spec
+
+
+def _empty_root(spec: catalog.MessageSpec, ns: Namespaces) -> bytes:
+    nsmap: dict[str | None, str] = {None: str(ns["po"]), "msg": spec.namespace}
+    nsmap.update({prefix: str(ns[prefix]) for prefix in _PREFIXES})
+    return etree.tostring(etree.Element(f"{{{spec.namespace}}}{spec.root}", nsmap=nsmap))
+
+
+def _write_logistikk(root: etree._Element, msg: PloMessage, spec: catalog.MessageSpec, ns: Namespaces) -> None:
+    old = find_logistikk(root, spec)
+    before = None if old is None else read_node(Logistikk, old, ns, element=etree.QName(old).localname)
+    if before == msg.logistikk:
+        return
+    if old is not None:
+        root.remove(old)
+    if msg.logistikk is not None:
+        tag = clark("msg:" + msg.logistikk.element, ns)
+        write_node(msg.logistikk, tag, ns, parent=root, model=element_content(root.tag))
+
+
+def to_document(msg: PloMessage) -> etree._Element:
+    """The payload element with every typed field written back; not yet schema-checked."""
+    spec = _spec(msg)
+    ns = namespaces(spec)
+    fresh = msg.source is None
+    node = replace(msg, source=_empty_root(spec, ns)) if fresh else msg
+    root = write_node(node, f"{{{spec.namespace}}}{spec.root}", ns)
+    _write_logistikk(root, msg, spec, ns)
+    if fresh:
+        etree.indent(root, space="  ")
+    return root
+
+
+def check_schema(root: etree._Element, namespace: str) -> None:
+    """Raise ``SchemaInvalid`` when ``root`` fails the official XSD of ``namespace``."""
+    findings = xsd_findings(root, compiled_schema([namespace]))
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        first = errors[0]
+        schema = schema_for_namespace(namespace)
+        raise SchemaInvalid(
+            f"PLO payload fails its schema ({len(errors)} problem(s)): {first.message}",
+            code="plo.schema-invalid",
+            where=first.xpath,
+            line=first.line,
+            column=first.column,
+            expected=f"a document valid against {schema.name if schema else namespace}",
+        )
+
+
+def serialize_plo(msg: PloMessage) -> etree._Element:
+    """The payload element for ``msg``, valid against the official XSD of its version (else SchemaInvalid).
+
+    The element is re-read from its own bytes so line numbers in errors point into the output.
+    """
+    root = parse_xml(etree.tostring(to_document(msg)))
+    check_schema(root, msg.namespace)
+    return root
+
+
+def serialize_plo_bytes(msg: PloMessage) -> bytes:
+    """``serialize_plo`` as UTF-8 bytes with an XML declaration."""
+    return bytes(etree.tostring(serialize_plo(msg), xml_declaration=True, encoding="UTF-8"))
