@@ -126,7 +126,11 @@ class Journaltekst(Node):
 class GenereltJournalnotat(Node):
     """EPJ epj2 GenereltJournalnotat: ``komponentID`` plus one or more ``Journaltekst``."""
 
-    FIELDS = (_EPJ_ID, _EPJ_CATEGORY, Field("tekster", "epj2:Journaltekst", "node", many=True, node=Journaltekst))
+    FIELDS = (
+        _EPJ_ID,
+        _EPJ_CATEGORY,
+        Field("tekster", "epj2:Journaltekst", "node", many=True, node=Journaltekst),
+    )
     komponent_id: str | None = None
     informasjonskategori: str | None = None
     tekster: tuple[Journaltekst, ...] = ()
@@ -144,7 +148,11 @@ class StikkordCave(Node):
 class SakshodeCave(Node):
     """EPJ epj1 SakshodeCave: the CAVE keywords."""
 
-    FIELDS = (_EPJ_ID, _EPJ_CATEGORY, Field("stikkord", "epj1:StikkordCave", "node", many=True, node=StikkordCave))
+    FIELDS = (
+        _EPJ_ID,
+        _EPJ_CATEGORY,
+        Field("stikkord", "epj1:StikkordCave", "node", many=True, node=StikkordCave),
+    )
     komponent_id: str | None = None
     informasjonskategori: str | None = None
     stikkord: tuple[StikkordCave, ...] = ()
@@ -158,7 +166,7 @@ class Allergi(Node):
         Field("allergisk_mot", "epj1:AllergiskMot"),
         Field("virkestoff_legemiddel", "epj1:VirkestoffLegemiddel", "code"),
         Field("kode_annet_stoff", "epj1:KodeAnnetStoff", "code"),
-        Field("anafylaktiske_reaksjoner", "epj1:AnafylaktiskeReaksjoner", "code"),
+        Field("anafylaktiske_reaksjoner", "epj1:AnafylaktiskeReaksjoner", "cs"),
     )
     allergisk_mot: str | None = None
     virkestoff_legemiddel: Code | None = None
@@ -234,10 +242,10 @@ class Forskrivningsinfo(Node):
         Field("nr", "epj3:Nr"),
         Field("navn", "epj3:Navn"),
         Field("generisk_navn", "epj3:GeneriskNavn"),
-        Field("atc", "epj3:Atc", "code"),
-        Field("legemiddelform", "epj3:Legemiddelform", "code"),
+        Field("atc", "epj3:Atc", "cs"),
+        Field("legemiddelform", "epj3:Legemiddelform", "cs"),
         Field("styrke", "epj3:Styrke", "pq"),
-        Field("bruk", "epj3:Bruk", "code"),
+        Field("bruk", "epj3:Bruk", "cs"),
         Field("dosering_start", "epj3:DoseringStarttidspunkt", "value"),
         Field("dosering_slutt", "epj3:DoseringSluttidspunkt", "value"),
     )
@@ -259,8 +267,8 @@ class ForenkletForskrivning(Node):
     """EPJ epj3 ForenkletForskrivning: multidose flag, prescriber and ``Forskrivningsinfo``."""
 
     FIELDS = (
-        Field("status", "epj3:StatusTilForskrivningen", "code"),
-        Field("inngaar_i_multidose", "epj3:InngaarIMultidose", "code"),
+        Field("status", "epj3:StatusTilForskrivningen", "cs"),
+        Field("inngaar_i_multidose", "epj3:InngaarIMultidose", "cs"),
         Field("resept_id", "epj3:ReseptId"),
         Field("merknad", "epj3:Merknad"),
         Field("forskriver", "epj3:Forskriver", "node", node=HealthcareProfessional),

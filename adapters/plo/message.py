@@ -84,11 +84,17 @@ class PloMessage(Node):
         Field("type_innhold", "po:TypeInnholdIMelding", "node", node=p.TypeInnholdIMelding),
         Field("opphold", "po:OpplysningOpphold", "node", many=True, node=OpplysningOpphold),
         Field("diagnoser", "po:InfoMedisinskDiagnose", "node", many=True, node=c.InfoMedisinskDiagnose),
-        Field("medisinskfaglige", "po:MedisinskfagligeOpplysninger", "node", node=c.MedisinskfagligeOpplysninger),
+        Field(
+            "medisinskfaglige", "po:MedisinskfagligeOpplysninger", "node", node=c.MedisinskfagligeOpplysninger
+        ),
         Field("legemidler", "epj3:Legemiddelinfo", "node", many=True, node=c.Legemiddelinfo),
         Field("tjenester", "po:EksisterendeTjeneste", "node", many=True, node=c.EksisterendeTjeneste),
-        Field("funksjonsniva", "po:InfoKartleggingFunksjonsniva", "node", node=c.InfoKartleggingFunksjonsniva),
-        Field("andre_viktige", "po:InfoAndreViktigeOpplysninger", "node", node=c.InfoAndreViktigeOpplysninger),
+        Field(
+            "funksjonsniva", "po:InfoKartleggingFunksjonsniva", "node", node=c.InfoKartleggingFunksjonsniva
+        ),
+        Field(
+            "andre_viktige", "po:InfoAndreViktigeOpplysninger", "node", node=c.InfoAndreViktigeOpplysninger
+        ),
         Field("tjenestebehov", "po:TjenesteBehov", "node", many=True, node=c.TjenesteBehov),
     )
     kind: str = ""

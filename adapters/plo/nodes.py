@@ -15,26 +15,12 @@ from typing import Any, ClassVar, TypeVar
 
 from lxml import etree
 
+from adapters.msghead.kith import Code as Code
 from adapters.plo.xsdinfo import ContentModel, element_content, type_content
 from adapters.xml.safe import parse_xml
 
 Namespaces = Mapping[str, str | None]
 N = TypeVar("N", bound="Node")
-
-
-@dataclass(frozen=True)
-class Code:
-    """KITH CV/CS: ``V`` value, ``DN`` display name, ``S`` code system OID, ``OT`` original text."""
-
-    v: str | None = None
-    dn: str | None = None
-    s: str | None = None
-    ot: str | None = None
-
-    @property
-    def system_id(self) -> str | None:
-        """The Volven list id, e.g. ``"9151"`` for ``S="2.16.578.1.12.4.1.1.9151"``."""
-        return self.s.rsplit(".", 1)[-1] if self.s else None
 
 
 @dataclass(frozen=True)
@@ -49,9 +35,9 @@ class Quantity:
 class Field:
     """Where one dataclass field lives: ``tag`` is ``prefix:Local`` or ``@attribute``.
 
-    ``kind`` is one of text, bool, decimal, int, code, value (the ``V`` attribute of TS/URL), pq,
-    node, attr. ``via`` names a Namespaces key whose value is a container element (PLO 2.0 keeps the
-    header parts inside ``FellesAdministrativeOpplysninger``).
+    ``kind`` is one of text, bool, decimal, int, code (kith:CV), cs (kith:CS: only V and DN),
+    value (the ``V`` attribute of TS/URL), pq, node, attr. ``via`` names a Namespaces key whose
+    value is a container element (PLO 2.0 keeps the header inside ``FellesAdministrativeOpplysninger``).
     """
 
     name: str
@@ -89,7 +75,7 @@ def _decode(kind: str, el: etree._Element, node: type[Node] | None, ns: Namespac
             return Decimal(text.strip()) if kind == "decimal" else int(text.strip())
         except (InvalidOperation, ValueError):
             return None
-    if kind == "code":
+    if kind in ("code", "cs"):
         return Code(v=el.get("V"), dn=el.get("DN"), s=el.get("S"), ot=el.get("OT"))
     if kind == "value":
         return el.get("V")
@@ -144,6 +130,9 @@ def _insert(parent: etree._Element, tag: str, model: ContentModel | None) -> etr
     return new
 
 
+_ATTRIBUTES = {"code": ("V", "DN", "S", "OT"), "cs": ("V", "DN"), "pq": ("V", "U")}
+
+
 def _encode(kind: str, el: etree._Element, value: Any, ns: Namespaces) -> None:
     if kind == "text":
         el.text = str(value)
@@ -153,8 +142,8 @@ def _encode(kind: str, el: etree._Element, value: Any, ns: Namespaces) -> None:
         el.text = format(value, "f")
     elif kind == "int":
         el.text = str(value)
-    elif kind in ("code", "pq"):
-        attributes = ("V", "DN", "S", "OT") if kind == "code" else ("V", "U")
+    elif kind in _ATTRIBUTES:
+        attributes = _ATTRIBUTES[kind]
         for name in attributes:
             if getattr(value, name.lower()) is not None:
                 el.set(name, getattr(value, name.lower()))
@@ -178,10 +167,11 @@ def write_field(el: etree._Element, spec: Field, value: Any, model: ContentModel
     if container is not el:
         model = element_content(container.tag)
     tag = clark(spec.tag, ns)
+    tails = [old.tail for old in container.findall(tag)]
     for old in container.findall(tag):
         container.remove(old)
     anchor: etree._Element | None = None
-    for item in items:
+    for index, item in enumerate(items):
         if spec.kind == "node":
             new = write_node(item, tag, ns, parent=container, model=model)
         else:
@@ -189,6 +179,8 @@ def write_field(el: etree._Element, spec: Field, value: Any, model: ContentModel
             _encode(spec.kind, new, item, ns)
         if anchor is not None:
             anchor.addnext(new)
+        if tails:
+            new.tail = tails[min(index, len(tails) - 1)]
         anchor = new
 
 

@@ -34,7 +34,9 @@ def locate_payload(root: etree._Element) -> etree._Element:
     """
     if qname(root) != (MSGHEAD_NS, "MsgHead"):
         return root
-    payloads = [child for content in root.iterfind(_CONTENT) for child in content if isinstance(child.tag, str)]
+    payloads = [
+        child for content in root.iterfind(_CONTENT) for child in content if isinstance(child.tag, str)
+    ]
     known = [p for p in payloads if catalog.spec_for(qname(p)[0]) is not None]
     if known or payloads:
         return (known or payloads)[0]

@@ -26,7 +26,10 @@ class TeleCom(Node):
     """fk1:TeleCom: ``TypeTelecom`` (9061) and ``TeleAddress/@V`` (``tel:``, ``mailto:`` …)."""
 
     XSD_TYPE = "fk1:TeleCom"
-    FIELDS = (Field("type_telecom", "fk1:TypeTelecom", "code"), Field("tele_address", "fk1:TeleAddress", "value"))
+    FIELDS = (
+        Field("type_telecom", "fk1:TypeTelecom", "cs"),
+        Field("tele_address", "fk1:TeleAddress", "value"),
+    )
     type_telecom: Code | None = None
     tele_address: str | None = None
 
@@ -37,13 +40,13 @@ class Address(Node):
 
     XSD_TYPE = "fk1:Address"
     FIELDS = (
-        Field("type", "fk1:Type", "code"),
+        Field("type", "fk1:Type", "cs"),
         Field("street_adr", "fk1:StreetAdr"),
         Field("postal_code", "fk1:PostalCode"),
         Field("city", "fk1:City"),
         Field("postbox", "fk1:Postbox"),
-        Field("county", "fk1:County", "code"),
-        Field("country", "fk1:Country", "code"),
+        Field("county", "fk1:County", "cs"),
+        Field("country", "fk1:Country", "cs"),
     )
     type: Code | None = None
     street_adr: str | None = None
@@ -63,7 +66,7 @@ _PERSON_FIELDS = (
     Field("middle_name", "fk1:MiddleName"),
     Field("given_name", "fk1:GivenName"),
     Field("date_of_birth", "fk1:DateOfBirth"),
-    Field("sex", "fk1:Sex", "code"),
+    Field("sex", "fk1:Sex", "cs"),
     Field("idents", "fk1:Ident", "node", many=True, node=Ident),
     Field("address", "fk1:Address", "node", node=Address),
     Field("telecoms", "fk1:TeleCom", "node", many=True, node=TeleCom),
@@ -92,7 +95,7 @@ class HealthcareProfessional(Node):
 
     XSD_TYPE = "fk1:HealthcareProfessional"
     FIELDS = (
-        Field("type_healthcare_professional", "fk1:TypeHealthcareProfessional", "code"),
+        Field("type_healthcare_professional", "fk1:TypeHealthcareProfessional", "cs"),
         Field("role_to_patient", "fk1:RoleToPatient", "code"),
         *_PERSON_FIELDS,
     )
@@ -145,7 +148,7 @@ class InformasjonOmForsendelsen(Node):
     """poKomponent InformasjonOmForsendelsen: ``Forsendelsesstatus`` (7309 N/M/C) and flags."""
 
     FIELDS = (
-        Field("forsendelsesstatus", "po:Forsendelsesstatus", "code"),
+        Field("forsendelsesstatus", "po:Forsendelsesstatus", "cs"),
         Field("forbehold_om_videresending", "po:ForbeholdOmVideresending", "bool"),
         Field("svar_paa_foresporsel", "po:SvarPaaForesporsel", "bool"),
     )
@@ -199,8 +202,8 @@ class ParorendeForesatt(Node):
     """poKomponent ParorendeForesatt: ``Slektskap`` 9033, ``Omsorgsfunksjon`` 9050, ``Referanseperson``."""
 
     FIELDS = (
-        Field("slektskap", "po:Slektskap", "code"),
-        Field("omsorgsfunksjon", "po:Omsorgsfunksjon", "code"),
+        Field("slektskap", "po:Slektskap", "cs"),
+        Field("omsorgsfunksjon", "po:Omsorgsfunksjon", "cs"),
         Field("fodselsar_mindrearig", "po:FodselsarMindrearigParorende"),
         Field("person", "po:Referanseperson", "node", node=Person),
         Field("merknad", "po:Merknad"),
@@ -217,9 +220,9 @@ class TilleggsopplysningPasient(Node):
     """poKomponent TilleggsopplysningPasient: ``SivilStatus`` 8724, ``BorAlene``, ``Sprak`` 3303."""
 
     FIELDS = (
-        Field("sivilstatus", "po:SivilStatus", "code"),
+        Field("sivilstatus", "po:SivilStatus", "cs"),
         Field("bor_alene", "po:BorAlene", "bool"),
-        Field("sprak", "po:Sprak", "code"),
+        Field("sprak", "po:Sprak", "cs"),
     )
     sivilstatus: Code | None = None
     bor_alene: bool | None = None

@@ -38,10 +38,12 @@ def _spec(msg: PloMessage) -> catalog.MessageSpec:
 def _empty_root(spec: catalog.MessageSpec, ns: Namespaces) -> bytes:
     nsmap: dict[str | None, str] = {None: str(ns["po"]), "msg": spec.namespace}
     nsmap.update({prefix: str(ns[prefix]) for prefix in _PREFIXES})
-    return etree.tostring(etree.Element(f"{{{spec.namespace}}}{spec.root}", nsmap=nsmap))
+    return bytes(etree.tostring(etree.Element(f"{{{spec.namespace}}}{spec.root}", nsmap=nsmap)))
 
 
-def _write_logistikk(root: etree._Element, msg: PloMessage, spec: catalog.MessageSpec, ns: Namespaces) -> None:
+def _write_logistikk(
+    root: etree._Element, msg: PloMessage, spec: catalog.MessageSpec, ns: Namespaces
+) -> None:
     old = find_logistikk(root, spec)
     before = None if old is None else read_node(Logistikk, old, ns, element=etree.QName(old).localname)
     if before == msg.logistikk:
