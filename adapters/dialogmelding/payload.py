@@ -14,7 +14,7 @@ from lxml import etree
 from adapters.dialogmelding.codec import parse_dialogmelding, serialize_dialogmelding
 from adapters.dialogmelding.model import DIALOG_10_NS, DIALOG_11_NS, Dialogmelding
 from adapters.findings import Finding, Severity
-from adapters.msghead.kith import children, local_name
+from adapters.msghead.kith import children, local_name, xpath_of
 from gateway.errors import MappingError
 
 _TYPES_1_0 = frozenset({"DIALOG_FORESPORSEL", "DIALOG_SVAR", "DIALOG_NOTAT", "DIALOG_AVVIK"})
@@ -56,17 +56,18 @@ class DialogmeldingPayload:
     def validate(self, element: etree._Element) -> list[Finding]:
         """Payload rules beyond the XSD: content present, code systems named."""
         findings: list[Finding] = []
-        tree = element.getroottree()
-        if not any(children(element, self.namespace, "Foresporsel")) and not any(
-            children(element, self.namespace, "Notat")
-        ):
+        has_content = any(
+            next(children(element, self.namespace, local), None) is not None
+            for local in ("Foresporsel", "Notat")
+        )
+        if not has_content:
             findings.append(
                 Finding(
                     rule="dialogmelding.empty",
-                    severity=Severity.ERROR,
+                    severity=Severity.WARNING,
                     message="Dialogmelding has neither Foresporsel nor Notat; the receiver gets no content",
                     line=element.sourceline,
-                    xpath=tree.getpath(element),
+                    xpath=xpath_of(element),
                 )
             )
         for el in element.iter():
@@ -77,7 +78,7 @@ class DialogmeldingPayload:
                         severity=Severity.WARNING,
                         message=f"{local_name(el)} V={el.get('V')!r} has no S (code system OID)",
                         line=el.sourceline,
-                        xpath=tree.getpath(el),
+                        xpath=xpath_of(el),
                     )
                 )
         return findings

@@ -4,6 +4,7 @@ Leaf modules (kith, model, parts) are imported before those that reach the paylo
 payload packages may import ``adapters.msghead.model`` without an import cycle.
 """
 
+from adapters.msghead.envelope import read_envelope
 from adapters.msghead.kith import Code
 from adapters.msghead.model import (
     BASE64_NS,
@@ -25,7 +26,10 @@ from adapters.msghead.model import (
     RefDoc,
     TeleCom,
 )
+from adapters.msghead.parse import parse_msghead
 from adapters.msghead.payloads import PAYLOADS, PayloadAdapter, parse_payload, payload_element, to_payload
+from adapters.msghead.serialize import serialize_msghead
+from adapters.msghead.validate import accept_msghead, rejection_for, validate_msghead
 
 __all__ = [
     "BASE64_NS",
@@ -49,7 +53,13 @@ __all__ = [
     "PayloadAdapter",
     "RefDoc",
     "TeleCom",
+    "accept_msghead",
+    "parse_msghead",
     "parse_payload",
     "payload_element",
+    "read_envelope",
+    "rejection_for",
+    "serialize_msghead",
     "to_payload",
+    "validate_msghead",
 ]

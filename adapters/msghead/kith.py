@@ -145,3 +145,19 @@ def pad_date(value: str | None) -> str | None:
         return value.strip()
     year, month, day = match.groups()
     return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def xpath_of(element: etree._Element) -> str:
+    """A readable XPath by local names (``/MsgHead/MsgInfo/Patient/Ident[2]/Id``)."""
+    steps: list[str] = []
+    node: etree._Element | None = element
+    while node is not None:
+        name = local_name(node)
+        parent = node.getparent()
+        if parent is not None:
+            same = [s for s in parent if isinstance(s.tag, str) and s.tag == node.tag]
+            if len(same) > 1:
+                name = f"{name}[{same.index(node) + 1}]"
+        steps.append(name)
+        node = parent
+    return "/" + "/".join(reversed(steps))

@@ -131,7 +131,7 @@ class Party:
 
 @dataclass(frozen=True)
 class Patient:
-    """Patient (and the Person shape): names, DateOfBirth as text, Sex (3101), Ident* (8116), Address, TeleCom.
+    """Patient (and the Person shape): names, DateOfBirth as text, Sex (3101), Ident* (8116), Address …
 
     ``date_of_birth`` stays text: senders write unpadded dates (``1991-12-4``); the parser pads those.
     """

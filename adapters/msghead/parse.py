@@ -1,0 +1,223 @@
+"""Tolerant Hodemelding reader: bytes (UTF-8 or ISO-8859-1, optionally in NAV's EI_fellesformat) → MsgHead.
+
+Child order is not enforced on read (senders put ConversationRef children and Ack out of order),
+unpadded dates are padded; what the model needs and cannot find gives a coded error.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from lxml import etree
+
+from adapters.msghead.kith import Code, attr_v, child, children, code, local_name, text
+from adapters.msghead.model import (
+    BASE64_NS,
+    MSGHEAD_NS,
+    Attachment,
+    ConversationRef,
+    Document,
+    MsgHead,
+    MsgInfo,
+    OtherReceiver,
+    Party,
+    Payload,
+    RefDoc,
+)
+from adapters.msghead.parts import read_hp, read_organisation, read_person
+from adapters.msghead.payloads import payload_of
+from adapters.xml.safe import DEFAULT_LIMITS, XmlLimits, parse_xml, qname
+from gateway.errors import InvalidMsgId, SchemaInvalid, UnsupportedMessage
+
+FELLESFORMAT_NS = "http://www.nav.no/xml/eiff/2/"
+NS = MSGHEAD_NS
+
+
+def unwrap_fellesformat(root: etree._Element, *wanted: str) -> etree._Element:
+    """NAV EI_fellesformat → the first child whose local name is in ``wanted``; else ``root``."""
+    if qname(root) != (FELLESFORMAT_NS, "EI_fellesformat"):
+        return root
+    for candidate in root:
+        if isinstance(candidate.tag, str) and local_name(candidate) in wanted:
+            return candidate
+    return root
+
+
+def msghead_root(raw: bytes, limits: XmlLimits = DEFAULT_LIMITS) -> etree._Element:
+    """Parse safely and return the MsgHead element; coded errors for another document."""
+    root = unwrap_fellesformat(parse_xml(raw, limits), "MsgHead")
+    namespace, local = qname(root)
+    if local == "MsgHead" and namespace != NS:
+        raise UnsupportedMessage(
+            f"MsgHead in namespace {namespace or '(none)'} is not supported",
+            code="msghead.wrong-namespace",
+            line=root.sourceline,
+            where="/MsgHead",
+            expected=NS,
+            received=namespace,
+        )
+    if (namespace, local) != (NS, "MsgHead"):
+        raise UnsupportedMessage(
+            f"root element {{{namespace}}}{local} is not a Hodemelding",
+            code="msghead.wrong-root",
+            line=root.sourceline,
+            expected=f"{{{NS}}}MsgHead",
+            received=f"{{{namespace}}}{local}",
+        )
+    return root
+
+
+def parse_msghead(raw: bytes, limits: XmlLimits = DEFAULT_LIMITS) -> MsgHead:
+    """Hodemelding bytes → ``MsgHead`` (tolerant, see the module doc)."""
+    return msghead_from_element(msghead_root(raw, limits))
+
+
+def msghead_from_element(root: etree._Element) -> MsgHead:
+    info = _required(root, "MsgInfo", "msghead.missing-msginfo")
+    documents = tuple(_read_document(el) for el in children(root, NS, "Document"))
+    if not documents:
+        if child(root, NS, "PatientReport") is not None:
+            raise UnsupportedMessage(
+                "PatientReport (registry reporting) is not supported",
+                code="msghead.patientreport-unsupported",
+                where="/MsgHead/PatientReport",
+                expected="MsgHead with Document",
+            )
+        raise SchemaInvalid(
+            "MsgHead has no Document", code="msghead.missing-document", where="/MsgHead", expected="Document+"
+        )
+    return MsgHead(msg_info=_read_msginfo(info), documents=documents)
+
+
+def _required(parent: etree._Element, local: str, error_code: str) -> etree._Element:
+    found = child(parent, NS, local)
+    if found is None:
+        raise SchemaInvalid(
+            f"{local} is missing in {local_name(parent)}",
+            code=error_code,
+            line=parent.sourceline,
+            where=parent.getroottree().getpath(parent),
+            expected=local,
+        )
+    return found
+
+
+def _read_msginfo(info: etree._Element) -> MsgInfo:
+    msg_id = text(info, NS, "MsgId")
+    if msg_id is None:
+        raise InvalidMsgId(
+            "MsgInfo/MsgId is missing or empty",
+            code="msghead.missing-msgid",
+            line=info.sourceline,
+            where="/MsgHead/MsgInfo/MsgId",
+            expected="a UUID in MsgInfo/MsgId",
+        )
+    msg_type = _required(info, "Type", "msghead.missing-type")
+    conversation = child(info, NS, "ConversationRef")
+    patient = child(info, NS, "Patient")
+    return MsgInfo(
+        type=Code(v=msg_type.get("V"), dn=msg_type.get("DN")),
+        mig_version=text(info, NS, "MIGversion") or "",
+        gen_date=text(info, NS, "GenDate") or "",
+        msg_id=msg_id,
+        processing_status=code(info, NS, "ProcessingStatus"),
+        requested_priority=code(info, NS, "RequestedPriority"),
+        ack=code(info, NS, "Ack"),
+        conversation_ref=_read_conversation(conversation) if conversation is not None else None,
+        sender=_read_party(_required(info, "Sender", "msghead.missing-sender")),
+        receiver=_read_party(_required(info, "Receiver", "msghead.missing-receiver")),
+        other_receivers=tuple(_read_other(el) for el in children(info, NS, "OtherReceiver")),
+        patient=read_person(patient, NS, NS) if patient is not None else None,
+    )
+
+
+def _read_conversation(el: etree._Element) -> ConversationRef:
+    """ConversationRef: children read by name, so either order is accepted."""
+    return ConversationRef(
+        ref_to_parent=text(el, NS, "RefToParent") or "",
+        ref_to_conversation=text(el, NS, "RefToConversation") or "",
+    )
+
+
+def _read_party(el: etree._Element) -> Party:
+    organisation = _required(el, "Organisation", "msghead.missing-organisation")
+    return Party(organisation=read_organisation(organisation, NS), com_method=code(el, NS, "ComMethod"))
+
+
+def _read_other(el: etree._Element) -> OtherReceiver:
+    organisation = child(el, NS, "Organisation")
+    patient = child(el, NS, "Patient")
+    person = child(el, NS, "Person")
+    hp = child(el, NS, "HealthcareProfessional")
+    return OtherReceiver(
+        role_receiver=code(el, NS, "RoleReceiver") or Code(),
+        com_method=code(el, NS, "ComMethod"),
+        organisation=read_organisation(organisation, NS) if organisation is not None else None,
+        patient=read_person(patient, NS, NS) if patient is not None else None,
+        person=read_person(person, NS, NS) if person is not None else None,
+        healthcare_professional=read_hp(hp, NS, NS) if hp is not None else None,
+    )
+
+
+def _read_document(el: etree._Element) -> Document:
+    ref = _required(el, "RefDoc", "msghead.missing-refdoc")
+    return Document(
+        ref_doc=_read_refdoc(ref),
+        document_connection=code(el, NS, "DocumentConnection"),
+        content_type=code(el, NS, "ContentType"),
+        content_description=text(el, NS, "ContentDescription"),
+        content_category=code(el, NS, "ContentCategory"),
+        consent=code(el, NS, "Consent"),
+        annotation=text(el, NS, "Annotation"),
+        from_date=attr_v(el, NS, "FromDate"),
+        to_date=attr_v(el, NS, "ToDate"),
+        oid_ref=text(el, NS, "OidRef"),
+        enquiry_ref_id=text(el, NS, "EnquiryRefId"),
+    )
+
+
+def _read_refdoc(ref: etree._Element) -> RefDoc:
+    mime_type = text(ref, NS, "MimeType")
+    content = child(ref, NS, "Content")
+    return RefDoc(
+        msg_type=code(ref, NS, "MsgType") or Code(),
+        issue_date=attr_v(ref, NS, "IssueDate"),
+        id=text(ref, NS, "Id"),
+        mime_type=mime_type,
+        description=text(ref, NS, "Description"),
+        compression=code(ref, NS, "Compression"),
+        file_reference=text(ref, NS, "FileReference"),
+        content=_read_content(content, mime_type) if content is not None else None,
+    )
+
+
+def _read_content(content: etree._Element, mime_type: str | None) -> Payload | Attachment | None:
+    elements = [el for el in content if isinstance(el.tag, str)]
+    if not elements:
+        return None
+    if len(elements) > 1:
+        raise UnsupportedMessage(
+            f"RefDoc/Content holds {len(elements)} elements",
+            code="msghead.multiple-content",
+            line=content.sourceline,
+            where=content.getroottree().getpath(content),
+            expected="one payload element per Document (one Document per payload)",
+        )
+    element = elements[0]
+    if qname(element) == (BASE64_NS, "Base64Container"):
+        return Attachment(mime_type=mime_type, data=_decode_base64(element))
+    return payload_of(element)
+
+
+def _decode_base64(element: etree._Element) -> bytes:
+    try:
+        return base64.b64decode("".join((element.text or "").split()), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise SchemaInvalid(
+            f"Base64Container is not valid base64: {exc}",
+            code="msghead.base64-invalid",
+            line=element.sourceline,
+            where=element.getroottree().getpath(element),
+            expected="base64 text",
+        ) from exc

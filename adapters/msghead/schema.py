@@ -1,0 +1,58 @@
+"""XSD validation of a Hodemelding tree: the MsgHead 1.2 schema plus the schema of each payload.
+
+RefDoc/Content is ``xs:any processContents="strict"``, so the payload schema must be loaded too.
+A payload whose namespace has no schema in the catalog is taken out before validating (the rest
+is still checked) and reported by namespace, so the caller can say what was not validated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from lxml import etree
+
+from adapters.findings import Finding
+from adapters.msghead.kith import children, xpath_of
+from adapters.msghead.model import MSGHEAD_NS
+from adapters.xml.schemas import compiled_schema, document_namespaces, schema_for_namespace, xsd_findings
+
+
+def strip_unschematised(root: etree._Element) -> list[tuple[str, int | None]]:
+    """Remove Content children whose namespace has no schema; return (namespace, line) of each."""
+    removed: list[tuple[str, int | None]] = []
+    for content in root.iter(f"{{{MSGHEAD_NS}}}Content"):
+        for element in [el for el in content if isinstance(el.tag, str)]:
+            namespace = etree.QName(element).namespace or ""
+            if schema_for_namespace(namespace) is None:
+                removed.append((namespace, element.sourceline))
+                content.remove(element)
+    return removed
+
+
+def xsd_errors(root: etree._Element) -> list[Finding]:
+    """Schema findings (rule ``xsd``) for a tree already stripped of unschematised payloads."""
+    namespaces = {ns for ns in document_namespaces(root) if schema_for_namespace(ns) is not None}
+    namespaces.add(MSGHEAD_NS)
+    return [_readable(root, f) for f in xsd_findings(root, compiled_schema(namespaces))]
+
+
+def _readable(root: etree._Element, finding: Finding) -> Finding:
+    """Replace lxml's positional path (``/*/*[1]/*[7]``) by local names (``/MsgHead/MsgInfo/…``)."""
+    if not finding.xpath:
+        return finding
+    try:
+        found = root.getroottree().xpath(finding.xpath)
+    except etree.XPathError:
+        return finding
+    if isinstance(found, list) and found and isinstance(found[0], etree._Element):
+        return replace(finding, xpath=xpath_of(found[0]))
+    return finding
+
+
+def content_elements(root: etree._Element) -> list[etree._Element]:
+    """Every payload element (first element child of each RefDoc/Content)."""
+    found: list[etree._Element] = []
+    for document in children(root, MSGHEAD_NS, "Document"):
+        for content in document.iter(f"{{{MSGHEAD_NS}}}Content"):
+            found.extend(el for el in content if isinstance(el.tag, str))
+    return found

@@ -1,0 +1,201 @@
+"""Validation of any Hodemelding document: well-formedness, MsgHead + payload XSD, tolerance warnings,
+MsgId, patient FNR/DNR, HER-ids and the payload's own rules from ``PAYLOADS``.
+
+``validate_msghead`` reports; ``accept_msghead`` is the receiving gate: it parses, validates and
+raises the coded ``GatewayError`` (the one the negative AppRec is built from) on any error.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from lxml import etree
+
+from adapters.findings import Finding, Severity
+from adapters.ident import check_person_id, her_problem
+from adapters.msghead.kith import child, children, text, xpath_of
+from adapters.msghead.model import BASE64_NS, MSGHEAD_NS, PERSON_IDENT_TYPES, MsgHead
+from adapters.msghead.parse import FELLESFORMAT_NS, msghead_from_element, msghead_root
+from adapters.msghead.payloads import PAYLOADS
+from adapters.msghead.schema import content_elements, strip_unschematised, xsd_errors
+from adapters.msghead.tolerance import repair
+from adapters.xml.safe import qname
+from gateway.errors import (
+    GatewayError,
+    InvalidMsgId,
+    MessageRejected,
+    PatientIdentInvalid,
+    SchemaInvalid,
+    UnsupportedMessage,
+)
+
+NS = MSGHEAD_NS
+
+# rule id of an error finding → the error class it is rejected with (and so the AppRec 8221 code)
+REJECTIONS: dict[str, type[MessageRejected]] = {
+    "xsd": SchemaInvalid,
+    "msghead.missing-msgid": InvalidMsgId,
+    "msghead.msgid-not-uuid": InvalidMsgId,
+    "patient.fnr-check-digit": PatientIdentInvalid,
+    "msghead.payload-unsupported": UnsupportedMessage,
+}
+
+
+def _error(rule: str, message: str, element: etree._Element | None) -> Finding:
+    if element is None:
+        return Finding(rule, Severity.ERROR, message)
+    return Finding(rule, Severity.ERROR, message, line=element.sourceline, xpath=xpath_of(element))
+
+
+def _warning(rule: str, message: str, element: etree._Element) -> Finding:
+    return Finding(rule, Severity.WARNING, message, line=element.sourceline, xpath=xpath_of(element))
+
+
+def validate_msghead(raw: bytes) -> list[Finding]:
+    """Every finding for one Hodemelding; refusals (hostile or broken XML) become error findings."""
+    try:
+        root = msghead_root(raw)
+    except GatewayError as error:
+        return [Finding(error.code, Severity.ERROR, str(error), error.line, error.column, error.where)]
+    return validate_tree(root)
+
+
+def validate_tree(root: etree._Element) -> list[Finding]:
+    """Validate a MsgHead element tree (changed in place by the tolerance repairs)."""
+    findings: list[Finding] = []
+    parent = root.getparent()
+    if parent is not None and qname(parent) == (FELLESFORMAT_NS, "EI_fellesformat"):
+        findings.append(
+            _warning(
+                "msghead.fellesformat-wrapper", "NAV EI_fellesformat wrapper: inner MsgHead read", parent
+            )
+        )
+    findings += repair(root)
+    findings += _payload_findings(root)
+    for namespace, line in strip_unschematised(root):
+        message = f"no schema for payload namespace {namespace}; the payload is not validated"
+        findings.append(Finding("msghead.payload-no-schema", Severity.WARNING, message, line=line))
+    findings += xsd_errors(root)
+    info = child(root, NS, "MsgInfo")
+    findings += _msgid_findings(info)
+    findings += _patient_findings(child(info, NS, "Patient"))
+    findings += _her_findings(info)
+    return findings
+
+
+def _msgid_findings(info: etree._Element | None) -> list[Finding]:
+    """MsgInfo/MsgId must be a UUID (HIS 80415: E10 otherwise)."""
+    element = child(info, NS, "MsgId")
+    value = text(info, NS, "MsgId")
+    if value is None:
+        return [
+            _error("msghead.missing-msgid", "MsgInfo/MsgId is missing or empty; a UUID is required", info)
+        ]
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return [_error("msghead.msgid-not-uuid", f"MsgId {value!r} is not a UUID", element)]
+    return []
+
+
+def _patient_findings(patient: etree._Element | None) -> list[Finding]:
+    """Patient FNR/DNR: 11 digits with right mod-11 check digits (E31 otherwise).
+
+    A value that is not 11 digits cannot be mistaken for another person's number and is only
+    warned about; an 11-digit value with wrong check digits may be a typo of a real one: error.
+    """
+    findings = []
+    for ident in children(patient, NS, "Ident"):
+        type_id = child(ident, NS, "TypeId")
+        kind = type_id.get("V") if type_id is not None else None
+        value = text(ident, NS, "Id") or ""
+        if kind not in PERSON_IDENT_TYPES - {"HNR"}:
+            continue
+        check = check_person_id(value)
+        if check.valid:
+            continue
+        where = child(ident, NS, "Id")
+        message = f"patient {kind} {value!r}: {check.problem}"
+        if len(value.strip()) == 11 and value.strip().isdigit():
+            findings.append(_error("patient.fnr-check-digit", message, where))
+        else:
+            findings.append(_warning("patient.fnr-format", message, where if where is not None else ident))
+    return findings
+
+
+def _her_findings(info: etree._Element | None) -> list[Finding]:
+    findings = []
+    for tag in ("Sender", "Receiver"):
+        organisation = child(child(info, NS, tag), NS, "Organisation")
+        for ident in organisation.iter(f"{{{NS}}}Ident") if organisation is not None else ():
+            type_id = child(ident, NS, "TypeId")
+            if type_id is not None and type_id.get("V") == "HER":
+                problem = her_problem(text(ident, NS, "Id"))
+                if problem:
+                    findings.append(_warning("ident.her-format", f"{tag}: {problem}", ident))
+    return findings
+
+
+def _payload_findings(root: etree._Element) -> list[Finding]:
+    """Rules of each payload's adapter, and whether the payload fits MsgInfo/Type."""
+    findings: list[Finding] = []
+    type_el = child(child(root, NS, "MsgInfo"), NS, "Type")
+    msg_type = type_el.get("V") if type_el is not None else None
+    for element in content_elements(root):
+        namespace, local = qname(element)
+        if namespace == BASE64_NS:
+            continue
+        adapter = PAYLOADS.get(namespace)
+        if adapter is None:
+            message = f"payload {local} in namespace {namespace or '(none)'} is not supported by the gateway"
+            findings.append(_warning("msghead.payload-unknown", message, element))
+            continue
+        if local != adapter.root:
+            message = f"payload root {local} in {namespace}; expected {adapter.root}"
+            findings.append(_error("msghead.payload-unsupported", message, element))
+            continue
+        if msg_type and msg_type not in adapter.message_types:
+            message = f"MsgInfo/Type {msg_type} is not a known type for {adapter.name} {adapter.version}"
+            findings.append(_warning("msghead.type-payload-mismatch", message, element))
+        findings += adapter.validate(element)
+    return findings
+
+
+def rejection_for(findings: list[Finding]) -> MessageRejected | None:
+    """The coded error for the first error finding (None when there is none)."""
+    first = next((f for f in findings if f.severity is Severity.ERROR), None)
+    if first is None:
+        return None
+    cls = REJECTIONS.get(first.rule, SchemaInvalid)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return cls(
+        first.message + more,
+        code=first.rule if first.rule != "xsd" else "msghead.schema-invalid",
+        where=first.xpath,
+        line=first.line,
+        column=first.column,
+    )
+
+
+def accept_msghead(raw: bytes, *, require_known_payload: bool = True) -> tuple[MsgHead, list[Finding]]:
+    """Receiving gate: parse + validate; raise the coded ``MessageRejected`` on any error finding.
+
+    With ``require_known_payload`` the main XML payload must have a ``PAYLOADS`` adapter (T10).
+    """
+    root = msghead_root(raw)
+    findings = validate_tree(root)
+    rejection = rejection_for(findings)
+    if rejection is not None:
+        raise rejection
+    model = msghead_from_element(msghead_root(raw))
+    payload = model.payload
+    if require_known_payload and payload is not None and payload.namespace not in PAYLOADS:
+        raise UnsupportedMessage(
+            f"payload {payload.root} ({payload.namespace}) is not supported",
+            code="msghead.payload-unknown",
+            where="/MsgHead/Document/RefDoc/Content",
+            expected="one of " + ", ".join(sorted(PAYLOADS)),
+            received=payload.namespace,
+        )
+    return model, findings
