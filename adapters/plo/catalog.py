@@ -77,6 +77,12 @@ def logistikk_kinds() -> dict[str, tuple[str, str]]:
 
 
 @functools.cache
+def logistikk_hendelse() -> dict[str, str]:
+    """Pasientlogistikk sub-element → the Hendelsekode (9121) it must carry."""
+    return {name: str(row["hendelse"]) for name, row in _catalog()["logistikk"].items() if "hendelse" in row}
+
+
+@functools.cache
 def namespaces_for(version: str) -> dict[str, str]:
     """Prefix → namespace for one PLO version (``po`` is poKomponent of that version)."""
     data = _catalog()
@@ -91,6 +97,12 @@ def spec_for(namespace: str, version: str | None = None, root: str | None = None
         if spec.version == version and spec.root == root:
             return spec
     return None
+
+
+def logistikk_types(version: str) -> frozenset[str]:
+    """The ``LOG_*`` MsgInfo/Type values a Pasientlogistikk of ``version`` can carry."""
+    rows = _catalog()["logistikk"].values()
+    return frozenset(row["kind"] for row in rows if version in row.get("versions", [version]))
 
 
 def message_types() -> frozenset[str]:

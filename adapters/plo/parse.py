@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from adapters.msghead.kith import xpath_of
 from adapters.plo import catalog
 from adapters.plo.message import Logistikk, PloMessage
 from adapters.plo.nodes import Namespaces, read_node
@@ -21,10 +22,6 @@ _HEADER_CONTAINER = {"2.0": "po:FellesAdministrativeOpplysninger"}
 
 def as_element(data: bytes | etree._Element) -> etree._Element:
     return parse_xml(data) if isinstance(data, bytes) else data
-
-
-def xpath_of(element: etree._Element) -> str:
-    return str(element.getroottree().getpath(element))
 
 
 def locate_payload(root: etree._Element) -> etree._Element:
