@@ -1,0 +1,78 @@
+"""ebMS 2.0 envelope as profiled in Norway (HIS 1037, HITS 1171/1172, HISD 1209): model, read, write.
+
+Public surface: ``parse_ebxml``/``parse_http`` (tolerant), ``serialize_ebxml``/``serialize_package``
+(strict, XSD-checked), the builders, ``read_envelope``, ``validate_ebxml`` and the signing hooks.
+"""
+
+from adapters.ebxml.builders import (
+    build_acknowledgment,
+    build_message,
+    build_message_error,
+    default_cpa_id,
+    default_roles,
+    default_service,
+    make_payload,
+    signed_references,
+)
+from adapters.ebxml.facts import ADAPTER, EbxmlAdapter, envelope_of, read_envelope
+from adapters.ebxml.model import (
+    Acknowledgment,
+    AckRequested,
+    Description,
+    EbxmlMessage,
+    ErrorDetail,
+    ErrorList,
+    ManifestReference,
+    MessageData,
+    MessageHeader,
+    MessageKind,
+    Party,
+    PartyId,
+    Payload,
+    SchemaRef,
+    Service,
+)
+from adapters.ebxml.reader import parse_ebxml, parse_http
+from adapters.ebxml.signing import ACCEPT_ALL, UNSIGNED, Signer, Verifier
+from adapters.ebxml.validate import validate_ebxml
+from adapters.ebxml.writer import Package, serialize_ebxml, serialize_package
+
+__all__ = [
+    "ACCEPT_ALL",
+    "ADAPTER",
+    "UNSIGNED",
+    "AckRequested",
+    "Acknowledgment",
+    "Description",
+    "EbxmlAdapter",
+    "EbxmlMessage",
+    "ErrorDetail",
+    "ErrorList",
+    "ManifestReference",
+    "MessageData",
+    "MessageHeader",
+    "MessageKind",
+    "Package",
+    "Party",
+    "PartyId",
+    "Payload",
+    "SchemaRef",
+    "Service",
+    "Signer",
+    "Verifier",
+    "build_acknowledgment",
+    "build_message",
+    "build_message_error",
+    "default_cpa_id",
+    "default_roles",
+    "default_service",
+    "envelope_of",
+    "make_payload",
+    "parse_ebxml",
+    "parse_http",
+    "read_envelope",
+    "serialize_ebxml",
+    "serialize_package",
+    "signed_references",
+    "validate_ebxml",
+]

@@ -92,8 +92,8 @@ def parse_headers(block: bytes) -> Headers:
     fields: list[tuple[str, str]] = []
     for line in re.split(rb"\r?\n", block):
         if line[:1] in (b" ", b"\t") and fields:
-            name, value = fields[-1]
-            fields[-1] = (name, f"{value} {line.strip().decode('latin-1')}")
+            last_name, last_value = fields[-1]
+            fields[-1] = (last_name, f"{last_value} {line.strip().decode('latin-1')}")
         elif b":" in line:
             name, _, value = line.partition(b":")
             fields.append((name.strip().decode("latin-1"), value.strip().decode("latin-1")))
@@ -190,7 +190,9 @@ def unpack(raw: bytes, content_type: str | None = None) -> Unpacked:
 
 
 def _split_parts(body: bytes, boundary: str) -> tuple[list[bytes], bool]:
-    delimiter = re.compile(rb"(?:\A|\r?\n)--" + re.escape(boundary.encode("latin-1")) + rb"(--)?[ \t]*(?:\r?\n|\Z)")
+    delimiter = re.compile(
+        rb"(?:\A|\r?\n)--" + re.escape(boundary.encode("latin-1")) + rb"(--)?[ \t]*(?:\r?\n|\Z)"
+    )
     matches = list(delimiter.finditer(body))
     segments: list[bytes] = []
     for current, following in zip(matches, [*matches[1:], None], strict=True):

@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from adapters.ebxml.names import MSH_SERVICE, PARTY_HER, SIGNAL_ACTIONS
+from adapters.ebxml.names import (
+    ACTION_ACKNOWLEDGMENT,
+    ACTION_MESSAGE_ERROR,
+    MSH_SERVICE,
+    PARTY_HER,
+    SIGNAL_ACTIONS,
+)
 
 
 class MessageKind(StrEnum):
@@ -189,9 +195,9 @@ class EbxmlMessage:
 
     @property
     def kind(self) -> MessageKind:
-        if self.error_list is not None or self.header.action == "MessageError":
+        if self.error_list is not None or self.header.action == ACTION_MESSAGE_ERROR:
             return MessageKind.MESSAGE_ERROR
-        if self.acknowledgment is not None or self.header.action == "Acknowledgment":
+        if self.acknowledgment is not None or self.header.action == ACTION_ACKNOWLEDGMENT:
             return MessageKind.ACKNOWLEDGMENT
         return MessageKind.BUSINESS
 

@@ -54,7 +54,7 @@ SEVERITIES = ("Warning", "Error")
 SOAP_ACTION = '"ebXML"'
 MULTIPART_RELATED = "multipart/related"
 SOAP_PART_TYPE = "text/xml"
-PKCS7_ENVELOPED = 'application/pkcs7-mime; smime-type=enveloped-data'
+PKCS7_ENVELOPED = "application/pkcs7-mime; smime-type=enveloped-data"
 TRANSFER_ENCODINGS = frozenset({"7bit", "8bit", "binary", "base64", "quoted-printable"})
 
 # PartyId types (HIS 1037 §6.2.1 with errata 1; NAV CPAs also use orgnummer).

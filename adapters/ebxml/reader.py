@@ -13,8 +13,8 @@ from lxml import etree
 from adapters.ebxml.fragments import fragment_bytes, requalified
 from adapters.ebxml.mime import Unpacked, payload_of, unpack
 from adapters.ebxml.model import (
-    AckRequested,
     Acknowledgment,
+    AckRequested,
     Description,
     EbxmlMessage,
     ErrorDetail,
@@ -45,7 +45,9 @@ def _path(element: etree._Element) -> str:
 def attr(element: etree._Element, name: str, namespace: str = EB_NS) -> str | None:
     """A qualified attribute (ebMS uses attributeFormDefault="qualified"), else the bare name."""
     value = element.get(f"{{{namespace}}}{name}")
-    return value if value is not None else element.get(name)
+    if value is None:
+        value = element.get(name)
+    return None if value is None else str(value)
 
 
 def _child(parent: etree._Element, name: str) -> etree._Element:

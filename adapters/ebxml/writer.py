@@ -211,6 +211,8 @@ def serialize_package(
     """The MIME multipart/related package (HIS 1037 §8.1) with ``SOAPAction: "ebXML"``."""
     envelope = serialize_ebxml(message, signer=signer)
     message_id = message.message_id.strip()
-    content_id = soap_content_id or (f"soap-{message_id}" if "@" in message_id else f"soap-{message_id}@ebxml")
+    content_id = soap_content_id or (
+        f"soap-{message_id}" if "@" in message_id else f"soap-{message_id}@ebxml"
+    )
     headers, body = build_package(envelope, message.payloads, soap_content_id=content_id, boundary=boundary)
     return Package(content_type=headers["Content-Type"], body=body, headers=headers)
