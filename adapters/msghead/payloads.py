@@ -14,6 +14,7 @@ from lxml import etree
 from adapters.dialogmelding.payload import DIALOGMELDING_1_0, DIALOGMELDING_1_1
 from adapters.findings import Finding
 from adapters.msghead.model import Payload
+from adapters.plo.adapter import PLO_PAYLOADS
 from adapters.xml.safe import parse_xml, qname
 from gateway.errors import UnsupportedMessage
 
@@ -52,6 +53,8 @@ PAYLOADS: dict[str, PayloadAdapter] = {
     DIALOGMELDING_1_0.namespace: DIALOGMELDING_1_0,
     DIALOGMELDING_1_1.namespace: DIALOGMELDING_1_1,
     # PLO (HIS 80704, 1143–1149): entries added by adapters/plo, one line per namespace
+    # 1.5, 1.6 and 2.0 payload namespaces, one PloPayload each, listed in adapters/plo/catalog.yaml
+    **PLO_PAYLOADS,
 }
 
 

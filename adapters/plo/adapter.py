@@ -1,7 +1,9 @@
 """PLO as ``PayloadAdapter``s (one per payload namespace) for the Hodemelding payload registry.
 
 ``PLO_PAYLOADS`` is a plain dict, namespace → ``PloPayload``, built from ``catalog.yaml``;
-``adapters/msghead/payloads.py`` lists these entries in ``PAYLOADS``.
+``adapters/msghead/payloads.py`` lists these entries in ``PAYLOADS``. The PLO reader imports the
+shared KITH ``Code`` from ``adapters.msghead``, so this module loads it only when a method runs:
+importing the registry never pulls in the Hodemelding package (no import cycle).
 """
 
 from __future__ import annotations
@@ -13,10 +15,6 @@ from lxml import etree
 
 from adapters.findings import Finding
 from adapters.plo import catalog
-from adapters.plo.message import PloMessage
-from adapters.plo.parse import parse_plo
-from adapters.plo.serialize import serialize_plo
-from adapters.plo.validate import validate_plo
 from gateway.errors import MappingError
 
 
@@ -30,10 +28,15 @@ class PloPayload:
     root: str
     message_types: frozenset[str]
 
-    def parse(self, element: etree._Element) -> PloMessage:
+    def parse(self, element: etree._Element) -> Any:
+        from adapters.plo.parse import parse_plo
+
         return parse_plo(element)
 
     def serialize(self, model: Any) -> etree._Element:
+        from adapters.plo.message import PloMessage
+        from adapters.plo.serialize import serialize_plo
+
         if not isinstance(model, PloMessage):
             raise MappingError(
                 f"expected a PloMessage, got {type(model).__name__}",
@@ -43,6 +46,8 @@ class PloPayload:
         return serialize_plo(model)
 
     def validate(self, element: etree._Element) -> list[Finding]:
+        from adapters.plo.validate import validate_plo
+
         return validate_plo(element)
 
 
