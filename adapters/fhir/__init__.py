@@ -1,0 +1,6 @@
+"""FHIR R4 message Bundles as JSON: parse and serialize with fhir.resources.R4B, plus profile rules."""
+
+from adapters.fhir.bundle import normalize, parse_bundle, parse_json, serialize_bundle
+from adapters.fhir.rules import check_bundle
+
+__all__ = ["check_bundle", "normalize", "parse_bundle", "parse_json", "serialize_bundle"]

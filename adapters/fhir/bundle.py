@@ -1,0 +1,73 @@
+"""FHIR R4 JSON ↔ ``fhir.resources.R4B`` Bundle: the only place the pivot touches pydantic models.
+
+R4B parses every R4 resource the gateway uses (shared/research/fhir.md §1, §6.1). Structural errors
+become coded ``SchemaInvalid``/``ParseError`` with the JSON pointer of the first failing field.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, cast
+
+from fhir.resources.R4B.bundle import Bundle
+from pydantic import ValidationError
+
+from gateway.errors import ParseError, SchemaInvalid
+
+JsonDict = dict[str, object]
+
+
+def _pointer(loc: tuple[int | str, ...]) -> str:
+    return "/" + "/".join(str(part) for part in loc)
+
+
+def parse_json(raw: bytes | str) -> JsonDict:
+    """FHIR JSON text → dict; not JSON, or not an object, is a coded ``ParseError``."""
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        column = getattr(exc, "colno", None)
+        raise ParseError(
+            f"not JSON: {exc}", code="fhir.not-json", line=line, column=column, expected="a FHIR JSON Bundle"
+        ) from exc
+    if not isinstance(data, dict):
+        raise ParseError("a FHIR resource is a JSON object", code="fhir.not-object", where="/")
+    return cast(JsonDict, data)
+
+
+def parse_bundle(data: JsonDict | bytes | str) -> Bundle:
+    """A FHIR R4 Bundle (JSON text or dict) → validated R4B model; structure only, see ``rules``."""
+    obj = parse_json(data) if isinstance(data, bytes | str) else data
+    if obj.get("resourceType") != "Bundle":
+        raise SchemaInvalid(
+            "expected a Bundle",
+            code="fhir.not-bundle",
+            where="/resourceType",
+            expected="Bundle",
+            received=str(obj.get("resourceType")),
+        )
+    try:
+        return Bundle.model_validate(obj)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise SchemaInvalid(
+            f"FHIR Bundle does not validate: {first['msg']} ({exc.error_count()} error(s))",
+            code="fhir.structure",
+            where=_pointer(tuple(first["loc"])),
+            expected=str(first.get("type")),
+        ) from exc
+    except (KeyError, ValueError, TypeError) as exc:
+        raise SchemaInvalid(f"FHIR Bundle does not validate: {exc}", code="fhir.structure") from exc
+
+
+def normalize(data: JsonDict) -> JsonDict:
+    """Validate a Bundle dict and return it in FHIR element order, without empty fields."""
+    model = parse_bundle(data)
+    return cast(JsonDict, model.model_dump(mode="json", exclude_none=True))
+
+
+def serialize_bundle(data: JsonDict) -> bytes:
+    """A Bundle dict → pretty, stable FHIR JSON bytes (validated first)."""
+    ordered: Any = normalize(data)
+    return (json.dumps(ordered, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

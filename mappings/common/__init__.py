@@ -1,0 +1,1 @@
+"""Builders every format mapping shares: identifiers, participants, MessageHeader, Provenance, Bundle."""

@@ -1,0 +1,128 @@
+"""Hodemelding (MsgInfo) → the FHIR message frame: parties, Patient, MessageHeader and Provenance.
+
+MsgInfo/Type → MessageHeader.eventCoding (8279); Sender/Receiver → Organization/PractitionerRole
+with the HER-id of the communication party; ConversationRef → Provenance.entity (HITS 1218).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from adapters.msghead.model import MsgHead, parse_datetime
+from mappings.base import stable_id
+from mappings.codes import lookup
+from mappings.common.ids import ref
+from mappings.common.kith_parts import PartyRefs, add_organisation, add_patient
+from mappings.common.message import (
+    BundleBuilder,
+    HeaderFacts,
+    ProvenanceFacts,
+    message_header,
+    party_reference,
+    provenance,
+)
+from mappings.common.state import MapState
+
+JsonDict = dict[str, object]
+OSLO = ZoneInfo("Europe/Oslo")
+MSGINFO = "/MsgHead/MsgInfo"
+
+
+def instant(text: str | None, fallback: datetime) -> str:
+    """xs:dateTime → FHIR instant; a time without offset is Norwegian local time (HIS 80601)."""
+    moment = parse_datetime(text) or fallback
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=OSLO)
+    return moment.isoformat()
+
+
+def fhir_datetime(text: str | None) -> str | None:
+    """xs:date stays a date; an xs:dateTime without offset gets the Norwegian offset of that moment."""
+    if not text or "T" not in text:
+        return text
+    moment = parse_datetime(text)
+    if moment is None:
+        return text
+    return (moment if moment.tzinfo else moment.replace(tzinfo=OSLO)).isoformat()
+
+
+@dataclass
+class Frame:
+    """The message frame being built: parties, patient and the entries collected so far."""
+
+    head: MsgHead
+    state: MapState
+    builder: BundleBuilder
+    sender: PartyRefs
+    receiver: PartyRefs
+    patient_id: str | None
+    timestamp: str
+    focus: list[str] = field(default_factory=list)
+    author: JsonDict | None = None
+
+    @property
+    def sender_key(self) -> str:
+        return self.sender.her_id or self.sender.top_id
+
+    def rid(self, resource_type: str, *key: str) -> str:
+        """A deterministic id for a resource that exists only inside this message."""
+        return stable_id(resource_type, self.sender_key, self.head.msg_id, *key)
+
+
+def open_frame(head: MsgHead, state: MapState) -> Frame:
+    """Map MsgInfo: Sender, Receiver and Patient into the Bundle; unmapped MsgInfo parts are issues."""
+    info = head.msg_info
+    builder = BundleBuilder()
+    sender = add_organisation(state, builder, info.sender.organisation, f"{MSGINFO}/Sender/Organisation")
+    receiver = add_organisation(
+        state, builder, info.receiver.organisation, f"{MSGINFO}/Receiver/Organisation"
+    )
+    patient_id = add_patient(builder, info.patient, sender.top_id) if info.patient else None
+    for index, other in enumerate(info.other_receivers, start=1):
+        state.not_mapped(f"{MSGINFO}/OtherReceiver[{index}]", f"copy receiver ({other.role_receiver.v})")
+    if info.requested_priority is not None:
+        state.not_mapped(f"{MSGINFO}/RequestedPriority", "RequestedPriority")
+    if info.patient and info.patient.nationality is not None:
+        state.not_mapped(f"{MSGINFO}/Patient/Nationality", "patient nationality")
+    stamp = instant(info.gen_date, state.ctx.now())
+    return Frame(head, state, builder, sender, receiver, patient_id, stamp)
+
+
+def close_frame(frame: Frame, status: str | None = None) -> JsonDict:
+    """MessageHeader first, then Provenance, then every resource; Bundle id from sender + MsgId."""
+    info = frame.head.msg_info
+    event = info.type.v or ""
+    issue = lookup.check("8279", event, f"{MSGINFO}/Type")
+    if issue:
+        frame.state.issues.append(issue)
+    facts = HeaderFacts(
+        msg_id=info.msg_id,
+        sender_key=frame.sender_key,
+        event_code=event,
+        event_display=info.type.dn or lookup.display("8279", event),
+        sender=party_reference(frame.sender.party_id, frame.sender.her_id, frame.sender.display),
+        receiver=party_reference(frame.receiver.party_id, frame.receiver.her_id, frame.receiver.display),
+        sender_her=frame.sender.her_id,
+        receiver_her=frame.receiver.her_id,
+        focus=tuple(frame.focus),
+        author=frame.author,
+    )
+    header = message_header(facts)
+    conversation = info.conversation_ref
+    frame.builder.add(
+        provenance(
+            ProvenanceFacts(
+                header_id=str(header["id"]),
+                recorded=frame.timestamp,
+                agent=ref(frame.sender.party_id),
+                status=status,
+                parent=conversation.ref_to_parent if conversation else None,
+                parent_sender_her=frame.receiver.her_id if conversation else None,
+                conversation=conversation.ref_to_conversation if conversation else None,
+            )
+        )
+    )
+    bundle_id = stable_id("Bundle", frame.sender_key, info.msg_id)
+    return frame.builder.bundle(bundle_id, frame.timestamp, info.msg_id, header)

@@ -1,0 +1,110 @@
+"""The working state of one translation: the context, the issues found so far, and coding helpers.
+
+Mapping functions stay pure: everything they learn about losses goes into ``issues`` here and ends
+up on the ``Translation``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from adapters.msghead.kith import Code
+from mappings.base import Context, Issue, IssueSeverity
+from mappings.codes import lookup
+from mappings.common.systems import CANONICAL
+
+JsonDict = dict[str, object]
+
+
+@dataclass
+class MapState:
+    """Context plus the issues of one translation."""
+
+    ctx: Context
+    issues: list[Issue] = field(default_factory=list)
+
+    def issue(
+        self,
+        path: str,
+        code: str,
+        text: str,
+        text_no: str = "",
+        severity: IssueSeverity = IssueSeverity.WARNING,
+    ) -> None:
+        self.issues.append(Issue(path=path, code=code, severity=severity, text=text, text_no=text_no))
+
+    def not_mapped(self, path: str, what: str) -> None:
+        """An element with no FHIR (or no native) target: recorded, never silently dropped."""
+        self.issue(
+            path,
+            "mapping.not-mapped",
+            f"{what} has no target and is not carried over",
+            f"{what} blir ikke overført",
+            IssueSeverity.INFO,
+        )
+
+    def coding(self, code: Code | None, table_id: str, path: str) -> JsonDict | None:
+        """A KITH CS/CV → FHIR Coding in its Volven system; an unknown code is an issue."""
+        if code is None or not code.v:
+            return None
+        table_of_s = lookup.table_id_of(code.s)
+        system_id = table_of_s or table_id
+        found = lookup.check(system_id, code.v, path)
+        if found:
+            self.issues.append(found)
+        out: JsonDict = {"system": lookup.system_uri(system_id), "code": code.v}
+        text = code.dn or lookup.display(system_id, code.v)
+        if text:
+            out["display"] = text
+        return out
+
+    def concept(
+        self, code: Code | None, table_id: str, path: str, text: str | None = None
+    ) -> JsonDict | None:
+        """A CodeableConcept from a KITH code (``OT`` original text → ``text``)."""
+        coding = self.coding(code, table_id, path)
+        label = text or (code.ot if code else None)
+        if coding is None and not label:
+            return None
+        out: JsonDict = {}
+        if coding:
+            out["coding"] = [coding]
+        if label:
+            out["text"] = label
+        return out
+
+
+def local_concept(code: Code | None, element: str, text: str | None = None) -> JsonDict | None:
+    """A KITH CS without a known code system (no ``S``) → CodeableConcept in a project-local system."""
+    if code is None or not code.v:
+        return {"text": text} if text else None
+    coding: JsonDict = {"system": f"{CANONICAL}/CodeSystem/kith-{element}", "code": code.v}
+    if code.dn:
+        coding["display"] = code.dn
+    out: JsonDict = {"coding": [coding]}
+    if text:
+        out["text"] = text
+    return out
+
+
+def code_from_coding(coding: object, default_table: str) -> Code | None:
+    """A FHIR Coding dict → KITH Code with ``S`` set to the Volven OID (default table if none)."""
+    if not isinstance(coding, dict) or not coding.get("code"):
+        return None
+    table_id = lookup.table_id_of(str(coding.get("system") or "")) or default_table
+    display = coding.get("display") or lookup.display(table_id, str(coding["code"]))
+    return Code(
+        v=str(coding["code"]), dn=str(display) if display else None, s=f"{lookup.VOLVEN_OID}.{table_id}"
+    )
+
+
+def first_coding(concept: object, system_suffix: str | None = None) -> JsonDict | None:
+    """The first Coding of a CodeableConcept dict (optionally in the Volven table ``system_suffix``)."""
+    if not isinstance(concept, dict):
+        return None
+    for coding in concept.get("coding") or []:
+        if not isinstance(coding, dict):
+            continue
+        if system_suffix is None or str(coding.get("system", "")).endswith(f".{system_suffix}"):
+            return coding
+    return None

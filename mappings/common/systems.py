@@ -1,0 +1,61 @@
+"""Code systems, identifier systems and extension URLs the pivot uses (fhir.md §2, §6.8).
+
+National systems come from no-basis and Volven (``urn:oid:…``); what has no national system yet
+(message activity, plan categories, roles) lives under the project's own canonical base.
+"""
+
+from __future__ import annotations
+
+from adapters.fhir.identifiers import DNR, DUF, ENH, FHN, FNR, HER, HNR, HPR, LOCAL_PREFIX, RESH, URI
+from mappings.codes.lookup import system_uri
+
+__all__ = ["DNR", "DUF", "ENH", "FHN", "FNR", "HER", "HNR", "HPR", "RESH", "URI"]
+
+CANONICAL = "https://samband.no/fhir"
+MESSAGE_EVENT = system_uri("8279")
+FORSENDELSESSTATUS = system_uri("7309")
+MESSAGE_ACTIVITY = f"{CANONICAL}/CodeSystem/message-activity"
+MESSAGE_REFERENCE = f"{CANONICAL}/CodeSystem/message-reference"
+CAREPLAN_CATEGORY = f"{CANONICAL}/CodeSystem/careplan-category"
+COMMUNICATION_CATEGORY = f"{CANONICAL}/CodeSystem/communication-category"
+ENCOUNTER_EVENT = f"{CANONICAL}/CodeSystem/encounter-event"
+PERSON_ID_TYPE = system_uri("8327")
+
+EXT_PRIVATE_SERVICE = f"{CANONICAL}/StructureDefinition/privat-tjeneste"
+EXT_SERVICE_INFO = f"{CANONICAL}/StructureDefinition/opplysninger-om-tjenesten"
+EXT_SERVICE_PROVIDER = f"{CANONICAL}/StructureDefinition/tjenesten-levert-av"
+EXT_ESTIMATED = f"{CANONICAL}/StructureDefinition/anslag"
+EXT_MAIN_DIAGNOSIS = f"{CANONICAL}/StructureDefinition/hoveddiagnose"
+EXT_NOTE_HEADING = f"{CANONICAL}/StructureDefinition/overskrift"
+EXT_MULTIDOSE = f"{CANONICAL}/StructureDefinition/inngaar-i-multidose"
+
+PERSON_IDENT_SYSTEMS: dict[str, str] = {
+    "FNR": FNR,
+    "DNR": DNR,
+    "FHN": FHN,
+    "HPR": HPR,
+    "DUF": DUF,
+    "HER": HER,
+}
+ORG_IDENT_SYSTEMS: dict[str, str] = {"HER": HER, "ENH": ENH, "RSH": RESH}
+
+
+def ident_system(type_code: str) -> str:
+    """FHIR ``Identifier.system`` for a KITH Ident TypeId (8116 persons, 9051 organisations)."""
+    if type_code == "HNR":
+        return HNR
+    known = PERSON_IDENT_SYSTEMS.get(type_code) or ORG_IDENT_SYSTEMS.get(type_code)
+    return known or f"{LOCAL_PREFIX}{type_code}"
+
+
+def ident_type(system: str | None) -> str | None:
+    """The KITH Ident TypeId for a FHIR identifier system (inverse of ``ident_system``)."""
+    if not system:
+        return None
+    if system == HNR:
+        return "HNR"
+    for table in (PERSON_IDENT_SYSTEMS, ORG_IDENT_SYSTEMS):
+        for code, uri in table.items():
+            if uri == system:
+                return code
+    return system.removeprefix(LOCAL_PREFIX) if system.startswith(LOCAL_PREFIX) else None

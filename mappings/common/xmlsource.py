@@ -1,0 +1,134 @@
+"""A read-tracking view of an XML payload: every element a mapping reads is marked, and what is left
+unread at the end becomes an issue with its path. This is how "nothing silently dropped" is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from adapters.msghead.kith import Code
+
+
+def local(element: etree._Element) -> str:
+    return str(etree.QName(element).localname)
+
+
+def _elements(parent: etree._Element) -> Iterator[etree._Element]:
+    return (c for c in parent if isinstance(c.tag, str))
+
+
+def element_path(element: etree._Element) -> str:
+    """``/Root/Child[2]/Leaf`` by local names; the index only where siblings share a name."""
+    steps: list[str] = []
+    node: etree._Element | None = element
+    while node is not None:
+        parent = node.getparent()
+        name = local(node)
+        if parent is not None:
+            same = [c for c in _elements(parent) if local(c) == name]
+            if len(same) > 1:
+                name = f"{name}[{same.index(node) + 1}]"
+        steps.append(name)
+        node = parent
+    return "/" + "/".join(reversed(steps))
+
+
+@dataclass
+class Source:
+    """One document being read; ``seen`` holds the paths of the elements a mapping consumed."""
+
+    root: etree._Element
+    prefix: str = ""
+    seen: set[str] = field(default_factory=set)
+
+    def node(self) -> Node:
+        return Node(self.root, self)
+
+    def mark(self, element: etree._Element, subtree: bool = False) -> None:
+        self.seen.add(element_path(element))
+        if subtree:
+            self.seen.update(element_path(e) for e in element.iterdescendants() if isinstance(e.tag, str))
+
+    def leftovers(self) -> list[tuple[str, etree._Element]]:
+        """The top-most elements nothing was read from (path with ``prefix``, element)."""
+        touched: set[str] = set()
+        for path in self.seen:
+            parts = path.split("/")
+            touched.update("/".join(parts[:i]) for i in range(2, len(parts) + 1))
+        out: list[tuple[str, etree._Element]] = []
+        for element in self.root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            path = element_path(element)
+            parent = element.getparent()
+            if path not in touched and (parent is None or element_path(parent) in touched):
+                out.append((self.prefix + path, element))
+        return out
+
+
+@dataclass(frozen=True)
+class Node:
+    """An element inside a ``Source``; readers mark what they return as consumed."""
+
+    element: etree._Element
+    source: Source
+
+    @property
+    def path(self) -> str:
+        return self.source.prefix + element_path(self.element)
+
+    @property
+    def name(self) -> str:
+        return local(self.element)
+
+    def all(self, name: str) -> list[Node]:
+        return [Node(c, self.source) for c in _elements(self.element) if local(c) == name]
+
+    def one(self, name: str) -> Node | None:
+        found = self.all(name)
+        return found[0] if found else None
+
+    def children(self) -> list[Node]:
+        return [Node(c, self.source) for c in _elements(self.element)]
+
+    def touch(self) -> Node:
+        """Mark this element (not its children) as read."""
+        self.source.mark(self.element)
+        return self
+
+    def consume(self) -> None:
+        """Mark this element and everything inside as read."""
+        self.source.mark(self.element, subtree=True)
+
+    def text(self, name: str | None = None) -> str | None:
+        target = self if name is None else self.one(name)
+        if target is None:
+            return None
+        target.consume()
+        value = (target.element.text or "").strip()
+        return value or None
+
+    def value(self, name: str) -> str | None:
+        """The ``V`` attribute of a kith TS/URL child (e.g. ``TidspunktForHendelse V="…"``)."""
+        target = self.one(name)
+        if target is None:
+            return None
+        target.consume()
+        value = target.element.get("V")
+        return str(value) if value is not None else None
+
+    def flag(self, name: str) -> bool | None:
+        raw = self.text(name)
+        return None if raw is None else raw.lower() in {"true", "1"}
+
+    def code(self, name: str) -> Code | None:
+        """A kith CS/CV child as a ``Code`` (V, DN, S, OT)."""
+        target = self.one(name)
+        if target is None:
+            return None
+        target.consume()
+        get = target.element.get
+        return Code(v=get("V"), dn=get("DN"), s=get("S"), ot=get("OT"))

@@ -1,0 +1,93 @@
+"""The facade the gateway calls: Hodemelding bytes ↔ FHIR R4 message Bundle (as a JSON dict).
+
+``TO_FHIR`` and ``FROM_FHIR`` are the dispatch tables (payload root → mapping, target → mapping);
+new formats add a line there. Everything the gateway sees is JSON dicts and bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from adapters.fhir import check_bundle, normalize
+from adapters.findings import Severity
+from adapters.msghead.model import MsgHead
+from adapters.msghead.parse import parse_msghead
+from gateway.errors import MappingError, UnsupportedMessage
+from mappings.base import Context, Issue, IssueSeverity, Translation
+from mappings.common.state import MapState
+from mappings.dialog_fhir.to_fhir import dialog_to_fhir
+from mappings.plo_fhir.to_fhir import HANDLERS as PLO_ROOTS
+from mappings.plo_fhir.to_fhir import plo_to_fhir
+
+JsonDict = dict[str, object]
+ToFhir = Callable[[MsgHead, MapState], JsonDict]
+FromFhir = Callable[[JsonDict, MapState], bytes]
+
+TO_FHIR: dict[str, ToFhir] = dict.fromkeys(PLO_ROOTS, plo_to_fhir) | {"Dialogmelding": dialog_to_fhir}
+"""Payload root element (RefDoc/Content) → mapping to FHIR."""
+
+SUPPORTED_TO_FHIR: frozenset[str] = frozenset(
+    {
+        "ORIENTERING_TJENESTETILBUD",
+        "HELSEOPPLYSNINGER_LEGE",
+        "HELSEOPPL_SOKNAD",
+        "MEDISINSKE_OPPLYSNINGER",
+        "INNLEGGELSESRAPPORT",
+        "UTSKRIVNINGSRAPPORT",
+        "LOG_INNLAGT",
+        "LOG_UTSKRIVNINGSKLAR",
+        "LOG_AVMELDING",
+        "LOG_UTSKREVET",
+        "LOG_DOD",
+        "DIALOG_FORESPORSEL",
+        "DIALOG_SVAR",
+        "DIALOG_NOTAT",
+        "DIALOG_AVVIK",
+        "DIALOG_HELSEFAGLIG",
+    }
+)
+"""MsgInfo/Type codes (8279) that ``to_fhir`` translates."""
+
+
+def _rule_issues(bundle: JsonDict) -> list[Issue]:
+    return [
+        Issue(
+            path=finding.xpath or "/",
+            code=finding.rule,
+            severity=IssueSeverity.ERROR if finding.severity is Severity.ERROR else IssueSeverity.WARNING,
+            text=finding.message,
+        )
+        for finding in check_bundle(bundle)
+    ]
+
+
+def to_fhir(raw: bytes, ctx: Context) -> Translation[JsonDict]:
+    """Hodemelding (PLO or Dialogmelding payload) → FHIR message Bundle dict, validated (R4B + rules)."""
+    head = parse_msghead(raw)
+    payload = head.payload
+    if payload is None:
+        raise UnsupportedMessage(
+            "the Hodemelding carries no XML payload to translate",
+            code="pivot.no-payload",
+            where="/MsgHead/Document/RefDoc/Content",
+        )
+    mapping = TO_FHIR.get(payload.root)
+    if mapping is None:
+        raise UnsupportedMessage(
+            f"no FHIR mapping for payload {payload.root} ({head.msg_type})",
+            code="pivot.unsupported-payload",
+            where="/MsgHead/Document/RefDoc/Content",
+            expected=", ".join(sorted(TO_FHIR)),
+            received=payload.root,
+        )
+    state = MapState(ctx)
+    bundle = normalize(mapping(head, state))
+    broken = _rule_issues(bundle)
+    errors = [i for i in broken if i.severity is IssueSeverity.ERROR]
+    if errors:
+        raise MappingError(
+            f"the FHIR Bundle breaks {len(errors)} rule(s): {errors[0].text}",
+            code="pivot.rules",
+            where=errors[0].path,
+        )
+    return Translation(bundle, state.issues + broken)

@@ -1,0 +1,175 @@
+"""Helseopplysninger, Medisinske opplysninger, Innleggelsesrapport and Utskrivningsrapport (HIS 1143–1148)
+→ a Communication (the message itself) about Conditions, MedicationStatements, Observations (IPLOS
+functional assessment), AllergyIntolerances and the CareTeam of contacts and next of kin.
+"""
+
+from __future__ import annotations
+
+from mappings.common.head import Frame
+from mappings.common.ids import ref
+from mappings.common.state import local_concept
+from mappings.common.systems import COMMUNICATION_CATEGORY, EXT_MAIN_DIAGNOSIS, EXT_NOTE_HEADING
+from mappings.common.xmlsource import Node
+from mappings.plo_fhir.contacts import Team, care_team
+from mappings.plo_fhir.medication import medications
+
+JsonDict = dict[str, object]
+CATEGORY = {
+    "Konsultasjon": ("helseopplysninger-til-lege", "Helseopplysninger til lege"),
+    "HelseopplysningerVedSoknad": ("helseopplysninger", "Helseopplysninger"),
+    "OverforingMedisinskeOpplysninger": ("medisinske-opplysninger", "Medisinske opplysninger"),
+    "MedisinskeOpplysninger": ("medisinske-opplysninger", "Medisinske opplysninger"),
+    "Innleggelsesrapport": ("innleggelsesrapport", "Innleggelsesrapport"),
+    "TverrfagligEpikrise": ("utskrivningsrapport", "Utskrivningsrapport"),
+}
+
+
+def diagnoses(frame: Frame, root: Node) -> list[str]:
+    """InfoMedisinskDiagnose/MedisinskDiagnose → Condition (ICD-10 7110 / ICPC-2 7170, Hoveddiagnose)."""
+    out: list[str] = []
+    for block in root.all("InfoMedisinskDiagnose"):
+        block.touch()
+        for node in block.all("MedisinskDiagnose"):
+            node.touch()
+            code = frame.state.concept(
+                node.code("Diagnosekode"),
+                "7110",
+                f"{node.path}/Diagnosekode",
+                node.text("DiagnoseBeskrivelse"),
+            )
+            resource: JsonDict = {
+                "resourceType": "Condition",
+                "id": frame.rid("Condition", node.path),
+                "code": code or {"text": "Diagnose"},
+                "subject": ref(frame.patient_id or frame.sender.top_id),
+            }
+            main = node.flag("Hoveddiagnose")
+            if main is not None:
+                resource["extension"] = [{"url": EXT_MAIN_DIAGNOSIS, "valueBoolean": main}]
+            out.append(frame.builder.add(resource))
+    return out
+
+
+def _all_text(node: Node) -> str:
+    node.consume()
+    parts = (t.strip() for t in node.element.itertext())
+    return " ".join(p for p in parts if p)
+
+
+def allergies(frame: Frame, parent: Node) -> list[str]:
+    """EPJ Cave and Allerginotat → AllergyIntolerance with the recorded text."""
+    out: list[str] = []
+    for node in [*parent.all("Cave"), *parent.all("Allerginotat")]:
+        text = _all_text(node)
+        if not text:
+            continue
+        resource: JsonDict = {
+            "resourceType": "AllergyIntolerance",
+            "id": frame.rid("AllergyIntolerance", node.path),
+            "code": {"text": text},
+            "patient": ref(frame.patient_id or frame.sender.top_id),
+        }
+        out.append(frame.builder.add(resource))
+    return out
+
+
+def journal_notes(frame: Frame, parent: Node) -> list[JsonDict]:
+    """EPJ GenereltJournalnotat/Journaltekst → Communication.payload (heading 9141–9145 as extension)."""
+    payloads: list[JsonDict] = []
+    for note in parent.all("GenereltJournalnotat"):
+        note.touch()
+        for text_node in note.all("Journaltekst"):
+            text_node.touch()
+            heading = frame.state.coding(
+                text_node.code("Overskriftskode"), "9142", f"{text_node.path}/Overskriftskode"
+            )
+            content = text_node.text("Notat")
+            if not content:
+                continue
+            item: JsonDict = {"contentString": content}
+            if heading:
+                item["extension"] = [{"url": EXT_NOTE_HEADING, "valueCoding": heading}]
+            payloads.append(item)
+    return payloads
+
+
+def functional(frame: Frame, root: Node) -> list[str]:
+    """InfoKartleggingFunksjonsniva/KartlagtFunksjon → Observation (9111 variable, Vurdering 1–5)."""
+    out: list[str] = []
+    block = root.one("InfoKartleggingFunksjonsniva")
+    if block is None:
+        return out
+    block.touch()
+    for node in block.all("KartlagtFunksjon"):
+        node.touch()
+        code = frame.state.concept(node.code("Funksjonsvariabel"), "9111", f"{node.path}/Funksjonsvariabel")
+        resource: JsonDict = {
+            "resourceType": "Observation",
+            "id": frame.rid("Observation", node.path),
+            "status": "final",
+            "category": [
+                {
+                    "coding": [
+                        {
+                            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                            "code": "survey",
+                        }
+                    ]
+                }
+            ],
+            "code": code or {"text": "IPLOS funksjonsvurdering"},
+            "subject": ref(frame.patient_id or frame.sender.top_id),
+        }
+        score = node.text("Vurdering")
+        if score is not None and score.lstrip("-").isdigit():
+            resource["valueInteger"] = int(score)
+        remark = node.text("Merknad")
+        if remark:
+            resource["note"] = [{"text": remark}]
+        out.append(frame.builder.add(resource))
+    return out
+
+
+def _opinions(frame: Frame, root: Node) -> tuple[list[str], list[JsonDict]]:
+    found: list[str] = []
+    payloads: list[JsonDict] = []
+    for name in ("MedisinskfagligeOpplysninger", "InfoAndreViktigeOpplysninger"):
+        for block in root.all(name):
+            block.touch()
+            found += allergies(frame, block)
+            payloads += journal_notes(frame, block)
+    return found, payloads
+
+
+def clinical(frame: Frame, root: Node, team: Team, forsendelse: str | None) -> None:
+    """The message → Communication (category per message type) about everything it carries."""
+    about = diagnoses(frame, root)
+    found, payloads = _opinions(frame, root)
+    about += found + medications(frame, root) + functional(frame, root)
+    team_id = care_team(frame, team, "Kontaktpersoner og pårørende")
+    if team_id:
+        about.append(team_id)
+    code, display = CATEGORY[root.name]
+    resource: JsonDict = {
+        "resourceType": "Communication",
+        "id": frame.rid("Communication"),
+        "status": "entered-in-error" if forsendelse == "C" else "completed",
+        "category": [{"coding": [{"system": COMMUNICATION_CATEGORY, "code": code, "display": display}]}],
+        "subject": ref(frame.patient_id or frame.sender.top_id),
+        "sent": frame.timestamp,
+        "recipient": [ref(frame.receiver.party_id)],
+        "sender": ref(team.author_id or frame.sender.party_id),
+    }
+    content = root.one("InnholdKonsultasjon")
+    if content is not None:
+        content.touch()
+        reason = local_concept(
+            content.code("TypeInnholdKonsultasjon"), "TypeInnholdKonsultasjon", content.text("Merknad")
+        )
+        if reason:
+            resource["reasonCode"] = [reason]
+    if about:
+        resource["about"] = [ref(a) for a in about]
+    if payloads:
+        resource["payload"] = payloads
+    frame.focus.append(frame.builder.add(resource))

@@ -1,0 +1,128 @@
+"""PLO common components (poKomponent) about people: AnsvarForRapport, KontaktpersonHelsepersonell,
+TilknyttetEnhet, ParorendeForesatt, TilleggsopplysningPasient → PractitionerRole, Organization,
+RelatedPerson and the CareTeam around the patient.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from adapters.msghead.parts import read_hp, read_organisation, read_person
+from mappings.common import participants as p
+from mappings.common.head import Frame
+from mappings.common.ids import ref
+from mappings.common.kith_parts import add_professional, idents, person, postal, telecoms
+from mappings.common.xmlsource import Node
+
+FK1 = "http://www.kith.no/xmlstds/felleskomponent1"
+JsonDict = dict[str, object]
+
+
+@dataclass
+class Team:
+    """Participants collected from a PLO message, and the report's responsible person."""
+
+    participants: list[JsonDict] = field(default_factory=list)
+    author_id: str | None = None
+    approved: str | None = None
+
+    def add(self, member_id: str, role: JsonDict | None, note: str | None = None) -> None:
+        entry: JsonDict = {"member": ref(member_id)}
+        if role:
+            entry["role"] = [role]
+        self.participants.append(entry)
+
+
+def responsible(frame: Frame, root: Node, team: Team) -> None:
+    """AnsvarForRapport/AnsvarligRapport → PractitionerRole (report author), GodkjentDato → date."""
+    for index, block in enumerate(root.all("AnsvarForRapport")):
+        block.touch()
+        hp_node = block.one("AnsvarligRapport")
+        if hp_node is None:
+            continue
+        hp_node.consume()
+        hp = read_hp(hp_node.element, FK1, FK1)
+        role_id = add_professional(
+            frame.state, frame.builder, hp, frame.sender.party_id, hp_node.path, frame.sender_key
+        )
+        concept = frame.state.concept(hp.role_to_patient, "9034", f"{hp_node.path}/RoleToPatient")
+        team.add(role_id, concept)
+        if index == 0:
+            team.author_id = role_id
+            team.approved = block.text("GodkjentDato")
+
+
+def contact_persons(frame: Frame, root: Node, team: Team) -> None:
+    """KontaktpersonHelsepersonell/Kontaktperson → PractitionerRole in the CareTeam (role 9034)."""
+    for block in root.all("KontaktpersonHelsepersonell"):
+        block.touch()
+        node = block.one("Kontaktperson")
+        if node is None:
+            continue
+        node.consume()
+        hp = read_hp(node.element, FK1, FK1)
+        role_id = add_professional(frame.state, frame.builder, hp, None, node.path, frame.sender_key)
+        team.add(role_id, frame.state.concept(hp.role_to_patient, "9034", f"{node.path}/RoleToPatient"))
+
+
+def contact_units(frame: Frame, root: Node, team: Team) -> None:
+    """TilknyttetEnhet/Kontaktenhet → Organization (local ids LAV/LIN kept) as a CareTeam member."""
+    for block in root.all("TilknyttetEnhet"):
+        block.touch()
+        node = block.one("Kontaktenhet")
+        if node is None:
+            continue
+        node.consume()
+        org = read_organisation(node.element, FK1)
+        neutral = p.Org(
+            name=org.name,
+            idents=idents(org.idents),
+            address=postal(org.address),
+            telecoms=telecoms(org.telecoms),
+        )
+        _, resource = p.organization(neutral, None, scope=frame.sender_key)
+        team.add(frame.builder.add(resource), None)
+
+
+def next_of_kin(frame: Frame, root: Node, team: Team) -> None:
+    """ParorendeForesatt → RelatedPerson with Slektskap (9033); Omsorgsfunksjon (9050) as a second role."""
+    if frame.patient_id is None:
+        return
+    for block in root.all("ParorendeForesatt"):
+        block.touch()
+        relation = frame.state.concept(block.code("Slektskap"), "9033", f"{block.path}/Slektskap")
+        node = block.one("Referanseperson")
+        if node is None:
+            continue
+        node.consume()
+        who = person(read_person(node.element, FK1, FK1))
+        rid, resource = p.related_person(frame.patient_id, who, relation, frame.sender_key)
+        care = frame.state.concept(block.code("Omsorgsfunksjon"), "9050", f"{block.path}/Omsorgsfunksjon")
+        if care:
+            resource["relationship"] = [r for r in (relation, care) if r]
+        team.add(frame.builder.add(resource), relation)
+
+
+def collect(frame: Frame, root: Node) -> Team:
+    team = Team()
+    responsible(frame, root, team)
+    contact_persons(frame, root, team)
+    contact_units(frame, root, team)
+    next_of_kin(frame, root, team)
+    return team
+
+
+def care_team(frame: Frame, team: Team, name: str) -> str | None:
+    """CareTeam with every person and unit named in the message, managed by the sender."""
+    if not team.participants or frame.patient_id is None:
+        return None
+    resource: JsonDict = {
+        "resourceType": "CareTeam",
+        "id": frame.rid("CareTeam"),
+        "status": "active",
+        "name": name,
+        "subject": ref(frame.patient_id),
+        "participant": team.participants,
+        "managingOrganization": [ref(frame.sender.top_id)],
+    }
+    return frame.builder.add(resource)

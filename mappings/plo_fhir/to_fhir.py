@@ -1,0 +1,87 @@
+"""PLO message (Hodemelding with a PLO 1.5/1.6 payload) → FHIR message Bundle.
+
+The payload is read through a tracking ``Source``: each content handler below takes what it maps,
+and every element left unread becomes a ``mapping.not-mapped`` issue with its path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from adapters.msghead.model import MsgHead
+from adapters.xml.safe import parse_xml
+from gateway.errors import MappingError
+from mappings.common.head import Frame, close_frame, open_frame
+from mappings.common.state import MapState
+from mappings.common.xmlsource import Node, Source
+from mappings.plo_fhir.clinical import clinical
+from mappings.plo_fhir.contacts import Team, collect
+from mappings.plo_fhir.logistics import logistics
+from mappings.plo_fhir.services import orientering
+
+JsonDict = dict[str, object]
+Handler = Callable[[Frame, Node, Team, str | None], None]
+CONTENT_PATH = "/MsgHead/Document/RefDoc/Content"
+
+HANDLERS: dict[str, Handler] = {
+    "OrienteringOmTjenestetilbud": orientering,
+    "Konsultasjon": clinical,
+    "HelseopplysningerVedSoknad": clinical,
+    "OverforingMedisinskeOpplysninger": clinical,
+    "MedisinskeOpplysninger": clinical,
+    "Innleggelsesrapport": clinical,
+    "TverrfagligEpikrise": clinical,
+    "Pasientlogistikk": logistics,
+}
+
+
+def _forsendelse(frame: Frame, root: Node) -> str | None:
+    """InformasjonOmForsendelsen: Forsendelsesstatus (7309 N/M/C) goes to the Provenance."""
+    block = root.one("InformasjonOmForsendelsen")
+    if block is None:
+        return None
+    block.touch()
+    status = block.code("Forsendelsesstatus")
+    frame.state.coding(status, "7309", f"{block.path}/Forsendelsesstatus")
+    answer = block.flag("SvarPaaForesporsel")
+    if answer and frame.head.msg_info.conversation_ref is None:
+        frame.state.issue(
+            f"{block.path}/SvarPaaForesporsel",
+            "plo.answer-without-conversation",
+            "SvarPaaForesporsel is true but the Hodemelding has no ConversationRef to link the answer to",
+            "Meldingen er merket som svar, men mangler ConversationRef",
+        )
+    return status.v if status else None
+
+
+def _leftovers(state: MapState, source: Source) -> None:
+    for path, _element in source.leftovers():
+        name = path.rsplit("/", 1)[-1]
+        state.not_mapped(path, f"PLO element {name}")
+
+
+def plo_to_fhir(head: MsgHead, state: MapState) -> JsonDict:
+    """A parsed PLO Hodemelding → FHIR message Bundle dict (not yet validated)."""
+    payload = head.payload
+    if payload is None:
+        raise MappingError(
+            "the Hodemelding carries no PLO payload", code="plo.no-payload", where=CONTENT_PATH
+        )
+    handler = HANDLERS.get(payload.root)
+    if handler is None:
+        raise MappingError(
+            f"no FHIR mapping for PLO payload {payload.root}",
+            code="plo.unmapped-payload",
+            where=f"{CONTENT_PATH}/{payload.root}",
+            expected=", ".join(sorted(HANDLERS)),
+        )
+    source = Source(parse_xml(payload.xml), prefix=CONTENT_PATH)
+    root = source.node().touch()
+    frame = open_frame(head, state)
+    status = _forsendelse(frame, root)
+    team = collect(frame, root)
+    handler(frame, root, team, status)
+    _leftovers(state, source)
+    for index, document in enumerate(head.documents[1:], start=2):
+        state.not_mapped(f"/MsgHead/Document[{index}]", f"extra Document ({document.ref_doc.msg_type.v})")
+    return close_frame(frame, status)
