@@ -100,22 +100,30 @@ class HttpTransport:
 
     def send(self, request: DeliveryRequest) -> Receipt:
         url = endpoint_of(request)
-        started = perf_counter()
-        with delivery_errors(url):
-            response = self._retrying(self._post, url, request.payload, request_headers(request))
+        response, latency = self.exchange(url, request.payload, request_headers(request))
         check_status(response, url)
         return Receipt(
             status_code=response.status_code,
             body_excerpt=excerpt(response.content),
             remote_id=remote_id(response),
-            latency_seconds=perf_counter() - started,
+            latency_seconds=latency,
         )
 
-    def _post(self, url: str, payload: bytes, headers: dict[str, str]) -> httpx.Response:
-        return self.client.post(url, content=payload, headers=headers)
+    def exchange(self, url: str, content: bytes, headers: dict[str, str]) -> tuple[httpx.Response, float]:
+        """One POST with quick retries on a reset and errors translated; the status is not judged."""
+        started = perf_counter()
+        with delivery_errors(url):
+            response = self._retrying(self.client.post, url, content=content, headers=headers)
+        return response, perf_counter() - started
 
     def close(self) -> None:
         self.client.close()
+
+    def __enter__(self) -> HttpTransport:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def endpoint_of(request: DeliveryRequest) -> str:

@@ -1,0 +1,1 @@
+"""Test helpers shared across the suite (real local receivers, no mocks of the network)."""

@@ -1,0 +1,137 @@
+"""Route files: the shipped example validates, and every mistake names file, line, pointer, expectation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from adapters.base import Envelope, Format
+from gateway.errors import ConfigurationError
+from gateway.routing import DEFAULT_ROUTES, TargetFormat, load_routes, parse_routes
+from gateway.routing.loader import routes_schema
+
+ROOT = Path(__file__).resolve().parents[4]
+EXAMPLE = ROOT / "examples" / "routes.yaml"
+
+MINIMAL = """\
+routes:
+  - name: out
+    target_format: plo
+    transport: http
+    endpoint: http://127.0.0.1:8081/plo
+"""
+
+
+def _error(text: str) -> ConfigurationError:
+    with pytest.raises(ConfigurationError) as caught:
+        parse_routes(text, "routes.yaml")
+    return caught.value
+
+
+def test_no_file_means_the_default_route() -> None:
+    assert load_routes(None) is DEFAULT_ROUTES
+
+
+def test_the_shipped_example_validates() -> None:
+    table = load_routes(EXAMPLE)
+    assert table.names == ("fhir-store", "kommune-fhir", "fastlege-ebxml", "iplan-drop")
+    gp = table.get("fastlege-ebxml")
+    assert gp.target_format is TargetFormat.DIALOGMELDING
+    assert gp.options == {"cpa_id": "nhn_8100001_8100003"}
+    assert gp.retry.max_attempts == 32 and gp.retry.delays[-1] == timedelta(hours=24)
+    assert (gp.timeout, gp.connect_timeout) == (60.0, 5.0)  # own total, default connect
+    assert table.get("iplan-drop").enabled is False
+    kommune = table.get("kommune-fhir")
+    envelope = Envelope(
+        msg_id="m", msg_type="UTSKRIVNINGSRAPPORT", sender_her="8100001", receiver_her="8100002"
+    )
+    assert [r.name for r in table.match(envelope, "ebxml")] == ["fhir-store", "kommune-fhir"]
+    assert kommune.headers == {"Accept": "application/fhir+json"}
+
+
+def test_defaults_and_built_in_values_fill_in() -> None:
+    [route] = parse_routes(MINIMAL)
+    assert route.enabled is True
+    assert route.retry == DEFAULT_ROUTES.get("fhir-store").retry
+    assert route.match.message_types is None  # matches anything
+
+
+def test_her_ids_written_as_yaml_integers_are_read_as_text() -> None:
+    text = MINIMAL + "    match: {sender_her: [8100001]}\n"
+    [route] = parse_routes(text)
+    assert route.match.sender_her == ("8100001",)
+
+
+def test_a_schema_error_gives_line_pointer_and_expectation() -> None:
+    error = _error(MINIMAL.replace("target_format: plo", "target_format: hl7v2"))
+    assert error.code == "config.routes.invalid"
+    assert error.where == "routes.yaml#/routes/0/target_format"
+    assert error.line == 3
+    assert "as-is" in (error.expected or "") and error.received == '"hl7v2"'
+
+
+def test_an_unknown_key_is_refused_where_it_is() -> None:
+    error = _error(MINIMAL + "    retries: 5\n")
+    assert error.where == "routes.yaml#/routes/0"
+    assert "retries" in error.detail
+    assert "retry" in (error.expected or "")
+
+
+def test_a_bad_duration_is_refused() -> None:
+    error = _error(MINIMAL + "    retry: {delays: [30s, 2 minutes]}\n")
+    assert error.where == "routes.yaml#/routes/0/retry/delays/1"
+    assert error.line == 6
+
+
+def test_http_routes_need_a_url_endpoint() -> None:
+    error = _error(MINIMAL.replace("    endpoint: http://127.0.0.1:8081/plo\n", ""))
+    assert "endpoint" in error.detail
+    error = _error(MINIMAL.replace("http://127.0.0.1:8081/plo", "/var/drop"))
+    assert error.where == "routes.yaml#/routes/0/endpoint"
+
+
+def test_the_fhir_store_only_takes_fhir() -> None:
+    error = _error("routes:\n  - {name: s, target_format: plo, transport: fhir-store}\n")
+    assert error.where == "routes.yaml#/routes/0/target_format"
+
+
+def test_an_unknown_transport_is_refused_with_the_known_ones() -> None:
+    error = _error(
+        MINIMAL.replace("transport: http", "transport: amqp").replace("    endpoint", "    # endpoint")
+    )
+    assert error.code == "config.routes.unknown-transport"
+    assert error.line == 4
+    assert "file-drop" in (error.expected or "") and "fhir-store" in (error.expected or "")
+
+
+def test_duplicate_names_point_at_the_second() -> None:
+    error = _error(MINIMAL + MINIMAL.replace("routes:\n", ""))
+    assert error.code == "config.routes.duplicate-name"
+    assert error.where == "routes.yaml#/routes/1/name"
+    assert error.line == 6
+
+
+def test_broken_yaml_names_the_line() -> None:
+    error = _error("routes:\n  - name: a\n   bad indent: [\n")
+    assert error.code == "config.routes.yaml"
+    assert error.line is not None and error.line >= 2
+
+
+@pytest.mark.parametrize("text", ["", "[]", "routes: []"])
+def test_empty_or_wrong_shape_is_refused(text: str) -> None:
+    assert _error(text).code == "config.routes.invalid"
+
+
+def test_an_unreadable_file_is_a_configuration_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        load_routes(tmp_path / "missing.yaml")
+    assert caught.value.code == "config.routes.unreadable"
+
+
+def test_schema_knows_every_source_format_and_target() -> None:
+    match = routes_schema()["$defs"]["match"]["properties"]
+    assert set(match["source_formats"]["items"]["enum"]) == {f.value for f in Format}
+    targets = routes_schema()["$defs"]["route"]["properties"]["target_format"]["enum"]
+    assert set(targets) == {t.value for t in TargetFormat}
