@@ -1,0 +1,45 @@
+"""Applikasjonskvittering (AppRec 1.0 and 1.1): model, tolerant parse, strict serialize, envelope,
+validation, and the builders for positive, negative and fallback receipts.
+"""
+
+import adapters.msghead  # noqa: F401  (load order: the Hodemelding package first)
+from adapters.apprec.build import build_apprec, build_negative_apprec, inst_of, original_facts
+from adapters.apprec.codec import parse_apprec, read_envelope, serialize_apprec
+from adapters.apprec.model import (
+    APPREC_10_NS,
+    APPREC_11_NS,
+    HCP,
+    AdditionalId,
+    AppRec,
+    ApprecAddress,
+    ApprecParty,
+    Dept,
+    HCPerson,
+    HCProf,
+    Inst,
+    OriginalMsgId,
+)
+from adapters.apprec.validate import validate_apprec
+
+__all__ = [
+    "APPREC_10_NS",
+    "APPREC_11_NS",
+    "HCP",
+    "AdditionalId",
+    "AppRec",
+    "ApprecAddress",
+    "ApprecParty",
+    "Dept",
+    "HCPerson",
+    "HCProf",
+    "Inst",
+    "OriginalMsgId",
+    "build_apprec",
+    "build_negative_apprec",
+    "inst_of",
+    "original_facts",
+    "parse_apprec",
+    "read_envelope",
+    "serialize_apprec",
+    "validate_apprec",
+]

@@ -4,6 +4,7 @@ Leaf modules (kith, model, parts) are imported before those that reach the paylo
 payload packages may import ``adapters.msghead.model`` without an import cycle.
 """
 
+from adapters.msghead.build import attachment_document, build_msghead, reply_conversation
 from adapters.msghead.envelope import read_envelope
 from adapters.msghead.kith import Code
 from adapters.msghead.model import (
@@ -54,11 +55,14 @@ __all__ = [
     "RefDoc",
     "TeleCom",
     "accept_msghead",
+    "attachment_document",
+    "build_msghead",
     "parse_msghead",
     "parse_payload",
     "payload_element",
     "read_envelope",
     "rejection_for",
+    "reply_conversation",
     "serialize_msghead",
     "to_payload",
     "validate_msghead",

@@ -33,10 +33,10 @@ def xsd_errors(root: etree._Element) -> list[Finding]:
     """Schema findings (rule ``xsd``) for a tree already stripped of unschematised payloads."""
     namespaces = {ns for ns in document_namespaces(root) if schema_for_namespace(ns) is not None}
     namespaces.add(MSGHEAD_NS)
-    return [_readable(root, f) for f in xsd_findings(root, compiled_schema(namespaces))]
+    return [readable(root, f) for f in xsd_findings(root, compiled_schema(namespaces))]
 
 
-def _readable(root: etree._Element, finding: Finding) -> Finding:
+def readable(root: etree._Element, finding: Finding) -> Finding:
     """Replace lxml's positional path (``/*/*[1]/*[7]``) by local names (``/MsgHead/MsgInfo/…``)."""
     if not finding.xpath:
         return finding

@@ -1,0 +1,160 @@
+"""Compose AppRecs for received messages: positive, negative from a ``GatewayError``, and the fallback
+for input so broken that no Hodemelding can be read.
+
+The AppRec goes back to the sender: its Sender is the original Receiver and vice versa (HIS 80415
+§3), HER-ids in ``Inst/Id`` (TypeId HER) with level 2 as ``Dept`` (service) or ``HCPerson`` (person).
+OriginalMsgId = original MsgInfo/Type, GenDate and MsgId.
+
+Fallback (nothing readable): Sender is the gateway (``gateway_her``), Receiver whatever HER-id is
+known (else an empty ``Inst``), OriginalMsgId/MsgType without V (DN "Ukjent meldingstype"),
+IssueDate = the time of receipt, Id = the MsgId if it could be read, else the ebXML MessageId, else
+"ukjent". The result is still schema-valid.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from adapters.apprec.codes import error_code, norwegian_text, status_code
+from adapters.apprec.model import HCP, AdditionalId, AppRec, ApprecParty, Dept, HCPerson, Inst, OriginalMsgId
+from adapters.base import Envelope
+from adapters.msghead.kith import Code
+from adapters.msghead.model import MsgHead, Organisation, parse_datetime
+from gateway.errors import GatewayError, reply_for
+
+HER_TYPE = Code(v="HER", dn="HER-id")
+ID_TYPES = {"HER": HER_TYPE, "ENH": Code(v="ENH", dn="Organisasjonsnummeret i Enhetsregisteret")}
+SOFTWARE = ("Samband", "0.1.0")
+
+
+def _id_type(value: str | None) -> Code:
+    return ID_TYPES.get(value or "", Code(v=value))
+
+
+def inst_of(org: Organisation) -> Inst:
+    """MsgHead Organisation (level 1 + level 2) → AppRec Inst with Dept / HCPerson."""
+    ids = [i for i in org.idents if i.type_id.v in ID_TYPES]
+    main = next((i for i in ids if i.type_id.v == "HER"), ids[0] if ids else None)
+    extra = tuple(AdditionalId(id=i.id, type=_id_type(i.type_id.v)) for i in ids if i is not main)
+    depts: tuple[Dept, ...] = ()
+    if org.organisation is not None and (org.organisation.her_id or org.organisation.name):
+        depts = (Dept(name=org.organisation.name, id=org.organisation.her_id,
+                      type_id=HER_TYPE if org.organisation.her_id else None),)  # fmt: skip
+    persons: tuple[HCPerson, ...] = ()
+    hp = org.healthcare_professional
+    if hp is not None:
+        name = " ".join(n for n in (hp.given_name, hp.middle_name, hp.family_name) if n) or None
+        if hp.hpr:
+            her = (AdditionalId(id=hp.her_id, type=HER_TYPE),) if hp.her_id else ()
+            persons = (
+                HCPerson(name=name, id=hp.hpr, type_id=Code(v="HPR", dn="HPR-nummer"), additional_ids=her),
+            )
+        else:
+            persons = (HCPerson(name=name, id=hp.her_id, type_id=HER_TYPE if hp.her_id else None),)
+    return Inst(
+        name=org.name,
+        id=main.id if main else None,
+        type_id=_id_type(main.type_id.v) if main else None,
+        depts=depts,
+        additional_ids=extra,
+        persons=persons,
+    )
+
+
+def _her_inst(her: str | None) -> Inst:
+    return Inst(id=her, type_id=HER_TYPE) if her else Inst()
+
+
+def _format(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _original_id(original: MsgHead | Envelope, now: datetime) -> OriginalMsgId:
+    if isinstance(original, MsgHead):
+        info = original.msg_info
+        msg_type, gen_date, msg_id = Code(v=info.type.v, dn=info.type.dn), info.gen_date, info.msg_id
+    else:
+        msg_type = Code(v=original.msg_type) if original.msg_type else Code(dn="Ukjent meldingstype")
+        gen_date = _format(original.generated_at) if original.generated_at else ""
+        msg_id = original.msg_id or original.ebxml_message_id or "ukjent"
+    issue = gen_date if parse_datetime(gen_date) is not None else _format(now)
+    return OriginalMsgId(msg_type=msg_type, issue_date=issue, id=msg_id)
+
+
+def build_apprec(
+    original: MsgHead | Envelope,
+    *,
+    status: str = "1",
+    errors: Sequence[Code] = (),
+    now: datetime | None = None,
+    new_id: str | None = None,
+    version: str = "1.0",
+    gateway_her: str | None = None,
+) -> AppRec:
+    """An AppRec (1.0 by default, or 1.1) answering ``original``, addressed back to its sender."""
+    moment = now or datetime.now(UTC)
+    if isinstance(original, MsgHead):
+        sender = inst_of(original.msg_info.receiver.organisation)
+        receiver = inst_of(original.msg_info.sender.organisation)
+    else:
+        sender = _her_inst(original.receiver_her or gateway_her)
+        receiver = _her_inst(original.sender_her)
+    return AppRec(
+        version=version,
+        software_name=SOFTWARE[0],
+        software_version=SOFTWARE[1],
+        gen_date=_format(moment),
+        id=new_id or str(uuid.uuid4()),
+        sender=ApprecParty(hcp=HCP(inst=sender)),
+        receiver=ApprecParty(hcp=HCP(inst=receiver)),
+        status=status_code(status),
+        errors=tuple(errors),
+        original=_original_id(original, moment),
+    )
+
+
+def build_negative_apprec(
+    original: MsgHead | Envelope | bytes,
+    error: GatewayError,
+    *,
+    now: datetime | None = None,
+    new_id: str | None = None,
+    version: str = "1.0",
+    gateway_her: str | None = None,
+) -> AppRec:
+    """Negative AppRec for a permanent error: status and 8221 code from ``reply_for(error)``.
+
+    ``original`` may be the raw bytes: then whatever can be read is used (see the module doc).
+    ``ValueError`` for errors that get no AppRec (transient delivery or registry errors).
+    """
+    reply = reply_for(error)
+    if reply.apprec_status is None or reply.apprec_error is None:
+        raise ValueError(f"{type(error).__name__} ({error.code}) is not answered with an AppRec")
+    facts = original_facts(original) if isinstance(original, bytes) else original
+    code = error_code(reply.apprec_error, norwegian_text(error, reply.apprec_error))
+    return build_apprec(
+        facts,
+        status=reply.apprec_status,
+        errors=(code,),
+        now=now,
+        new_id=new_id,
+        version=version,
+        gateway_her=gateway_her,
+    )
+
+
+def original_facts(raw: bytes) -> MsgHead | Envelope:
+    """The best-known facts of a received document: the MsgHead, else its envelope, else nothing."""
+    from adapters.msghead.envelope import read_envelope
+    from adapters.msghead.parse import parse_msghead
+
+    try:
+        return parse_msghead(raw)
+    except GatewayError:
+        pass
+    try:
+        return read_envelope(raw)
+    except GatewayError:
+        return Envelope(msg_id=None, msg_type=None)

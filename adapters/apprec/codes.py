@@ -1,0 +1,58 @@
+"""Kodeverk 8258 (AppRec Status) and 8221 (AppRec Error) read from ``kodeverk.yaml``, plus the
+Norwegian error text a GP or vendor can act on (what was wrong, where, what was expected).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from adapters.apprec.model import ERROR_SYSTEM
+from adapters.msghead.kith import Code
+from gateway.errors import GatewayError
+
+_FILE = Path(__file__).with_name("kodeverk.yaml")
+
+
+@functools.cache
+def _table() -> dict[str, Any]:
+    data = yaml.safe_load(_FILE.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{_FILE} is not a mapping")
+    return data
+
+
+def status_code(value: str) -> Code:
+    """Status (8258) as written in AppRec/Status (kith:CS, so no S)."""
+    return Code(v=value, dn=str(_table()["status"].get(value, value)))
+
+
+def error_code(value: str, text_no: str | None = None) -> Code:
+    """Error (8221) with its display text and the free text in OT."""
+    entry = _table()["errors"].get(value, {})
+    return Code(v=value, s=ERROR_SYSTEM, dn=str(entry.get("dn", value)), ot=text_no)
+
+
+def error_hint(value: str) -> str:
+    return str(_table()["errors"].get(value, {}).get("hint", ""))
+
+
+def norwegian_text(error: GatewayError, value: str) -> str:
+    """The sender-facing text: hint for the 8221 code, then what, where, expected, received."""
+    parts = [error_hint(value), f"Feil: {error.detail}."]
+    where = []
+    if error.line is not None:
+        where.append(f"linje {error.line}" + (f", kolonne {error.column}" if error.column else ""))
+    if error.where:
+        where.append(error.where)
+    if where:
+        parts.append("Sted: " + ", ".join(where) + ".")
+    if error.expected:
+        parts.append(f"Forventet: {error.expected}.")
+    if error.received:
+        parts.append(f"Mottatt: {error.received[:200]}.")
+    parts.append(f"(Feilkode {error.code})")
+    return " ".join(p for p in parts if p)

@@ -1,0 +1,179 @@
+"""Typed, immutable model of Applikasjonskvittering (AppRec 1.0, HIS 80415:2004; 1.1, HIS 80415:2012).
+
+Both versions share the structure; ``AppRec.version`` picks namespace and MIGversion. Status is
+kodeverk 8258 (1 OK, 2 Avvist, 3 OK med feil i delmelding), Error kodeverk 8221.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from adapters.msghead.kith import Code
+
+APPREC_10_NS = "http://www.kith.no/xmlstds/apprec/2004-11-21"
+APPREC_11_NS = "http://www.kith.no/xmlstds/apprec/2012-02-15"
+NAMESPACES = {"1.0": APPREC_10_NS, "1.1": APPREC_11_NS}
+VERSIONS = {APPREC_10_NS: "1.0", APPREC_11_NS: "1.1"}
+MIG_VERSIONS = {"1.0": "1.0 2004-11-21", "1.1": "v1.1 2012-02-15"}
+STATUS_SYSTEM = "2.16.578.1.12.4.1.1.8258"
+ERROR_SYSTEM = "2.16.578.1.12.4.1.1.8221"
+
+
+@dataclass(frozen=True)
+class AdditionalId:
+    """AdditionalId: Id + Type (9051/8116 code, e.g. HER when Inst/Id holds the org.nr)."""
+
+    id: str
+    type: Code
+
+
+def _her(own_id: str | None, type_id: Code | None, extra: tuple[AdditionalId, ...]) -> str | None:
+    if own_id and type_id is not None and type_id.v == "HER":
+        return own_id
+    return next((a.id for a in extra if a.type.v == "HER"), None)
+
+
+@dataclass(frozen=True)
+class HCPerson:
+    """Inst/HCPerson: a person at the institution (the GP, addressed per person)."""
+
+    name: str | None = None
+    id: str | None = None
+    type_id: Code | None = None
+    additional_ids: tuple[AdditionalId, ...] = ()
+
+    @property
+    def her_id(self) -> str | None:
+        return _her(self.id, self.type_id, self.additional_ids)
+
+
+@dataclass(frozen=True)
+class Dept:
+    """Inst/Dept: a department or service (level 2)."""
+
+    type: Code | None = None
+    name: str | None = None
+    id: str | None = None
+    type_id: Code | None = None
+    additional_ids: tuple[AdditionalId, ...] = ()
+
+    @property
+    def her_id(self) -> str | None:
+        return _her(self.id, self.type_id, self.additional_ids)
+
+
+@dataclass(frozen=True)
+class Inst:
+    """HCP/Inst: Name, Id + TypeId (9051), Dept*, AdditionalId*, HCPerson*."""
+
+    name: str | None = None
+    id: str | None = None
+    type_id: Code | None = None
+    depts: tuple[Dept, ...] = ()
+    additional_ids: tuple[AdditionalId, ...] = ()
+    persons: tuple[HCPerson, ...] = ()
+
+    @property
+    def her_id(self) -> str | None:
+        return _her(self.id, self.type_id, self.additional_ids)
+
+
+@dataclass(frozen=True)
+class HCProf:
+    """HCP/HCProf: a health professional without institution."""
+
+    type: Code | None = None
+    name: str | None = None
+    id: str | None = None
+    type_id: Code | None = None
+    additional_ids: tuple[AdditionalId, ...] = ()
+
+    @property
+    def her_id(self) -> str | None:
+        return _her(self.id, self.type_id, self.additional_ids)
+
+
+@dataclass(frozen=True)
+class ApprecAddress:
+    """HCP/Address: Type (required), StreetAdr, PostalCode, City, County, Country, CityDistr, TeleAddress*."""
+
+    type: Code
+    street: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    county: Code | None = None
+    country: Code | None = None
+    city_distr: Code | None = None
+    tele_addresses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HCP:
+    """HCP: Inst or HCProf, MedSpeciality, Address."""
+
+    inst: Inst | None = None
+    hc_prof: HCProf | None = None
+    med_speciality: Code | None = None
+    address: ApprecAddress | None = None
+
+    @property
+    def her_id(self) -> str | None:
+        """HER-id of the communication party: person, then department, then institution."""
+        if self.hc_prof is not None:
+            return self.hc_prof.her_id
+        if self.inst is None:
+            return None
+        level2 = [p.her_id for p in self.inst.persons] + [d.her_id for d in self.inst.depts]
+        return next((her for her in level2 if her), None) or self.inst.her_id
+
+
+@dataclass(frozen=True)
+class ApprecParty:
+    """AppRec Sender or Receiver: Role (8112 in 1.1) and HCP."""
+
+    hcp: HCP
+    role: Code | None = None
+
+    @property
+    def her_id(self) -> str | None:
+        return self.hcp.her_id
+
+
+@dataclass(frozen=True)
+class OriginalMsgId:
+    """OriginalMsgId: MsgType = original MsgInfo/Type, IssueDate = its GenDate, Id = its MsgId."""
+
+    msg_type: Code
+    issue_date: str
+    id: str
+
+
+@dataclass(frozen=True)
+class AppRec:
+    """Applikasjonskvittering: MsgType APPREC, GenDate, Id, Sender, Receiver, Status, Error*,
+    OriginalMsgId."""
+
+    gen_date: str
+    id: str
+    sender: ApprecParty
+    receiver: ApprecParty
+    status: Code
+    original: OriginalMsgId
+    errors: tuple[Code, ...] = ()
+    version: str = "1.0"
+    msg_type: Code = Code(v="APPREC", dn="Applikasjonskvittering")
+    mig_version: str | None = None
+    software_name: str | None = None
+    software_version: str | None = None
+
+    @property
+    def namespace(self) -> str:
+        return NAMESPACES[self.version]
+
+    @property
+    def ok(self) -> bool:
+        return self.status.v == "1"
+
+    @property
+    def rejected(self) -> bool:
+        return self.status.v == "2"
