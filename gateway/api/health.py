@@ -1,0 +1,63 @@
+"""Liveness, Prometheus metrics, and the routes with their run-time kill switches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, status
+from fastapi.responses import Response
+from sqlalchemy import text
+
+from gateway.api.deps import Actor, ServicesDep
+from gateway.metrics import render_metrics
+from gateway.store import deliveries as queue
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz")
+def healthz(svc: ServicesDep) -> dict[str, Any]:
+    """Liveness: the process answers and the store does too (no credentials needed)."""
+    with svc.engine.begin() as conn:
+        conn.execute(text("SELECT 1"))
+    return {"status": "ok", "database": svc.engine.dialect.name, "routes": len(svc.routes)}
+
+
+@router.get("/metrics")
+def metrics(svc: ServicesDep, _actor: Actor) -> Response:
+    """Prometheus text format: throughput, latency, queue depth, oldest undelivered, long failures."""
+    body, content_type = render_metrics(svc.metrics)
+    return Response(body, media_type=content_type)
+
+
+@router.get("/routes")
+def list_routes(svc: ServicesDep, _actor: Actor) -> dict[str, Any]:
+    """The route table in force and which routes are held by their kill switch."""
+    with svc.engine.begin() as conn:
+        held = queue.held_routes(conn)
+    return {
+        "source": svc.routes.source,
+        "routes": [
+            {
+                "name": r.name,
+                "transport": r.transport,
+                "endpoint": r.endpoint,
+                "target_format": str(r.target_format),
+                "enabled": r.enabled and r.name not in held,
+            }
+            for r in svc.routes
+        ],
+    }
+
+
+@router.post("/routes/{name}/{switch}")
+def switch_route(name: str, switch: str, svc: ServicesDep, actor: Actor) -> dict[str, Any]:
+    """Kill switch: ``hold`` stops tries on a route (nothing is dead-lettered), ``release`` resumes."""
+    if name not in svc.routes.names or switch not in {"hold", "release"}:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND,
+            detail={"code": "route.not-found", "detail": f"no route {name}/{switch}"},
+        )
+    with svc.engine.begin() as conn:
+        queue.set_route_enabled(conn, name, switch == "release", actor, svc.now())
+    return {"route": name, "enabled": switch == "release", "by": actor}

@@ -1,0 +1,181 @@
+"""Reading what happened: search, one message with its deliveries, raw bytes, timeline, AppRec, replay."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from gateway import receipts, replay
+from gateway.api.deps import Actor, ServicesDep
+from gateway.api.inbound import respond
+from gateway.store import deliveries as queue
+from gateway.store import repository as repo
+from gateway.store.repository import StoredMessage
+from gateway.store.search import MessageQuery, search_messages
+from gateway.store.tables import translations
+
+router = APIRouter(prefix="/messages", tags=["messages"])
+
+
+def summary(m: StoredMessage) -> dict[str, Any]:
+    """The JSON shape of a message in lists: business keys, status, direction, where it came from."""
+    return {
+        "id": m.id,
+        "direction": m.direction,
+        "kind": m.kind,
+        "format": m.format,
+        "status": m.status,
+        "msg_id": m.msg_id,
+        "type": m.msg_type,
+        "conversation_id": m.conversation_ref or m.ebxml_conversation_id,
+        "patient": m.patient_id,
+        "sender_her": m.sender_her,
+        "receiver_her": m.receiver_her,
+        "source_id": m.source_id,
+        "route": m.route,
+        "received_at": m.received_at.isoformat(),
+        "completed_at": m.completed_at.isoformat() if m.completed_at else None,
+        "sha256": m.sha256,
+        "size": m.size,
+    }
+
+
+def not_found(message_id: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_404_NOT_FOUND, detail={"code": "message.not-found", "detail": f"no message {message_id}"}
+    )
+
+
+@router.get("")
+def list_messages(
+    svc: ServicesDep,
+    _actor: Actor,
+    msg_id: str | None = None,
+    conversation_id: str | None = None,
+    patient: str | None = None,
+    sender_her: str | None = None,
+    receiver_her: str | None = None,
+    type: str | None = None,
+    status: str | None = None,
+    direction: str | None = None,
+    source_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """Search inbound and outbound messages by business keys; newest first."""
+    q = MessageQuery(
+        msg_id, conversation_id, patient, sender_her, receiver_her, type, status, direction, source_id,
+        since, until, limit, offset,
+    )  # fmt: skip
+    with svc.engine.begin() as conn:
+        total, page = search_messages(conn, q)
+    return {"total": total, "limit": limit, "offset": offset, "items": [summary(m) for m in page]}
+
+
+@router.get("/{message_id}")
+def get_message(message_id: str, svc: ServicesDep, _actor: Actor) -> dict[str, Any]:
+    """Envelope, status, issues, translations, deliveries (with every attempt) and receipts."""
+    with svc.engine.begin() as conn:
+        m = repo.get_message(conn, message_id)
+        if m is None:
+            raise not_found(message_id)
+        rows = conn.execute(translations.select().where(translations.c.message_id == message_id)).all()
+        sent = queue.for_source(conn, message_id) or queue.for_message(conn, message_id)
+        return {
+            **summary(m),
+            "envelope": {**m.envelope().__dict__, "generated_at": None},
+            "issues": m.issues,
+            "error": m.error,
+            "translations": [
+                {
+                    "route": t.route,
+                    "target_format": t.target_format,
+                    "output_id": t.output_id,
+                    "issues": t.issues,
+                }
+                for t in rows
+            ],
+            "deliveries": [
+                {**queue.delivery_summary(d), "attempts": queue.attempts_of(conn, d.id)} for d in sent
+            ],
+            "apprec": _receipt(receipts.sent_receipt(conn, message_id)),
+            "apprec_received": _receipt(receipts.received_receipt(conn, message_id)),
+        }
+
+
+def _receipt(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {
+        "id": row["apprec_id"],
+        "status": row["status"],
+        "errors": row["errors"],
+        "at": row["created_at"].isoformat(),
+    }
+
+
+@router.get("/{message_id}/raw")
+def get_raw(message_id: str, svc: ServicesDep, _actor: Actor) -> Response:
+    """The bytes exactly as they were received (or emitted)."""
+    with svc.engine.begin() as conn:
+        m = repo.get_message(conn, message_id)
+        raw = repo.get_raw(conn, message_id)
+    if m is None or raw is None:
+        raise not_found(message_id)
+    return Response(raw, media_type=m.content_type or "application/octet-stream")
+
+
+@router.get("/{message_id}/events")
+def get_events(message_id: str, svc: ServicesDep, _actor: Actor) -> dict[str, Any]:
+    """The append-only timeline of the message."""
+    with svc.engine.begin() as conn:
+        if repo.get_message(conn, message_id) is None:
+            raise not_found(message_id)
+        return {"id": message_id, "events": repo.list_events(conn, message_id)}
+
+
+@router.get("/{message_id}/apprec")
+def get_apprec(message_id: str, svc: ServicesDep, _actor: Actor) -> Response:
+    """The AppRec the gateway produced for this message (XML); 404 while there is none yet."""
+    with svc.engine.begin() as conn:
+        receipt = receipts.sent_receipt(conn, message_id)
+        raw = repo.get_raw(conn, receipt["apprec_id"]) if receipt else None
+    if receipt is None or raw is None:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND,
+            detail={"code": "apprec.none", "detail": "no AppRec for this message yet"},
+        )
+    headers = {"X-Samband-AppRec-Id": receipt["apprec_id"], "X-Samband-AppRec-Status": receipt["status"]}
+    return Response(raw, media_type="application/xml", headers=headers)
+
+
+class ReplayRequest(BaseModel):
+    """Where a replay goes: every route (empty body), named routes, or one override endpoint."""
+
+    destinations: list[str] = Field(default_factory=list, description="route names; empty: all that match")
+    endpoint: str | None = Field(default=None, description="deliver here and nowhere else")
+    transport: str = Field(default="http", description="transport for the override endpoint")
+    target_format: str | None = Field(default=None, description="format for the override endpoint")
+
+
+@router.post("/{message_id}/replay", status_code=202)
+async def post_replay(
+    message_id: str, svc: ServicesDep, actor: Actor, body: ReplayRequest | None = None
+) -> JSONResponse:
+    """Re-run from the original raw bytes; the new message links to the original; who and when is kept."""
+    request = body or ReplayRequest()
+    order = replay.ReplayOrder(
+        request.destinations, request.endpoint, request.transport, request.target_format
+    )
+    try:
+        outcome = await run_in_threadpool(replay.replay, svc, message_id, actor, order)
+    except KeyError as exc:
+        raise not_found(message_id) from exc
+    return respond(outcome)

@@ -1,0 +1,58 @@
+"""The FastAPI application: ``create_app(settings)`` wires store, routes, metrics, routers and worker.
+
+Nothing is created at import time; the settings object passed in is the only configuration.
+Coded ``GatewayError``s become JSON replies with the HTTP status of ``errors.REPLIES``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from gateway.api import fhir, health, inbound, messages
+from gateway.delivery.worker import DeliveryWorker, start_worker_thread
+from gateway.errors import GatewayError, reply_for
+from gateway.runtime import Services, start_services
+from gateway.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings, services: Services | None = None, run_worker: bool | None = None
+) -> FastAPI:
+    """The gateway's HTTP app; with ``settings.worker_enabled`` it also runs a delivery worker."""
+    svc = services or start_services(settings)
+    settings.api_key()
+    with_worker = settings.worker_enabled if run_worker is None else run_worker
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = DeliveryWorker(svc) if with_worker else None
+        thread = start_worker_thread(worker) if worker else None
+        app.state.worker = worker
+        yield
+        if worker and thread:
+            worker.stopping.set()
+            thread.join(timeout=10)
+
+    app = FastAPI(
+        title="Samband",
+        summary="PLO/ebXML, FHIR R4 and individual-plan gateway for municipal health and care",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.services = svc
+    for module in (inbound, messages, fhir, health):
+        app.include_router(module.router)
+    app.add_exception_handler(GatewayError, _gateway_error)
+    return app
+
+
+async def _gateway_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, GatewayError)
+    return JSONResponse({"errors": [exc.as_dict()]}, status_code=reply_for(exc).http_status)

@@ -1,0 +1,61 @@
+"""``samband serve`` (HTTP API + delivery worker in one process) and ``samband worker`` (an extra worker)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from types import FrameType
+
+import uvicorn
+
+from gateway.app import create_app
+from gateway.delivery.worker import DeliveryWorker
+from gateway.runtime import start_services
+from gateway.settings import Settings
+
+log = logging.getLogger("samband")
+
+
+def settings_for(database_url: str | None) -> Settings:
+    """Settings from the environment, with ``--database-url`` taking precedence."""
+    settings = Settings()
+    if database_url:
+        settings = Settings(database_url=database_url)
+    return settings
+
+
+def run_serve(host: str, port: int, database_url: str | None) -> None:
+    """Migrate, validate the routes, then serve the API with one in-process delivery worker."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = settings_for(database_url)
+    generated = settings.dev_api_key is None
+    app = create_app(settings)
+    if generated:
+        log.warning(
+            "console: http://%s:%d/console (Authorization: Bearer %s)", host, port, settings.api_key()
+        )
+    log.info("samband on http://%s:%d (docs at /docs), store %s", host, port, _safe(settings.database_url))
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def run_worker(database_url: str | None) -> None:
+    """An extra delivery worker against a shared store (PostgreSQL) until SIGINT/SIGTERM."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = settings_for(database_url)
+    worker = DeliveryWorker(start_services(settings))
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        worker.stopping.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    worker.run_forever()
+
+
+def _safe(url: str) -> str:
+    """The database URL without its password, for logs."""
+    head, at, tail = url.rpartition("@")
+    if not at:
+        return url
+    scheme, _, credentials = head.partition("://")
+    return f"{scheme}://{credentials.split(':')[0]}:***@{tail}"

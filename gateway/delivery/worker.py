@@ -1,0 +1,229 @@
+"""The delivery worker: claims due deliveries under a lease, sends each, records every try, moves on.
+
+One bad message or one dead receiver never stops the rest: each delivery is tried on its own, a
+failure is rescheduled by the pure retry policy (``retry.next_attempt_at``) or dead-lettered, and
+held routes (kill switch) are skipped. The same loop takes over received messages whose processing
+died with its process, and runs the scheduled jobs once across all workers under a database lease.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import timedelta
+
+from gateway import pipeline, receipts
+from gateway.delivery.retry import next_attempt_at
+from gateway.delivery.transports.base import DeliveryRequest, Receipt, Transport
+from gateway.delivery.transports.registry import FHIR_STORE, TRANSPORTS, TransportFactory, create_transport
+from gateway.errors import DeliveryError, DeliveryUnavailable, GatewayError
+from gateway.fhir_store import FhirStoreTransport
+from gateway.routing.routes import Route, TargetFormat
+from gateway.runtime import Services
+from gateway.store import deliveries as queue
+from gateway.store import repository as repo
+from gateway.store.deliveries import Delivery, Outcome
+from gateway.store.jobs import run_job
+from gateway.store.repository import Status
+
+log = logging.getLogger(__name__)
+
+
+def default_transports(svc: Services) -> dict[str, TransportFactory]:
+    """The registry plus ``fhir-store``, which writes into this gateway's own store."""
+    return {**TRANSPORTS, FHIR_STORE: lambda route: FhirStoreTransport(svc.engine)}
+
+
+class DeliveryWorker:
+    """One worker; run several (threads or processes) against PostgreSQL and none sends twice."""
+
+    def __init__(
+        self, svc: Services, transports: Mapping[str, TransportFactory] | None = None, name: str | None = None
+    ) -> None:
+        self.svc = svc
+        self.transports = dict(transports) if transports is not None else default_transports(svc)
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+        self._cache: dict[tuple[str, str, str | None], Transport] = {}
+        self.stopping = threading.Event()
+
+    def run_once(self) -> int:
+        """One pass: take over stalled messages, deliver what is due, run due jobs. Returns work done."""
+        done = self.take_over()
+        done += self.deliver_due()
+        run_job(self.svc, "apprec-timeouts", self.name, self.svc.settings.job_interval_seconds, self._jobs)
+        return done
+
+    def run_forever(self) -> None:
+        """Poll until ``stopping`` is set; idle passes wait ``worker_poll_seconds``."""
+        log.info("delivery worker %s started", self.name)
+        while not self.stopping.is_set():
+            try:
+                busy = self.run_once()
+            except Exception:  # the loop must survive a database hiccup; it logs and polls again
+                log.exception("worker pass failed")
+                busy = 0
+            if not busy:
+                self.stopping.wait(self.svc.settings.worker_poll_seconds)
+
+    def take_over(self) -> int:
+        """Process received messages whose first processing never finished (the process died)."""
+        s = self.svc.settings
+        now = self.svc.now()
+        with self.svc.engine.begin() as conn:
+            mids = repo.claim_unprocessed(
+                conn,
+                now,
+                now + timedelta(seconds=s.processing_grace_seconds),
+                s.worker_batch,
+            )
+        for mid in mids:
+            try:
+                pipeline.process(self.svc, mid)
+            except Exception:
+                log.exception("processing %s failed; it will be taken over again", mid)
+        return len(mids)
+
+    def deliver_due(self) -> int:
+        s = self.svc.settings
+        now = self.svc.now()
+        with self.svc.engine.begin() as conn:
+            held = queue.held_routes(conn) | {r.name for r in self.svc.routes if not r.enabled}
+            claimed = queue.claim_due(
+                conn, self.name, now, timedelta(seconds=s.lease_seconds), s.worker_batch, held
+            )
+        for delivery in claimed:
+            self.deliver(delivery)
+        return len(claimed)
+
+    def deliver(self, delivery: Delivery) -> None:
+        """One try: record it, send, then record the outcome and move the delivery on."""
+        with self.svc.engine.begin() as conn:
+            attempt_no = queue.start_attempt(conn, delivery, self.name, self.svc.now())
+            message = repo.get_message(conn, delivery.message_id)
+            payload = repo.get_raw(conn, delivery.message_id) or b""
+        if message is None:
+            return
+        route = self.route_for(delivery)
+        request = DeliveryRequest(
+            message_id=message.id,
+            envelope=message.envelope(),
+            payload=payload,
+            content_type=message.content_type or "application/octet-stream",
+            route=route,
+            endpoint=delivery.endpoint,
+            attempt=attempt_no,
+            idempotency_key=delivery.id,
+        )
+        try:
+            receipt = self.transport_for(route).send(request)
+        except DeliveryError as error:
+            self.failed(delivery, attempt_no, error)
+        except GatewayError as error:
+            self.failed(delivery, attempt_no, DeliveryUnavailable(str(error), code=error.code))
+        except Exception as exc:  # a transport bug isolates this delivery; the rest keep flowing
+            log.exception("transport %s crashed on delivery %s", route.transport, delivery.id)
+            self.failed(
+                delivery, attempt_no, DeliveryUnavailable(repr(exc), code="delivery.transport-crashed")
+            )
+        else:
+            self.delivered(delivery, attempt_no, receipt)
+
+    def delivered(self, delivery: Delivery, attempt_no: int, receipt: Receipt) -> None:
+        svc = self.svc
+        now = svc.now()
+        detail = {
+            "status_code": receipt.status_code,
+            "remote_id": receipt.remote_id,
+            "body": receipt.body_excerpt,
+        }
+        with svc.engine.begin() as conn:
+            queue.finish_attempt(conn, delivery.id, attempt_no, now, Outcome.DELIVERED, detail=detail)
+            message = repo.get_message(conn, delivery.message_id)
+            due = receipts.apprec_due(svc, now) if message and receipts.expects_apprec(message) else None
+            repo.update_message(
+                conn, delivery.message_id, now, status=Status.DELIVERED, completed_at=now, apprec_due_at=due
+            )
+            repo.add_event(
+                conn,
+                delivery.source_id,
+                "delivery.delivered",
+                now,
+                route=delivery.route,
+                attempt=attempt_no,
+                delivery=delivery.id,
+                **detail,
+            )
+            receipts.after_delivery(conn, svc, delivery.source_id)
+            source = repo.get_message(conn, delivery.source_id)
+        latency = (now - source.received_at).total_seconds() if source else None
+        svc.metrics.delivered(message.msg_type if message else None, delivery.route, latency)
+
+    def failed(self, delivery: Delivery, attempt_no: int, error: DeliveryError) -> None:
+        svc = self.svc
+        now = svc.now()
+        retry_at = next_attempt_at(queue.schedule_of(delivery), attempt_no, error, now)
+        outcome = Outcome.FAILED if retry_at else Outcome.REFUSED
+        detail = {"detail": error.detail}
+        with svc.engine.begin() as conn:
+            queue.finish_attempt(
+                conn,
+                delivery.id,
+                attempt_no,
+                now,
+                outcome,
+                error_code=error.code,
+                detail=detail,
+                next_attempt_at=retry_at,
+            )
+            kind = "delivery.retry" if retry_at else "delivery.dead"
+            when = retry_at.isoformat() if retry_at else None
+            repo.add_event(
+                conn,
+                delivery.source_id,
+                kind,
+                now,
+                route=delivery.route,
+                attempt=attempt_no,
+                code=error.code,
+                detail=error.detail,
+                next_attempt_at=when,
+            )
+            if retry_at is None:
+                repo.update_message(conn, delivery.message_id, now, status=Status.FAILED)
+                receipts.after_delivery(conn, svc, delivery.source_id)
+        svc.metrics.failed(None, delivery.route, error.code)
+        if retry_at is None:
+            svc.metrics.dead_lettered(delivery.route)
+
+    def route_for(self, delivery: Delivery) -> Route:
+        """The route as it is now, with the delivery's own transport and endpoint (replay overrides)."""
+        try:
+            route = self.svc.routes.get(delivery.route)
+        except KeyError:
+            route = Route(
+                name=delivery.route,
+                transport=delivery.transport,
+                target_format=TargetFormat(delivery.target_format),
+            )
+        return replace(route, transport=delivery.transport, endpoint=delivery.endpoint)
+
+    def transport_for(self, route: Route) -> Transport:
+        key = (route.name, route.transport, route.endpoint)
+        if key not in self._cache:
+            self._cache[key] = create_transport(route, self.transports)
+        return self._cache[key]
+
+    def _jobs(self) -> None:
+        now = self.svc.now()
+        with self.svc.engine.begin() as conn:
+            receipts.flag_overdue(conn, self.svc, now)
+
+
+def start_worker_thread(worker: DeliveryWorker) -> threading.Thread:
+    thread = threading.Thread(target=worker.run_forever, name=f"samband-worker-{worker.name}", daemon=True)
+    thread.start()
+    return thread

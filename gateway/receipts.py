@@ -1,0 +1,328 @@
+"""Receipts: the AppRec the gateway gives for the systems behind it, and AppRecs that answer our messages.
+
+HIS 80415 (Applikasjonskvittering): exactly one AppRec per received business message, status from
+code system 8258 (1 OK, 2 Avvist, 3 OK med feil i delmelding), errors from 8221. A received
+Hodemelding gets it when every destination took it, or at once when the gateway refused it; a
+repeat gets the very same AppRec again. AppRecs go back over routes that name them (message type
+``APPREC`` or source format ``apprec``); with none the AppRec is kept and served by the API.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, select
+
+from adapters.base import Envelope
+from gateway import apprecs
+from gateway.errors import GatewayError, MessageRejected, NoRouteMatched, reply_for
+from gateway.routing.routes import Route
+from gateway.runtime import Services
+from gateway.store import deliveries as queue
+from gateway.store import repository as repo
+from gateway.store.deliveries import DeliveryStatus
+from gateway.store.repository import Direction, Kind, Status, StoredMessage
+from gateway.store.tables import messages, receipts, translations
+
+if TYPE_CHECKING:
+    from gateway.pipeline import Outcome
+
+log = logging.getLogger(__name__)
+
+HODEMELDING_FORMATS = frozenset({"msghead", "ebxml"})
+EMITTED_HODEMELDING = frozenset({"plo", "dialogmelding"})
+
+
+def _outcome(**values: Any) -> Outcome:
+    from gateway.pipeline import Outcome
+
+    return Outcome(**values)
+
+
+def sent_receipt(conn: Connection, message_id: str) -> dict[str, Any] | None:
+    """The AppRec the gateway produced for ``message_id``: receipt row facts, or None."""
+    row = conn.execute(
+        select(receipts).where(receipts.c.message_id == message_id, receipts.c.direction == "sent")
+    ).first()
+    return None if row is None else dict(row._asdict())
+
+
+def received_receipt(conn: Connection, message_id: str) -> dict[str, Any] | None:
+    row = conn.execute(
+        select(receipts).where(receipts.c.message_id == message_id, receipts.c.direction == "received")
+    ).first()
+    return None if row is None else dict(row._asdict())
+
+
+def apprec_routes(svc: Services, envelope: Envelope) -> list[Route]:
+    """Routes that explicitly take AppRecs back to their receiver (never the catch-all default)."""
+    try:
+        matched = svc.routes.match(envelope, "apprec")
+    except NoRouteMatched:
+        return []
+    return [
+        r
+        for r in matched
+        if (r.match.message_types and "APPREC" in r.match.message_types)
+        or (r.match.source_formats and "apprec" in r.match.source_formats)
+    ]
+
+
+def store_apprec(
+    conn: Connection, svc: Services, answered: StoredMessage, status: str, errors: list[dict[str, str]]
+) -> str:
+    """Store our AppRec for ``answered``, its receipt row, and queue it back to the sender."""
+    now = svc.now()
+    raw = apprecs.build(conn, svc, answered, status, errors)
+    envelope = apprecs.envelope(raw)
+    apprec_id = repo.insert_message(
+        conn,
+        raw=raw,
+        direction=Direction.OUTBOUND,
+        kind=Kind.APPREC,
+        status=Status.STORED,
+        now=now,
+        content_type="application/xml",
+        format="apprec",
+        envelope=envelope,
+        source_id=answered.id,
+    )
+    conn.execute(
+        receipts.insert().values(
+            id=repo.new_id(),
+            message_id=answered.id,
+            apprec_id=apprec_id,
+            direction="sent",
+            status=status,
+            errors=errors,
+            created_at=now,
+        )
+    )
+    queued = send_apprec(conn, svc, apprec_id, envelope, now)
+    repo.add_event(conn, answered.id, "apprec.produced", now, apprec=apprec_id, status=status, routes=queued)
+    return apprec_id
+
+
+def send_apprec(
+    conn: Connection, svc: Services, apprec_id: str, envelope: Envelope, now: datetime
+) -> list[str]:
+    """Queue the stored AppRec on every route that takes AppRecs; returns the route names."""
+    routes = apprec_routes(svc, envelope)
+    for r in routes:
+        queue.enqueue(
+            conn,
+            message_id=apprec_id,
+            source_id=apprec_id,
+            route=r.name,
+            transport=r.transport,
+            endpoint=r.endpoint,
+            target_format="apprec",
+            schedule=queue.schedule_data(r),
+            now=now,
+        )
+    if routes:
+        repo.update_message(conn, apprec_id, now, status=Status.PENDING, route=routes[0].name)
+    return [r.name for r in routes]
+
+
+def reject(svc: Services, message: StoredMessage, error: MessageRejected) -> Outcome:
+    """A permanent error caused by the sender: status rejected, event, negative AppRec (when addressable)."""
+    now = svc.now()
+    reply = reply_for(error)
+    apprec_id = None
+    with svc.engine.begin() as conn:
+        repo.update_message(
+            conn,
+            message.id,
+            now,
+            status=Status.REJECTED,
+            error=error.as_dict(),
+            lease_until=None,
+            completed_at=now,
+        )
+        repo.add_event(conn, message.id, "rejected", now, **error.as_dict())
+        current = repo.get_message(conn, message.id)
+        if current and _answerable(current) and reply.apprec_status:
+            errors = [{"code": reply.apprec_error or "X99", "text": error.detail, "where": error.where or ""}]
+            apprec_id = _try_apprec(conn, svc, current, reply.apprec_status, errors)
+    svc.metrics.failed(message.msg_type, None, error.code)
+    return _outcome(
+        id=message.id,
+        status=str(Status.REJECTED),
+        msg_id=message.msg_id,
+        errors=[error.as_dict()],
+        apprec_id=apprec_id,
+    )
+
+
+def _answerable(message: StoredMessage) -> bool:
+    """Only a received business Hodemelding (not a replay, never an AppRec) gets an AppRec."""
+    return (
+        message.direction == Direction.INBOUND
+        and message.kind == Kind.MESSAGE
+        and message.format in HODEMELDING_FORMATS
+        and bool(message.msg_id and message.sender_her)
+    )
+
+
+def _try_apprec(
+    conn: Connection, svc: Services, message: StoredMessage, status: str, errors: list[dict[str, str]]
+) -> str | None:
+    try:
+        with conn.begin_nested():
+            return store_apprec(conn, svc, message, status, errors)
+    except GatewayError as exc:
+        repo.add_event(conn, message.id, "apprec.impossible", svc.now(), **exc.as_dict())
+        log.warning("cannot build AppRec for %s: %s", message.id, exc)
+        return None
+
+
+def answer_duplicate(svc: Services, message: StoredMessage, original: StoredMessage) -> Outcome:
+    """A repeat: nothing is processed again; the sender gets the first one's AppRec again."""
+    now = svc.now()
+    with svc.engine.begin() as conn:
+        repo.update_message(
+            conn,
+            message.id,
+            now,
+            status=Status.DUPLICATE,
+            kind="duplicate",
+            source_id=original.id,
+            lease_until=None,
+        )
+        repo.add_event(conn, message.id, "duplicate", now, original=original.id)
+        repo.add_event(conn, original.id, "repeated", now, duplicate=message.id)
+        receipt = sent_receipt(conn, original.id)
+        if receipt is not None:
+            apprec_msg = repo.get_message(conn, receipt["apprec_id"])
+            if apprec_msg is not None:
+                send_apprec(conn, svc, apprec_msg.id, apprec_msg.envelope(), now)
+        latest = repo.get_message(conn, original.id) or original
+    return _outcome(
+        id=original.id,
+        status=latest.status,
+        msg_id=original.msg_id,
+        duplicate=True,
+        received_id=message.id,
+        apprec_id=receipt["apprec_id"] if receipt else None,
+    )
+
+
+def after_delivery(conn: Connection, svc: Services, source_id: str) -> None:
+    """When every delivery of a received message is done: its final status and (once) its AppRec."""
+    now = svc.now()
+    query = select(messages.c.id).where(messages.c.id == source_id)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    conn.execute(query)
+    source = repo.get_message(conn, source_id)
+    if source is None or source.direction != Direction.INBOUND or source.status != Status.ROUTED:
+        return
+    states = {d.status for d in queue.for_source(conn, source_id)}
+    if DeliveryStatus.PENDING in states:
+        return
+    if DeliveryStatus.DEAD in states:
+        repo.update_message(conn, source_id, now, status=Status.FAILED)
+        repo.add_event(conn, source_id, "failed", now, reason="a destination gave up (dead letter)")
+        return
+    repo.update_message(conn, source_id, now, status=Status.DELIVERED, completed_at=now)
+    repo.add_event(conn, source_id, "delivered", now, destinations=len(states) and "all")
+    if _answerable(source) and sent_receipt(conn, source_id) is None:
+        unmapped = [i for i in source.issues if i.get("severity") == "error"]
+        status = "3" if unmapped else "1"
+        errors = [
+            {"code": "X99", "text": i.get("text_no") or i.get("text", ""), "where": i.get("path", "")}
+            for i in unmapped
+        ]
+        _try_apprec(conn, svc, source, status, errors)
+
+
+def record_translation(
+    conn: Connection,
+    source_id: str,
+    output_id: str,
+    route: Route,
+    issues: list[dict[str, Any]],
+    now: datetime,
+) -> None:
+    conn.execute(
+        translations.insert().values(
+            id=repo.new_id(),
+            message_id=source_id,
+            output_id=output_id,
+            route=route.name,
+            target_format=str(route.target_format),
+            issues=issues,
+            created_at=now,
+        )
+    )
+
+
+def expects_apprec(message: StoredMessage) -> bool:
+    """Outbound Hodemeldinger we emit expect an AppRec back; AppRecs and FHIR never do."""
+    return (
+        message.direction == Direction.OUTBOUND
+        and message.kind != Kind.APPREC
+        and (message.format in EMITTED_HODEMELDING or (message.format == "as-is" and bool(message.msg_id)))
+    )
+
+
+def apprec_due(svc: Services, now: datetime) -> datetime:
+    return now + timedelta(seconds=svc.settings.apprec_timeout_seconds)
+
+
+def record_incoming(svc: Services, message: StoredMessage) -> Outcome:
+    """An AppRec for a message we sent: link it, update that message's status; never answer an AppRec."""
+    now = svc.now()
+    facts = apprecs.read(_raw(svc, message.id))
+    with svc.engine.begin() as conn:
+        sent = repo.find_sent(conn, facts.original_msg_id) if facts.original_msg_id else None
+        if sent is None:
+            repo.update_message(conn, message.id, now, status=Status.STORED, kind="apprec", lease_until=None)
+            repo.add_event(conn, message.id, "apprec.unmatched", now, original_msg_id=facts.original_msg_id)
+            return _outcome(id=message.id, status=str(Status.STORED), msg_id=message.msg_id)
+        accepted = facts.status in {"1", "3"}
+        repo.update_message(
+            conn, message.id, now, status=Status.STORED, kind="apprec", source_id=sent.id, lease_until=None
+        )
+        repo.update_message(
+            conn, sent.id, now, status=Status.ACCEPTED if accepted else Status.REFUSED, apprec_due_at=None
+        )
+        if received_receipt(conn, sent.id) is None:
+            conn.execute(
+                receipts.insert().values(
+                    id=repo.new_id(),
+                    message_id=sent.id,
+                    apprec_id=message.id,
+                    direction="received",
+                    status=facts.status,
+                    errors=facts.errors,
+                    created_at=now,
+                )
+            )
+        repo.add_event(conn, sent.id, "apprec.received", now, apprec=message.id, status=facts.status)
+        repo.add_event(conn, message.id, "apprec.matched", now, answers=sent.id, status=facts.status)
+    return _outcome(id=message.id, status=str(Status.STORED), msg_id=message.msg_id)
+
+
+def _raw(svc: Services, message_id: str) -> bytes:
+    with svc.engine.begin() as conn:
+        return repo.get_raw(conn, message_id) or b""
+
+
+def flag_overdue(conn: Connection, svc: Services, now: datetime) -> int:
+    """Scheduled job: sent messages whose AppRec is late get an event and a metric, once each."""
+    query = select(messages.c.id).where(messages.c.apprec_due_at.is_not(None), messages.c.apprec_due_at < now)
+    late = [mid for (mid,) in conn.execute(query.limit(500))]
+    for mid in late:
+        message = repo.get_message(conn, mid)
+        if message is None:
+            continue
+        repo.update_message(conn, mid, now, apprec_due_at=None)
+        repo.add_event(conn, mid, "apprec.overdue", now, route=message.route)
+        if message.source_id:
+            repo.add_event(conn, message.source_id, "apprec.overdue", now, output=mid, route=message.route)
+        svc.metrics.apprec_missing(message.msg_type, message.route)
+    return len(late)

@@ -1,0 +1,116 @@
+"""Replay: re-run a stored message from its original raw bytes, to all routes, some, or one endpoint.
+
+The replay is a new message (kind ``replay``) linked to the original; the ``replays`` table and both
+timelines record who replayed what, when and where to. History is never overwritten, and a replay
+never sends the sender a second AppRec.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from gateway.errors import NoRouteMatched
+from gateway.routing.routes import Route, TargetFormat
+from gateway.runtime import Services
+from gateway.store import repository as repo
+from gateway.store.repository import Direction, Kind, Status, StoredMessage
+from gateway.store.tables import replays
+
+if TYPE_CHECKING:
+    from gateway.pipeline import Outcome
+
+OVERRIDE_ROUTE = "replay-override"
+
+
+@dataclass(frozen=True)
+class ReplayOrder:
+    """Where to: named routes (empty: every route that matches) or one override endpoint."""
+
+    destinations: list[str] = field(default_factory=list)
+    endpoint: str | None = None
+    transport: str = "http"
+    target_format: str | None = None
+
+
+def replay(svc: Services, original_id: str, actor: str, order: ReplayOrder) -> Outcome:
+    """Store the replay (linked, attributed) in one transaction, then run it through the pipeline."""
+    from gateway import pipeline
+
+    now = svc.now()
+    with svc.engine.begin() as conn:
+        original = repo.get_message(conn, original_id)
+        raw = repo.get_raw(conn, original_id)
+        if original is None or raw is None:
+            raise KeyError(original_id)
+        new_id = repo.insert_message(
+            conn,
+            raw=raw,
+            direction=Direction.INBOUND,
+            kind=Kind.REPLAY,
+            status=Status.RECEIVED,
+            now=now,
+            content_type=original.content_type,
+            source_id=original.id,
+        )
+        conn.execute(
+            replays.insert().values(
+                id=repo.new_id(),
+                original_id=original.id,
+                new_id=new_id,
+                actor=actor,
+                at=now,
+                destinations=list(order.destinations),
+                endpoint=order.endpoint,
+            )
+        )
+        where = {"destinations": order.destinations, "endpoint": order.endpoint}
+        repo.add_event(conn, original.id, "replayed", now, actor=actor, replay=new_id, **where)
+        repo.add_event(conn, new_id, "replay-of", now, actor=actor, original=original.id, **where)
+    return pipeline.process(svc, new_id)
+
+
+def _order_of(svc: Services, message: StoredMessage) -> tuple[ReplayOrder, str | None]:
+    with svc.engine.begin() as conn:
+        row = conn.execute(select(replays).where(replays.c.new_id == message.id)).first()
+    if row is None:
+        return ReplayOrder(), None
+    return ReplayOrder(list(row.destinations or []), row.endpoint), row.actor
+
+
+def replay_routes(svc: Services, message: StoredMessage) -> list[Route]:
+    """The routes a replay goes to, decided by its stored order (so a taken-over replay goes the same way)."""
+    order, _actor = _order_of(svc, message)
+    if order.endpoint:
+        return [_override(svc, message, order)]
+    matched = svc.routes.match(message.envelope(), message.format or "")
+    if not order.destinations:
+        return matched
+    unknown = [name for name in order.destinations if name not in svc.routes.names]
+    if unknown:
+        raise NoRouteMatched(
+            f"replay names unknown routes: {', '.join(unknown)}",
+            code="replay.unknown-destination",
+            expected=", ".join(svc.routes.names),
+            received=", ".join(unknown),
+        )
+    return [svc.routes.get(name) for name in order.destinations]
+
+
+def _override(svc: Services, message: StoredMessage, order: ReplayOrder) -> Route:
+    """One ad-hoc route to the override endpoint; its format is the first matching route's, else FHIR."""
+    target = order.target_format
+    if target is None:
+        try:
+            target = str(svc.routes.match(message.envelope(), message.format or "")[0].target_format)
+        except NoRouteMatched:
+            target = str(TargetFormat.FHIR)
+    return Route(
+        name=OVERRIDE_ROUTE,
+        target_format=TargetFormat(target),
+        transport=order.transport,
+        endpoint=order.endpoint,
+        description="replay to an override endpoint",
+    )

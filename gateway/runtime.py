@@ -1,0 +1,57 @@
+"""What one running gateway holds: settings, the store engine, the route table, metrics and a clock.
+
+Built once by ``create_app`` or a worker from a ``Settings``; nothing here exists at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+
+from gateway.metrics import Metrics, QueueSnapshot
+from gateway.routing import load_routes
+from gateway.routing.table import RouteTable
+from gateway.settings import Settings
+from gateway.store import deliveries as queue
+from gateway.store.db import make_engine, run_migrations
+from mappings.base import Context
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """The running gateway's parts, handed to the pipeline, the worker and the API."""
+
+    settings: Settings
+    engine: Engine
+    routes: RouteTable
+    metrics: Metrics = field(default_factory=Metrics)
+    now: Callable[[], datetime] = utc_now
+
+    def context(self) -> Context:
+        """The mapping context: the real clock and the gateway's own HER-id."""
+        return Context(now=self.now, gateway_her=self.settings.her_id)
+
+    def queue_snapshot(self) -> QueueSnapshot:
+        now = self.now()
+        with self.engine.begin() as conn:
+            depth, oldest, stale, dead = queue.queue_stats(conn, now)
+        age = (now - oldest).total_seconds() if oldest else None
+        return QueueSnapshot(depth, age, stale, dead)
+
+
+def start_services(settings: Settings, routes: RouteTable | None = None, migrate: bool = True) -> Services:
+    """Validate the route file, open the store and bring its schema up to date."""
+    table = routes if routes is not None else load_routes(settings.routes)
+    engine = make_engine(settings.database_url)
+    if migrate:
+        run_migrations(engine)
+    services = Services(settings=settings, engine=engine, routes=table)
+    services.metrics.set_queue_probe(services.queue_snapshot)
+    return services

@@ -1,0 +1,61 @@
+"""The gateway's one validated configuration object, read from SAMBAND_* environment variables.
+
+``create_app(settings)`` and the workers receive it; nothing reads the environment at import time.
+Routes and retry schedules are data (the route file), not settings.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATABASE_URL = "sqlite:///./var/samband.db"
+
+
+class Settings(BaseSettings):
+    """Everything the running service needs; each field is also ``SAMBAND_<NAME>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="SAMBAND_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    routes: Path | None = Field(default=None, description="route file (YAML); none: deliver to FHIR store")
+    her_id: str = Field(default="8140000", description="the gateway's own HER-id, sender of its AppRecs")
+    organisation_name: str = "Samband"
+    dev_api_key: str | None = Field(default=None, description="Bearer key; generated at start when unset")
+    apprec_timeout_seconds: float = Field(default=96 * 3600, gt=0, description="HIS 80415: 96 h")
+    worker_enabled: bool = Field(default=True, description="run a delivery worker inside `serve`")
+    worker_poll_seconds: float = Field(default=0.2, gt=0)
+    worker_batch: int = Field(default=20, ge=1)
+    lease_seconds: float = Field(default=30.0, gt=0, description="a claim expires after this long")
+    processing_grace_seconds: float = Field(
+        default=10.0, gt=0, description="received but unprocessed for this long: a worker takes it over"
+    )
+    delivery_timeout_seconds: float = Field(default=10.0, gt=0)
+    job_interval_seconds: float = Field(default=30.0, gt=0, description="scheduled jobs (AppRec timeouts)")
+    max_body_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_driver(cls, value: str) -> str:
+        """PostgreSQL goes through psycopg 3; plain ``postgresql://`` URLs are accepted as such."""
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix) :]
+        return value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def api_key(self) -> str:
+        """The development Bearer key; generated once per process and logged when not configured."""
+        if self.dev_api_key is None:
+            self.dev_api_key = secrets.token_urlsafe(24)
+            log.warning("SAMBAND_DEV_API_KEY not set; generated key for this run: %s", self.dev_api_key)
+        return self.dev_api_key

@@ -1,0 +1,1 @@
+"""The message store: tables, engines and migrations, and the repository the pipeline writes through."""

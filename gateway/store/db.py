@@ -1,0 +1,71 @@
+"""Engines and migrations: SQLite in WAL mode as the embedded default, PostgreSQL for production.
+
+SQLite transactions start with ``BEGIN IMMEDIATE`` so two writers never deadlock on a lock upgrade;
+migrations run at start-up (under an advisory lock on PostgreSQL, so replicas may start together).
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.pool import ConnectionPoolEntry
+
+MIGRATION_LOCK_KEY = 5_471_002  # any constant; shared by every replica
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, a busy timeout, foreign keys and immediate transactions."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "begin", _sqlite_begin_immediate)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    # The driver's own transaction handling is switched off; ``_sqlite_begin_immediate`` takes over.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a process crash
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    """The packaged Alembic configuration (``gateway/store/alembic.ini``), bound to ``engine``."""
+    ini = files("gateway.store").joinpath("alembic.ini")
+    config = Config(str(ini))
+    config.set_main_option("script_location", str(files("gateway.store").joinpath("migrations")))
+    if engine is not None:
+        config.attributes["engine"] = engine
+    return config
+
+
+def run_migrations(engine: Engine) -> None:
+    """Bring the schema to the newest revision; safe when several processes start at once."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+            connection.commit()
+            try:
+                command.upgrade(alembic_config(engine), "head")
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
+                connection.commit()
+        return
+    command.upgrade(alembic_config(engine), "head")

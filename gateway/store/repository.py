@@ -1,0 +1,279 @@
+"""Messages and their event log: store first, read back, search by business key, find duplicates.
+
+Every function takes an open connection inside the caller's transaction, so the caller decides what
+commits together (the raw bytes commit alone, before anything that can fail).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, func, or_, select, text, update
+
+from adapters.base import Envelope
+from gateway.store.tables import events, messages
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class Kind(StrEnum):
+    """Why a message row exists: received, emitted as a translation or AppRec, replayed, repeated."""
+
+    MESSAGE = "message"
+    TRANSLATION = "translation"
+    APPREC = "apprec"
+    REPLAY = "replay"
+    DUPLICATE = "duplicate"
+
+
+class Status(StrEnum):
+    RECEIVED = "received"  # raw bytes stored; not yet processed
+    REJECTED = "rejected"  # permanent error caused by the sender; negative AppRec
+    DUPLICATE = "duplicate"  # seen before; the first one's answer is repeated
+    ROUTED = "routed"  # translated and queued for its destinations
+    DELIVERED = "delivered"  # every destination took it
+    FAILED = "failed"  # at least one destination gave up (dead letter)
+    PENDING = "pending"  # outbound, waiting for its delivery
+    STORED = "stored"  # outbound with no destination (kept and searchable)
+    ACCEPTED = "accepted"  # outbound, the receiver's AppRec said OK
+    REFUSED = "refused"  # outbound, the receiver's AppRec said Avvist
+
+
+MESSAGE_COLUMNS = [c for c in messages.c if c.name != "raw"]
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    """A message row without its bytes (read those with ``get_raw``)."""
+
+    id: str
+    direction: str
+    kind: str
+    format: str | None
+    content_type: str | None
+    sha256: str
+    size: int
+    msg_id: str | None
+    msg_type: str | None
+    msg_version: str | None
+    conversation_ref: str | None
+    parent_ref: str | None
+    ebxml_message_id: str | None
+    ebxml_conversation_id: str | None
+    cpa_id: str | None
+    patient_id: str | None
+    sender_her: str | None
+    receiver_her: str | None
+    status: str
+    source_id: str | None
+    route: str | None
+    received_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+    lease_until: datetime | None
+    apprec_due_at: datetime | None
+    issues: list[dict[str, Any]] = field(default_factory=list)
+    error: dict[str, Any] | None = None
+
+    @classmethod
+    def from_row(cls, row: Row[Any]) -> StoredMessage:
+        return cls(**row._asdict())
+
+    def envelope(self) -> Envelope:
+        return Envelope(
+            msg_id=self.msg_id,
+            msg_type=self.msg_type,
+            sender_her=self.sender_her,
+            receiver_her=self.receiver_her,
+            conversation_ref=self.conversation_ref,
+            parent_ref=self.parent_ref,
+            patient_id=self.patient_id,
+            version=self.msg_version,
+            cpa_id=self.cpa_id,
+            ebxml_message_id=self.ebxml_message_id,
+            ebxml_conversation_id=self.ebxml_conversation_id,
+        )
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def sha256(raw: bytes) -> str:
+    """SHA-256 of the payload with surrounding whitespace and a BOM removed (the dedup key)."""
+    return hashlib.sha256(raw.strip().removeprefix(b"\xef\xbb\xbf").strip()).hexdigest()
+
+
+def envelope_columns(envelope: Envelope) -> dict[str, Any]:
+    return {
+        "msg_id": envelope.msg_id,
+        "msg_type": envelope.msg_type,
+        "msg_version": envelope.version,
+        "conversation_ref": envelope.conversation_ref,
+        "parent_ref": envelope.parent_ref,
+        "ebxml_message_id": envelope.ebxml_message_id,
+        "ebxml_conversation_id": envelope.ebxml_conversation_id,
+        "cpa_id": envelope.cpa_id,
+        "patient_id": envelope.patient_id,
+        "sender_her": envelope.sender_her,
+        "receiver_her": envelope.receiver_her,
+    }
+
+
+def insert_message(
+    conn: Connection,
+    *,
+    raw: bytes,
+    direction: Direction,
+    kind: Kind,
+    status: Status,
+    now: datetime,
+    content_type: str | None = None,
+    format: str | None = None,
+    envelope: Envelope | None = None,
+    source_id: str | None = None,
+    route: str | None = None,
+    lease_until: datetime | None = None,
+    message_id: str | None = None,
+) -> str:
+    """Insert one message row (bytes, hash, envelope facts) and return its id."""
+    mid = message_id or new_id()
+    values: dict[str, Any] = {
+        "id": mid,
+        "direction": str(direction),
+        "kind": str(kind),
+        "format": format,
+        "content_type": content_type,
+        "raw": raw,
+        "sha256": sha256(raw),
+        "size": len(raw),
+        "status": str(status),
+        "source_id": source_id,
+        "route": route,
+        "received_at": now,
+        "updated_at": now,
+        "lease_until": lease_until,
+        "issues": [],
+    }
+    if envelope is not None:
+        values.update(envelope_columns(envelope))
+    conn.execute(messages.insert().values(**values))
+    return mid
+
+
+def update_message(conn: Connection, message_id: str, now: datetime, **values: Any) -> None:
+    """Set columns of one message (status, envelope facts, issues, error …) and its updated time."""
+    for key in ("status", "format"):
+        if key in values and values[key] is not None:
+            values[key] = str(values[key])
+    conn.execute(update(messages).where(messages.c.id == message_id).values(updated_at=now, **values))
+
+
+def get_message(conn: Connection, message_id: str) -> StoredMessage | None:
+    row = conn.execute(select(*MESSAGE_COLUMNS).where(messages.c.id == message_id)).first()
+    return None if row is None else StoredMessage.from_row(row)
+
+
+def get_raw(conn: Connection, message_id: str) -> bytes | None:
+    row = conn.execute(select(messages.c.raw).where(messages.c.id == message_id)).first()
+    return None if row is None else bytes(row.raw)
+
+
+def lock_key(conn: Connection, key: str) -> None:
+    """Serialise writers on one business key (PostgreSQL advisory lock; SQLite already serialises)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": key})
+
+
+def find_original(conn: Connection, message: StoredMessage) -> StoredMessage | None:
+    """The first received message this one repeats: same ebXML MessageId, MsgId, or hash + sender."""
+    keys = []
+    if message.ebxml_message_id:
+        keys.append(messages.c.ebxml_message_id == message.ebxml_message_id)
+    if message.msg_id:
+        keys.append(messages.c.msg_id == message.msg_id)
+    keys.append(
+        and_(
+            messages.c.sha256 == message.sha256,
+            messages.c.sender_her.is_not_distinct_from(message.sender_her),
+        )
+    )
+    query = (
+        select(*MESSAGE_COLUMNS)
+        .where(
+            messages.c.direction == str(Direction.INBOUND),
+            messages.c.kind == str(Kind.MESSAGE),
+            messages.c.id != message.id,
+            messages.c.received_at <= message.received_at,
+            or_(*keys),
+        )
+        .order_by(messages.c.received_at, messages.c.id)
+        .limit(1)
+    )
+    row = conn.execute(query).first()
+    return None if row is None else StoredMessage.from_row(row)
+
+
+def find_sent(conn: Connection, msg_id: str) -> StoredMessage | None:
+    """The outbound message (our translation) with Hodemelding MsgId ``msg_id``: what an AppRec answers."""
+    query = select(*MESSAGE_COLUMNS).where(
+        messages.c.direction == str(Direction.OUTBOUND), messages.c.msg_id == msg_id
+    )
+    row = conn.execute(query.order_by(messages.c.received_at.desc()).limit(1)).first()
+    return None if row is None else StoredMessage.from_row(row)
+
+
+def claim_unprocessed(conn: Connection, now: datetime, lease_until: datetime, limit: int) -> list[str]:
+    """Take over received messages whose processing claim expired (the process died mid-way)."""
+    query = (
+        select(messages.c.id)
+        .where(
+            messages.c.status == str(Status.RECEIVED),
+            or_(messages.c.lease_until.is_(None), messages.c.lease_until < now),
+        )
+        .order_by(messages.c.received_at)
+        .limit(limit)
+    )
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    claimed = []
+    for (mid,) in conn.execute(query).all():
+        taken = conn.execute(
+            update(messages)
+            .where(
+                messages.c.id == mid,
+                messages.c.status == str(Status.RECEIVED),
+                or_(messages.c.lease_until.is_(None), messages.c.lease_until < now),
+            )
+            .values(lease_until=lease_until)
+        )
+        if taken.rowcount == 1:
+            claimed.append(mid)
+    return claimed
+
+
+def add_event(conn: Connection, message_id: str, kind: str, now: datetime, /, **detail: Any) -> None:
+    """Append one entry to the message's timeline (never updated, never deleted); ``actor=`` says who."""
+    actor = str(detail.pop("actor", None) or "gateway")
+    conn.execute(events.insert().values(message_id=message_id, at=now, kind=kind, actor=actor, detail=detail))
+
+
+def list_events(conn: Connection, message_id: str) -> list[dict[str, Any]]:
+    query = select(events).where(events.c.message_id == message_id).order_by(events.c.id)
+    return [
+        {"at": r.at.isoformat(), "kind": r.kind, "actor": r.actor, "detail": r.detail}
+        for r in conn.execute(query)
+    ]
+
+
+def count_by_status(conn: Connection) -> dict[str, int]:
+    query = select(messages.c.status, func.count()).group_by(messages.c.status)
+    return {str(status): int(n) for status, n in conn.execute(query).all()}

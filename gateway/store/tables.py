@@ -1,0 +1,215 @@
+"""The gateway's tables (SQLAlchemy Core): messages, events, translations, deliveries, attempts, receipts.
+
+Business keys (MsgId, ConversationRef, patient, HER-ids, type, status, times) are indexed columns so
+searches never scan content. Migrations live in ``gateway/store/migrations``; change both together.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite keeps no zone, so it is stored as naive UTC)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use UTC-aware values")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+Id = String(36)
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def _id(name: str = "id") -> Column[Any]:
+    return Column(name, Id, primary_key=True)
+
+
+messages = Table(
+    "messages",
+    metadata,
+    _id(),
+    Column("direction", String(8), nullable=False, index=True),  # inbound | outbound
+    Column("kind", String(16), nullable=False),  # message | translation | apprec | replay | duplicate
+    Column("format", String(24)),
+    Column("content_type", String(100)),
+    Column("raw", LargeBinary, nullable=False),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("size", Integer, nullable=False),
+    Column("msg_id", String(100), index=True),
+    Column("msg_type", String(60), index=True),
+    Column("msg_version", String(60)),
+    Column("conversation_ref", String(100), index=True),
+    Column("parent_ref", String(100)),
+    Column("ebxml_message_id", String(255), index=True),
+    Column("ebxml_conversation_id", String(255)),
+    Column("cpa_id", String(255)),
+    Column("patient_id", String(32), index=True),
+    Column("sender_her", String(32), index=True),
+    Column("receiver_her", String(32), index=True),
+    Column("status", String(20), nullable=False, index=True),
+    Column("source_id", Id, ForeignKey("messages.id"), index=True),  # the message it came from
+    Column("route", String(100)),
+    Column("received_at", UTCDateTime, nullable=False, index=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("completed_at", UTCDateTime),
+    Column("lease_until", UTCDateTime, index=True),  # processing claim of an inbound message
+    Column("apprec_due_at", UTCDateTime, index=True),  # outbound: an AppRec is expected by then
+    Column("issues", JSON, nullable=False, default=list),
+    Column("error", JSON),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("message_id", Id, ForeignKey("messages.id"), nullable=False, index=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("kind", String(40), nullable=False, index=True),
+    Column("actor", String(100), nullable=False),
+    Column("detail", JSON, nullable=False, default=dict),
+)
+
+translations = Table(
+    "translations",
+    metadata,
+    _id(),
+    Column("message_id", Id, ForeignKey("messages.id"), nullable=False, index=True),
+    Column("output_id", Id, ForeignKey("messages.id"), nullable=False),
+    Column("route", String(100), nullable=False),
+    Column("target_format", String(24), nullable=False),
+    Column("issues", JSON, nullable=False, default=list),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    _id(),
+    Column("message_id", Id, ForeignKey("messages.id"), nullable=False, index=True),  # what is sent
+    Column("source_id", Id, ForeignKey("messages.id"), nullable=False, index=True),  # what caused it
+    Column("route", String(100), nullable=False, index=True),
+    Column("transport", String(40), nullable=False),
+    Column("endpoint", Text),
+    Column("target_format", String(24), nullable=False),
+    Column("schedule", JSON, nullable=False, default=list),
+    Column("status", String(16), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime, index=True),
+    Column("lease_owner", String(100)),
+    Column("lease_until", UTCDateTime),
+    Column("last_error", JSON),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("delivered_at", UTCDateTime),
+    Index("ix_deliveries_due", "status", "next_attempt_at"),
+)
+
+delivery_attempts = Table(
+    "delivery_attempts",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("delivery_id", Id, ForeignKey("deliveries.id"), nullable=False, index=True),
+    Column("attempt_no", Integer, nullable=False),
+    Column("worker", String(100), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    Column("outcome", String(16), nullable=False),  # sending | delivered | failed | refused | in-doubt
+    Column("error_code", String(80)),
+    Column("detail", JSON),
+    UniqueConstraint("delivery_id", "attempt_no"),
+)
+
+receipts = Table(
+    "receipts",
+    metadata,
+    _id(),
+    Column("message_id", Id, ForeignKey("messages.id"), nullable=False, index=True),  # answered message
+    Column("apprec_id", Id, ForeignKey("messages.id"), nullable=False),  # the stored AppRec
+    Column("direction", String(8), nullable=False),  # sent (we answer) | received (they answer us)
+    Column("status", String(2), nullable=False),  # 8258: 1 OK, 2 Avvist, 3 OK med feil
+    Column("errors", JSON, nullable=False, default=list),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("message_id", "direction"),
+)
+
+fhir_resources = Table(
+    "fhir_resources",
+    metadata,
+    Column("resource_type", String(40), primary_key=True),
+    Column("resource_id", String(64), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("patient", String(100), index=True),
+    Column("current", Boolean, nullable=False),
+    Column("body", JSON, nullable=False),
+    Column("source_message_id", Id, ForeignKey("messages.id")),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_fhir_resources_current", "resource_type", "current", "patient"),
+)
+
+route_switches = Table(
+    "route_switches",
+    metadata,
+    Column("route", String(100), primary_key=True),
+    Column("enabled", Boolean, nullable=False),
+    Column("changed_at", UTCDateTime, nullable=False),
+    Column("changed_by", String(100), nullable=False),
+    Column("reason", Text),
+)
+
+job_locks = Table(
+    "job_locks",
+    metadata,
+    Column("name", String(60), primary_key=True),
+    Column("owner", String(100)),
+    Column("until", UTCDateTime),
+)
+
+replays = Table(
+    "replays",
+    metadata,
+    _id(),
+    Column("original_id", Id, ForeignKey("messages.id"), nullable=False, index=True),
+    Column("new_id", Id, ForeignKey("messages.id"), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("destinations", JSON, nullable=False, default=list),
+    Column("endpoint", Text),
+)

@@ -1,0 +1,104 @@
+"""The gateway's door into adapters/ and mappings/: peek, validate, map to and from the FHIR pivot.
+
+The gateway never touches XML or FHIR libraries itself; each step here is one call through the
+format registries (``adapters.formats``, ``mappings.pivot``), with coded errors on the way out.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from adapters.base import Envelope
+from adapters.findings import Finding, Severity
+from gateway.errors import GatewayError, MappingError, SchemaInvalid, UnsupportedMessage
+from mappings.base import Context, Issue, Translation
+
+FHIR_JSON = "application/fhir+json"
+XML = "application/xml"
+CONTENT_TYPES = {"fhir": FHIR_JSON, "ip-export": "application/json"}
+
+
+def peek(raw: bytes) -> tuple[str, Envelope]:
+    """What the document is and its envelope facts (Hodemelding MsgInfo, ebXML MessageHeader)."""
+    from adapters.formats import read_envelope
+
+    kind, envelope = read_envelope(raw)
+    return str(kind), envelope
+
+
+def detect(raw: bytes) -> str:
+    from adapters.formats import detect as detect_kind
+
+    return str(detect_kind(raw))
+
+
+def check(raw: bytes) -> list[Finding]:
+    """Validate against the official schemas; an error-level finding refuses the message (T02)."""
+    from adapters.formats import validate
+
+    _kind, findings = validate(raw)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        first = errors[0]
+        raise SchemaInvalid(
+            f"{len(errors)} schema error(s); first: {first.message}",
+            code=first.rule if first.rule.startswith(("xml.", "xsd", "schema")) else "schema.invalid",
+            where=first.xpath,
+            line=first.line,
+            column=first.column,
+        )
+    return findings
+
+
+def to_pivot(raw: bytes, kind: str, ctx: Context) -> Translation[dict[str, Any]]:
+    """Map a received document to the FHIR R4 pivot (a Bundle)."""
+    if kind == "fhir":
+        bundle = json.loads(raw)
+        return Translation(bundle)
+    from mappings import pivot
+
+    result: Translation[dict[str, Any]] = pivot.to_fhir(raw, ctx)
+    return result
+
+
+def from_pivot(
+    bundle: dict[str, Any], target: str, raw: bytes, content_type: str | None, ctx: Context
+) -> tuple[bytes, str, list[Issue]]:
+    """The payload a route delivers: the pivot itself, a translation out of it, or the original bytes."""
+    if target == "as-is":
+        return raw, content_type or XML, []
+    if target == "fhir":
+        return json.dumps(bundle, ensure_ascii=False).encode("utf-8"), FHIR_JSON, []
+    from mappings import pivot
+
+    from_fhir = getattr(pivot, "from_fhir", None)
+    if from_fhir is None:
+        raise UnsupportedMessage(
+            f"no mapping from the pivot to {target}", code="mapping.no-target", received=target
+        )
+    translation: Translation[bytes] = from_fhir(bundle, target, ctx)
+    return translation.result, CONTENT_TYPES.get(target, XML), translation.issues
+
+
+def output_envelope(payload: bytes, target: str) -> Envelope | None:
+    """The envelope of an emitted Hodemelding (its own MsgId), None for FHIR and other outputs."""
+    if target in {"fhir", "ip-export"}:
+        return None
+    try:
+        return peek(payload)[1]
+    except GatewayError:
+        return None
+
+
+def needs_pivot(targets: list[str]) -> bool:
+    return any(t != "as-is" for t in targets)
+
+
+def unmappable(issues: list[Issue]) -> bool:
+    """True when parts of the message could not be mapped (AppRec status 3, 'OK, feil i delmelding')."""
+    return any(str(i.severity) == "error" for i in issues)
+
+
+def mapping_failed(kind: str, exc: Exception) -> MappingError:
+    return MappingError(f"cannot map this {kind} to the pivot: {exc}", code="mapping.failed")
