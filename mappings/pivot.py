@@ -23,7 +23,9 @@ JsonDict = dict[str, object]
 ToFhir = Callable[[MsgHead, MapState], JsonDict]
 FromFhir = Callable[[JsonDict, MapState], bytes]
 
-TO_FHIR: dict[str, ToFhir] = dict.fromkeys(PLO_ROOTS, plo_to_fhir) | {"Dialogmelding": dialog_to_fhir}
+TO_FHIR: dict[str, ToFhir] = {"Dialogmelding": dialog_to_fhir}
+for _root in PLO_ROOTS:
+    TO_FHIR[_root] = plo_to_fhir
 """Payload root element (RefDoc/Content) → mapping to FHIR."""
 
 SUPPORTED_TO_FHIR: frozenset[str] = frozenset(
@@ -44,6 +46,10 @@ SUPPORTED_TO_FHIR: frozenset[str] = frozenset(
         "DIALOG_NOTAT",
         "DIALOG_AVVIK",
         "DIALOG_HELSEFAGLIG",
+        "DIALOG_STATUS_HENVISNING",
+        "DIALOG_INNBYGGER_EKONTAKT",
+        "DIALOG_INNBYGGER_RESEPTFORNYELSE",
+        "DIALOG_INNBYGGER_TEST",
     }
 )
 """MsgInfo/Type codes (8279) that ``to_fhir`` translates."""

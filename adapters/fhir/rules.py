@@ -88,9 +88,15 @@ def _identifier_findings(identifier: JsonDict, pointer: str) -> list[Finding]:
             )
         ]
     if system in (FNR, DNR) and not valid_person_number(value):
-        return [_finding("fhir.identifier.fnr", f"{value!r} fails the FNR/DNR check digits", pointer)]
+        return [
+            _finding(
+                "fhir.identifier.fnr", f"{value!r} fails the FNR/DNR check digits", pointer, Severity.WARNING
+            )
+        ]
     if system == HER and not value.isdigit():
-        return [_finding("fhir.identifier.her", f"HER-id {value!r} is not numeric", pointer)]
+        return [
+            _finding("fhir.identifier.her", f"HER-id {value!r} is not numeric", pointer, Severity.WARNING)
+        ]
     return []
 
 

@@ -21,6 +21,10 @@ COMMUNICATION_CATEGORY = f"{CANONICAL}/CodeSystem/communication-category"
 ENCOUNTER_EVENT = f"{CANONICAL}/CodeSystem/encounter-event"
 PERSON_ID_TYPE = system_uri("8327")
 
+DOK_ID = f"{CANONICAL}/NamingSystem/dok-id"
+TASK_INPUT = f"{CANONICAL}/CodeSystem/dialog-foresporsel-input"
+NOTE_ROLE = f"{CANONICAL}/CodeSystem/dialog-rolle"
+MESSAGE_DEFINITION = f"{CANONICAL}/MessageDefinition"
 EXT_PRIVATE_SERVICE = f"{CANONICAL}/StructureDefinition/privat-tjeneste"
 EXT_SERVICE_INFO = f"{CANONICAL}/StructureDefinition/opplysninger-om-tjenesten"
 EXT_SERVICE_PROVIDER = f"{CANONICAL}/StructureDefinition/tjenesten-levert-av"
