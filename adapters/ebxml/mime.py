@@ -195,7 +195,7 @@ def _split_parts(body: bytes, boundary: str) -> tuple[list[bytes], bool]:
     )
     matches = list(delimiter.finditer(body))
     segments: list[bytes] = []
-    for current, following in zip(matches, [*matches[1:], None], strict=True):
+    for current, following in zip(matches, [*matches[1:], None], strict=False):
         if current.group(1):
             return segments, True
         end = following.start() if following is not None else len(body)

@@ -14,7 +14,7 @@ from lxml import etree
 from adapters.ebxml.mime import unpack
 from adapters.ebxml.names import DS_NS, EB_NS, SOAP_NS, XLINK_NS, XML_NS
 from adapters.ebxml.profile import header_findings, mime_findings, profile_findings
-from adapters.ebxml.reader import message_from_tree, payloads_of
+from adapters.ebxml.reader import check_root, message_from_tree, payloads_of
 from adapters.ebxml.tolerance import mend
 from adapters.findings import Finding, Severity
 from adapters.xml.safe import parse_xml
@@ -45,6 +45,7 @@ def validate_ebxml(
         unpacked = unpack(raw, content_type)
         findings += mime_findings(unpacked, soap_action)
         root = parse_xml(unpacked.envelope)
+        check_root(root)
         mended, tolerated = mend(root)
         findings += tolerated
         findings += xsd_findings(mended, compiled_schema(_NAMESPACES), rule="ebxml.xsd")
