@@ -35,7 +35,7 @@ class Quantity:
 class Field:
     """Where one dataclass field lives: ``tag`` is ``prefix:Local`` or ``@attribute``.
 
-    ``kind`` is one of text, bool, decimal, int, code (kith:CV), cs (kith:CS: only V and DN),
+    ``kind`` is one of text, bool, decimal, int, code (kith:CV), cs (kith:CS, V and DN only),
     value (the ``V`` attribute of TS/URL), pq, node, attr. ``via`` names a Namespaces key whose
     value is a container element (PLO 2.0 keeps the header inside ``FellesAdministrativeOpplysninger``).
     """
@@ -130,7 +130,9 @@ def _insert(parent: etree._Element, tag: str, model: ContentModel | None) -> etr
     return new
 
 
-_ATTRIBUTES = {"code": ("V", "DN", "S", "OT"), "cs": ("V", "DN"), "pq": ("V", "U")}
+# A kith:CS allows only V and DN; S or OT set on one is written anyway so the XSD check refuses it
+# instead of the writer dropping data silently.
+_ATTRIBUTES = {"code": ("V", "DN", "S", "OT"), "cs": ("V", "DN", "S", "OT"), "pq": ("V", "U")}
 
 
 def _encode(kind: str, el: etree._Element, value: Any, ns: Namespaces) -> None:

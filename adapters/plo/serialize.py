@@ -15,6 +15,7 @@ from adapters.plo import catalog
 from adapters.plo.message import Logistikk, PloMessage
 from adapters.plo.nodes import Namespaces, clark, read_node, write_node
 from adapters.plo.parse import find_logistikk, namespaces
+from adapters.plo.validate import validate_plo
 from adapters.plo.xsdinfo import element_content
 from adapters.xml.safe import parse_xml
 from adapters.xml.schemas import compiled_schema, schema_for_namespace, xsd_findings
@@ -85,13 +86,24 @@ def check_schema(root: etree._Element, namespace: str) -> None:
         )
 
 
+def check_rules(root: etree._Element) -> None:
+    """Raise ``SchemaInvalid`` (code = rule id) for a PLO rule error, e.g. a bad Forsendelsesstatus."""
+    first = next((f for f in validate_plo(root) if f.severity is Severity.ERROR), None)
+    if first is not None:
+        raise SchemaInvalid(
+            first.message, code=first.rule, where=first.xpath, line=first.line, expected="a valid PLO message"
+        )
+
+
 def serialize_plo(msg: PloMessage) -> etree._Element:
-    """The payload element for ``msg``, valid against the official XSD of its version (else SchemaInvalid).
+    """The payload element for ``msg``, valid against the official XSD of its version and free of
+    PLO rule errors (else ``SchemaInvalid``).
 
     The element is re-read from its own bytes so line numbers in errors point into the output.
     """
     root = parse_xml(etree.tostring(to_document(msg)))
     check_schema(root, msg.namespace)
+    check_rules(root)
     return root
 
 

@@ -7,6 +7,7 @@ collection time keeps the PLO tests about PLO until that reader closes its file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 
@@ -18,7 +19,5 @@ if "SAMBAND_XSD_DIR" not in os.environ and XSD_DIR.is_dir():
     os.environ["SAMBAND_XSD_DIR"] = str(XSD_DIR)
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ResourceWarning)
-    try:
+    with contextlib.suppress(ConfigurationError):
         namespace_catalog()
-    except ConfigurationError:
-        pass

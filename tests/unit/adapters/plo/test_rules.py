@@ -1,0 +1,163 @@
+"""PLO rules beyond the XSD, unsupported payloads, and the Hodemelding payload registry entries."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from adapters.findings import Finding, Severity
+from adapters.msghead.payloads import PAYLOADS
+from adapters.plo import PLO_PAYLOADS, PloMessage, parse_plo, validate_plo
+from adapters.plo.parse import MSGHEAD_NS
+from adapters.xml.safe import parse_xml
+from gateway.errors import ParseError, UnsupportedMessage
+from tests.conftest import SAMPLES
+
+V16 = SAMPLES / "plo" / "1_6"
+PO = "{http://www.kith.no/xmlstds/po/poKomponent/2012-04-01}"
+
+pytestmark = pytest.mark.skipif(not V16.is_dir(), reason="PLO 1.6 samples not found")
+
+
+def _sample(name: str) -> etree._Element:
+    return parse_xml((V16 / name).read_bytes())
+
+
+def _status(root: etree._Element) -> etree._Element:
+    return next(root.iter(f"{PO}Forsendelsesstatus"))
+
+
+def _rules(findings: list[Finding]) -> dict[str, Finding]:
+    return {f.rule: f for f in findings}
+
+
+def test_invalid_forsendelsesstatus_gives_an_error_with_xpath_and_line() -> None:
+    root = _sample("Orientering_om_tjenestetilbud_v1-6_Ny.xml")
+    _status(root).set("V", "X")
+    finding = _rules(validate_plo(etree.tostring(root)))["plo.forsendelsesstatus"]
+    assert finding.severity is Severity.ERROR
+    assert finding.xpath is not None
+    assert finding.xpath.endswith("OrienteringOmTjenestetilbud/InformasjonOmForsendelsen/Forsendelsesstatus")
+    assert finding.line is not None and finding.line > 1
+    assert "'X'" in finding.message
+
+
+def test_missing_forsendelsesstatus_is_an_error() -> None:
+    root = _sample("Pasientlogistikk_Innlagt_pasient_v1-6_Ny.xml")
+    status = _status(root)
+    status.getparent().remove(status)
+    finding = _rules(validate_plo(root))["plo.forsendelsesstatus"]
+    assert finding.severity is Severity.ERROR
+    assert finding.xpath is not None and finding.xpath.endswith("InformasjonOmForsendelsen")
+
+
+def test_cancellation_without_conversation_ref_is_a_warning() -> None:
+    root = _sample("Pasientlogistikk_Innlagt_pasient_v1-6_Kansellering.xml")
+    assert validate_plo(root) == []
+    ref = root.find(f"{{{MSGHEAD_NS}}}MsgInfo/{{{MSGHEAD_NS}}}ConversationRef")
+    assert ref is not None
+    ref.getparent().remove(ref)
+    finding = _rules(validate_plo(root))["plo.conversation-ref"]
+    assert finding.severity is Severity.WARNING
+
+
+def test_unknown_iplos_codes_and_scale_are_warnings() -> None:
+    root = _sample("Helseopplysninger_til_lege_v1-6_Ny.xml")
+    variable = next(root.iter(f"{PO}Funksjonsvariabel"))
+    variable.set("V", "99")
+    next(root.iter(f"{PO}Vurdering")).text = "7"
+    rules = _rules(validate_plo(root))
+    assert rules["plo.iplos-funksjonsvariabel"].severity is Severity.WARNING
+    assert "'99'" in rules["plo.iplos-funksjonsvariabel"].message
+    assert rules["plo.iplos-vurdering"].severity is Severity.WARNING
+
+
+def test_wrong_code_system_for_tjenestetype_is_a_warning() -> None:
+    root = _sample("Orientering_om_tjenestetilbud_v1-6_Ny.xml")
+    next(root.iter(f"{PO}IPLOStjenestetype")).set("S", "2.16.578.1.12.4.1.1.9999")
+    assert "plo.iplos-tjenestetype" in _rules(validate_plo(root))
+
+
+def test_logistics_event_without_its_hendelsekode_is_a_warning() -> None:
+    root = _sample("Pasientlogistikk_Orientering_om_dodsfall_v1-6_Ny.xml")
+    next(root.iter(f"{PO}Hendelsekode")).set("V", "1")
+    finding = _rules(validate_plo(root))["plo.logistikk-hendelse"]
+    assert "OrienteringOmDod" in finding.message and "13" in finding.message
+
+
+def test_msginfo_type_that_does_not_match_the_payload_is_a_warning() -> None:
+    root = _sample("Pasientlogistikk_Orientering_om_dodsfall_v1-6_Ny.xml")
+    type_el = root.find(f"{{{MSGHEAD_NS}}}MsgInfo/{{{MSGHEAD_NS}}}Type")
+    assert type_el is not None
+    type_el.set("V", "LOG_INNLAGT")
+    assert "LOG_DOD" in _rules(validate_plo(root))["plo.msginfo-type"].message
+
+
+def test_unknown_plo_namespace_is_unsupported_with_the_namespace_named() -> None:
+    raw = b'<Konsultasjon xmlns="http://www.kith.no/xmlstds/po/Konsultasjon/2001-01-01"/>'
+    with pytest.raises(UnsupportedMessage) as caught:
+        parse_plo(raw)
+    assert caught.value.code == "plo.unsupported-namespace"
+    assert "http://www.kith.no/xmlstds/po/Konsultasjon/2001-01-01" in str(caught.value)
+    assert caught.value.received == "{http://www.kith.no/xmlstds/po/Konsultasjon/2001-01-01}Konsultasjon"
+    finding = validate_plo(raw)[0]
+    assert finding.rule == "plo.unsupported-namespace" and finding.severity is Severity.ERROR
+
+
+def test_known_namespace_with_wrong_root_is_unsupported() -> None:
+    raw = b'<Other xmlns="http://www.kith.no/xmlstds/po/Pasientlogistikk/2012-04-01"/>'
+    with pytest.raises(UnsupportedMessage) as caught:
+        parse_plo(raw)
+    assert caught.value.code == "plo.unexpected-root"
+
+
+def test_pasientlogistikk_without_event_element_is_unsupported() -> None:
+    root = _sample("Pasientlogistikk_Innlagt_pasient_v1-6_Ny.xml")
+    event = next(
+        root.iter("{http://www.kith.no/xmlstds/po/Pasientlogistikk/2012-04-01}MeldingInnlagtPasient")
+    )
+    event.getparent().remove(event)
+    with pytest.raises(UnsupportedMessage) as caught:
+        parse_plo(root)
+    assert caught.value.code == "plo.unknown-logistikk"
+    assert caught.value.where is not None and caught.value.where.endswith("Pasientlogistikk")
+
+
+def test_msghead_with_a_dialogmelding_payload_is_not_plo() -> None:
+    path = SAMPLES / "dialogmelding" / "sarepta-plo-testcases"
+    sample = sorted(path.glob("*.xml"))[0] if path.is_dir() else None
+    if sample is None:
+        pytest.skip("Dialogmelding samples not found")
+    with pytest.raises(UnsupportedMessage) as caught:
+        parse_plo(sample.read_bytes())
+    assert "http://www.kith.no/xmlstds/dialog/" in str(caught.value)
+
+
+def test_msghead_without_payload_is_a_parse_error() -> None:
+    raw = f'<MsgHead xmlns="{MSGHEAD_NS}"><MsgInfo/></MsgHead>'.encode()
+    with pytest.raises(ParseError) as caught:
+        parse_plo(raw)
+    assert caught.value.code == "plo.no-payload"
+
+
+def test_every_plo_namespace_is_registered_for_the_hodemelding() -> None:
+    assert set(PLO_PAYLOADS) <= set(PAYLOADS)
+    versions = {adapter.version for adapter in PLO_PAYLOADS.values()}
+    assert versions == {"1.5", "1.6", "2.0"}
+    logistikk = PAYLOADS["http://www.kith.no/xmlstds/po/Pasientlogistikk/2012-04-01"]
+    assert "LOG_DOD" in logistikk.message_types and "LOG_TILBAKEMELDING" not in logistikk.message_types
+
+
+def test_registry_adapter_parses_serializes_and_validates_in_place() -> None:
+    root = _sample("Utskrivningsrapport_v1-6_Kansellering.xml")
+    payload = next(
+        root.iter("{http://www.kith.no/xmlstds/po/TverrfagligEpikrise/2012-04-01}TverrfagligEpikrise")
+    )
+    adapter = PAYLOADS["http://www.kith.no/xmlstds/po/TverrfagligEpikrise/2012-04-01"]
+    model = adapter.parse(payload)
+    assert isinstance(model, PloMessage) and model.kind == "UTSKRIVNINGSRAPPORT"
+    assert parse_plo(adapter.serialize(model)) == model
+    assert adapter.validate(payload) == []
+    ref = root.find(f"{{{MSGHEAD_NS}}}MsgInfo/{{{MSGHEAD_NS}}}ConversationRef")
+    ref.getparent().remove(ref)
+    assert [f.rule for f in adapter.validate(payload)] == ["plo.conversation-ref"]
