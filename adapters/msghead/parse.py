@@ -212,7 +212,8 @@ def _read_content(content: etree._Element, mime_type: str | None) -> Payload | A
 
 def _decode_base64(element: etree._Element) -> bytes:
     try:
-        return base64.b64decode("".join((element.text or "").split()), validate=True)
+        parts = [element.text or "", *(node.tail or "" for node in element)]  # comments are skipped
+        return base64.b64decode("".join("".join(parts).split()), validate=True)
     except (binascii.Error, ValueError) as exc:
         raise SchemaInvalid(
             f"Base64Container is not valid base64: {exc}",

@@ -163,11 +163,12 @@ def _payload_findings(root: etree._Element) -> list[Finding]:
 
 def rejection_for(findings: list[Finding]) -> MessageRejected | None:
     """The coded error for the first error finding (None when there is none)."""
-    first = next((f for f in findings if f.severity is Severity.ERROR), None)
-    if first is None:
-        return None
-    cls = REJECTIONS.get(first.rule, SchemaInvalid)
     errors = [f for f in findings if f.severity is Severity.ERROR]
+    if not errors:
+        return None
+    specific = [f for f in errors if f.rule in REJECTIONS and f.rule != "xsd"]
+    first = (specific or errors)[0]  # a MsgId or FNR problem says more than the schema error it causes
+    cls = REJECTIONS.get(first.rule, SchemaInvalid)
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     return cls(
         first.message + more,
