@@ -20,7 +20,7 @@ class TidsfestetHendelse(Node):
     FIELDS = (
         Field("hendelsekode", "po:Hendelsekode", "code"),
         Field("beskrivelse", "po:BeskrivelseAvHendelse"),
-        Field("tidspunkt", "po:TidspunktForHendelse", "value"),
+        Field("tidspunkt", "po:TidspunktForHendelse", "ts"),
         Field("anslag", "po:Anslag", "bool"),
         Field("merknad", "po:Merknad"),
     )

@@ -36,7 +36,8 @@ class Field:
     """Where one dataclass field lives: ``tag`` is ``prefix:Local`` or ``@attribute``.
 
     ``kind`` is one of text, bool, decimal, int, code (kith:CV), cs (kith:CS, V and DN only),
-    value (the ``V`` attribute of TS/URL), pq, node, attr. ``via`` names a Namespaces key whose
+    value (the ``V`` attribute of TS/URL), ts (kith:TS ``V`` in PLO 1.x, xs:dateTime text in 2.0:
+    the ``ts`` key of Namespaces), pq, node, attr. ``via`` names a Namespaces key whose
     value is a container element (PLO 2.0 keeps the header inside ``FellesAdministrativeOpplysninger``).
     """
 
@@ -79,6 +80,8 @@ def _decode(kind: str, el: etree._Element, node: type[Node] | None, ns: Namespac
         return Code(v=el.get("V"), dn=el.get("DN"), s=el.get("S"), ot=el.get("OT"))
     if kind == "value":
         return el.get("V")
+    if kind == "ts":
+        return el.get("V") if ns.get("ts") != "text" else text
     if kind == "pq":
         return Quantity(v=el.get("V"), u=el.get("U"))
     assert node is not None, f"field kind {kind} needs a node class"
@@ -149,8 +152,10 @@ def _encode(kind: str, el: etree._Element, value: Any, ns: Namespaces) -> None:
         for name in attributes:
             if getattr(value, name.lower()) is not None:
                 el.set(name, getattr(value, name.lower()))
-    elif kind == "value":
+    elif kind == "value" or (kind == "ts" and ns.get("ts") != "text"):
         el.set("V", str(value))
+    elif kind == "ts":
+        el.text = str(value)
 
 
 def write_field(el: etree._Element, spec: Field, value: Any, model: ContentModel, ns: Namespaces) -> None:

@@ -18,6 +18,7 @@ from gateway.errors import ParseError, UnsupportedMessage
 MSGHEAD_NS = "http://www.kith.no/xmlstds/msghead/2006-05-24"
 _CONTENT = f"{{{MSGHEAD_NS}}}Document/{{{MSGHEAD_NS}}}RefDoc/{{{MSGHEAD_NS}}}Content"
 _HEADER_CONTAINER = {"2.0": "po:FellesAdministrativeOpplysninger"}
+_TIME_AS_TEXT = {"2.0"}  # PLO 2.0 TidspunktForHendelse is xs:dateTime text, 1.x a kith:TS with V
 
 
 def as_element(data: bytes | etree._Element) -> etree._Element:
@@ -46,11 +47,13 @@ def locate_payload(root: etree._Element) -> etree._Element:
 
 
 def namespaces(spec: catalog.MessageSpec) -> Namespaces:
-    """Prefixes used by the field specs for one message: version prefixes, ``msg`` and ``header``."""
+    """Prefixes used by the field specs for one message, plus two version facts: ``header`` (the
+    container of the header parts, PLO 2.0) and ``ts`` (how TidspunktForHendelse is written)."""
     return {
         **catalog.namespaces_for(spec.version),
         "msg": spec.namespace,
         "header": _HEADER_CONTAINER.get(spec.version),
+        "ts": "text" if spec.version in _TIME_AS_TEXT else "attribute",
     }
 
 

@@ -34,7 +34,7 @@ from adapters.plo.clinical import (
     MedisinskfagligeOpplysninger,
 )
 from adapters.xml.schemas import compiled_schema, xsd_findings
-from gateway.errors import UnsupportedMessage
+from gateway.errors import SchemaInvalid, UnsupportedMessage
 
 M1 = "{http://www.kith.no/xmlstds/epj/meta/2008-02-20}"
 RESPONSIBLE = ansvar("Nordmann", "Kari", "9912345", kategori="SP", rolle="9", telefon="12345678")
@@ -136,3 +136,24 @@ def test_melding_om_fravaer_is_a_15_message() -> None:
     msg = new_message("MELDING_FRAVAR", "1.5")
     assert msg.root == "MeldingFravar"
     assert msg.namespace == "http://www.kith.no/xmlstds/po/MeldingFravar/2009-06-30"
+
+
+def test_plo_20_keeps_the_header_in_felles_administrative_opplysninger() -> None:
+    msg = build_logistikk(
+        "LOG_TILBAKEMELDING", [hendelse("3", "2024-01-05T12:00:00")], version="2.0", ansvar=(RESPONSIBLE,)
+    )
+    element = serialize_plo(msg)
+    felles = element.find(
+        "{http://ehelse.no/xmlstds/po/poKomponent/2017-11-30}FellesAdministrativeOpplysninger"
+    )
+    assert felles is not None
+    assert [etree.QName(c).localname for c in felles] == ["InformasjonOmForsendelsen", "AnsvarForRapport"]
+    again = parse_plo(element)
+    assert again == msg and again.version == "2.0" and again.forsendelsesstatus == "N"
+    assert again.hendelser[0].tidspunkt == "2024-01-05T12:00:00"
+
+
+def test_plo_20_event_time_must_be_a_date_time() -> None:
+    with pytest.raises(SchemaInvalid) as caught:
+        serialize_plo(build_logistikk("LOG_DOD", [hendelse("13", "2024-01-05")], version="2.0"))
+    assert "dateTime" in str(caught.value)
