@@ -27,8 +27,9 @@ FNR = patient().fnr or ""
 MSGID = b"6b0f7d6e-1c3a-4c41-9a55-0d7e6f8a9b10"
 XXE = b'<?xml version="1.0"?>\n<!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<MsgHead>&x;</MsgHead>'
 BOMB = (
-    b'<?xml version="1.0"?>\n<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
-    b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>\n<MsgHead>&c;</MsgHead>'
+    b'<?xml version="1.0"?>\n<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+    b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>\n'
+    b"<MsgHead>&c;</MsgHead>"
 )
 
 
@@ -37,19 +38,33 @@ def _wrong_check_digit(raw: bytes) -> bytes:
     return raw.replace(FNR.encode(), (FNR[:-1] + str((int(last) + 1) % 10)).encode())
 
 
+def _swap(old: bytes, new: bytes) -> Callable[[], bytes]:
+    return lambda: good().replace(old, new)
+
+
+def _huge() -> bytes:
+    return good().replace(b"</MsgHead>", b"<!--" + b"x" * (100 * 1024 * 1024) + b"--></MsgHead>")
+
+
+UNKNOWN_ROOT = b'<Melding xmlns="urn:example:ukjent"><Id>1</Id></Melding>'
+WRONG_MIG = b"<MIGversion>v1.1"
 CASES: dict[str, tuple[Callable[[], bytes], str, str]] = {
     "not-well-formed": (lambda: good()[:-30], "xml.not-well-formed", "T01"),
-    "wrong-namespace": (lambda: good().replace(b"msghead/2006-05-24", b"msghead/2005-01-01"), "msghead.wrong-namespace", "T10"),
-    "unknown-root": (lambda: b'<Melding xmlns="urn:example:ukjent"><Id>1</Id></Melding>', "msghead.wrong-root", "T10"),
-    "unknown-payload": (lambda: good().replace(b"dialog/2006-10-11", b"dialog/2099-01-01"), "msghead.payload-unknown", "T10"),
-    "missing-msgid": (lambda: good().replace(b"<MsgId>" + MSGID + b"</MsgId>", b""), "msghead.missing-msgid", "E10"),
-    "msgid-not-uuid": (lambda: good().replace(MSGID, b"MSG-2024-0001"), "msghead.msgid-not-uuid", "E10"),
+    "wrong-namespace": (
+        _swap(b"msghead/2006-05-24", b"msghead/2005-01-01"),
+        "msghead.wrong-namespace",
+        "T10",
+    ),
+    "unknown-root": (lambda: UNKNOWN_ROOT, "msghead.wrong-root", "T10"),
+    "unknown-payload": (_swap(b"dialog/2006-10-11", b"dialog/2099-01-01"), "msghead.payload-unknown", "T10"),
+    "missing-msgid": (_swap(b"<MsgId>" + MSGID + b"</MsgId>", b""), "msghead.missing-msgid", "E10"),
+    "msgid-not-uuid": (_swap(MSGID, b"MSG-2024-0001"), "msghead.msgid-not-uuid", "E10"),
     "bad-fnr": (lambda: _wrong_check_digit(good()), "patient.fnr-check-digit", "E31"),
-    "schema-invalid": (lambda: good().replace(b"<MIGversion>v1.2 2006-05-24", b"<MIGversion>v1.1"), "msghead.schema-invalid", "T02"),
+    "schema-invalid": (_swap(b"<MIGversion>v1.2 2006-05-24", WRONG_MIG), "msghead.schema-invalid", "T02"),
     "xxe": (lambda: XXE, "xml.entity-forbidden", "T01"),
     "entity-bomb": (lambda: BOMB, "xml.entity-forbidden", "T01"),
-    "100-mb-body": (lambda: good().replace(b"</MsgHead>", b"<!--" + b"x" * (100 * 1024 * 1024) + b"--></MsgHead>"), "xml.too-large", "T01"),
-}  # fmt: skip
+    "100-mb-body": (_huge, "xml.too-large", "T01"),
+}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
