@@ -9,7 +9,7 @@ everything the model does not name survives untouched. KITH CV/CS/TS/PQ are kith
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, TypeVar
 
@@ -206,6 +206,7 @@ def write_node(
     original = read_node(type(node), parse_xml(node.source), ns) if node.source else None
     if node.source is not None and original is not None:
         el = parse_xml(node.source)
+        el.tag = tag  # a part read in one place may be written in another (Kontaktperson → AnsvarligRapport)
         if parent is not None:
             _insert(parent, tag, model).addnext(el)
             parent.remove(el.getprevious())
@@ -222,3 +223,18 @@ def write_node(
         if original is None or getattr(original, spec.name) != value:
             write_field(el, spec, value, own, ns)
     return el
+
+
+def without_source(node: N) -> N:
+    """``node`` with ``source`` cleared at every level, so it is written fresh from its typed fields
+    (e.g. to move parts into a message of another version); unmodelled content is then left out."""
+    changes: dict[str, Any] = {}
+    for spec in type(node).FIELDS:
+        value = getattr(node, spec.name)
+        if spec.kind != "node" or value is None:
+            continue
+        changes[spec.name] = tuple(without_source(v) for v in value) if spec.many else without_source(value)
+    extra = getattr(node, "logistikk", None)
+    if isinstance(extra, Node):
+        changes["logistikk"] = without_source(extra)
+    return replace(node, source=None, **changes)

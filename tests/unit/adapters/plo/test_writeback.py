@@ -10,7 +10,8 @@ import pytest
 from lxml import etree
 
 from adapters.plo import code, parse_plo, serialize_plo, tjeneste
-from adapters.plo.nodes import Code
+from adapters.plo.nodes import Code, without_source
+from adapters.plo.parties import AnsvarForRapport
 from gateway.errors import SchemaInvalid
 from tests.conftest import SAMPLES
 
@@ -97,3 +98,26 @@ def test_cs_element_with_code_system_fails_the_schema() -> None:
     bad = replace(msg, forsendelse=replace(msg.forsendelse, forsendelsesstatus=with_system))
     with pytest.raises(SchemaInvalid):
         serialize_plo(bad)
+
+
+def test_a_15_message_rewritten_as_16_from_its_typed_fields() -> None:
+    old = parse_plo(
+        (SAMPLES / "plo" / "1_5" / "Orientering_om_tjenestetilbud_v1-5_Kansellering.xml").read_bytes()
+    )
+    ns16 = "http://www.kith.no/xmlstds/po/OrienteringOmTjenestetilbud/2012-04-01"
+    new = replace(without_source(old), version="1.6", namespace=ns16)
+    again = parse_plo(serialize_plo(new))
+    assert again.version == "1.6" and again.namespace == ns16
+    assert again.tjenester == old.tjenester and again.ansvar == old.ansvar
+    assert again.forsendelsesstatus == "C"
+
+
+def test_a_part_read_in_one_place_can_be_written_in_another() -> None:
+    msg = parse_plo((V16 / "Utskrivningsrapport_v1-6_Ny.xml").read_bytes())
+    contact = msg.kontaktpersoner[0].kontaktperson
+    assert contact is not None and not msg.ansvar
+    moved = replace(msg, ansvar=(AnsvarForRapport(ansvarlig=contact, godkjent_dato="2018-02-01"),))
+    out = serialize_plo(moved)
+    assert parse_plo(out).ansvar[0].ansvarlig == contact
+    responsible = out.find(f"{PO}AnsvarForRapport/{PO}AnsvarligRapport")
+    assert responsible is not None
