@@ -1,0 +1,36 @@
+"""ip-export v1: the contract IP tools (SamPro, Samspill, …) export individual plans to.
+
+Typed model, JSON and XML parse/serialize with schema and invariant checks, change detection
+(``adapters.iplan.changes``). The contract reference is docs/ip-export.md.
+"""
+
+from __future__ import annotations
+
+from adapters.iplan.io import (
+    check_json,
+    check_xml,
+    looks_like_ip_export,
+    parse,
+    parse_json,
+    parse_xml,
+    serialize_json,
+    serialize_xml,
+    validate_iplan,
+)
+from adapters.iplan.model import SCHEMA_VERSION, XML_NAMESPACE, IndividualPlan, IpExport
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "XML_NAMESPACE",
+    "IndividualPlan",
+    "IpExport",
+    "check_json",
+    "check_xml",
+    "looks_like_ip_export",
+    "parse",
+    "parse_json",
+    "parse_xml",
+    "serialize_json",
+    "serialize_xml",
+    "validate_iplan",
+]

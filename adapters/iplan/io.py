@@ -1,0 +1,167 @@
+"""Reading and writing ip-export v1 documents: JSON and XML, checked against schema and invariants.
+
+``parse_*`` raise ``ContractViolation`` (code, JSON pointer or XPath, line) on the first problem;
+``validate_iplan`` lists every problem as a Finding. Serializers refuse to emit an invalid document.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from lxml import etree
+
+from adapters.findings import Finding, Severity
+from adapters.iplan.codec import dict_to_xml, from_dict, to_dict, xml_to_dict
+from adapters.iplan.invariants import check_invariants
+from adapters.iplan.model import XML_NAMESPACE, IpExport
+from adapters.iplan.schema_check import (
+    json_schema_findings,
+    line_of,
+    pointer_to_xpath,
+    xml_schema_findings,
+)
+from adapters.iplan.schemagen import ROOT_ELEMENT
+from adapters.xml.safe import DEFAULT_LIMITS
+from adapters.xml.safe import parse_xml as safe_parse_xml
+from gateway.errors import ContractViolation, GatewayError
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def looks_like_ip_export(raw: bytes) -> bool:
+    """Cheap sniff: the XML namespace, or a JSON object with the contract's root keys."""
+    head = raw[:8192].lstrip(_BOM + b" \t\r\n")
+    if head.startswith(b"<"):
+        return XML_NAMESPACE.encode() in head and ROOT_ELEMENT.encode() in head
+    return head.startswith(b"{") and b'"schemaVersion"' in head and b'"exportKind"' in raw[:65536]
+
+
+def _load_json(raw: bytes) -> Any:
+    if len(raw) > DEFAULT_LIMITS.max_bytes:
+        raise ContractViolation(
+            f"document is {len(raw)} bytes",
+            code="ip-export.too-large",
+            expected=f"at most {DEFAULT_LIMITS.max_bytes} bytes",
+        )
+    try:
+        return json.loads(raw.removeprefix(_BOM).decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ContractViolation(
+            f"not UTF-8: {exc}", code="ip-export.encoding", expected="UTF-8 JSON"
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise ContractViolation(
+            f"not valid JSON: {exc.msg}",
+            code="ip-export.not-json",
+            line=exc.lineno,
+            column=exc.colno,
+            expected="a JSON ip-export document",
+        ) from exc
+
+
+def _invariant_findings(export: IpExport, root: etree._Element | None) -> list[Finding]:
+    findings = []
+    for violation in check_invariants(export):
+        where = violation.pointer if root is None else pointer_to_xpath(violation.pointer)
+        line = None if root is None else line_of(root, where)
+        findings.append(Finding(violation.code, Severity.ERROR, violation.message, line=line, xpath=where))
+    return findings
+
+
+def _raise_first(findings: list[Finding]) -> None:
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if not errors:
+        return
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+    raise ContractViolation(
+        first.message + more, code=first.rule, where=first.xpath, line=first.line, column=first.column
+    )
+
+
+def check_json(raw: bytes) -> tuple[IpExport | None, list[Finding]]:
+    """The typed export (None when the schema fails) and every finding, JSON pointers as ``xpath``."""
+    data = _load_json(raw)
+    findings = json_schema_findings(data)
+    if findings:
+        return None, findings
+    export = from_dict(IpExport, data)
+    return export, _invariant_findings(export, None)
+
+
+def check_xml(raw: bytes) -> tuple[IpExport | None, list[Finding]]:
+    """The typed export (None when the XSD fails) and every finding with line and XPath."""
+    root = safe_parse_xml(raw)
+    findings = xml_schema_findings(root)
+    if findings:
+        return None, findings
+    export = from_dict(IpExport, xml_to_dict(IpExport, root))
+    return export, _invariant_findings(export, root)
+
+
+def _checked(result: tuple[IpExport | None, list[Finding]], invariants: bool) -> IpExport:
+    export, findings = result
+    if not invariants:
+        findings = [f for f in findings if not f.rule.startswith("ip-export.invariant.")]
+    _raise_first(findings)
+    assert export is not None
+    return export
+
+
+def parse_json(raw: bytes, *, invariants: bool = True) -> IpExport:
+    """JSON ip-export → typed model; ``ContractViolation`` with the JSON pointer of the problem."""
+    return _checked(check_json(raw), invariants)
+
+
+def parse_xml(raw: bytes, *, invariants: bool = True) -> IpExport:
+    """XML ip-export → typed model; ``ContractViolation`` (or a safe-XML refusal) with XPath and line."""
+    return _checked(check_xml(raw), invariants)
+
+
+def is_xml(raw: bytes) -> bool:
+    return raw.lstrip(_BOM + b" \t\r\n").startswith(b"<")
+
+
+def parse(raw: bytes, *, invariants: bool = True) -> IpExport:
+    """Either encoding, told apart by the first byte."""
+    return parse_xml(raw, invariants=invariants) if is_xml(raw) else parse_json(raw, invariants=invariants)
+
+
+def validate_iplan(raw: bytes) -> list[Finding]:
+    """Every schema and invariant problem of an ip-export document (JSON or XML); [] when valid."""
+    try:
+        _export, findings = check_xml(raw) if is_xml(raw) else check_json(raw)
+    except GatewayError as exc:
+        return [
+            Finding(exc.code, Severity.ERROR, exc.detail, line=exc.line, column=exc.column, xpath=exc.where)
+        ]
+    return findings
+
+
+def _refuse_invalid(export: IpExport, data: dict[str, Any]) -> None:
+    findings = json_schema_findings(data) + _invariant_findings(export, None)
+    _raise_first(findings)
+
+
+def serialize_json(export: IpExport, *, strict: bool = True) -> bytes:
+    """Typed model → JSON bytes (UTF-8, two-space indent); refuses a document that breaks the contract.
+
+    ``strict=False`` writes it anyway: only for making negative test documents.
+    """
+    data = to_dict(export)
+    if strict:
+        _refuse_invalid(export, data)
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def serialize_xml(export: IpExport, *, strict: bool = True) -> bytes:
+    """Typed model → XML bytes in ``urn:no:samband:ip-export:1``; checked against the XSD before return."""
+    data = to_dict(export)
+    if strict:
+        _refuse_invalid(export, data)
+    root = dict_to_xml(IpExport, data, ROOT_ELEMENT, XML_NAMESPACE)
+    if strict:
+        _raise_first(xml_schema_findings(root))
+    body: bytes = etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
+    return body

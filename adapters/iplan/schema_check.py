@@ -1,0 +1,119 @@
+"""Checks an ip-export against its own schemas: JSON Schema with JSON pointers, XSD with XPaths.
+
+Also turns a contract JSON pointer into the XPath of the same node in the XML encoding, so the
+invariant checks (which work on the typed model) can say where in either encoding a problem is.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+import jsonschema
+from lxml import etree
+
+from adapters.findings import Finding, Severity
+from adapters.iplan.model import XML_NAMESPACE, IpExport
+from adapters.iplan.schemagen import JSON_SCHEMA_PATH, ROOT_ELEMENT, XSD_PATH
+from adapters.iplan.spec import field_by_json
+from adapters.xml.schemas import compiled_file, xsd_findings
+
+SCHEMA_RULE = "ip-export.schema"
+PREFIX = "ipx"
+
+
+@functools.cache
+def _json_validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads(JSON_SCHEMA_PATH.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def pointer(parts: Any) -> str:
+    """RFC 6901 JSON pointer from path parts."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts) or "/"
+
+
+def json_schema_findings(data: Any) -> list[Finding]:
+    """One finding per JSON Schema error, each with the JSON pointer of the offending value."""
+    errors = sorted(_json_validator().iter_errors(data), key=lambda err: list(map(str, err.absolute_path)))
+    return [
+        Finding(
+            rule=SCHEMA_RULE,
+            severity=Severity.ERROR,
+            message=_json_message(err),
+            xpath=pointer(err.absolute_path),
+        )
+        for err in errors
+    ]
+
+
+def _json_message(err: jsonschema.ValidationError) -> str:
+    if err.validator == "additionalProperties":
+        return f"unknown field: {err.message}"
+    if err.validator == "enum":
+        allowed = ", ".join(str(v) for v in list(err.validator_value or []))  # type: ignore[arg-type]
+        return f"{err.instance!r} is not one of the allowed values ({allowed})"
+    return str(err.message)
+
+
+def xml_schema_findings(root: etree._Element) -> list[Finding]:
+    """XSD findings (line, column, XPath) plus a refusal of a foreign root element."""
+    tag = etree.QName(root)
+    if (tag.namespace, tag.localname) != (XML_NAMESPACE, ROOT_ELEMENT):
+        return [
+            Finding(
+                rule=SCHEMA_RULE,
+                severity=Severity.ERROR,
+                message=f"root element is {{{tag.namespace}}}{tag.localname}, expected "
+                f"{{{XML_NAMESPACE}}}{ROOT_ELEMENT}",
+                line=root.sourceline,
+                xpath=f"/{tag.localname}",
+            )
+        ]
+    return xsd_findings(root, compiled_file(XSD_PATH), rule=SCHEMA_RULE)
+
+
+def pointer_to_xpath(json_pointer: str) -> str:
+    """The XPath of the node a contract JSON pointer names.
+
+    ``/plan/participants/1/roles/0`` →
+    ``/ipx:IndividualPlanExport/ipx:plan/ipx:participants/ipx:participant[2]/ipx:role[1]``.
+    """
+    steps = [f"/{PREFIX}:{ROOT_ELEMENT}"]
+    cls: Any = IpExport
+    parts = [p for p in json_pointer.split("/")[1:] if p != ""]
+    index = 0
+    while index < len(parts) and cls is not None:
+        fld = field_by_json(cls, parts[index])
+        if fld is None:
+            break
+        index += 1
+        position = int(parts[index]) + 1 if index < len(parts) and parts[index].isdigit() else None
+        if fld.xml == "attr":
+            steps.append(f"/@{fld.json}")
+        elif fld.is_list and fld.is_object:
+            steps.append(f"/{PREFIX}:{fld.json}")
+            if position is not None:
+                steps.append(f"/{PREFIX}:{fld.item}[{position}]")
+        elif fld.is_list:
+            steps.append(f"/{PREFIX}:{fld.item}" + (f"[{position}]" if position is not None else ""))
+        else:
+            steps.append(f"/{PREFIX}:{fld.json}")
+        if position is not None:
+            index += 1
+        cls = fld.base if fld.is_object else None
+    return "".join(steps)
+
+
+def line_of(root: etree._Element, xpath: str) -> int | None:
+    """Source line of the node an XPath names, when it names an element."""
+    element_path = xpath.split("/@")[0]
+    try:
+        found = root.xpath(element_path, namespaces={PREFIX: XML_NAMESPACE})
+    except etree.XPathError:
+        return None
+    if isinstance(found, list) and found and isinstance(found[0], etree._Element):
+        line = found[0].sourceline
+        return int(line) if line else None
+    return None
