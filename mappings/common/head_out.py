@@ -1,0 +1,126 @@
+"""FHIR message frame → Hodemelding (MsgHead 1.2): MessageHeader → MsgInfo (Type 8279, parties with
+HER-ids), Provenance → ConversationRef (HITS 1218), Patient → MsgInfo/Patient; then one Document per
+payload and attachment. The msghead serializer checks the official schema.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+
+from adapters.msghead.kith import Code
+from adapters.msghead.model import (
+    Attachment,
+    ConversationRef,
+    Document,
+    MsgHead,
+    MsgInfo,
+    Organisation,
+    Party,
+    Payload,
+    RefDoc,
+)
+from adapters.msghead.serialize import serialize_msghead
+from gateway.errors import MappingError
+from mappings.base import stable_id
+from mappings.codes import lookup
+from mappings.common import kith_out
+from mappings.common.state import MapState
+from mappings.common.systems import MESSAGE_REFERENCE
+from mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
+
+
+def msg_id(view: BundleView) -> str:
+    """MsgId: the Bundle identifier when it is a ``urn:uuid:``, else derived from the Bundle id."""
+    value = text_of(as_dict(view.bundle.get("identifier")).get("value")) or ""
+    candidate = value.removeprefix("urn:uuid:")
+    try:
+        return str(uuid.UUID(candidate))
+    except ValueError:
+        return stable_id("MsgId", str(view.bundle.get("id") or ""), str(view.header().get("id") or ""))
+
+
+def conversation(view: BundleView) -> ConversationRef | None:
+    """Provenance.entity (parent / conversation) → ConversationRef; both are required when present."""
+    refs: dict[str, str] = {}
+    for provenance in view.of_type("Provenance"):
+        for entity in as_list(provenance.get("entity")):
+            identifier = as_dict(as_dict(entity.get("what")).get("identifier"))
+            kind = next(
+                (
+                    c.get("code")
+                    for c in as_list(as_dict(identifier.get("type")).get("coding"))
+                    if c.get("system") == MESSAGE_REFERENCE
+                ),
+                None,
+            )
+            value = text_of(identifier.get("value")) or ""
+            if kind:
+                refs[str(kind)] = value.removeprefix("urn:uuid:").rsplit("#", 1)[-1]
+    parent = refs.get("parent")
+    if not parent:
+        return None
+    return ConversationRef(ref_to_parent=parent, ref_to_conversation=refs.get("conversation") or parent)
+
+
+def _party(view: BundleView, reference: object, where: str) -> Party:
+    org = kith_out.organisation(view, reference)
+    if org is None or not org.name or not org.idents:
+        raise MappingError(
+            "a message party needs an Organization with a name and an identifier (HER-id)",
+            code="fhir.party-incomplete",
+            where=where,
+            expected="Reference to Organization/PractitionerRole with name and identifier",
+        )
+    return Party(organisation=org)
+
+
+def attachment_documents(payloads: list[JsonDict], state: MapState, path: str) -> tuple[Document, ...]:
+    """Communication.payload.contentAttachment (inline data) → Document with Base64Container."""
+    out: list[Document] = []
+    for index, item in enumerate(payloads):
+        attachment = as_dict(item.get("contentAttachment"))
+        if not attachment:
+            continue
+        try:
+            data = base64.b64decode(str(attachment.get("data") or ""), validate=True)
+        except (binascii.Error, ValueError):
+            data = b""
+        if not data:
+            state.not_mapped(f"{path}/{index}/contentAttachment", "attachment without inline data")
+            continue
+        mime = text_of(attachment.get("contentType"))
+        ref_doc = RefDoc(
+            msg_type=Code(v="A", dn="Vedlegg"),
+            mime_type=mime,
+            description=text_of(attachment.get("title")),
+            content=Attachment(mime_type=mime, data=data),
+        )
+        out.append(Document(ref_doc=ref_doc))
+    return tuple(out)
+
+
+def build_msghead(view: BundleView, event: str, payload: Payload, extra: tuple[Document, ...] = ()) -> bytes:
+    """MsgHead bytes around ``payload``; strict (schema-checked by the msghead serializer)."""
+    header = view.header()
+    destination = as_list(header.get("destination"))
+    patient = view.first("Patient")
+    info = MsgInfo(
+        type=Code(v=event, dn=lookup.display("8279", event)),
+        gen_date=text_of(view.bundle.get("timestamp")) or "",
+        msg_id=msg_id(view),
+        sender=_party(view, header.get("sender"), "/entry/0/resource/sender"),
+        receiver=_party(
+            view,
+            destination[0].get("receiver") if destination else None,
+            "/entry/0/resource/destination/0/receiver",
+        ),
+        conversation_ref=conversation(view),
+        patient=kith_out.patient(patient) if patient else None,
+    )
+    main = Document(ref_doc=RefDoc(msg_type=Code(v="XML", dn="XML-instans"), content=payload))
+    return serialize_msghead(MsgHead(msg_info=info, documents=(main, *extra)))
+
+
+__all__ = ["Organisation", "build_msghead", "conversation", "msg_id"]

@@ -1,0 +1,78 @@
+"""FHIR CareTeam → PLO header blocks: AnsvarForRapport (the author), KontaktpersonHelsepersonell
+(other PractitionerRoles), TilknyttetEnhet (Organizations), ParorendeForesatt (RelatedPersons).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.plo import parties as pp
+from mappings.common import kith_out
+from mappings.common.state import MapState
+from mappings.common.view import BundleView, JsonDict, as_list, text_of
+from mappings.plo_fhir import plo_parts
+
+AUTHOR_FIELDS = ("author", "sender")
+
+
+def _author(view: BundleView) -> JsonDict | None:
+    for resource in view.focus():
+        for field in AUTHOR_FIELDS:
+            found = view.resolve(resource.get(field))
+            if found is not None and found.get("resourceType") == "PractitionerRole":
+                return found
+    return None
+
+
+def _approved(view: BundleView) -> str | None:
+    for resource in view.focus():
+        created = text_of(resource.get("created"))
+        if created:
+            return created[:10]
+    return None
+
+
+def _next_of_kin(member: JsonDict) -> pp.ParorendeForesatt:
+    relations = as_list(member.get("relationship"))
+    return pp.ParorendeForesatt(
+        slektskap=plo_parts.code(kith_out.code_of(relations[0], "9033", cs=True)) if relations else None,
+        omsorgsfunksjon=plo_parts.code(kith_out.code_of(relations[1], "9050", cs=True))
+        if len(relations) > 1
+        else None,
+        person=plo_parts.person(kith_out.patient(member)),
+    )
+
+
+def header_fields(view: BundleView, state: MapState) -> dict[str, Any]:
+    """The people and units around the patient, from every CareTeam in the Bundle."""
+    author = _author(view)
+    ansvar: list[pp.AnsvarForRapport] = []
+    if author is not None:
+        hp = plo_parts.professional(kith_out.professional(view, author))
+        ansvar.append(pp.AnsvarForRapport(ansvarlig=hp, godkjent_dato=_approved(view)))
+    contacts: list[pp.KontaktpersonHelsepersonell] = []
+    units: list[pp.TilknyttetEnhet] = []
+    kin: list[pp.ParorendeForesatt] = []
+    for team in view.of_type("CareTeam"):
+        for index, participant in enumerate(as_list(team.get("participant"))):
+            member = view.resolve(participant.get("member"))
+            kind = member.get("resourceType") if member else None
+            if member is None or member is author:
+                continue
+            if kind == "PractitionerRole":
+                hp = plo_parts.professional(kith_out.professional(view, member))
+                contacts.append(pp.KontaktpersonHelsepersonell(kontaktperson=hp))
+            elif kind == "Organization":
+                org = kith_out.organisation(view, participant.get("member"))
+                if org is not None:
+                    units.append(pp.TilknyttetEnhet(kontaktenhet=plo_parts.organisation(org)))
+            elif kind == "RelatedPerson":
+                kin.append(_next_of_kin(member))
+            else:
+                state.not_mapped(f"CareTeam/{team.get('id')}/participant/{index}", f"CareTeam member {kind}")
+    return {
+        "ansvar": tuple(ansvar),
+        "kontaktpersoner": tuple(contacts),
+        "tilknyttede_enheter": tuple(units),
+        "parorende": tuple(kin),
+    }

@@ -1,0 +1,69 @@
+"""FHIR message Bundle → PLO 1.6 Hodemelding: Orientering om tjenestetilbud (CarePlan + ServiceRequests
+or inline activity.detail, CareTeam), Helseopplysninger til lege and Medisinske opplysninger
+(Communication about Conditions, MedicationStatements, Observations, AllergyIntolerances).
+
+Output is strict: the PLO serializer and the msghead serializer both check the official XSD.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from adapters.msghead.payloads import payload_of
+from adapters.plo import forsendelse, new_message, serialize_plo
+from gateway.errors import MappingError
+from mappings.common.head_out import build_msghead
+from mappings.common.state import MapState
+from mappings.common.systems import FORSENDELSESSTATUS
+from mappings.common.view import BundleView, as_dict, as_list
+from mappings.plo_fhir.from_clinical import clinical_fields
+from mappings.plo_fhir.from_contacts import header_fields
+from mappings.plo_fhir.from_services import orientering_fields
+
+Fields = Callable[[BundleView, MapState], dict[str, Any]]
+BUILDERS: dict[str, Fields] = {
+    "ORIENTERING_TJENESTETILBUD": orientering_fields,
+    "HELSEOPPLYSNINGER_LEGE": clinical_fields,
+    "MEDISINSKE_OPPLYSNINGER": clinical_fields,
+}
+FOCUS_EVENT = {"CarePlan": "ORIENTERING_TJENESTETILBUD", "Communication": "HELSEOPPLYSNINGER_LEGE"}
+VERSION = "1.6"
+
+
+def plo_event(view: BundleView) -> str:
+    """MessageHeader.eventCoding (8279) when it names a supported PLO type, else from the focus."""
+    event = view.event()
+    if event in BUILDERS:
+        return str(event)
+    for resource in view.focus():
+        guessed = FOCUS_EVENT.get(str(resource.get("resourceType")))
+        if guessed:
+            return guessed
+    raise MappingError(
+        f"no PLO message for event {event!r}",
+        code="plo.unsupported-event",
+        where="/entry/0/resource/eventCoding",
+        expected=", ".join(sorted(BUILDERS)),
+        received=str(event),
+    )
+
+
+def status(view: BundleView) -> str:
+    """Forsendelsesstatus: the 7309 coding on the Provenance, else C for a revoked/cancelled focus."""
+    for provenance in view.of_type("Provenance"):
+        for coding in as_list(as_dict(provenance.get("activity")).get("coding")):
+            if coding.get("system") == FORSENDELSESSTATUS and coding.get("code") in {"N", "M", "C"}:
+                return str(coding["code"])
+    cancelled = {"revoked", "entered-in-error", "cancelled"}
+    return "C" if any(r.get("status") in cancelled for r in view.focus()) else "N"
+
+
+def fhir_to_plo(bundle: dict[str, object], state: MapState) -> bytes:
+    """A FHIR message Bundle → PLO Hodemelding bytes (schema-valid)."""
+    view = BundleView.of(bundle)
+    event = plo_event(view)
+    fields = header_fields(view, state) | BUILDERS[event](view, state)
+    message = new_message(event, VERSION, forsendelse=forsendelse(status(view)), **fields)
+    payload = payload_of(serialize_plo(message))
+    return build_msghead(view, event, payload)
