@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import sqlalchemy
-import httpx
 
 from gateway.app import create_app
 from gateway.delivery.worker import DeliveryWorker
