@@ -18,7 +18,17 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from adapters.apprec.codes import error_code, norwegian_text, status_code
-from adapters.apprec.model import HCP, AdditionalId, AppRec, ApprecParty, Dept, HCPerson, Inst, OriginalMsgId
+from adapters.apprec.model import (
+    HCP,
+    MIG_VERSIONS,
+    AdditionalId,
+    AppRec,
+    ApprecParty,
+    Dept,
+    HCPerson,
+    Inst,
+    OriginalMsgId,
+)
 from adapters.base import Envelope
 from adapters.msghead.kith import Code
 from adapters.msghead.model import MsgHead, Organisation, parse_datetime
@@ -103,6 +113,7 @@ def build_apprec(
         receiver = _her_inst(original.sender_her)
     return AppRec(
         version=version,
+        mig_version=MIG_VERSIONS[version],
         software_name=SOFTWARE[0],
         software_version=SOFTWARE[1],
         gen_date=_format(moment),
