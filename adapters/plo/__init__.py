@@ -21,7 +21,7 @@ from adapters.plo.build import (
     tjeneste,
 )
 from adapters.plo.message import Logistikk, OpplysningOpphold, PloMessage, TidsfestetHendelse, UtskrevetTil
-from adapters.plo.nodes import Code, Quantity
+from adapters.plo.nodes import Code, Quantity, without_source
 from adapters.plo.parse import locate_payload, parse_plo
 from adapters.plo.serialize import serialize_plo, serialize_plo_bytes, to_document
 from adapters.plo.validate import validate_plo
@@ -55,4 +55,5 @@ __all__ = [
     "tjeneste",
     "to_document",
     "validate_plo",
+    "without_source",
 ]
