@@ -15,7 +15,11 @@ from adapters.msghead.parse import parse_msghead
 from gateway.errors import MappingError, UnsupportedMessage
 from mappings.base import Context, Issue, IssueSeverity, Translation
 from mappings.common.state import MapState
+from mappings.common.view import BundleView
+from mappings.dialog_fhir.from_fhir import fhir_to_dialog
 from mappings.dialog_fhir.to_fhir import dialog_to_fhir
+from mappings.plo_fhir.from_fhir import BUILDERS as PLO_EVENTS
+from mappings.plo_fhir.from_fhir import fhir_to_plo
 from mappings.plo_fhir.to_fhir import HANDLERS as PLO_ROOTS
 from mappings.plo_fhir.to_fhir import plo_to_fhir
 
@@ -53,6 +57,32 @@ SUPPORTED_TO_FHIR: frozenset[str] = frozenset(
     }
 )
 """MsgInfo/Type codes (8279) that ``to_fhir`` translates."""
+
+
+FROM_FHIR: dict[str, FromFhir] = {"plo": fhir_to_plo, "dialogmelding": fhir_to_dialog}
+"""Target format → mapping from FHIR (``ip-export`` adds its line here)."""
+
+TARGET_BY_FOCUS = {"CarePlan": "plo", "Communication": "dialogmelding", "Task": "dialogmelding"}
+
+
+def target_for(bundle: JsonDict) -> str:
+    """The native format a Bundle naturally goes to: by MessageHeader event (8279), else by focus type."""
+    view = BundleView.of(bundle)
+    event = view.event() or ""
+    if event in PLO_EVENTS:
+        return "plo"
+    if event.startswith("DIALOG_"):
+        return "dialogmelding"
+    for resource in view.focus():
+        target = TARGET_BY_FOCUS.get(str(resource.get("resourceType")))
+        if target:
+            return target
+    raise UnsupportedMessage(
+        f"no native format for event {event!r}",
+        code="pivot.no-target",
+        where="/entry/0/resource/eventCoding",
+        expected="a PLO or Dialogmelding event (8279)",
+    )
 
 
 def _rule_issues(bundle: JsonDict) -> list[Issue]:
@@ -97,3 +127,27 @@ def to_fhir(raw: bytes, ctx: Context) -> Translation[JsonDict]:
             where=errors[0].path,
         )
     return Translation(bundle, state.issues + broken)
+
+
+def from_fhir(bundle: JsonDict, target: str, ctx: Context) -> Translation[bytes]:
+    """FHIR message Bundle dict → Hodemelding bytes in ``target`` ("plo" or "dialogmelding"), schema-valid."""
+    mapping = FROM_FHIR.get(target)
+    if mapping is None:
+        raise UnsupportedMessage(
+            f"cannot translate FHIR to {target!r}",
+            code="pivot.unsupported-target",
+            expected=", ".join(sorted(FROM_FHIR)),
+            received=target,
+        )
+    checked = normalize(bundle)
+    broken = _rule_issues(checked)
+    errors = [i for i in broken if i.severity is IssueSeverity.ERROR]
+    if errors:
+        raise MappingError(
+            f"the FHIR Bundle breaks {len(errors)} rule(s): {errors[0].text}",
+            code="pivot.rules",
+            where=errors[0].path,
+        )
+    state = MapState(ctx)
+    raw = mapping(checked, state)
+    return Translation(raw, broken + state.issues)

@@ -11,6 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from adapters.msghead.model import MsgHead, parse_datetime
+from adapters.msghead.payloads import adapter_for
 from mappings.base import stable_id
 from mappings.codes import lookup
 from mappings.common.ids import ref
@@ -24,6 +25,7 @@ from mappings.common.message import (
     provenance,
 )
 from mappings.common.state import MapState
+from mappings.common.systems import MESSAGE_DEFINITION
 
 JsonDict = dict[str, object]
 OSLO = ZoneInfo("Europe/Oslo")
@@ -90,6 +92,15 @@ def open_frame(head: MsgHead, state: MapState) -> Frame:
     return Frame(head, state, builder, sender, receiver, patient_id, stamp)
 
 
+def definition(head: MsgHead, event: str) -> str | None:
+    """``MessageHeader.definition``: the message type and payload version, e.g. ``…/DIALOG_NOTAT|1.0``."""
+    payload = head.payload
+    adapter = adapter_for(payload.namespace) if payload is not None else None
+    if adapter is None or not event:
+        return None
+    return f"{MESSAGE_DEFINITION}/{event}|{adapter.version}"
+
+
 def close_frame(frame: Frame, status: str | None = None) -> JsonDict:
     """MessageHeader first, then Provenance, then every resource; Bundle id from sender + MsgId."""
     info = frame.head.msg_info
@@ -108,6 +119,7 @@ def close_frame(frame: Frame, status: str | None = None) -> JsonDict:
         receiver_her=frame.receiver.her_id,
         focus=tuple(frame.focus),
         author=frame.author,
+        definition=definition(frame.head, event),
     )
     header = message_header(facts)
     conversation = info.conversation_ref

@@ -83,6 +83,15 @@ def attachment_documents(payloads: list[JsonDict], state: MapState, path: str) -
         attachment = as_dict(item.get("contentAttachment"))
         if not attachment:
             continue
+        url = text_of(attachment.get("url"))
+        if url and not attachment.get("data"):
+            reference = RefDoc(
+                msg_type=Code(v="A", dn="Vedlegg"),
+                mime_type=text_of(attachment.get("contentType")),
+                file_reference=url,
+            )
+            out.append(Document(ref_doc=reference))
+            continue
         try:
             data = base64.b64decode(str(attachment.get("data") or ""), validate=True)
         except (binascii.Error, ValueError):
@@ -106,9 +115,14 @@ def build_msghead(view: BundleView, event: str, payload: Payload, extra: tuple[D
     header = view.header()
     destination = as_list(header.get("destination"))
     patient = view.first("Patient")
+    gen_date = text_of(view.bundle.get("timestamp"))
+    if not gen_date:
+        raise MappingError(
+            "a message Bundle needs a timestamp (GenDate)", code="fhir.no-timestamp", where="/timestamp"
+        )
     info = MsgInfo(
         type=Code(v=event, dn=lookup.display("8279", event)),
-        gen_date=text_of(view.bundle.get("timestamp")) or "",
+        gen_date=gen_date,
         msg_id=msg_id(view),
         sender=_party(view, header.get("sender"), "/entry/0/resource/sender"),
         receiver=_party(

@@ -81,6 +81,7 @@ class HeaderFacts:
     receiver_her: str | None
     focus: Sequence[str] = ()
     author: JsonDict | None = None
+    definition: str | None = None
 
 
 def message_header(facts: HeaderFacts) -> JsonDict:
@@ -98,6 +99,8 @@ def message_header(facts: HeaderFacts) -> JsonDict:
     }
     if facts.author:
         header["author"] = facts.author
+    if facts.definition:
+        header["definition"] = facts.definition
     if facts.focus:
         header["focus"] = [ref(f) for f in facts.focus]
     return header
