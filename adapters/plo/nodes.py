@@ -203,21 +203,19 @@ def write_node(
 
     With ``parent`` the element is placed inside it at its schema position.
     """
-    original = read_node(type(node), parse_xml(node.source), ns) if node.source else None
-    if node.source is not None and original is not None:
+    own = content_model(type(node), tag, ns)
+    original: Node | None = None
+    if node.source is not None:
         el = parse_xml(node.source)
+        original = read_node(type(node), el, ns)
         el.tag = tag  # a part read in one place may be written in another (Kontaktperson → AnsvarligRapport)
         if parent is not None:
             _insert(parent, tag, model).addnext(el)
             parent.remove(el.getprevious())
-    elif parent is not None:
-        el = _insert(parent, tag, model)
     else:
-        el = etree.Element(tag)
-    if node.source is None:
-        for name, fixed in content_model(type(node), tag, ns).fixed_attributes:
+        el = etree.Element(tag) if parent is None else _insert(parent, tag, model)
+        for name, fixed in own.fixed_attributes:
             el.set(name, fixed)
-    own = content_model(type(node), tag, ns)
     for spec in type(node).FIELDS:
         value = getattr(node, spec.name)
         if original is None or getattr(original, spec.name) != value:
