@@ -272,12 +272,23 @@ class CollaborationProtocol:
         return tuple(found)
 
     def service_for(
-        self, her_id: str, action: str, direction: Direction = Direction.SEND
+        self,
+        her_id: str,
+        action: str,
+        direction: Direction = Direction.SEND,
+        service: str | None = None,
     ) -> ServiceChoice | None:
-        """Service, its type and ``her_id``'s Role for ``action`` in ``direction``, from the bindings."""
+        """Service, its type and ``her_id``'s Role for ``action`` in ``direction``, from the bindings.
+
+        ``service`` narrows the choice (an APPREC travels under the Service of the message it
+        answers). Where several roles qualify, the HISD 1209 one (Action + sender/receiver) wins.
+        """
         party = self.party(her_id)
         if party is None:
             return None
-        for role, _binding in party.bindings(action, direction):
-            return ServiceChoice(role.service, role.service_type, role.role, action)
-        return None
+        roles = [r for r, _b in party.bindings(action, direction) if service in (None, r.service)]
+        if not roles:
+            return None
+        preferred = action + ("sender" if direction is Direction.SEND else "receiver")
+        role = next((r for r in roles if r.role == preferred), roles[0])
+        return ServiceChoice(role.service, role.service_type, role.role, action)

@@ -1,0 +1,62 @@
+"""NHN registers as data: CPP/CPA (CPPA 2.0) and Adresseregister answers, read into frozen models.
+
+``parse_cppa`` reads a profile or agreement; ``parse_communication_party`` and
+``parse_certificate_details`` read Adresseregister data contracts. The SOAP client lives in
+``ar_client`` and hands out the same models.
+"""
+
+from adapters.registry.ar import (
+    certificate_details_from_element,
+    communication_party_from_element,
+    parse_certificate_details,
+    parse_communication_party,
+)
+from adapters.registry.ar_model import (
+    ArCertificate,
+    Code,
+    CommunicationParty,
+    ElectronicAddress,
+    PartyType,
+    PhysicalAddress,
+)
+from adapters.registry.certificates import CertificateInfo, certificate_info
+from adapters.registry.cppa import collaboration_protocol_from_element, parse_cppa
+from adapters.registry.cppa_model import (
+    ActionBinding,
+    CollaborationProtocol,
+    CollaborationRole,
+    Direction,
+    Endpoint,
+    NamespaceSupported,
+    PartyInfo,
+    ProtocolKind,
+    ServiceChoice,
+    Transport,
+)
+
+__all__ = [
+    "ActionBinding",
+    "ArCertificate",
+    "CertificateInfo",
+    "Code",
+    "CollaborationProtocol",
+    "CollaborationRole",
+    "CommunicationParty",
+    "Direction",
+    "ElectronicAddress",
+    "Endpoint",
+    "NamespaceSupported",
+    "PartyInfo",
+    "PartyType",
+    "PhysicalAddress",
+    "ProtocolKind",
+    "ServiceChoice",
+    "Transport",
+    "certificate_details_from_element",
+    "certificate_info",
+    "collaboration_protocol_from_element",
+    "communication_party_from_element",
+    "parse_certificate_details",
+    "parse_communication_party",
+    "parse_cppa",
+]

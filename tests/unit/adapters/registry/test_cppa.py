@@ -1,0 +1,143 @@
+"""Every CPP/CPA sample reads as data: parties by HER-id, actions and roles, transports, certificates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from adapters.registry import Direction, ProtocolKind, parse_cppa
+from gateway.errors import ParseError, UnsupportedMessage, XmlRefused
+from tests.conftest import SAMPLES
+
+CPPA = SAMPLES / "cppa"
+ALL = sorted(CPPA.rglob("*.xml")) if CPPA.is_dir() else []
+APPREC_11 = "http://www.kith.no/xmlstds/apprec/2012-02-15"
+DIALOG_11 = "http://www.kith.no/xmlstds/dialog/2013-01-23"
+DIALOG_10 = "http://www.kith.no/xmlstds/dialog/2006-10-11"
+
+
+def _read(name: str) -> bytes:
+    return (CPPA / name).read_bytes()
+
+
+def test_the_sample_folder_is_there(samples_dir: Path) -> None:
+    assert len(ALL) >= 12
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: str(p.relative_to(CPPA)))
+def test_every_sample_reads_with_parties_and_actions(path: Path) -> None:
+    protocol = parse_cppa(path.read_bytes())
+    expected_parties = 2 if protocol.kind is ProtocolKind.CPA else 1
+    assert len(protocol.parties) == expected_parties
+    assert protocol.protocol_id
+    for party in protocol.parties:
+        assert party.her_id
+        assert party.actions(Direction.SEND) and party.actions(Direction.RECEIVE)
+        assert party.transports and all(t.protocol in {"SMTP", "HTTP", "AMQP"} for t in party.transports)
+        assert party.certificates
+
+
+def test_nhn_cpa_with_duplicate_ids_is_read(samples_dir: Path) -> None:
+    """CPA_93252 repeats certId/transportId values across parties: not schema-valid, still data."""
+    cpa = parse_cppa(_read("helsenorge/CPA_93252.xml"))
+    assert cpa.kind is ProtocolKind.CPA
+    assert cpa.cpa_id == "9333f3de-e85c-4c26-9066-6800055b1b8e"
+    assert [p.her_id for p in cpa.parties] == ["93238", "93252"]
+    gp = cpa.party("93252")
+    assert gp is not None and gp.name == "Testlege Testlege"
+    assert cpa.counterpart("93238") is gp
+    assert [e.uri for e in gp.endpoints("AMQP")][:1] == ["sb.test.nhn.no/DigitalDialog/93252_async"]
+    assert [c.cert_id for c in gp.certificates] == ["sign", "enc"]
+    sign, enc = gp.certificates
+    assert sign.info.for_signing and not sign.info.for_encryption
+    assert enc.info.for_encryption and enc.info.subject and "TEST - DDFL" in enc.info.subject
+
+
+def test_message_versions_come_from_simple_parts(samples_dir: Path) -> None:
+    cpa = parse_cppa(_read("helsenorge/CPA_93252.xml"))
+    namespaces = {
+        n.namespace: n.version for n in cpa.message_versions("93252", "DIALOG_INNBYGGER_EKONSULTASJON")
+    }
+    assert namespaces[DIALOG_11] == "1.1"
+    apprec = {n.namespace: n.version for n in cpa.message_versions("93252", "APPREC")}
+    assert apprec[APPREC_11] == "1.1"
+    assert cpa.message_versions("99999", "APPREC") == ()
+
+
+def test_nav_cpa_over_smtp_and_http(samples_dir: Path) -> None:
+    cpa = parse_cppa(_read("nav/nav-qass-35065.xml"))
+    assert cpa.cpa_id == "nav:qass:35065"
+    nav = cpa.party("79768")
+    assert nav is not None and nav.name == "NAV"
+    assert {(p.type, p.value) for p in nav.party_ids} == {
+        ("HER", "79768"),
+        ("ENH", "889640782"),
+        ("orgnummer", "889640782"),
+    }
+    assert [e.uri for e in nav.endpoints("HTTP")] == ["https://nhn-gw-q.nav.no:9443/ebxml/msh"]
+    assert [e.uri for e in nav.endpoints("smtp")] == ["mailto://example2@example.com"]
+    smtp = nav.doc_exchange("NAV_docexchange_smtp")
+    assert smtp is not None and (smtp.retries, smtp.retry_interval, smtp.persist_duration) == (
+        4,
+        "PT720M",
+        "P4D",
+    )
+    assert smtp.signature_algorithm == "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+    partner = cpa.counterpart("79768")
+    assert partner is not None and partner.her_id == "8141253"
+    choice = cpa.service_for("8141253", "OppgjorsMelding", Direction.SEND)
+    assert choice is not None and (choice.service, choice.service_type, choice.role) == (
+        "BehandlerKrav",
+        "string",
+        "Behandler",
+    )
+    assert DIALOG_10 in {n.namespace for n in cpa.message_versions("8141253", "Foresporsel")}
+
+
+def test_binding_leads_to_a_transport(samples_dir: Path) -> None:
+    cpa = parse_cppa(_read("nav/nav-qass-35065.xml"))
+    partner = cpa.party("8141253")
+    assert partner is not None
+    _role, binding = next(partner.bindings("OppgjorsMelding", Direction.SEND))
+    assert binding.non_repudiation_required and binding.receipt_required
+    assert binding.other_party_binding
+    transport = partner.transport_for(binding)
+    assert transport is not None and transport.protocol == "SMTP"
+
+
+def test_hisd_1209_role_is_preferred(samples_dir: Path) -> None:
+    cpp = parse_cppa(_read("sarepta/CPP-NHN-PartyA-Rubbelogbit_v6.xml"))
+    choice = cpp.service_for("HERID", "DIALOG_FORESPORSEL", Direction.SEND)
+    assert choice is not None
+    assert (choice.service, choice.role) == ("S-DIALOG_FORESPORSEL", "DIALOG_FORESPORSELsender")
+    # Party A sends the Forespørsel, so it receives the AppRec under the same Service, as sender role.
+    apprec = cpp.service_for("HERID", "APPREC", Direction.RECEIVE, service="S-DIALOG_FORESPORSEL")
+    assert apprec is not None and apprec.role == "DIALOG_FORESPORSELsender"
+    assert cpp.service_for("HERID", "APPREC", Direction.SEND, service="S-DIALOG_FORESPORSEL") is None
+
+
+def test_template_placeholders_are_problems_not_crashes(samples_dir: Path) -> None:
+    cpp = parse_cppa(_read("sarepta/CppTemplate.xml"))
+    assert cpp.kind is ProtocolKind.CPP and cpp.cpa_id is None
+    certificates = cpp.parties[0].certificates
+    assert certificates and all(c.info.der is None and c.info.problem for c in certificates)
+
+
+@pytest.mark.parametrize(
+    ("raw", "error", "code"),
+    [
+        (b"<Other/>", ParseError, "cppa.not-cppa"),
+        (b"<CollaborationProtocolAgreement xmlns='urn:other'/>", UnsupportedMessage, "cppa.wrong-namespace"),
+        (b"<CollaborationProtocolAgreement", ParseError, "xml.not-well-formed"),
+        (
+            b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+            XmlRefused,
+            "xml.entity-forbidden",
+        ),
+    ],
+)
+def test_broken_input_gives_coded_errors(raw: bytes, error: type[Exception], code: str) -> None:
+    with pytest.raises(error) as info:
+        parse_cppa(raw)
+    assert getattr(info.value, "code", None) == code
