@@ -157,7 +157,7 @@ def store_translation(
     conn: Connection, svc: Services, source: StoredMessage, p: Planned, now: datetime
 ) -> str:
     """One outbound message (searchable like any other), its translation row and its delivery."""
-    kind = Kind.TRANSLATION if str(p.route.target_format) != "as-is" else Kind.MESSAGE
+    kind = Kind.TRANSLATION if str(p.route.target_format) != "as-is" else Kind.FORWARD
     envelope = translate.output_envelope(p.payload, str(p.route.target_format)) or _inherited(source)
     out_id = repo.insert_message(
         conn,

@@ -71,11 +71,16 @@ def apprec_routes(svc: Services, envelope: Envelope) -> list[Route]:
 
 
 def store_apprec(
-    conn: Connection, svc: Services, answered: StoredMessage, status: str, errors: list[dict[str, str]]
+    conn: Connection,
+    svc: Services,
+    answered: StoredMessage,
+    status: str,
+    errors: list[dict[str, str]],
+    refusal: GatewayError | None = None,
 ) -> str:
     """Store our AppRec for ``answered``, its receipt row, and queue it back to the sender."""
     now = svc.now()
-    raw = apprecs.build(conn, svc, answered, status, errors)
+    raw = apprecs.build(conn, svc, answered, status, errors, refusal)
     envelope = apprecs.envelope(raw)
     apprec_id = repo.insert_message(
         conn,
@@ -144,9 +149,9 @@ def reject(svc: Services, message: StoredMessage, error: MessageRejected) -> Out
         )
         repo.add_event(conn, message.id, "rejected", now, **error.as_dict())
         current = repo.get_message(conn, message.id)
-        if current and _answerable(current) and reply.apprec_status:
+        if current and _refusable(current) and reply.apprec_status:
             errors = [{"code": reply.apprec_error or "X99", "text": error.detail, "where": error.where or ""}]
-            apprec_id = _try_apprec(conn, svc, current, reply.apprec_status, errors)
+            apprec_id = _try_apprec(conn, svc, current, reply.apprec_status, errors, error)
     svc.metrics.failed(message.msg_type, None, error.code)
     return _outcome(
         id=message.id,
@@ -154,6 +159,15 @@ def reject(svc: Services, message: StoredMessage, error: MessageRejected) -> Out
         msg_id=message.msg_id,
         errors=[error.as_dict()],
         apprec_id=apprec_id,
+    )
+
+
+def _refusable(message: StoredMessage) -> bool:
+    """A refused Hodemelding, or bytes too broken to tell, gets a negative AppRec (never an AppRec)."""
+    return (
+        message.direction == Direction.INBOUND
+        and message.kind == Kind.MESSAGE
+        and message.format in HODEMELDING_FORMATS | {None}
     )
 
 
@@ -168,11 +182,16 @@ def _answerable(message: StoredMessage) -> bool:
 
 
 def _try_apprec(
-    conn: Connection, svc: Services, message: StoredMessage, status: str, errors: list[dict[str, str]]
+    conn: Connection,
+    svc: Services,
+    message: StoredMessage,
+    status: str,
+    errors: list[dict[str, str]],
+    refusal: GatewayError | None = None,
 ) -> str | None:
     try:
         with conn.begin_nested():
-            return store_apprec(conn, svc, message, status, errors)
+            return store_apprec(conn, svc, message, status, errors, refusal)
     except GatewayError as exc:
         repo.add_event(conn, message.id, "apprec.impossible", svc.now(), **exc.as_dict())
         log.warning("cannot build AppRec for %s: %s", message.id, exc)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import secrets
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,6 +29,7 @@ class Settings(BaseSettings):
     her_id: str = Field(default="8140000", description="the gateway's own HER-id, sender of its AppRecs")
     organisation_name: str = "Samband"
     dev_api_key: str | None = Field(default=None, description="Bearer key; generated at start when unset")
+    apprec_version: Literal["1.0", "1.1"] = Field(default="1.0", description="AppRec version we emit")
     apprec_timeout_seconds: float = Field(default=96 * 3600, gt=0, description="HIS 80415: 96 h")
     worker_enabled: bool = Field(default=True, description="run a delivery worker inside `serve`")
     worker_poll_seconds: float = Field(default=0.2, gt=0)

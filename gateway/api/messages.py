@@ -64,6 +64,7 @@ def list_messages(
     status: str | None = None,
     direction: str | None = None,
     source_id: str | None = None,
+    kind: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -72,7 +73,7 @@ def list_messages(
     """Search inbound and outbound messages by business keys; newest first."""
     q = MessageQuery(
         msg_id, conversation_id, patient, sender_her, receiver_her, type, status, direction, source_id,
-        since, until, limit, offset,
+        kind, since, until, limit, offset,
     )  # fmt: skip
     with svc.engine.begin() as conn:
         total, page = search_messages(conn, q)

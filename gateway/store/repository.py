@@ -29,6 +29,7 @@ class Kind(StrEnum):
 
     MESSAGE = "message"
     TRANSLATION = "translation"
+    FORWARD = "forward"  # the original bytes sent on as they are (target format as-is)
     APPREC = "apprec"
     REPLAY = "replay"
     DUPLICATE = "duplicate"

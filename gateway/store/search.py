@@ -26,6 +26,7 @@ class MessageQuery:
     status: str | None = None
     direction: str | None = None
     source_id: str | None = None
+    kind: str | None = None
     since: datetime | None = None
     until: datetime | None = None
     limit: int = 50
@@ -44,6 +45,7 @@ def _clauses(q: MessageQuery) -> list[ColumnElement[bool]]:
         c.status: q.status,
         c.direction: q.direction,
         c.source_id: q.source_id,
+        c.kind: q.kind,
     }
     clauses.extend(column == value for column, value in exact.items() if value is not None)
     if q.conversation_id is not None:
