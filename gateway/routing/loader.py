@@ -7,6 +7,8 @@ JSON pointer of the offending value and what was expected there (docs/routing.md
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -23,6 +25,8 @@ from gateway.routing.routes import Route, RouteMatch, TargetFormat
 from gateway.routing.table import DEFAULT_ROUTES, RouteTable
 
 SCHEMA_NAME = "routes.schema.json"
+# ``${NAME}`` in a string value is read from the environment, so secrets stay out of the file.
+_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 @cache
@@ -78,10 +82,20 @@ def load_routes(path: Path | None, transports: Collection[str] | None = None) ->
     return parse_routes(text, str(path), transports)
 
 
-def parse_routes(text: str, name: str = "<routes>", transports: Collection[str] | None = None) -> RouteTable:
-    """Parse and validate route-file text; ``name`` is used in error messages."""
+def parse_routes(
+    text: str,
+    name: str = "<routes>",
+    transports: Collection[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> RouteTable:
+    """Parse and validate route-file text; ``name`` is used in error messages.
+
+    ``${NAME}`` in any string value (typically an endpoint, a header or an option) is replaced from
+    ``environ`` (default: the process environment); an unset name is refused.
+    """
     data, source = _read_yaml(text, name)
     _validate(data, source)
+    data = _expand(data, os.environ if environ is None else environ, source, ())
     known = _registered_transports() if transports is None else frozenset(transports)
     defaults = data.get("defaults", {})
     routes = tuple(
@@ -90,6 +104,27 @@ def parse_routes(text: str, name: str = "<routes>", transports: Collection[str] 
     )
     _check_unique(routes, source)
     return RouteTable(routes, name)
+
+
+def _expand(value: Any, environ: Mapping[str, str], source: _Source, path: tuple[str | int, ...]) -> Any:
+    """The data with ``${NAME}`` references in strings replaced from ``environ``."""
+    if isinstance(value, dict):
+        return {key: _expand(item, environ, source, (*path, key)) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_expand(item, environ, source, (*path, index)) for index, item in enumerate(value)]
+    if not isinstance(value, str):
+        return value
+    for name in _ENV_REFERENCE.findall(value):
+        if name not in environ:
+            raise ConfigurationError(
+                f"route file refers to environment variable {name}, which is not set",
+                code="config.routes.missing-env",
+                where=f"{source.name}#{_pointer(path)}",
+                line=source.line_of(path),
+                expected=f"{name} set in the environment",
+                received=value,
+            )
+    return _ENV_REFERENCE.sub(lambda match: environ[match.group(1)], value)
 
 
 def _registered_transports() -> frozenset[str]:

@@ -64,6 +64,18 @@ def test_her_ids_written_as_yaml_integers_are_read_as_text() -> None:
     assert route.match.sender_her == ("8100001",)
 
 
+def test_secrets_come_from_the_environment() -> None:
+    text = MINIMAL + '    headers: {Authorization: "Bearer ${KOMMUNE_TOKEN}"}\n'
+    [route] = parse_routes(text, environ={"KOMMUNE_TOKEN": "s3cret"})
+    assert route.headers == {"Authorization": "Bearer s3cret"}
+    with pytest.raises(ConfigurationError) as caught:
+        parse_routes(text, "routes.yaml", environ={})
+    assert caught.value.code == "config.routes.missing-env"
+    assert caught.value.where == "routes.yaml#/routes/0/headers/Authorization"
+    assert caught.value.line == 6
+    assert "s3cret" not in str(caught.value)
+
+
 def test_a_schema_error_gives_line_pointer_and_expectation() -> None:
     error = _error(MINIMAL.replace("target_format: plo", "target_format: hl7v2"))
     assert error.code == "config.routes.invalid"
