@@ -11,6 +11,7 @@ from adapters.ebxml.builders import (
     default_cpa_id,
     default_roles,
     default_service,
+    error_code_for,
     make_payload,
     signed_references,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "default_roles",
     "default_service",
     "envelope_of",
+    "error_code_for",
     "make_payload",
     "parse_ebxml",
     "parse_http",

@@ -33,6 +33,7 @@ from adapters.ebxml.names import (
     ACTOR_TO_PARTY_MSH,
     DS_NS,
     EBXML_ERROR_CODES,
+    ERROR_CODE_BY_PREFIX,
     MSH_SERVICE,
     PARTY_HER,
     PKCS7_ENVELOPED,
@@ -78,6 +79,11 @@ def make_payload(
         data=data,
         transfer_encoding=transfer_encoding,
     )
+
+
+def error_code_for(code: str) -> str:
+    """The ebMS errorCode for a gateway error code or finding rule (``ebxml.mime-no-start`` → MimeProblem)."""
+    return next((ebms for prefix, ebms in ERROR_CODE_BY_PREFIX if code.startswith(prefix)), "Unknown")
 
 
 def _now(timestamp: datetime | None) -> str:
@@ -236,6 +242,7 @@ __all__ = [
     "default_cpa_id",
     "default_roles",
     "default_service",
+    "error_code_for",
     "make_payload",
     "signed_references",
 ]

@@ -1,6 +1,6 @@
 """MIME multipart/related packaging of ebXML messages (HIS 1037 §8.1, RFC 2387, HITS 1172 §5.5).
 
-Splits a package into its parts byte-exactly (binary payloads survive) and builds one back.
+Splits a package into its parts byte-exactly (binary payloads survive); ``packaging`` builds one.
 Broken packaging gives a coded ``ParseError`` that names the part and what was expected.
 """
 
@@ -10,13 +10,11 @@ import base64
 import binascii
 import quopri
 import re
-import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import Message
 
 from adapters.ebxml.model import Payload, bare_content_id
-from adapters.ebxml.names import MULTIPART_RELATED, SOAP_ACTION, SOAP_PART_TYPE, TRANSFER_ENCODINGS
+from adapters.ebxml.names import MULTIPART_RELATED, SOAP_PART_TYPE, TRANSFER_ENCODINGS
 from gateway.errors import ParseError, UnsupportedMessage
 
 Headers = tuple[tuple[str, str], ...]
@@ -127,23 +125,6 @@ def decode_body(body: bytes, encoding: str, *, where: str) -> bytes:
         f"{where} has an unknown Content-Transfer-Encoding",
         code="ebxml.mime-unknown-encoding",
         where=where,
-        expected="one of " + ", ".join(sorted(TRANSFER_ENCODINGS)),
-        received=encoding,
-    )
-
-
-def encode_body(data: bytes, encoding: str) -> bytes:
-    """Apply a Content-Transfer-Encoding; base64 in 76-character CRLF lines (RFC 2045 §6.8)."""
-    if encoding == "base64":
-        text = base64.b64encode(data)
-        return b"\r\n".join(text[i : i + 76] for i in range(0, len(text), 76))
-    if encoding == "quoted-printable":
-        return binascii.b2a_qp(data, istext=False).replace(b"=\n", b"=\r\n")
-    if encoding in TRANSFER_ENCODINGS:
-        return data
-    raise UnsupportedMessage(
-        "unknown Content-Transfer-Encoding for a payload",
-        code="ebxml.mime-unknown-encoding",
         expected="one of " + ", ".join(sorted(TRANSFER_ENCODINGS)),
         received=encoding,
     )
@@ -261,46 +242,3 @@ def payload_of(part: MimePart) -> Payload:
         transfer_encoding=part.transfer_encoding,
         disposition=part.header("Content-Disposition"),
     )
-
-
-def new_boundary() -> str:
-    return f"----=_Part_{uuid.uuid4().hex}"
-
-
-def _part_bytes(headers: Sequence[tuple[str, str]], body: bytes) -> bytes:
-    head = "".join(f"{name}: {value}\r\n" for name, value in headers).encode("latin-1")
-    return head + b"\r\n" + body
-
-
-def build_package(
-    envelope: bytes,
-    payloads: Sequence[Payload],
-    *,
-    soap_content_id: str,
-    boundary: str | None = None,
-    soap_transfer_encoding: str = "binary",
-) -> tuple[dict[str, str], bytes]:
-    """The HIS 1037 §8.1 package: (HTTP/MIME headers, body). SOAP part first, UTF-8."""
-    boundary = boundary or new_boundary()
-    soap_headers = [
-        ("Content-ID", f"<{soap_content_id}>"),
-        ("Content-Type", f'{SOAP_PART_TYPE}; charset="UTF-8"'),
-        ("Content-Transfer-Encoding", soap_transfer_encoding),
-    ]
-    chunks = [_part_bytes(soap_headers, encode_body(envelope, soap_transfer_encoding))]
-    for payload in payloads:
-        part_headers = [
-            ("Content-ID", f"<{payload.content_id}>"),
-            ("Content-Type", payload.content_type),
-            ("Content-Transfer-Encoding", payload.transfer_encoding),
-        ]
-        if payload.disposition:
-            part_headers.append(("Content-Disposition", payload.disposition))
-        chunks.append(_part_bytes(part_headers, encode_body(payload.data, payload.transfer_encoding)))
-    delimiter = f"--{boundary}".encode("latin-1")
-    body = b"".join(delimiter + b"\r\n" + chunk + b"\r\n" for chunk in chunks) + delimiter + b"--\r\n"
-    content_type = (
-        f'{MULTIPART_RELATED}; boundary="{boundary}"; type="{SOAP_PART_TYPE}"; start="<{soap_content_id}>"'
-    )
-    headers = {"MIME-Version": "1.0", "SOAPAction": SOAP_ACTION, "Content-Type": content_type}
-    return headers, body

@@ -50,6 +50,26 @@ EBXML_ERROR_CODES = MappingProxyType(
 
 SEVERITIES = ("Warning", "Error")
 
+# Which ebMS errorCode answers a gateway error or finding code (first matching prefix wins;
+# HITS 1171 ch. 8: MIME errors are MimeProblem, signature/certificate errors SecurityFailure).
+ERROR_CODE_BY_PREFIX = (
+    ("ebxml.mime-", "MimeProblem"),
+    ("ebxml.soap-action", "MimeProblem"),
+    ("ebxml.soap-part", "MimeProblem"),
+    ("ebxml.payload-", "MimeProblem"),
+    ("ebxml.manifest-payload", "MimeProblem"),
+    ("ebxml.signature", "SecurityFailure"),
+    ("ebxml.soap-version", "NotSupported"),
+    ("ebxml.wrong-namespace", "NotSupported"),
+    ("ebxml.version", "NotSupported"),
+    ("ebxml.cpa-id", "ValueNotRecognized"),
+    ("ebxml.signal-", "Inconsistent"),
+    ("ebxml.error-ref", "Inconsistent"),
+    ("ebxml.", "OtherXml"),
+    ("xml.", "OtherXml"),
+    ("schema.", "OtherXml"),
+)
+
 # MIME packaging (HIS 1037 §8.1, HITS 1172 rules 22, 66, 253, 255-260).
 SOAP_ACTION = '"ebXML"'
 MULTIPART_RELATED = "multipart/related"

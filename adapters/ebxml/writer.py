@@ -11,7 +11,6 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from adapters.ebxml.mime import build_package
 from adapters.ebxml.model import (
     Acknowledgment,
     Description,
@@ -22,6 +21,7 @@ from adapters.ebxml.model import (
     Party,
 )
 from adapters.ebxml.names import DS_NS, EB_NS, EB_VERSION, NSMAP, SOAP_NS, XLINK_NS, XML_NS
+from adapters.ebxml.packaging import build_package
 from adapters.ebxml.signing import UNSIGNED, Signer
 from adapters.xml.safe import parse_xml
 from adapters.xml.schemas import compiled_schema, xsd_findings
