@@ -3,6 +3,7 @@ validation, and the builders for positive, negative and fallback receipts.
 """
 
 import adapters.msghead  # noqa: F401  (load order: the Hodemelding package first)
+from adapters.apprec.adapter import APPREC_ADAPTER, AppRecAdapter
 from adapters.apprec.build import build_apprec, build_negative_apprec, inst_of, original_facts
 from adapters.apprec.codec import parse_apprec, read_envelope, serialize_apprec
 from adapters.apprec.model import (
@@ -22,6 +23,8 @@ from adapters.apprec.model import (
 from adapters.apprec.validate import validate_apprec
 
 __all__ = [
+    "APPREC_ADAPTER",
+    "AppRecAdapter",
     "APPREC_10_NS",
     "APPREC_11_NS",
     "HCP",

@@ -13,6 +13,7 @@ IssueDate = the time of receipt, Id = the MsgId if it could be read, else the eb
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ from adapters.msghead.kith import Code
 from adapters.msghead.model import MsgHead, Organisation, parse_datetime
 from gateway.errors import GatewayError, reply_for
 
+XS_DATETIME = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 HER_TYPE = Code(v="HER", dn="HER-id")
 ID_TYPES = {"HER": HER_TYPE, "ENH": Code(v="ENH", dn="Organisasjonsnummeret i Enhetsregisteret")}
 SOFTWARE = ("Samband", "0.1.0")
@@ -89,8 +91,15 @@ def _original_id(original: MsgHead | Envelope, now: datetime) -> OriginalMsgId:
         msg_type = Code(v=original.msg_type) if original.msg_type else Code(dn="Ukjent meldingstype")
         gen_date = _format(original.generated_at) if original.generated_at else ""
         msg_id = original.msg_id or original.ebxml_message_id or "ukjent"
-    issue = gen_date if parse_datetime(gen_date) is not None else _format(now)
-    return OriginalMsgId(msg_type=msg_type, issue_date=issue, id=msg_id)
+    return OriginalMsgId(msg_type=msg_type, issue_date=_issue_date(gen_date, now), id=msg_id)
+
+
+def _issue_date(gen_date: str, now: datetime) -> str:
+    """The original GenDate when it is an xs:dateTime; a readable date normalised; else receipt time."""
+    if XS_DATETIME.match(gen_date):
+        return gen_date
+    parsed = parse_datetime(gen_date)
+    return _format(parsed if parsed is not None else now)
 
 
 def build_apprec(

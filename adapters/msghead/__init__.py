@@ -4,6 +4,7 @@ Leaf modules (kith, model, parts) are imported before those that reach the paylo
 payload packages may import ``adapters.msghead.model`` without an import cycle.
 """
 
+from adapters.msghead.adapter import MSGHEAD_ADAPTER, MsgHeadAdapter
 from adapters.msghead.build import attachment_document, build_msghead, reply_conversation
 from adapters.msghead.envelope import read_envelope
 from adapters.msghead.kith import Code
@@ -35,6 +36,7 @@ from adapters.msghead.validate import accept_msghead, rejection_for, validate_ms
 __all__ = [
     "BASE64_NS",
     "MIG_VERSION",
+    "MSGHEAD_ADAPTER",
     "MSGHEAD_NS",
     "PAYLOADS",
     "Address",
@@ -45,6 +47,7 @@ __all__ = [
     "HealthcareProfessional",
     "Ident",
     "MsgHead",
+    "MsgHeadAdapter",
     "MsgInfo",
     "Organisation",
     "OtherReceiver",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,31 @@ def test_avvist_without_error_is_flagged_on_validate() -> None:
     apprec = build_apprec(original, status="2", now=NOW, new_id=RECEIPT_ID)  # Avvist without Error
     findings = validate_apprec(serialize_apprec(apprec))
     assert [f.rule for f in findings if f.severity is Severity.ERROR] == ["apprec.error-missing"]
+
+
+@pytest.mark.parametrize(
+    ("gen_date", "issue_date"),
+    [
+        ("2019-01-16T22:51:35.5317672+01:00", "2019-01-16T22:51:35.5317672+01:00"),
+        ("2024-03-01", "2024-03-01T00:00:00"),
+        ("i går", "2024-03-01T10:30:00+00:00"),
+    ],
+)
+def test_original_issue_date_is_always_an_xs_datetime(gen_date: str, issue_date: str) -> None:
+    original = parse_msghead(DIALOG.read_bytes())
+    odd = replace(original, msg_info=replace(original.msg_info, gen_date=gen_date))
+    apprec = build_apprec(odd, now=NOW, new_id=RECEIPT_ID)
+    assert apprec.original.issue_date == issue_date
+    _schema_valid(serialize_apprec(apprec), apprec)
+
+
+def test_adapter_objects_satisfy_the_adapter_protocol() -> None:
+    from adapters.apprec import APPREC_ADAPTER
+    from adapters.base import Adapter, Format
+    from adapters.msghead import MSGHEAD_ADAPTER
+
+    adapters: list[Adapter[object]] = [MSGHEAD_ADAPTER, APPREC_ADAPTER]
+    assert [a.format for a in adapters] == [Format.MSGHEAD, Format.APPREC]
+    raw = (SAMPLES / "apprec" / "helsenorge" / "MetadataTests_Apprec10.xml").read_bytes()
+    assert APPREC_ADAPTER.serialize(APPREC_ADAPTER.parse(raw)) == serialize_apprec(parse_apprec(raw))
+    assert MSGHEAD_ADAPTER.envelope(DIALOG.read_bytes()).receiver_her == "90998"

@@ -1,0 +1,30 @@
+"""AppRec as an ``adapters.base.Adapter`` (format key ``apprec``), for format registries."""
+
+from __future__ import annotations
+
+from adapters.apprec.codec import parse_apprec, read_envelope, serialize_apprec
+from adapters.apprec.model import AppRec
+from adapters.apprec.validate import validate_apprec
+from adapters.base import Envelope, Format
+from adapters.findings import Finding
+
+
+class AppRecAdapter:
+    """bytes ↔ ``AppRec`` (1.0 and 1.1): tolerant ``parse``, strict ``serialize``, cheap ``envelope``."""
+
+    format = Format.APPREC
+
+    def parse(self, raw: bytes) -> AppRec:
+        return parse_apprec(raw)
+
+    def envelope(self, raw: bytes) -> Envelope:
+        return read_envelope(raw)
+
+    def serialize(self, native: AppRec) -> bytes:
+        return serialize_apprec(native)
+
+    def validate(self, raw: bytes) -> list[Finding]:
+        return validate_apprec(raw)
+
+
+APPREC_ADAPTER = AppRecAdapter()

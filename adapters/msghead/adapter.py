@@ -1,0 +1,32 @@
+"""Hodemelding as an ``adapters.base.Adapter`` (format key ``msghead``), for format registries."""
+
+from __future__ import annotations
+
+from adapters.base import Envelope, Format
+from adapters.findings import Finding
+from adapters.msghead.envelope import read_envelope
+from adapters.msghead.model import MsgHead
+from adapters.msghead.parse import parse_msghead
+from adapters.msghead.serialize import serialize_msghead
+from adapters.msghead.validate import validate_msghead
+
+
+class MsgHeadAdapter:
+    """bytes ↔ ``MsgHead``: tolerant ``parse``, strict ``serialize``, cheap ``envelope``."""
+
+    format = Format.MSGHEAD
+
+    def parse(self, raw: bytes) -> MsgHead:
+        return parse_msghead(raw)
+
+    def envelope(self, raw: bytes) -> Envelope:
+        return read_envelope(raw)
+
+    def serialize(self, native: MsgHead) -> bytes:
+        return serialize_msghead(native)
+
+    def validate(self, raw: bytes) -> list[Finding]:
+        return validate_msghead(raw)
+
+
+MSGHEAD_ADAPTER = MsgHeadAdapter()
