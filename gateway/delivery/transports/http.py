@@ -8,7 +8,9 @@ is retried at once a couple of times (tenacity, short capped wait); the long sch
 from __future__ import annotations
 
 import json
+import re
 from time import perf_counter
+from typing import Any
 
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_fixed
@@ -22,6 +24,7 @@ TRANSIENT_STATUSES = frozenset({408, 425, 429})
 RESET_ERRORS = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 QUICK_RETRIES = 2
 QUICK_WAIT_SECONDS = 0.2
+_STATUS = re.compile(r"^\s*(\d{3})")
 
 
 def new_client(route: Route) -> httpx.Client:
@@ -40,19 +43,65 @@ def request_headers(request: DeliveryRequest) -> dict[str, str]:
     }
 
 
+def json_body(response: httpx.Response) -> Any:
+    """The reply parsed as JSON when it says it is JSON (FHIR: application/fhir+json), else None."""
+    if "json" not in response.headers.get("Content-Type", ""):
+        return None
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        return None
+
+
 def remote_id(response: httpx.Response) -> str | None:
     """The receiver's id for what it took: the Location header, else the JSON body's ``id``."""
     location = response.headers.get("Location") or response.headers.get("Content-Location")
     if location:
         return str(location)
-    if "json" not in response.headers.get("Content-Type", ""):
-        return None
-    try:
-        body = json.loads(response.content)
-    except ValueError:
-        return None
+    body = json_body(response)
     found = body.get("id") if isinstance(body, dict) else None
     return str(found) if found is not None else None
+
+
+def _entry_failures(body: Any) -> list[tuple[int, int, str]]:
+    """(index, status, diagnostics) of each failed entry of a FHIR batch-response Bundle."""
+    if (
+        not isinstance(body, dict)
+        or body.get("resourceType") != "Bundle"
+        or body.get("type") != "batch-response"
+    ):
+        return []
+    failures = []
+    for index, entry in enumerate(body.get("entry") or []):
+        answer = entry.get("response") if isinstance(entry, dict) else None
+        status_text = str(answer.get("status", "")) if isinstance(answer, dict) else ""
+        match = _STATUS.match(status_text)
+        if match and not 200 <= int(match.group(1)) < 300:
+            issues = (answer.get("outcome") or {}).get("issue") or [{}]  # type: ignore[union-attr]
+            failures.append((index, int(match.group(1)), str(issues[0].get("diagnostics", ""))))
+    return failures
+
+
+def check_batch_entries(response: httpx.Response, where: str) -> None:
+    """FHIR batch (R4 §3.1.0.11.2): HTTP 200 even when entries failed; a failed entry fails the try.
+
+    Bundles from the gateway are idempotent (PUT with ids derived from identifiers), so sending the
+    whole batch again is safe.
+    """
+    failures = _entry_failures(json_body(response))
+    if not failures:
+        return
+    index, status, diagnostics = failures[0]
+    listed = ", ".join(f"entry[{i}] {code}" for i, code, _text in failures[:5])
+    transient = any(code >= 500 or code in TRANSIENT_STATUSES for _i, code, _text in failures)
+    error = DeliveryUnavailable if transient else DeliveryRefused
+    raise error(
+        f"the FHIR server failed {len(failures)} batch entr{'y' if len(failures) == 1 else 'ies'}: {listed}",
+        code="delivery.fhir-entry-unavailable" if transient else "delivery.fhir-entry-refused",
+        where=f"{where} Bundle.entry[{index}].response",
+        expected="2xx for every entry",
+        received=f"{status} {diagnostics}".strip(),
+    )
 
 
 def check_status(response: httpx.Response, where: str) -> None:
@@ -102,6 +151,7 @@ class HttpTransport:
         url = endpoint_of(request)
         response, latency = self.exchange(url, request.payload, request_headers(request))
         check_status(response, url)
+        check_batch_entries(response, url)
         return Receipt(
             status_code=response.status_code,
             body_excerpt=excerpt(response.content),

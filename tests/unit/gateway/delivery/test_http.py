@@ -74,6 +74,39 @@ def test_4xx_is_a_refusal_with_the_reply_excerpt(
     assert is_permanent(caught.value)
 
 
+def _batch_response(*statuses: str) -> Reply:
+    entries = [
+        {"response": {"status": status, "outcome": {"issue": [{"diagnostics": f"entry says {status}"}]}}}
+        for status in statuses
+    ]
+    body = json.dumps({"resourceType": "Bundle", "type": "batch-response", "entry": entries}).encode()
+    return Reply(200, body, {"Content-Type": "application/fhir+json"})
+
+
+def test_a_batch_with_every_entry_taken_is_delivered(receiver: Receiver, transport: HttpTransport) -> None:
+    receiver.script("/fhir", _batch_response("201 Created", "200 OK"))
+    assert transport.send(make_request(transport.route)).status_code == 200
+
+
+def test_a_refused_batch_entry_fails_the_delivery(receiver: Receiver, transport: HttpTransport) -> None:
+    receiver.script("/fhir", _batch_response("201 Created", "422 Unprocessable Entity"))
+    with pytest.raises(DeliveryRefused) as caught:
+        transport.send(make_request(transport.route))
+    assert caught.value.code == "delivery.fhir-entry-refused"
+    assert caught.value.where is not None and caught.value.where.endswith("Bundle.entry[1].response")
+    assert caught.value.received == "422 entry says 422 Unprocessable Entity"
+
+
+def test_a_batch_entry_the_server_could_not_store_is_transient(
+    receiver: Receiver, transport: HttpTransport
+) -> None:
+    receiver.script("/fhir", _batch_response("422", "503"))
+    with pytest.raises(DeliveryUnavailable) as caught:
+        transport.send(make_request(transport.route))
+    assert caught.value.code == "delivery.fhir-entry-unavailable"
+    assert "2 batch entries" in caught.value.detail
+
+
 def test_receiver_down_is_transient_then_up_delivers(receiver: Receiver, transport: HttpTransport) -> None:
     receiver.down()
     with pytest.raises(DeliveryUnavailable) as caught:
