@@ -13,7 +13,7 @@ from lxml import etree
 
 from adapters.dialogmelding.payload import DIALOGMELDING_1_0, DIALOGMELDING_1_1
 from adapters.findings import Finding
-from adapters.msghead.model import Payload
+from adapters.msghead.model import MSGHEAD_NS, Payload
 from adapters.plo.adapter import PLO_PAYLOADS
 from adapters.xml.safe import parse_xml, qname
 from gateway.errors import UnsupportedMessage
@@ -68,14 +68,18 @@ def payload_element(payload: Payload) -> etree._Element:
 
 
 def payload_of(element: etree._Element) -> Payload:
-    """Freeze an element into a ``Payload`` (a standalone copy keeps only the namespaces it needs)."""
-    from copy import deepcopy
+    """Freeze an element into a ``Payload``.
 
-    copy = deepcopy(element)
-    copy.tail = None
-    namespace, root = qname(copy)
+    Every namespace declaration in scope is kept (payloads carry QNames in attribute values such as
+    ``xsi:type="xsd:string"``), except unused ones of the Hodemelding itself, so the bytes are the
+    same whichever way the surrounding MsgHead declared its namespaces.
+    """
+    source = parse_xml(etree.tostring(element, encoding="UTF-8", with_tail=False))
+    keep = [prefix for prefix, uri in source.nsmap.items() if prefix and uri != MSGHEAD_NS]
+    etree.cleanup_namespaces(source, keep_ns_prefixes=keep)
+    namespace, root = qname(source)
     return Payload(
-        namespace=namespace, root=root, xml=etree.tostring(copy, encoding="UTF-8", xml_declaration=False)
+        namespace=namespace, root=root, xml=etree.tostring(source, encoding="UTF-8", xml_declaration=False)
     )
 
 

@@ -92,3 +92,20 @@ def test_iso_8859_1_sample_is_written_in_either_encoding_with_the_same_model() -
     latin = serialize_msghead(model, encoding="ISO-8859-1")
     assert latin.startswith(b"<?xml version='1.0' encoding='ISO-8859-1'?>")
     assert parse_msghead(latin) == model == parse_msghead(serialize_msghead(model))
+
+
+def test_payload_keeps_namespaces_used_only_in_attribute_values() -> None:
+    raw = (
+        SAMPLES / "dialogmelding" / "sarepta" / "Dialogmelding-v1-0" / "Dialogmelding_avvik_v1-0.xml"
+    ).read_bytes()
+    wrong_xsd = b'xmlns:xsd="http://www.w3.org/2001/XMLSchema.xsd"'
+    moved = raw.replace(wrong_xsd, b'xmlns:xsd="http://www.w3.org/2001/XMLSchema"', 1).replace(
+        b" " + wrong_xsd, b""
+    )
+    moved = moved.replace(b"<TekstNotatInnhold>", b'<TekstNotatInnhold xsi:type="xsd:string">', 1)
+    assert not [f for f in validate_msghead(moved) if f.severity is Severity.ERROR]
+    model = parse_msghead(moved)
+    assert model.payload is not None
+    assert b'xmlns:xsd="http://www.w3.org/2001/XMLSchema"' in model.payload.xml
+    written = serialize_msghead(model)
+    assert parse_msghead(written) == model
