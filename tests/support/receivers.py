@@ -6,8 +6,10 @@
         assert receiver.requests[-1].header("Idempotency-Key") == "…"
 
 A reply is an int (status), a ``Reply`` (status, body, headers, delay, or ``reset`` to drop the
-connection without an answer). The last scripted reply repeats. ``down()`` stops listening
-(connection refused) and ``up()`` listens again on the same port. Use the ``receiver`` fixture.
+connection without an answer) or a function of the RecordedRequest returning a Reply (a peer that
+answers what it got, e.g. ``tests.support.ebxml_peer.acknowledge``). The last scripted reply
+repeats. ``down()`` stops listening (connection refused) and ``up()`` listens again on the same
+port. Use the ``receiver`` fixture.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import struct
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -49,6 +51,10 @@ class RecordedRequest:
         return self.headers.get(name.lower())
 
 
+Responder = Callable[[RecordedRequest], Reply]
+Scripted = Reply | int | Responder
+
+
 class Receiver:
     """The scripted server; thread-safe; one instance per test."""
 
@@ -57,7 +63,7 @@ class Receiver:
         self.port = port
         self.requests: list[RecordedRequest] = []
         self.default = Reply(200)
-        self._scripts: dict[str, deque[Reply]] = defaultdict(deque)
+        self._scripts: dict[str, deque[Reply | Responder]] = defaultdict(deque)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -65,7 +71,7 @@ class Receiver:
     def url(self, path: str = "/") -> str:
         return f"http://{self.host}:{self.port}{path}"
 
-    def script(self, path: str, *replies: Reply | int) -> None:
+    def script(self, path: str, *replies: Scripted) -> None:
         """Replies for ``path`` in order; the last one repeats. Replaces any earlier script."""
         with self._lock:
             self._scripts[path] = deque(Reply(r) if isinstance(r, int) else r for r in replies)
@@ -73,12 +79,13 @@ class Receiver:
     def requests_to(self, path: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.path == path]
 
-    def next_reply(self, path: str) -> Reply:
+    def next_reply(self, request: RecordedRequest) -> Reply:
         with self._lock:
-            queue = self._scripts.get(path)
+            queue = self._scripts.get(request.path)
             if not queue:
                 return self.default
-            return queue.popleft() if len(queue) > 1 else queue[0]
+            scripted = queue.popleft() if len(queue) > 1 else queue[0]
+        return scripted if isinstance(scripted, Reply) else scripted(request)
 
     def record(self, request: RecordedRequest) -> None:
         with self._lock:
@@ -126,8 +133,9 @@ def _handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length) if length else b""
             path = self.path.split("?")[0]
             headers = {name.lower(): value for name, value in self.headers.items()}
-            receiver.record(RecordedRequest(self.command, path, headers, body))
-            reply = receiver.next_reply(path)
+            request = RecordedRequest(self.command, path, headers, body)
+            receiver.record(request)
+            reply = receiver.next_reply(request)
             if reply.delay:
                 time.sleep(reply.delay)
             if reply.reset:

@@ -15,6 +15,7 @@ from gateway.delivery.transports.base import DeliveryRequest
 from gateway.delivery.transports.ebxml import EbxmlHttpTransport, ebxml_message_id, to_ebxml
 from gateway.errors import DeliveryRefused, DeliveryUnavailable, is_permanent
 from gateway.routing.routes import Route, TargetFormat
+from tests.support.ebxml_peer import acknowledge, refuse
 from tests.support.receivers import Receiver, Reply
 from tests.unit.gateway.delivery.factories import ENVELOPE, RECEIVER_HER, SENDER_HER, make_request, make_route
 
@@ -57,7 +58,7 @@ def test_an_acknowledgment_is_delivered(
     receiver: Receiver, route: Route, transport: EbxmlHttpTransport
 ) -> None:
     request = _request(route)
-    receiver.script("/ebms", _signal(build_acknowledgment(to_ebxml(request))))
+    receiver.script("/ebms", acknowledge)  # a peer MSH acking whatever it got
     receipt = transport.send(request)
     assert receipt.remote_id == ebxml_message_id(request)
     assert "eb:Acknowledgment" in receipt.detail
@@ -117,10 +118,8 @@ def test_a_message_error_is_a_refusal_with_its_code(
 def test_a_warning_is_taken_as_an_ack(
     receiver: Receiver, route: Route, transport: EbxmlHttpTransport
 ) -> None:
-    request = _request(route)
-    warning = build_message_error(to_ebxml(request), "OtherXml", "encoding is not UTF-8", severity="Warning")
-    receiver.script("/ebms", _signal(warning))
-    assert transport.send(request).status_code == 200
+    receiver.script("/ebms", refuse("OtherXml", "encoding is not UTF-8", severity="Warning"))
+    assert transport.send(_request(route)).status_code == 200
 
 
 def test_no_signal_is_transient(receiver: Receiver, route: Route, transport: EbxmlHttpTransport) -> None:
