@@ -50,11 +50,15 @@ def _her_of(element: etree._Element | None) -> str | None:
 
 
 def _party_her(party: etree._Element | None) -> str | None:
-    organisation = child(party, NS, "Organisation")
-    level2 = _her_of(child(organisation, NS, "Organisation")) or _her_of(
-        child(organisation, NS, "HealthcareProfessional")
-    )
-    return level2 or _her_of(organisation)
+    return _deepest_her(child(party, NS, "Organisation"))
+
+
+def _deepest_her(organisation: etree._Element | None) -> str | None:
+    """Nested Organisation first (recursively), then HealthcareProfessional, then this level."""
+    if organisation is None:
+        return None
+    nested = _deepest_her(child(organisation, NS, "Organisation"))
+    return nested or _her_of(child(organisation, NS, "HealthcareProfessional")) or _her_of(organisation)
 
 
 def _patient_id(patient: etree._Element | None) -> str | None:

@@ -106,12 +106,13 @@ class Organisation:
 
     @property
     def communication_party_her(self) -> str | None:
-        """HER-id of the actual communication party: level 2 (service or person) where present.
+        """HER-id of the actual communication party: the deepest level with one (level 2 service
+        or person where present, else level 1).
 
         HIS 1153 tjenestebasert adressering; same rule as Helsenorge.Messaging's MetadataHelper.
         """
-        if self.organisation is not None and self.organisation.her_id:
-            return self.organisation.her_id
+        if self.organisation is not None and self.organisation.communication_party_her:
+            return self.organisation.communication_party_her
         if self.healthcare_professional is not None and self.healthcare_professional.her_id:
             return self.healthcare_professional.her_id
         return self.her_id
@@ -232,6 +233,12 @@ class RefDoc:
     compression: Code | None = None
     file_reference: str | None = None
     content: Payload | Attachment | None = None
+    more_content: tuple[Payload | Attachment, ...] = ()
+
+    @property
+    def contents(self) -> tuple[Payload | Attachment, ...]:
+        """Every element of Content in order (the schema allows several; one is the rule)."""
+        return ((self.content,) if self.content is not None else ()) + self.more_content
 
 
 @dataclass(frozen=True)
@@ -272,7 +279,7 @@ class MsgHead:
 
     @property
     def payloads(self) -> tuple[Payload, ...]:
-        return tuple(d.ref_doc.content for d in self.documents if isinstance(d.ref_doc.content, Payload))
+        return tuple(c for d in self.documents for c in d.ref_doc.contents if isinstance(c, Payload))
 
     @property
     def payload(self) -> Payload | None:
@@ -285,7 +292,8 @@ class MsgHead:
         return tuple(
             d
             for d in self.documents
-            if isinstance(d.ref_doc.content, Attachment) or d.ref_doc.file_reference is not None
+            if any(isinstance(c, Attachment) for c in d.ref_doc.contents)
+            or d.ref_doc.file_reference is not None
         )
 
 

@@ -180,6 +180,7 @@ def _read_document(el: etree._Element) -> Document:
 def _read_refdoc(ref: etree._Element) -> RefDoc:
     mime_type = text(ref, NS, "MimeType")
     content = child(ref, NS, "Content")
+    values = _read_content(content, mime_type) if content is not None else ()
     return RefDoc(
         msg_type=code(ref, NS, "MsgType") or Code(),
         issue_date=attr_v(ref, NS, "IssueDate"),
@@ -188,26 +189,22 @@ def _read_refdoc(ref: etree._Element) -> RefDoc:
         description=text(ref, NS, "Description"),
         compression=code(ref, NS, "Compression"),
         file_reference=text(ref, NS, "FileReference"),
-        content=_read_content(content, mime_type) if content is not None else None,
+        content=values[0] if values else None,
+        more_content=values[1:],
     )
 
 
-def _read_content(content: etree._Element, mime_type: str | None) -> Payload | Attachment | None:
-    elements = [el for el in content if isinstance(el.tag, str)]
-    if not elements:
-        return None
-    if len(elements) > 1:
-        raise UnsupportedMessage(
-            f"RefDoc/Content holds {len(elements)} elements",
-            code="msghead.multiple-content",
-            line=content.sourceline,
-            where=content.getroottree().getpath(content),
-            expected="one payload element per Document (one Document per payload)",
-        )
-    element = elements[0]
-    if qname(element) == (BASE64_NS, "Base64Container"):
-        return Attachment(mime_type=mime_type, data=_decode_base64(element))
-    return payload_of(element)
+def _read_content(content: etree._Element, mime_type: str | None) -> tuple[Payload | Attachment, ...]:
+    """Each element of RefDoc/Content: a Base64Container attachment or an XML payload."""
+    values: list[Payload | Attachment] = []
+    for element in content:
+        if not isinstance(element.tag, str):
+            continue
+        if qname(element) == (BASE64_NS, "Base64Container"):
+            values.append(Attachment(mime_type=mime_type, data=_decode_base64(element)))
+        else:
+            values.append(payload_of(element))
+    return tuple(values)
 
 
 def _decode_base64(element: etree._Element) -> bytes:

@@ -59,15 +59,16 @@ def msghead_element(m: MsgHead) -> etree._Element:
     """The MsgHead element tree (indented; payloads inserted unchanged)."""
     root = etree.Element(q(NS, "MsgHead"), nsmap={None: NS})
     _write_msginfo(root, m.msg_info)
-    contents: list[tuple[etree._Element, Payload | Attachment]] = []
+    slots: list[tuple[etree._Element, tuple[Payload | Attachment, ...]]] = []
     for document in m.documents:
         content = _write_document(root, document)
-        if content is not None and document.ref_doc.content is not None:
-            contents.append((content, document.ref_doc.content))
+        if content is not None:
+            slots.append((content, document.ref_doc.contents))
     etree.indent(root, space="  ")
-    for content, value in contents:
+    for content, values in slots:
         content.text = None
-        content.append(_content_element(value))
+        for value in values:
+            content.append(_content_element(value))
     return root
 
 
@@ -138,7 +139,7 @@ def _write_document(root: etree._Element, document: Document) -> etree._Element 
     if ref_doc.file_reference is not None:
         sub(ref, NS, "FileReference", ref_doc.file_reference)
         return None
-    if ref_doc.content is None:
+    if not ref_doc.contents:
         return None
     content = sub(ref, NS, "Content")
     content.text = "\n"  # keeps etree.indent from touching the payload slot

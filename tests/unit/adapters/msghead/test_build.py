@@ -121,3 +121,30 @@ def test_1_1_only_element_in_a_1_0_dialogmelding_is_refused_on_serialize() -> No
     assert info.value.code == "msghead.serialize-invalid"
     assert "EmneSporsmal" in info.value.detail
     assert info.value.where and "Foresporsel" in info.value.where
+
+
+def test_several_content_elements_and_deeper_levels_are_kept() -> None:
+    from dataclasses import replace
+
+    from adapters.msghead import Attachment, Organisation
+    from tests.unit.adapters.msghead.builders import her
+
+    raw = _foresporsel_1_0()
+    model = parse_msghead(raw)
+    ref_doc = model.documents[0].ref_doc
+    two = replace(ref_doc, more_content=(Attachment(mime_type=None, data=b"extra"),))
+    team = Organisation(name="Team nord", idents=(her("990003"),))
+    service = replace(model.msg_info.sender.organisation.organisation or Organisation(), organisation=team)
+    sender = replace(
+        model.msg_info.sender, organisation=replace(model.msg_info.sender.organisation, organisation=service)
+    )
+    changed = replace(
+        model,
+        msg_info=replace(model.msg_info, sender=sender),
+        documents=(replace(model.documents[0], ref_doc=two),),
+    )
+    written = serialize_msghead(changed)
+    _no_errors(written)
+    again = parse_msghead(written)
+    assert again == changed and len(again.documents[0].ref_doc.contents) == 2
+    assert read_envelope(written).sender_her == "990003" == again.msg_info.sender.her_id

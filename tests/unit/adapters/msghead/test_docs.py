@@ -13,5 +13,5 @@ def test_documented_examples_run() -> None:
     assert len(blocks) >= 2
     namespace: dict[str, object] = {}
     for block in blocks:
-        exec(compile(block, str(DOC), "exec"), namespace)  # noqa: S102 (our own documentation)
+        exec(compile(block, str(DOC), "exec"), namespace)
     assert "receipt" in namespace
