@@ -122,10 +122,10 @@ def journalnotat(
 def new_message(kind: str, version: str = "1.6", **fields: Any) -> PloMessage:
     """An empty PloMessage of MsgInfo/Type ``kind`` (``LOG_*`` picks the Pasientlogistikk element)."""
     events = {k: element for element, (k, _dn) in catalog.logistikk_kinds().items()}
-    root = "Pasientlogistikk" if kind in events else None
+    root = "Pasientlogistikk" if kind in catalog.logistikk_types(version) else None
     for spec in catalog.messages().values():
         if spec.version == version and (spec.kind == kind or (root and spec.root == root)):
-            if kind in events and "logistikk" not in fields:
+            if root and "logistikk" not in fields:
                 fields["logistikk"] = Logistikk(element=events[kind])
             return PloMessage(kind=kind, version=version, namespace=spec.namespace, root=spec.root, **fields)
     raise UnsupportedMessage(

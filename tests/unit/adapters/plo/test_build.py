@@ -130,6 +130,8 @@ def test_unknown_type_or_version_is_unsupported() -> None:
     assert caught.value.code == "plo.unsupported-type"
     with pytest.raises(UnsupportedMessage):
         new_message("MELDING_FRAVAR", "1.6")
+    with pytest.raises(UnsupportedMessage):
+        new_message("LOG_TILBAKEMELDING", "1.6")
 
 
 def test_melding_om_fravaer_is_a_15_message() -> None:
