@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from adapters.base import Envelope, Format
@@ -140,6 +142,19 @@ def test_an_unreadable_file_is_a_configuration_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError) as caught:
         load_routes(tmp_path / "missing.yaml")
     assert caught.value.code == "config.routes.unreadable"
+
+
+def test_the_schema_is_a_valid_json_schema() -> None:
+    jsonschema.Draft202012Validator.check_schema(routes_schema())
+
+
+def test_the_yaml_in_the_routing_docs_validates() -> None:
+    docs = (ROOT / "docs" / "routing.md").read_text("utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", docs, flags=re.DOTALL)
+    assert blocks, "docs/routing.md shows the file format"
+    for block in blocks:
+        table = parse_routes(block, "docs/routing.md", environ={"KOMMUNE_TOKEN": "t"})
+        assert len(table) >= 1
 
 
 def test_schema_knows_every_source_format_and_target() -> None:
