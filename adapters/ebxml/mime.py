@@ -15,9 +15,10 @@ from email.message import Message
 
 from adapters.ebxml.model import Payload, bare_content_id
 from adapters.ebxml.names import MULTIPART_RELATED, SOAP_PART_TYPE, TRANSFER_ENCODINGS
-from gateway.errors import ParseError, UnsupportedMessage
+from gateway.errors import MessageRejected, ParseError, UnsupportedMessage
 
 Headers = tuple[tuple[str, str], ...]
+MAX_PACKAGE_BYTES = 64 * 1024 * 1024
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _HEADER_LINE = re.compile(rb"^[A-Za-z0-9!#$%&'*+.^_`|~-]+[ \t]*:")
 _XML_TYPES = frozenset({"text/xml", "application/xml", "application/soap+xml"})
@@ -140,6 +141,12 @@ def unpack(raw: bytes, content_type: str | None = None) -> Unpacked:
     ``content_type`` is the HTTP Content-Type header; without it the MIME headers are read from
     the top of ``raw`` (SMTP layout), and a document starting with ``<`` is a bare SOAP envelope.
     """
+    if len(raw) > MAX_PACKAGE_BYTES:
+        raise MessageRejected(
+            f"message package is {len(raw)} bytes",
+            code="ebxml.mime-too-large",
+            expected=f"at most {MAX_PACKAGE_BYTES} bytes",
+        )
     headers: Headers = ()
     body = raw
     if content_type is None:

@@ -54,8 +54,9 @@ class _Fragments:
         self.items: list[bytes] = []
 
     def mark(self, parent: etree._Element, fragment: bytes) -> None:
+        """Reserve a place; the fragment must be one well-formed element (checked, re-serialized)."""
         parent.append(etree.Comment(f"fragment-{self.nonce}-{len(self.items)}"))
-        self.items.append(fragment)
+        self.items.append(bytes(etree.tostring(parse_xml(fragment), encoding="utf-8")))
 
     def splice(self, document: bytes) -> bytes:
         for index, fragment in enumerate(self.items):

@@ -23,16 +23,14 @@ from adapters.registry.certificates import CertificateInfo, certificate_info
 from adapters.registry.cppa import collaboration_protocol_from_element, parse_cppa
 from adapters.registry.cppa_model import (
     ActionBinding,
-    CollaborationProtocol,
     CollaborationRole,
     Direction,
     Endpoint,
     NamespaceSupported,
     PartyInfo,
-    ProtocolKind,
-    ServiceChoice,
     Transport,
 )
+from adapters.registry.protocol import CollaborationProtocol, EnvelopeChoice, ProtocolKind, ServiceChoice
 
 __all__ = [
     "ActionBinding",
@@ -45,6 +43,7 @@ __all__ = [
     "Direction",
     "ElectronicAddress",
     "Endpoint",
+    "EnvelopeChoice",
     "NamespaceSupported",
     "PartyInfo",
     "PartyType",

@@ -11,7 +11,6 @@ from lxml import etree
 from adapters.registry.certificates import certificate_info
 from adapters.registry.cppa_model import (
     ActionBinding,
-    CollaborationProtocol,
     CollaborationRole,
     CppaCertificate,
     CppaPartyId,
@@ -23,10 +22,10 @@ from adapters.registry.cppa_model import (
     PackageComponent,
     Packaging,
     PartyInfo,
-    ProtocolKind,
     SimplePart,
     Transport,
 )
+from adapters.registry.protocol import CollaborationProtocol, ProtocolKind
 from adapters.xml.safe import parse_xml
 from gateway.errors import ParseError, UnsupportedMessage
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
-from adapters.ebxml import parse_ebxml, read_envelope, validate_ebxml
+from adapters.ebxml import parse_ebxml, read_envelope, serialize_ebxml, validate_ebxml
 from adapters.findings import Severity
 from gateway.errors import GatewayError, ParseError, SchemaInvalid, UnsupportedMessage, XmlRefused
 from tests.conftest import SAMPLES
@@ -124,3 +125,20 @@ def test_business_message_without_ack_requested_is_an_error(samples_dir: Path) -
     end = raw.index(b"</eb:AckRequested>") + len(b"</eb:AckRequested>")
     rules = {f.rule for f in validate_ebxml(raw[:start] + raw[end:]) if f.severity is Severity.ERROR}
     assert rules == {"ebxml.ack-requested"}
+
+
+def test_oversized_package_is_refused_before_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("adapters.ebxml.mime.MAX_PACKAGE_BYTES", 1024)
+    with pytest.raises(GatewayError) as info:
+        parse_ebxml(b"MIME-Version: 1.0\r\n" + b"x" * 2048)
+    assert info.value.code == "ebxml.mime-too-large"
+
+
+def test_opaque_fragments_must_be_single_elements(samples_dir: Path) -> None:
+    message = parse_ebxml(_sample())
+    injected = dataclasses.replace(message, other_header=(b"<a/></SOAP:Header><SOAP:Header><b/>",))
+    with pytest.raises(ParseError) as info:
+        serialize_ebxml(injected)
+    assert info.value.code == "xml.not-well-formed"
+    kept = dataclasses.replace(message, other_header=(b'<x:Trace xmlns:x="urn:test">hop</x:Trace>',))
+    assert parse_ebxml(serialize_ebxml(kept)).other_header == kept.other_header

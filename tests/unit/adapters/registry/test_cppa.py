@@ -141,3 +141,24 @@ def test_broken_input_gives_coded_errors(raw: bytes, error: type[Exception], cod
     with pytest.raises(error) as info:
         parse_cppa(raw)
     assert getattr(info.value, "code", None) == code
+
+
+def test_envelope_choice_from_a_cpa(samples_dir: Path) -> None:
+    cpa = parse_cppa(_read("nav/nav-qass-35065.xml"))
+    choice = cpa.envelope_choice("8141253", "79768", "OppgjorsMelding")
+    assert choice is not None
+    assert (choice.cpa_id, choice.service, choice.service_type) == (
+        "nav:qass:35065",
+        "BehandlerKrav",
+        "string",
+    )
+    assert (choice.from_role, choice.to_role) == ("Behandler", "KontrollUtbetaler")
+    assert cpa.envelope_choice("8141253", "79768", "NoSuchAction") is None
+
+
+def test_envelope_choice_from_a_cpp_knows_one_side(samples_dir: Path) -> None:
+    cpp = parse_cppa(_read("helsenorge/CPP_93238.xml"))
+    choice = cpp.envelope_choice("8094866", "93238", "DIALOG_INNBYGGER_EKONSULTASJON")
+    assert choice is not None and choice.cpa_id is None
+    assert choice.service == "S-DIALOG_INNBYGGER_EKONSULTASJON"
+    assert (choice.from_role, choice.to_role) == (None, "DIALOG_INNBYGGER_EKONSULTASJONreceiver")
