@@ -112,6 +112,12 @@ def message_types() -> frozenset[str]:
 
 
 @functools.cache
+def iplos_vurdering() -> dict[str, str]:
+    """IPLOS Vurdering score → meaning (1–5, 9 ikke relevant)."""
+    return {str(k): str(v) for k, v in _load("codes.yaml")["iplos_vurdering"].items()}
+
+
+@functools.cache
 def code_lists() -> dict[str, CodeList]:
     """Code list id (``"9151"``) → CodeList."""
     rows = _load("codes.yaml")["lists"]

@@ -101,12 +101,13 @@ def _coded(payload: etree._Element, scope: Scope, local: str, list_id: str, rule
 
 
 def iplos_codes(payload: etree._Element, scope: Scope) -> Iterator[Finding]:
-    """IPLOS Funksjonsvariabel (9111) and IPLOStjenestetype (9151) codes; Vurdering on the 1–5 scale."""
+    """IPLOS Funksjonsvariabel (9111) and IPLOStjenestetype (9151) codes; Vurdering 1–5 or 9."""
     yield from _coded(payload, scope, "Funksjonsvariabel", "9111", "plo.iplos-funksjonsvariabel")
     yield from _coded(payload, scope, "IPLOStjenestetype", "9151", "plo.iplos-tjenestetype")
+    scores = catalog.iplos_vurdering()
     for element in payload.iter(scope.po_tag("Vurdering")):
-        if (element.text or "").strip() not in {"1", "2", "3", "4", "5"}:
-            message = f"IPLOS Vurdering {element.text!r} is outside the scale 1–5"
+        if (element.text or "").strip() not in scores:
+            message = f"IPLOS Vurdering {element.text!r} is not a score ({', '.join(scores)})"
             yield _finding("plo.iplos-vurdering", Severity.WARNING, message, element)
 
 

@@ -161,3 +161,9 @@ def test_registry_adapter_parses_serializes_and_validates_in_place() -> None:
     ref = root.find(f"{{{MSGHEAD_NS}}}MsgInfo/{{{MSGHEAD_NS}}}ConversationRef")
     ref.getparent().remove(ref)
     assert [f.rule for f in adapter.validate(payload)] == ["plo.conversation-ref"]
+
+
+def test_iplos_score_nine_means_not_relevant_and_is_accepted() -> None:
+    root = _sample("Helseopplysninger_til_lege_v1-6_Ny.xml")
+    next(root.iter(f"{PO}Vurdering")).text = "9"
+    assert "plo.iplos-vurdering" not in _rules(validate_plo(root))

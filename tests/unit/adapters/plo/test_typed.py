@@ -68,7 +68,9 @@ def test_innleggelsesrapport_relatives_patient_facts_and_iplos() -> None:
     assert msg.funksjonsniva is not None
     variables = [f.funksjonsvariabel.v for f in msg.funksjonsniva.funksjoner if f.funksjonsvariabel]
     assert len(variables) == 17 and variables[0] == "1"
-    assert all(f.vurdering in range(1, 6) for f in msg.funksjonsniva.funksjoner if f.vurdering is not None)
+    assert all(
+        f.vurdering in (1, 2, 3, 4, 5, 9) for f in msg.funksjonsniva.funksjoner if f.vurdering is not None
+    )
 
 
 def test_helseopplysninger_varsel_content_type_stay_and_contact_unit() -> None:
