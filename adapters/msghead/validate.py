@@ -24,20 +24,32 @@ from gateway.errors import (
     GatewayError,
     InvalidMsgId,
     MessageRejected,
+    ParseError,
     PatientIdentInvalid,
     SchemaInvalid,
     UnsupportedMessage,
+    XmlRefused,
 )
 
 NS = MSGHEAD_NS
 
 # rule id of an error finding → the error class it is rejected with (and so the AppRec 8221 code)
+# (any rule not listed is a schema problem: SchemaInvalid, T02)
 REJECTIONS: dict[str, type[MessageRejected]] = {
     "xsd": SchemaInvalid,
+    "xml.not-well-formed": ParseError,
+    "xml.empty": ParseError,
+    "xml.entity-forbidden": XmlRefused,
+    "xml.dtd-forbidden": XmlRefused,
+    "xml.too-large": XmlRefused,
+    "xml.too-deep": XmlRefused,
+    "msghead.wrong-namespace": UnsupportedMessage,
+    "msghead.wrong-root": UnsupportedMessage,
+    "apprec.wrong-root": UnsupportedMessage,
+    "msghead.payload-unsupported": UnsupportedMessage,
     "msghead.missing-msgid": InvalidMsgId,
     "msghead.msgid-not-uuid": InvalidMsgId,
     "patient.fnr-check-digit": PatientIdentInvalid,
-    "msghead.payload-unsupported": UnsupportedMessage,
 }
 
 
@@ -162,7 +174,8 @@ def _payload_findings(root: etree._Element) -> list[Finding]:
 
 
 def rejection_for(findings: list[Finding]) -> MessageRejected | None:
-    """The coded error for the first error finding (None when there is none)."""
+    """The coded error for a list of findings (None when no error): the most specific error rule
+    wins, so a bad MsgId is E10 and a bad FNR E31 even when the schema check also fails."""
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if not errors:
         return None

@@ -11,7 +11,7 @@ import pytest
 
 from adapters.apprec import build_negative_apprec, parse_apprec, serialize_apprec, validate_apprec
 from adapters.findings import Severity
-from adapters.msghead import accept_msghead, validate_msghead
+from adapters.msghead import accept_msghead, rejection_for, validate_msghead
 from gateway.errors import GatewayError, is_permanent
 from tests.unit.adapters.msghead.builders import NOW, patient
 from tests.unit.adapters.msghead.test_build import _foresporsel_1_0
@@ -112,3 +112,17 @@ def test_unknown_message_type_with_a_known_payload_is_only_a_warning() -> None:
     model, findings = accept_msghead(raw)
     assert model.msg_type == "DIALOG_UKJENT"
     assert [f.rule for f in findings if f.severity is Severity.WARNING] == ["msghead.type-payload-mismatch"]
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_rejection_for_the_findings_gives_the_same_8221_code(case: str) -> None:
+    from gateway.errors import reply_for
+
+    make, _code, apprec_code = CASES[case]
+    findings = validate_msghead(make())
+    if case == "unknown-payload":  # not a validation error: only acceptance refuses it
+        assert not [f for f in findings if f.severity is Severity.ERROR]
+        return
+    error = rejection_for(findings)
+    assert error is not None
+    assert reply_for(error).apprec_error == apprec_code
