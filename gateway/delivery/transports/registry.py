@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from gateway.delivery.transports.base import Transport
+from gateway.delivery.transports.ebxml import EbxmlHttpTransport
 from gateway.delivery.transports.filedrop import FileDropTransport
 from gateway.delivery.transports.http import HttpTransport
 from gateway.errors import ConfigurationError
@@ -19,15 +20,9 @@ TransportFactory = Callable[[Route], Transport]
 FHIR_STORE = "fhir-store"
 
 
-def _ebxml_http(route: Route) -> Transport:
-    from gateway.delivery.transports.ebxml import EbxmlHttpTransport
-
-    return EbxmlHttpTransport(route)
-
-
 TRANSPORTS: dict[str, TransportFactory] = {
     "http": HttpTransport,
-    "ebxml-http": _ebxml_http,
+    "ebxml-http": EbxmlHttpTransport,
     "file-drop": FileDropTransport,
 }
 

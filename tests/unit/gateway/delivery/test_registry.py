@@ -9,6 +9,7 @@ import pytest
 from gateway.delivery.transports import (
     FHIR_STORE,
     TRANSPORTS,
+    EbxmlHttpTransport,
     FakeTransport,
     FileDropTransport,
     HttpTransport,
@@ -31,6 +32,9 @@ def test_factories_build_the_transport_for_the_route(tmp_path: Path) -> None:
     http.close()
     drop = create_transport(make_route(transport="file-drop", endpoint=str(tmp_path)))
     assert isinstance(drop, FileDropTransport)
+    ebxml = create_transport(make_route(transport="ebxml-http", endpoint="http://127.0.0.1:1/ebms"))
+    assert isinstance(ebxml, EbxmlHttpTransport)
+    ebxml.close()
 
 
 def test_an_explicit_registry_replaces_the_default() -> None:
