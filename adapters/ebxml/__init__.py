@@ -34,6 +34,7 @@ from adapters.ebxml.model import (
     Service,
 )
 from adapters.ebxml.reader import parse_ebxml, parse_http
+from adapters.ebxml.receive import Received, receive_ebxml, soap_fault
 from adapters.ebxml.signing import ACCEPT_ALL, UNSIGNED, Signer, Verifier
 from adapters.ebxml.validate import validate_ebxml
 from adapters.ebxml.writer import Package, serialize_ebxml, serialize_package
@@ -57,6 +58,7 @@ __all__ = [
     "Party",
     "PartyId",
     "Payload",
+    "Received",
     "SchemaRef",
     "Service",
     "Signer",
@@ -73,8 +75,10 @@ __all__ = [
     "parse_ebxml",
     "parse_http",
     "read_envelope",
+    "receive_ebxml",
     "serialize_ebxml",
     "serialize_package",
     "signed_references",
+    "soap_fault",
     "validate_ebxml",
 ]
