@@ -139,16 +139,35 @@ def _validate_cppa(raw: bytes) -> list[Finding]:
 
 
 def _validate_adresseregister(raw: bytes) -> list[Finding]:
-    from adapters.registry import parse_communication_party
+    """Adresseregister data contracts are read as data: CommunicationParty or CertificateDetails."""
+    from adapters.registry import parse_certificate_details, parse_communication_party
 
-    parse_communication_party(raw)
+    _namespace, local = qname(parse_xml(raw))
+    if "Certificate" in local:
+        parse_certificate_details(raw)
+    else:
+        parse_communication_party(raw)
     return []
 
 
 def _validate_payload(raw: bytes) -> list[Finding]:
-    from adapters.xml.schemas import validate_with_catalog
+    """A bare payload (PLO, Dialogmelding …) outside its Hodemelding: schema plus payload rules."""
+    from adapters.msghead import PAYLOADS
+    from adapters.xml.schemas import schema_for_namespace, validate_with_catalog
 
-    return validate_with_catalog(parse_xml(raw))
+    root = parse_xml(raw)
+    namespace, local = qname(root)
+    if schema_for_namespace(namespace) is None:
+        raise UnsupportedMessage(
+            f"unknown document {local} in namespace {namespace or '(none)'}",
+            code="message.unsupported-namespace",
+            where=f"/{local}",
+            expected="ebXML, Hodemelding, AppRec, a known payload, FHIR or ip-export",
+            received=namespace,
+        )
+    payload = PAYLOADS.get(namespace)
+    rules = payload.validate(root) if payload is not None else []
+    return validate_with_catalog(root) + rules
 
 
 VALIDATORS: dict[Kind, Callable[[bytes], list[Finding]]] = {

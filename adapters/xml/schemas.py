@@ -51,9 +51,10 @@ def official_xsd_dir() -> Path:
 
 def _target_namespace(path: Path) -> str | None:
     try:
-        for _event, element in etree.iterparse(str(path), events=("start",), no_network=True):
-            namespace = element.get("targetNamespace")
-            return str(namespace) if namespace else None
+        with path.open("rb") as handle:
+            for _event, element in etree.iterparse(handle, events=("start",), no_network=True):
+                namespace = element.get("targetNamespace")
+                return str(namespace) if namespace else None
     except etree.XMLSyntaxError:
         return None
     return None
