@@ -18,10 +18,10 @@ def _blocks() -> list[str]:
 
 
 def test_the_doc_has_examples() -> None:
-    assert len(_blocks()) == 2
+    assert len(_blocks()) == 3
 
 
-@pytest.mark.parametrize("index", [0, 1])
+@pytest.mark.parametrize("index", [0, 1, 2])
 def test_example_runs(index: int, samples_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     assert os.path.isdir("../shared/reference/samples")
