@@ -20,6 +20,8 @@ JsonDict = dict[str, Any]
 def _scalar_out(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
 
 
