@@ -46,7 +46,11 @@ def unwrap_fellesformat(root: etree._Element, *wanted: str) -> etree._Element:
 
 def msghead_root(raw: bytes, limits: XmlLimits = DEFAULT_LIMITS) -> etree._Element:
     """Parse safely and return the MsgHead element; coded errors for another document."""
-    root = unwrap_fellesformat(parse_xml(raw, limits), "MsgHead")
+    return checked_msghead(unwrap_fellesformat(parse_xml(raw, limits), "MsgHead"))
+
+
+def checked_msghead(root: etree._Element) -> etree._Element:
+    """``root`` when it is a MsgHead 1.2 element; ``UnsupportedMessage`` otherwise."""
     namespace, local = qname(root)
     if local == "MsgHead" and namespace != NS:
         raise UnsupportedMessage(

@@ -15,11 +15,17 @@ from adapters.findings import Finding, Severity
 from adapters.ident import check_person_id, her_problem
 from adapters.msghead.kith import child, children, text, xpath_of
 from adapters.msghead.model import BASE64_NS, MSGHEAD_NS, PERSON_IDENT_TYPES, MsgHead
-from adapters.msghead.parse import FELLESFORMAT_NS, msghead_from_element, msghead_root
+from adapters.msghead.parse import (
+    FELLESFORMAT_NS,
+    checked_msghead,
+    msghead_from_element,
+    msghead_root,
+    unwrap_fellesformat,
+)
 from adapters.msghead.payloads import PAYLOADS
 from adapters.msghead.schema import content_elements, strip_unschematised, xsd_errors
 from adapters.msghead.tolerance import repair
-from adapters.xml.safe import qname
+from adapters.xml.safe import parse_xml, qname
 from gateway.errors import (
     GatewayError,
     InvalidMsgId,
@@ -64,12 +70,25 @@ def _warning(rule: str, message: str, element: etree._Element) -> Finding:
 
 
 def validate_msghead(raw: bytes) -> list[Finding]:
-    """Every finding for one Hodemelding; refusals (hostile or broken XML) become error findings."""
+    """Every finding for one Hodemelding; refusals (hostile or broken XML) become error findings.
+
+    An AppRec (its own root, no MsgHead) is handed to ``validate_apprec``, so one call validates
+    whatever the message layer receives.
+    """
     try:
-        root = msghead_root(raw)
+        top = unwrap_fellesformat(parse_xml(raw), "MsgHead", "AppRec")
+        if etree.QName(top).localname == "AppRec" and "/apprec/" in (etree.QName(top).namespace or ""):
+            from adapters.apprec.validate import validate_apprec
+
+            return validate_apprec(raw)
+        root = checked_msghead(top)
     except GatewayError as error:
-        return [Finding(error.code, Severity.ERROR, str(error), error.line, error.column, error.where)]
+        return [_refusal(error)]
     return validate_tree(root)
+
+
+def _refusal(error: GatewayError) -> Finding:
+    return Finding(error.code, Severity.ERROR, str(error), error.line, error.column, error.where)
 
 
 def validate_tree(root: etree._Element) -> list[Finding]:

@@ -151,3 +151,12 @@ def test_adapter_objects_satisfy_the_adapter_protocol() -> None:
     raw = (SAMPLES / "apprec" / "helsenorge" / "MetadataTests_Apprec10.xml").read_bytes()
     assert APPREC_ADAPTER.serialize(APPREC_ADAPTER.parse(raw)) == serialize_apprec(parse_apprec(raw))
     assert MSGHEAD_ADAPTER.envelope(DIALOG.read_bytes()).receiver_her == "90998"
+
+
+@pytest.mark.parametrize("path", APPREC_SAMPLES, ids=lambda p: p.name)
+def test_validate_msghead_hands_apprecs_to_the_apprec_validator(path: Path) -> None:
+    from adapters.msghead import validate_msghead
+
+    raw = path.read_bytes()
+    assert validate_msghead(raw) == validate_apprec(raw)
+    assert not [f for f in validate_msghead(raw) if f.severity is Severity.ERROR]
