@@ -1,4 +1,4 @@
-"""Several workers on one store: no delivery twice (SKIP LOCKED / leases), jobs once, lost claims recovered."""
+"""Several workers on one store: no delivery twice (SKIP LOCKED, leases), jobs once, lost claims retaken."""
 
 from __future__ import annotations
 
