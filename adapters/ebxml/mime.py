@@ -219,8 +219,27 @@ def _unpack_multipart(body: bytes, content_type: str, headers: Headers) -> Unpac
             expected=f"parts separated by --{boundary}",
         )
     start = _start_part(parts, content_type_param(content_type, "start"))
-    envelope = start.decoded()
+    envelope = _as_utf8(start.decoded(), content_type_param(start.content_type, "charset"))
     return Unpacked(envelope, content_type, headers, start, parts, terminated)
+
+
+def _as_utf8(envelope: bytes, charset: str | None) -> bytes:
+    """A SOAP part in another charset and without an XML declaration is re-encoded as UTF-8.
+
+    With a declaration the parser follows the declaration, as XML 1.0 §4.3.3 says.
+    """
+    if not charset or charset.lower().replace("-", "") == "utf8" or envelope.lstrip().startswith(b"<?xml"):
+        return envelope
+    try:
+        return envelope.decode(charset).encode("utf-8")
+    except (LookupError, UnicodeDecodeError) as exc:
+        raise ParseError(
+            f"SOAP part is not readable as {charset}: {exc}",
+            code="ebxml.mime-bad-charset",
+            where="MIME part 1",
+            expected="UTF-8 (HITS 1172 rule 256)",
+            received=charset,
+        ) from exc
 
 
 def _start_part(parts: tuple[MimePart, ...], start: str | None) -> MimePart:

@@ -148,3 +148,26 @@ def test_headers_without_content_type() -> None:
     with pytest.raises(ParseError) as info:
         parse_ebxml(b"MIME-Version: 1.0\r\nSubject: x\r\n\r\n<a/>")
     assert info.value.code == "ebxml.mime-no-content-type"
+
+
+def test_latin1_soap_part_without_declaration_is_read() -> None:
+    message = build_message(
+        from_her="8094866", to_her="133735", action="DIALOG_NOTAT", payload=b"x", timestamp=WHEN
+    )
+    text = serialize_ebxml(message).decode("utf-8").split("?>", 1)[1]
+    text = text.replace(
+        "<eb:DuplicateElimination/>",
+        "<eb:DuplicateElimination/><eb:Description xml:lang='no'>Pårørende</eb:Description>",
+    )
+    body = (
+        b'--b\r\nContent-ID: <s@x>\r\nContent-Type: text/xml; charset="ISO-8859-1"\r\n\r\n'
+        + text.encode("latin-1")
+        + b"\r\n--b--\r\n"
+    )
+    content_type = 'multipart/related; boundary="b"; type="text/xml"; start="<s@x>"'
+    read = parse_http(content_type, body)
+    assert read.header.descriptions[0].text == "Pårørende"
+    assert _rules(body, content_type=content_type)["ebxml.soap-part-charset"] is Severity.WARNING
+    with pytest.raises(ParseError) as info:
+        parse_http(content_type, body.replace(b"ISO-8859-1", b"x-unknown-charset"))
+    assert info.value.code == "ebxml.mime-bad-charset"
