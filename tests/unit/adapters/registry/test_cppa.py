@@ -38,6 +38,70 @@ def test_every_sample_reads_with_parties_and_actions(path: Path) -> None:
         assert party.certificates
 
 
+EXPECTED = {
+    # file: (kind, id, HER-ids in order, one action the first party sends, its first transport)
+    "helsenorge/CPA_93252.xml": (
+        "CPA",
+        "9333f3de-e85c-4c26-9066-6800055b1b8e",
+        ["93238", "93252"],
+        "APPREC",
+        "AMQP",
+    ),
+    "helsenorge/CPA_Rest_93252.xml": (
+        "CPA",
+        "9333f3de-e85c-4c26-9066-6800055b1b8e",
+        ["93238", "93252"],
+        "Apprec",
+        "AMQP",
+    ),
+    "helsenorge/CPA_v2_51795e2c-9d39-44e0-9168-5bee38f20819.xml": (
+        "CPA",
+        "51795e2c-9d39-44e0-9168-5bee38f20819",
+        ["8093240", "8093238"],
+        "AvbestillAvtale",
+        "AMQP",
+    ),
+    "helsenorge/CPP_93238.xml": ("CPP", "db5342ce-2e56-47b6-b4dc-054969f96f6f", ["93238"], "APPREC", "AMQP"),
+    "helsenorge/CPP_Rest_93238.xml": (
+        "CPP",
+        "db5342ce-2e56-47b6-b4dc-054969f96f6f",
+        ["93238"],
+        "Apprec",
+        "AMQP",
+    ),
+    "nav/nav-qass-35065.xml": ("CPA", "nav:qass:35065", ["8141253", "79768"], "OppgjorsMelding", "SMTP"),
+    "sarepta/AMQP-mal-reciever.xml": (
+        "CPP",
+        "UNIKCPPID",
+        ["HERID"],
+        "DIALOG_INNBYGGER_DIGITALBRUKER",
+        "AMQP",
+    ),
+    "sarepta/AMQP-mal-sender.xml": ("CPP", "UNIKCPPID", ["HERID"], "Avtale", "AMQP"),
+    "sarepta/CPP-NHN-PartyA-Rubbelogbit_v6.xml": (
+        "CPP",
+        "UNIKCPPID",
+        ["HERID"],
+        "DIALOG_FORESPORSEL",
+        "SMTP",
+    ),
+    "sarepta/CPP-NHN-PartyB-Rubbelogbit_v6.xml": ("CPP", "UNIKCPPID", ["HERID"], "AbonnementStatus", "SMTP"),
+    "sarepta/CppTemplate.xml": ("CPP", "cpp-nhn-partyb-total-v5", ["HERID"], "LOG_INNLAGT", "SMTP"),
+    "sarepta/nav_cpp.046.xml": ("CPP", "nav:cpp:046", ["79768"], "Foresporsel", "SMTP"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_expected_parties_and_actions(samples_dir: Path, name: str) -> None:
+    kind, protocol_id, hers, action, protocol = EXPECTED[name]
+    cppa = parse_cppa(_read(name))
+    assert (cppa.kind.value, cppa.protocol_id) == (kind, protocol_id)
+    assert [p.her_id for p in cppa.parties] == hers
+    first = cppa.parties[0]
+    assert action in first.actions(Direction.SEND)
+    assert first.transports[0].protocol == protocol
+
+
 def test_nhn_cpa_with_duplicate_ids_is_read(samples_dir: Path) -> None:
     """CPA_93252 repeats certId/transportId values across parties: not schema-valid, still data."""
     cpa = parse_cppa(_read("helsenorge/CPA_93252.xml"))
