@@ -13,8 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from adapters.fhir import parse_json, serialize_bundle
+from adapters.iplan import looks_like_ip_export
 from gateway.errors import GatewayError
 from mappings.base import Context, Issue, Translation
+from mappings.iplan_fhir.facade import fhir_to_ip_export, ip_export_to_fhir
 from mappings.pivot import from_fhir, to_fhir
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE = 0, 1, 2
@@ -26,6 +28,8 @@ def _is_json(raw: bytes) -> bool:
 
 
 def _to_fhir(raw: bytes, ctx: Context) -> Translation[bytes]:
+    if looks_like_ip_export(raw):
+        return ip_export_to_fhir(raw, ctx)
     if _is_json(raw):
         bundle = parse_json(raw)
         return Translation(serialize_bundle(bundle), [])
@@ -51,6 +55,7 @@ TARGETS: dict[str, Translate] = {
     "fhir": _to_fhir,
     "plo": _native("plo"),
     "dialogmelding": _native("dialogmelding"),
+    "ip-export": fhir_to_ip_export,
 }
 """Target name → translation (``ip-export`` adds its line here)."""
 
