@@ -63,6 +63,7 @@ class Frame:
     timestamp: str
     focus: list[str] = field(default_factory=list)
     author: JsonDict | None = None
+    approved: str | None = None
 
     @property
     def sender_key(self) -> str:
@@ -130,6 +131,7 @@ def close_frame(frame: Frame, status: str | None = None) -> JsonDict:
                 recorded=frame.timestamp,
                 agent=ref(frame.sender.party_id),
                 status=status,
+                occurred=frame.approved,
                 parent=conversation.ref_to_parent if conversation else None,
                 parent_sender_her=frame.receiver.her_id if conversation else None,
                 conversation=conversation.ref_to_conversation if conversation else None,

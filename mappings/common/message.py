@@ -114,6 +114,7 @@ class ProvenanceFacts:
     recorded: str
     agent: JsonDict
     status: str | None = None
+    occurred: str | None = None
     parent: str | None = None
     parent_sender_her: str | None = None
     conversation: str | None = None
@@ -154,6 +155,7 @@ def provenance(facts: ProvenanceFacts) -> JsonDict:
         "id": resource_id("Provenance", facts.header_id),
         "target": [ref(facts.header_id)],
         "recorded": facts.recorded,
+        **({"occurredDateTime": facts.occurred} if facts.occurred else {}),
         "activity": {"coding": codings},
         "agent": [{"who": facts.agent}],
     }

@@ -15,16 +15,32 @@ from mappings.plo_fhir import plo_parts
 AUTHOR_FIELDS = ("author", "sender")
 
 
+def _team_members(view: BundleView) -> list[JsonDict]:
+    found = (
+        view.resolve(p.get("member")) for t in view.of_type("CareTeam") for p in as_list(t.get("participant"))
+    )
+    return [m for m in found if m is not None]
+
+
 def _author(view: BundleView) -> JsonDict | None:
+    """AnsvarligRapport: the focus' author, or its sender when that person is one of the team."""
+    members = _team_members(view)
     for resource in view.focus():
         for field in AUTHOR_FIELDS:
             found = view.resolve(resource.get(field))
-            if found is not None and found.get("resourceType") == "PractitionerRole":
+            if found is None or found.get("resourceType") != "PractitionerRole":
+                continue
+            if field == "author" or any(found is m for m in members):
                 return found
     return None
 
 
 def _approved(view: BundleView) -> str | None:
+    """GodkjentDato: Provenance.occurredDateTime, else the focus' ``created``."""
+    for provenance in view.of_type("Provenance"):
+        occurred = text_of(provenance.get("occurredDateTime"))
+        if occurred:
+            return occurred[:10]
     for resource in view.focus():
         created = text_of(resource.get("created"))
         if created:

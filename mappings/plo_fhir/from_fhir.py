@@ -13,6 +13,7 @@ from typing import Any
 from adapters.msghead.payloads import payload_of
 from adapters.plo import forsendelse, new_message, serialize_plo
 from gateway.errors import MappingError
+from mappings.common.definition import payload_version
 from mappings.common.head_out import build_msghead
 from mappings.common.state import MapState
 from mappings.common.systems import FORSENDELSESSTATUS
@@ -64,6 +65,7 @@ def fhir_to_plo(bundle: dict[str, object], state: MapState) -> bytes:
     view = BundleView.of(bundle)
     event = plo_event(view)
     fields = header_fields(view, state) | BUILDERS[event](view, state)
-    message = new_message(event, VERSION, forsendelse=forsendelse(status(view)), **fields)
+    version = payload_version(view, VERSION)
+    message = new_message(event, version, forsendelse=forsendelse(status(view)), **fields)
     payload = payload_of(serialize_plo(message))
     return build_msghead(view, event, payload)

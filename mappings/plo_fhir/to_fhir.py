@@ -80,6 +80,7 @@ def plo_to_fhir(head: MsgHead, state: MapState) -> JsonDict:
     frame = open_frame(head, state)
     status = _forsendelse(frame, root)
     team = collect(frame, root)
+    frame.approved = team.approved
     handler(frame, root, team, status)
     _leftovers(state, source)
     for index, document in enumerate(head.documents[1:], start=2):

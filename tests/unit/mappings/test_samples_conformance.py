@@ -1,0 +1,62 @@
+"""Every official PLO and Dialogmelding sample translates to a FHIR message Bundle that parses with
+fhir.resources R4B and passes the profile rules; whatever is not mapped is listed as an issue.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from adapters.fhir import check_bundle, parse_bundle
+from adapters.findings import Severity
+from adapters.msghead.parse import parse_msghead
+from mappings.base import fixed_context
+from mappings.pivot import TO_FHIR, to_fhir
+from tests.conftest import SAMPLES
+
+
+def _translatable() -> list[Path]:
+    if not SAMPLES.is_dir():
+        return []
+    found: list[Path] = []
+    for path in sorted(SAMPLES.rglob("*.xml")):
+        try:
+            payload = parse_msghead(path.read_bytes()).payload
+        except Exception:
+            continue
+        if payload is not None and payload.root in TO_FHIR:
+            found.append(path)
+    return found
+
+
+SAMPLE_FILES = _translatable()
+
+
+def test_every_plo_and_dialog_sample_is_found() -> None:
+    if not SAMPLES.is_dir():
+        pytest.skip("reference samples not available")
+    names = {p.parent.name for p in SAMPLE_FILES}
+    assert {"1_5", "1_6"} <= names
+    assert len(SAMPLE_FILES) >= 40
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: str(p.relative_to(SAMPLES)))
+def test_sample_translates_to_a_valid_bundle(path: Path) -> None:
+    raw = path.read_bytes()
+    done = to_fhir(raw, fixed_context())
+    bundle = parse_bundle(done.result)
+    assert bundle.type == "message"
+    assert bundle.entry[0].resource.get_resource_type() == "MessageHeader"
+    errors = [f for f in check_bundle(done.result) if f.severity is Severity.ERROR]
+    assert errors == []
+    kinds = [e.resource.get_resource_type() for e in bundle.entry]
+    assert "Provenance" in kinds
+    assert ("Patient" in kinds) == (parse_msghead(raw).patient is not None)
+    assert all(issue.path.startswith("/") for issue in done.issues if issue.code == "mapping.not-mapped")
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES[:5], ids=lambda p: p.name)
+def test_same_message_twice_gives_the_same_bundle(path: Path) -> None:
+    raw = path.read_bytes()
+    assert to_fhir(raw, fixed_context()).result == to_fhir(raw, fixed_context()).result
