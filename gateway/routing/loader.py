@@ -25,6 +25,7 @@ from gateway.routing.routes import Route, RouteMatch, TargetFormat
 from gateway.routing.table import DEFAULT_ROUTES, RouteTable
 
 SCHEMA_NAME = "routes.schema.json"
+HTTP_TRANSPORTS = frozenset({"http", "ebxml-http"})
 # ``${NAME}`` in a string value is read from the environment, so secrets stay out of the file.
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -195,6 +196,7 @@ def _route(
             expected=f"one of {', '.join(sorted(known))}",
             received=entry["transport"],
         )
+    _check_url(entry, source, path)
     timeouts = {**defaults.get("timeouts", {}), **entry.get("timeouts", {})}
     return Route(
         name=entry["name"],
@@ -210,6 +212,20 @@ def _route(
         options=dict(entry.get("options", {})),
         description=entry.get("description", ""),
     )
+
+
+def _check_url(entry: Mapping[str, Any], source: _Source, path: tuple[str | int, ...]) -> None:
+    """An HTTP endpoint taken from the environment must still be an http(s) URL."""
+    endpoint = entry.get("endpoint") or ""
+    if entry["transport"] in HTTP_TRANSPORTS and not endpoint.startswith(("http://", "https://")):
+        raise ConfigurationError(
+            f"route {entry['name']!r} needs an http(s) URL as endpoint",
+            code="config.routes.invalid",
+            where=f"{source.name}#{_pointer((*path, 'endpoint'))}",
+            line=source.line_of((*path, "endpoint")),
+            expected="an endpoint starting with http:// or https://",
+            received=endpoint.split(":", 1)[0] + ":…",
+        )
 
 
 def _strings(values: list[Any] | None) -> tuple[str, ...] | None:

@@ -78,6 +78,16 @@ def test_secrets_come_from_the_environment() -> None:
     assert "s3cret" not in str(caught.value)
 
 
+def test_an_endpoint_from_the_environment_is_checked_after_expansion() -> None:
+    text = MINIMAL.replace("http://127.0.0.1:8081/plo", "${PLO_URL}")
+    [route] = parse_routes(text, environ={"PLO_URL": "https://plo.kommune.example/in"})
+    assert route.endpoint == "https://plo.kommune.example/in"
+    with pytest.raises(ConfigurationError) as caught:
+        parse_routes(text, "routes.yaml", environ={"PLO_URL": "ftp://plo.kommune.example/in"})
+    assert caught.value.where == "routes.yaml#/routes/0/endpoint"
+    assert caught.value.line == 5
+
+
 def test_a_schema_error_gives_line_pointer_and_expectation() -> None:
     error = _error(MINIMAL.replace("target_format: plo", "target_format: hl7v2"))
     assert error.code == "config.routes.invalid"
