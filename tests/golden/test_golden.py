@@ -21,9 +21,13 @@ TESTS = GOLDEN.parent
 
 
 def _cases() -> list[Path]:
-    return sorted(
-        p for d in GOLDEN.iterdir() if d.is_dir() and "_to_" in d.name for p in d.iterdir() if p.is_dir()
-    )
+    """Every case folder; directions into FHIR first, since cases out of FHIR may read their output."""
+    directions = sorted((d for d in GOLDEN.iterdir() if d.is_dir() and "_to_" in d.name), key=_order)
+    return [case for d in directions for case in sorted(d.iterdir()) if case.is_dir()]
+
+
+def _order(direction: Path) -> tuple[bool, str]:
+    return (not direction.name.endswith("_to_fhir"), direction.name)
 
 
 def _input(case: Path) -> Path:
