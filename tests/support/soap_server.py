@@ -147,7 +147,7 @@ def _served_file(name: str, base_url: str) -> bytes:
 
 def _handler(register: Register, base_url: list[str]) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's name
+        def log_message(self, format: str, *args: object) -> None:
             return
 
         def _send(self, status: int, body: bytes, content_type: str = "text/xml; charset=utf-8") -> None:
