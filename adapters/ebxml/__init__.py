@@ -6,6 +6,7 @@ Public surface: ``parse_ebxml``/``parse_http`` (tolerant), ``serialize_ebxml``/`
 
 from adapters.ebxml.builders import (
     build_acknowledgment,
+    build_apprec,
     build_message,
     build_message_error,
     default_cpa_id,
@@ -64,6 +65,7 @@ __all__ = [
     "Signer",
     "Verifier",
     "build_acknowledgment",
+    "build_apprec",
     "build_message",
     "build_message_error",
     "default_cpa_id",

@@ -31,6 +31,7 @@ from adapters.ebxml.names import (
     ACTION_ACKNOWLEDGMENT,
     ACTION_MESSAGE_ERROR,
     ACTOR_TO_PARTY_MSH,
+    APPREC_ACTION,
     DS_NS,
     EBXML_ERROR_CODES,
     ERROR_CODE_BY_PREFIX,
@@ -139,6 +140,45 @@ def build_message(
     )
 
 
+def build_apprec(
+    original: EbxmlMessage,
+    payload: Payload | bytes,
+    *,
+    message_id: str | None = None,
+    timestamp: datetime | None = None,
+) -> EbxmlMessage:
+    """The envelope of the AppRec answering ``original`` (HISD 1209: same Service, Action APPREC).
+
+    Parties and roles are swapped, CPAId and ConversationId copied, RefToMessageId points at the
+    original; HER-ids are those of the original's PartyId type HER.
+    """
+    _refuse_signal(original, "an AppRec")
+    head = original.header
+    sender, receiver = head.to_party.her_id, head.from_party.her_id
+    if sender is None or receiver is None:
+        raise UnsupportedMessage(
+            "cannot address an AppRec: the original has no HER PartyId",
+            code="ebxml.apprec-unaddressable",
+            where="eb:MessageHeader/eb:From|eb:To",
+            expected='eb:PartyId eb:type="HER" on both parties',
+        )
+    return build_message(
+        from_her=sender,
+        to_her=receiver,
+        action=APPREC_ACTION,
+        payload=payload,
+        conversation_id=head.conversation_id,
+        cpa_id=head.cpa_id,
+        service=head.service.value,
+        service_type=head.service.type,
+        from_role=head.to_party.role,
+        to_role=head.from_party.role,
+        message_id=message_id,
+        timestamp=timestamp,
+        ref_to_message_id=head.message_data.message_id,
+    )
+
+
 def _refuse_signal(original: EbxmlMessage, what: str) -> None:
     """HITS 1171 §8: never answer a signal with a signal (that loops)."""
     if original.is_signal:
@@ -237,6 +277,7 @@ def build_message_error(
 
 __all__ = [
     "build_acknowledgment",
+    "build_apprec",
     "build_message",
     "build_message_error",
     "default_cpa_id",

@@ -12,6 +12,7 @@ from adapters.ebxml import (
     EbxmlMessage,
     MessageKind,
     build_acknowledgment,
+    build_apprec,
     build_message,
     build_message_error,
     default_cpa_id,
@@ -162,3 +163,28 @@ def test_description_is_carried() -> None:
     text = '{"MSH-system":"Samband","MSH-versjon":"0.1"}'
     ack = build_acknowledgment(_message(), description=Description(text, "NO"))
     assert parse_ebxml(serialize_ebxml(ack)).header.descriptions[0].text == text
+
+
+def test_apprec_travels_under_the_same_service_with_roles_reversed() -> None:
+    original = _message()
+    apprec = build_apprec(original, b"cms-apprec", message_id="apprec-1@test.example", timestamp=WHEN)
+    head = apprec.header
+    assert (head.action, head.service.value) == ("APPREC", "S-DIALOG_FORESPORSEL")
+    assert (head.from_party.her_id, head.to_party.her_id) == ("133735", "8094866")
+    assert (head.from_party.role, head.to_party.role) == (
+        "DIALOG_FORESPORSELreceiver",
+        "DIALOG_FORESPORSELsender",
+    )
+    assert (head.cpa_id, head.conversation_id) == (original.header.cpa_id, original.header.conversation_id)
+    assert head.message_data.ref_to_message_id == original.message_id
+    package = serialize_package(apprec)
+    assert _errors(package.body, content_type=package.content_type, soap_action='"ebXML"') == []
+    assert not [
+        f for f in validate_ebxml(package.body, content_type=package.content_type) if f.rule == "ebxml.role"
+    ]
+
+
+def test_apprec_of_a_signal_is_refused(samples_dir: Path) -> None:
+    signal = parse_ebxml((samples_dir / "ebxml/nav/acknowledgment.xml").read_bytes())
+    with pytest.raises(UnsupportedMessage):
+        build_apprec(signal, b"x")
