@@ -158,7 +158,11 @@ def store_translation(
 ) -> str:
     """One outbound message (searchable like any other), its translation row and its delivery."""
     kind = Kind.TRANSLATION if str(p.route.target_format) != "as-is" else Kind.FORWARD
-    envelope = translate.output_envelope(p.payload, str(p.route.target_format)) or _inherited(source)
+    target = str(p.route.target_format)
+    if target == "as-is":
+        envelope = source.envelope()  # the same bytes: the same envelope, no second read
+    else:
+        envelope = translate.output_envelope(p.payload, target) or _inherited(source)
     out_id = repo.insert_message(
         conn,
         raw=p.payload,

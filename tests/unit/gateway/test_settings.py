@@ -1,0 +1,45 @@
+"""Settings: one validated object from SAMBAND_* variables; insecure or malformed values refused."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from pydantic import ValidationError
+
+from gateway.settings import DEFAULT_DATABASE_URL, Settings
+
+
+def test_defaults_are_the_embedded_store_and_a_fhir_store_route(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SAMBAND_DATABASE_URL", "SAMBAND_ROUTES", "SAMBAND_DEV_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings()
+    assert settings.database_url == DEFAULT_DATABASE_URL == "sqlite:///./var/samband.db"
+    assert settings.routes is None and settings.is_sqlite
+
+
+def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAMBAND_DATABASE_URL", "postgresql://u:p@db:5432/samband")
+    monkeypatch.setenv("SAMBAND_HER_ID", "8123456")
+    monkeypatch.setenv("SAMBAND_APPREC_TIMEOUT_SECONDS", "3600")
+    settings = Settings()
+    assert settings.database_url == "postgresql+psycopg://u:p@db:5432/samband"
+    assert settings.her_id == "8123456" and settings.apprec_timeout_seconds == 3600
+    assert not settings.is_sqlite
+
+
+@pytest.mark.parametrize(
+    "field, value", [("apprec_timeout_seconds", 0), ("apprec_version", "2.0"), ("worker_batch", 0)]
+)
+def test_malformed_values_are_refused(field: str, value: object) -> None:
+    with pytest.raises(ValidationError):
+        Settings.model_validate({field: value})
+
+
+def test_dev_key_is_generated_once_and_logged(caplog: pytest.LogCaptureFixture) -> None:
+    settings = Settings(dev_api_key=None)
+    with caplog.at_level(logging.WARNING):
+        key = settings.api_key()
+    assert len(key) >= 24 and settings.api_key() == key
+    assert key in caplog.text
+    assert Settings(dev_api_key="given").api_key() == "given"
