@@ -109,7 +109,7 @@ class IpExport:
     source: SourceSystem = f("Exporting system")
     plan: IndividualPlan = f("The plan")
     removed_entities: tuple[RemovedEntity, ...] = f(
-        "Delta only: entities deleted since sinceRevision", default=(), item="removed"
+        "Delta only: entities deleted since sinceRevision", default=(), item="removed", roundtrip=False
     )
 
 
