@@ -1,7 +1,7 @@
 """Shapes every adapter shares: the Format keys, the Envelope facts and the Adapter protocol.
 
 Adapters turn bytes into a typed native model and back; the gateway reaches them only through the
-``ADAPTERS`` registry in ``adapters/registry.py``, a plain dict a reader can open.
+dispatch tables in ``adapters/formats.py`` (plain dicts a reader can open).
 """
 
 from __future__ import annotations
