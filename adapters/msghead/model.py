@@ -16,6 +16,7 @@ from adapters.msghead.kith import Code
 MSGHEAD_NS = "http://www.kith.no/xmlstds/msghead/2006-05-24"
 MIG_VERSION = "v1.2 2006-05-24"
 BASE64_NS = "http://www.kith.no/xmlstds/base64container"
+FK1_NS = "http://www.kith.no/xmlstds/felleskomponent1"
 XMLDSIG_NS = "http://www.w3.org/2000/09/xmldsig#"
 
 HER = "HER"
@@ -159,7 +160,8 @@ class Patient:
 
 @dataclass(frozen=True)
 class OtherReceiver:
-    """OtherReceiver: RoleReceiver (8112) and one of Organisation, Patient, Person, HealthcareProfessional."""
+    """OtherReceiver: RoleReceiver (8112) and one of Organisation, Patient, Person (fk1:Person),
+    HealthcareProfessional."""
 
     role_receiver: Code
     com_method: Code | None = None

@@ -14,6 +14,7 @@ from lxml import etree
 from adapters.msghead.kith import Code, attr_v, child, children, code, local_name, text
 from adapters.msghead.model import (
     BASE64_NS,
+    FK1_NS,
     MSGHEAD_NS,
     Attachment,
     ConversationRef,
@@ -159,7 +160,7 @@ def _read_other(el: etree._Element) -> OtherReceiver:
         com_method=code(el, NS, "ComMethod"),
         organisation=read_organisation(organisation, NS) if organisation is not None else None,
         patient=read_person(patient, NS, NS) if patient is not None else None,
-        person=read_person(person, NS, NS) if person is not None else None,
+        person=read_person(person, FK1_NS, FK1_NS) if person is not None else None,
         healthcare_professional=read_hp(hp, NS, NS) if hp is not None else None,
     )
 

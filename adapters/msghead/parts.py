@@ -146,10 +146,21 @@ def write_hp(parent: etree._Element, ns: str, inner: str, hp: HealthcareProfessi
 
 
 def write_person(
-    parent: etree._Element, ns: str, inner: str, person: Patient, *, tag: str, given_first: bool = False
+    parent: etree._Element,
+    ns: str,
+    inner: str,
+    person: Patient,
+    *,
+    tag: str,
+    given_first: bool = False,
+    tag_ns: str | None = None,
 ) -> None:
-    """Patient/Person in FamilyName-first order; Dialogmelding's Person puts GivenName first."""
-    el = sub(parent, ns, tag)
+    """Patient/Person in FamilyName-first order; Dialogmelding's Person puts GivenName first.
+
+    ``tag_ns`` names the element's own namespace when its children are in another one
+    (MsgHead ``OtherReceiver/Person`` is of type ``fk1:Person``).
+    """
+    el = sub(parent, tag_ns or ns, tag)
     if given_first:
         add_text(el, ns, "GivenName", person.given_name)
         add_text(el, ns, "MiddleName", person.middle_name)

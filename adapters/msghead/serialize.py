@@ -14,6 +14,7 @@ from lxml import etree
 from adapters.msghead.kith import add_cs, add_cv, add_text, add_v, q, sub
 from adapters.msghead.model import (
     BASE64_NS,
+    FK1_NS,
     MSGHEAD_NS,
     Attachment,
     Document,
@@ -108,7 +109,7 @@ def _write_other(parent: etree._Element, other: OtherReceiver) -> None:
     elif other.patient is not None:
         write_person(el, NS, NS, other.patient, tag="Patient")
     elif other.person is not None:
-        write_person(el, NS, NS, other.person, tag="Person")
+        write_person(el, FK1_NS, FK1_NS, other.person, tag="Person", tag_ns=NS)
     elif other.healthcare_professional is not None:
         write_hp(el, NS, NS, other.healthcare_professional)
 

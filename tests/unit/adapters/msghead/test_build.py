@@ -148,3 +148,40 @@ def test_several_content_elements_and_deeper_levels_are_kept() -> None:
     again = parse_msghead(written)
     assert again == changed and len(again.documents[0].ref_doc.contents) == 2
     assert read_envelope(written).sender_her == "990003" == again.msg_info.sender.her_id
+
+
+def test_other_receivers_and_document_metadata_are_written_in_schema_order() -> None:
+    from dataclasses import replace
+
+    from adapters.msghead import ConversationRef, OtherReceiver
+    from tests.unit.adapters.msghead.builders import gp_office
+
+    model = parse_msghead(_foresporsel_1_0())
+    copies = (
+        OtherReceiver(role_receiver=Code(v="KOPI", dn="Kopimottaker"), organisation=gp_office()),
+        OtherReceiver(role_receiver=Code(v="KOPI", dn="Kopimottaker"), person=patient(2)),
+        OtherReceiver(
+            role_receiver=Code(v="KOPI", dn="Kopimottaker"),
+            healthcare_professional=gp_office().healthcare_professional,
+        ),
+    )
+    document = replace(
+        model.documents[0],
+        document_connection=Code(v="H", dn="Hoveddokument"),
+        consent=Code.of("1", "Ja", 3109),
+        content_description="Forespørsel",
+        from_date="2024-01-01",
+    )
+    info = replace(
+        model.msg_info,
+        other_receivers=copies,
+        processing_status=Code(v="P", dn="Produksjon"),
+        conversation_ref=ConversationRef(
+            "8d6a4c2e-2b1f-4d7e-9a0b-1c2d3e4f5a6b", "8d6a4c2e-2b1f-4d7e-9a0b-1c2d3e4f5a6b"
+        ),
+    )
+    changed = replace(model, msg_info=info, documents=(document,))
+    written = serialize_msghead(changed)
+    _no_errors(written)
+    assert parse_msghead(written) == changed
+    assert written.index(b"<ProcessingStatus") < written.index(b"<Ack") < written.index(b"<ConversationRef")
