@@ -88,3 +88,39 @@ def test_payload_element_gives_a_fresh_element_of_the_payload() -> None:
     assert model.payload is not None
     element = payload_element(model.payload)
     assert element.tag == f"{{{DIALOG_10_NS}}}Dialogmelding" and element.getparent() is None
+
+
+def test_tilknyttet_enhet_and_person_roles_are_schema_valid_and_read_back() -> None:
+    from adapters.dialogmelding import Notat, RollerRelatertNotat, TilknyttetEnhet
+    from adapters.msghead import Ident, Organisation, Patient
+
+    her = Code.of("HER", "HER-id", 9051)
+    enhet = TilknyttetEnhet(
+        kontaktenhet=Organisation(
+            name="Testvik kommune",
+            type_organisation=Code.of("KO", "Kommune", 9040),
+            idents=(Ident("990001", her),),
+            organisation=Organisation(name="Koordinerende enhet", idents=(Ident("990004", her),)),
+        ),
+        merknad="Koordinator for individuell plan",
+        person=Patient(given_name="Siri", family_name="Koordinatorsen"),
+    )
+    roles = (
+        RollerRelatertNotat(rolle_notat=Code.of("3", "Koordinator", 9057), tilknyttet_enhet=enhet),
+        RollerRelatertNotat(
+            role_to_patient=Code.of("1", "Pårørende", 9034), person=Patient(given_name="Per")
+        ),
+    )
+    dialog = Dialogmelding(
+        version="1.1",
+        notater=(Notat(tema_kodet=Code.of("6", "Henvendelse om pasient", 7322), roller=roles),),
+    )
+    element = serialize_dialogmelding(dialog)
+    schema = compiled_schema({DIALOG_11_NS})
+    assert schema.validate(element), schema.error_log
+    assert parse_dialogmelding(element) == dialog
+    kontakt = element.find(".//{*}Kontaktenhet")
+    assert (
+        kontakt is not None
+        and kontakt[0].tag == "{http://www.kith.no/xmlstds/felleskomponent1}TypeOrganisation"
+    )
