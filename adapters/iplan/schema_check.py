@@ -6,6 +6,7 @@ invariant checks (which work on the typed model) can say where in either encodin
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from typing import Any
@@ -71,7 +72,34 @@ def xml_schema_findings(root: etree._Element) -> list[Finding]:
                 xpath=f"/{tag.localname}",
             )
         ]
-    return xsd_findings(root, compiled_file(XSD_PATH), rule=SCHEMA_RULE)
+    findings = xsd_findings(root, compiled_file(XSD_PATH), rule=SCHEMA_RULE)
+    return [dataclasses.replace(f, xpath=named_xpath(root, f.xpath)) for f in findings]
+
+
+def named_xpath(root: etree._Element, xpath: str | None) -> str | None:
+    """libxml2's ``/*/*[6]/*[16]`` for a default namespace → ``/ipx:IndividualPlanExport/ipx:plan/…``."""
+    if not xpath:
+        return xpath
+    try:
+        found = root.xpath(xpath)
+    except etree.XPathError:
+        return xpath
+    if not (isinstance(found, list) and found and isinstance(found[0], etree._Element)):
+        return xpath
+    steps = []
+    node: etree._Element | None = found[0]
+    while node is not None:
+        name = etree.QName(node).localname
+        parent = node.getparent()
+        same = (
+            [c for c in parent if isinstance(c.tag, str) and etree.QName(c).localname == name]
+            if parent is not None
+            else [node]
+        )
+        position = f"[{same.index(node) + 1}]" if len(same) > 1 else ""
+        steps.append(f"{PREFIX}:{name}{position}")
+        node = parent
+    return "/" + "/".join(reversed(steps))
 
 
 def pointer_to_xpath(json_pointer: str) -> str:

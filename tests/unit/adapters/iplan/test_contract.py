@@ -1,0 +1,92 @@
+"""The contract artefacts agree: schemas match the model, the docs match both schemas."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from lxml import etree
+
+from adapters.iplan import docgen, schemagen
+from adapters.iplan.model import XML_NAMESPACE
+from adapters.xml.safe import parse_xml
+
+XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def test_json_schema_file_is_generated_from_the_model() -> None:
+    on_disk = schemagen.JSON_SCHEMA_PATH.read_text(encoding="utf-8")
+    assert on_disk == schemagen.json_schema_text(), "run: python -m adapters.iplan.schemagen"
+
+
+def test_xsd_file_is_generated_from_the_model() -> None:
+    on_disk = schemagen.XSD_PATH.read_text(encoding="utf-8")
+    assert on_disk == '<?xml version="1.0" encoding="UTF-8"?>\n' + schemagen.xsd_text()
+
+
+def test_docs_reference_is_current() -> None:
+    assert docgen.DOC_PATH.read_text(encoding="utf-8") == docgen.current_doc(), (
+        "run: python -m adapters.iplan.docgen"
+    )
+
+
+def _documented() -> dict[str, list[tuple[str, str]]]:
+    """Type name → (JSON field, XML form) rows of the reference tables in docs/ip-export.md."""
+    tables: dict[str, list[tuple[str, str]]] = {}
+    current = None
+    for line in docgen.DOC_PATH.read_text(encoding="utf-8").splitlines():
+        if line.startswith("### "):
+            current = line[4:].strip()
+        elif current and (row := re.match(r"^\| `([^`]+)` \| `([^`]+)` \|", line)):
+            tables.setdefault(current, []).append((row.group(1), row.group(2)))
+    return tables
+
+
+def _xsd_types() -> dict[str, set[str]]:
+    root = parse_xml(schemagen.XSD_PATH.read_bytes())
+    out: dict[str, set[str]] = {}
+    for complex_type in root.iter(f"{XS}complexType"):
+        name = complex_type.get("name")
+        if not name:
+            continue
+        names = {el.get("name") for el in complex_type.iter(f"{XS}element")}
+        names |= {f"@{a.get('name')}" for a in complex_type.iter(f"{XS}attribute")}
+        out[name] = {n for n in names if n}
+    return out
+
+
+def test_every_documented_field_exists_in_both_schemas() -> None:
+    documented = _documented()
+    json_defs = json.loads(schemagen.JSON_SCHEMA_PATH.read_text(encoding="utf-8"))["$defs"]
+    xsd_types = _xsd_types()
+    assert "IndividualPlan" in documented and "Participant" in documented
+    for type_name, rows in documented.items():
+        assert type_name in json_defs, f"{type_name} documented but not in the JSON Schema"
+        assert type_name in xsd_types, f"{type_name} documented but not in the XSD"
+        for field, xml in rows:
+            assert field in json_defs[type_name]["properties"], f"{type_name}.{field} missing in JSON Schema"
+            for step in xml.replace("/@ref", "").split("/"):
+                assert step in xsd_types[type_name], f"{type_name}.{field} ({xml}) missing in the XSD"
+
+
+def test_every_schema_field_is_documented() -> None:
+    documented = {t: {f for f, _ in rows} for t, rows in _documented().items()}
+    json_defs = json.loads(schemagen.JSON_SCHEMA_PATH.read_text(encoding="utf-8"))["$defs"]
+    for type_name, schema in json_defs.items():
+        if schema.get("type") == "object":
+            assert set(schema["properties"]) == documented[type_name], type_name
+
+
+def test_xsd_targets_the_documented_namespace() -> None:
+    root = parse_xml(schemagen.XSD_PATH.read_bytes())
+    assert root.get("targetNamespace") == XML_NAMESPACE == "urn:no:samband:ip-export:1"
+    assert XML_NAMESPACE in docgen.DOC_PATH.read_text(encoding="utf-8")
+    assert etree.QName(root).localname == "schema"
+
+
+def test_the_nine_regulation_items_are_all_covered() -> None:
+    text = docgen.DOC_PATH.read_text(encoding="utf-8")
+    items = set()
+    for match in re.finditer(r"\| [^|]+ \| [^|]+ \| [^|]+ \| [^|]+ \| ([0-9, ]+) \|", text):
+        items |= {int(i) for i in match.group(1).replace(" ", "").split(",") if i}
+    assert items == set(range(1, 10))
