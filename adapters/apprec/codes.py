@@ -42,7 +42,10 @@ def error_hint(value: str) -> str:
 
 def norwegian_text(error: GatewayError, value: str) -> str:
     """The sender-facing text: hint for the 8221 code, then what, where, expected, received."""
-    parts = [error_hint(value), f"Feil: {error.detail}."]
+    problem = _table().get("problems", {}).get(error.code)
+    technical = error.detail.rstrip(". ")
+    detail = f"Feil: {problem} Detalj: {technical}." if problem else f"Feil: {technical}."
+    parts = [error_hint(value), detail]
     where = []
     if error.line is not None:
         where.append(f"linje {error.line}" + (f", kolonne {error.column}" if error.column else ""))
