@@ -11,9 +11,11 @@ from adapters.msghead.kith import Code
 from adapters.msghead.model import Address, HealthcareProfessional, Ident, Organisation, Patient, TeleCom
 from mappings.codes import lookup
 from mappings.common.state import first_coding
-from mappings.common.systems import ident_type
+from mappings.common.systems import CANONICAL, ident_type
 from mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
 
+LOCAL_KITH = f"{CANONICAL}/CodeSystem/kith-"
+"""Project-local systems for KITH codes sent without ``S`` (see ``state.local_concept``)."""
 _SCHEMES = {"phone": "tel:", "email": "mailto:", "fax": "fax:"}
 
 
@@ -32,8 +34,13 @@ def code_of(concept: object, table_id: str, *, cs: bool = False) -> Code | None:
     coding = first_coding(concept)
     if coding is None:
         return None
-    own = lookup.table_id_of(text_of(coding.get("system")))
-    return kith_code(own or table_id, text_of(coding.get("code")), text_of(coding.get("display")), cs=cs)
+    system = text_of(coding.get("system"))
+    value, display = text_of(coding.get("code")), text_of(coding.get("display"))
+    own = lookup.table_id_of(system)
+    if system and own is None:
+        local = system.startswith(LOCAL_KITH)
+        return Code(v=value, dn=display) if local and value else None
+    return kith_code(own or table_id, value, display, cs=cs)
 
 
 def idents(resource: JsonDict, table_id: str) -> tuple[Ident, ...]:

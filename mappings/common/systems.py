@@ -22,6 +22,7 @@ ENCOUNTER_EVENT = f"{CANONICAL}/CodeSystem/encounter-event"
 PERSON_ID_TYPE = system_uri("8327")
 
 DOK_ID = f"{CANONICAL}/NamingSystem/dok-id"
+PLO_SECTION = f"{CANONICAL}/CodeSystem/plo-seksjon"
 TASK_INPUT = f"{CANONICAL}/CodeSystem/dialog-foresporsel-input"
 NOTE_ROLE = f"{CANONICAL}/CodeSystem/dialog-rolle"
 MESSAGE_DEFINITION = f"{CANONICAL}/MessageDefinition"
@@ -31,6 +32,9 @@ EXT_SERVICE_PROVIDER = f"{CANONICAL}/StructureDefinition/tjenesten-levert-av"
 EXT_ESTIMATED = f"{CANONICAL}/StructureDefinition/anslag"
 EXT_MAIN_DIAGNOSIS = f"{CANONICAL}/StructureDefinition/hoveddiagnose"
 EXT_NOTE_HEADING = f"{CANONICAL}/StructureDefinition/overskrift"
+EXT_NOT_WITH_OTHER = f"{CANONICAL}/StructureDefinition/skal-ikke-tas-sammen-med-annet-legemiddel"
+EXT_LIVES_ALONE = f"{CANONICAL}/StructureDefinition/bor-alene"
+EXT_DISCHARGE_STATE = f"{CANONICAL}/StructureDefinition/uttilstand"
 EXT_MULTIDOSE = f"{CANONICAL}/StructureDefinition/inngaar-i-multidose"
 
 PERSON_IDENT_SYSTEMS: dict[str, str] = {

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from mappings.common.head import Frame
 from mappings.common.ids import ref
-from mappings.common.state import local_concept
-from mappings.common.systems import COMMUNICATION_CATEGORY, EXT_MAIN_DIAGNOSIS, EXT_NOTE_HEADING
+from mappings.common.systems import COMMUNICATION_CATEGORY, EXT_MAIN_DIAGNOSIS, EXT_NOTE_HEADING, PLO_SECTION
 from mappings.common.xmlsource import Node
 from mappings.plo_fhir.contacts import Team, care_team
+from mappings.plo_fhir.extras import overall_function, previous_illnesses, reasons, stays
 from mappings.plo_fhir.medication import medications
+from mappings.plo_fhir.sections import sections
+from mappings.plo_fhir.services import service_request
 
 JsonDict = dict[str, object]
 CATEGORY = {
@@ -90,6 +92,12 @@ def journal_notes(frame: Frame, parent: Node) -> list[JsonDict]:
             if heading:
                 item["extension"] = [{"url": EXT_NOTE_HEADING, "valueCoding": heading}]
             payloads.append(item)
+            remark = text_node.text("Merknad")
+            if remark:
+                label = {"system": PLO_SECTION, "code": "Journaltekst/Merknad", "display": "Merknad"}
+                payloads.append(
+                    {"contentString": remark, "extension": [{"url": EXT_NOTE_HEADING, "valueCoding": label}]}
+                )
     return payloads
 
 
@@ -100,6 +108,7 @@ def functional(frame: Frame, root: Node) -> list[str]:
     if block is None:
         return out
     block.touch()
+    out += overall_function(frame, block)
     for node in block.all("KartlagtFunksjon"):
         node.touch()
         code = frame.state.concept(node.code("Funksjonsvariabel"), "9111", f"{node.path}/Funksjonsvariabel")
@@ -136,7 +145,7 @@ def _opinions(frame: Frame, root: Node) -> tuple[list[str], list[JsonDict]]:
     for name in ("MedisinskfagligeOpplysninger", "InfoAndreViktigeOpplysninger"):
         for block in root.all(name):
             block.touch()
-            found += allergies(frame, block)
+            found += allergies(frame, block) + previous_illnesses(frame, block)
             payloads += journal_notes(frame, block)
     return found, payloads
 
@@ -146,6 +155,11 @@ def clinical(frame: Frame, root: Node, team: Team, forsendelse: str | None) -> N
     about = diagnoses(frame, root)
     found, payloads = _opinions(frame, root)
     about += found + medications(frame, root) + functional(frame, root)
+    about += [
+        service_request(frame, node, i, "active") for i, node in enumerate(root.all("EksisterendeTjeneste"))
+    ]
+    payloads += sections(frame, root)
+    encounters = stays(frame, root)
     team_id = care_team(frame, team, "Kontaktpersoner og pårørende")
     if team_id:
         about.append(team_id)
@@ -160,14 +174,11 @@ def clinical(frame: Frame, root: Node, team: Team, forsendelse: str | None) -> N
         "recipient": [ref(frame.receiver.party_id)],
         "sender": ref(team.author_id or frame.sender.party_id),
     }
-    content = root.one("InnholdKonsultasjon")
-    if content is not None:
-        content.touch()
-        reason = local_concept(
-            content.code("TypeInnholdKonsultasjon"), "TypeInnholdKonsultasjon", content.text("Merknad")
-        )
-        if reason:
-            resource["reasonCode"] = [reason]
+    if reason := reasons(frame, root):
+        resource["reasonCode"] = reason
+    if encounters:
+        resource["encounter"] = ref(encounters[0])
+        about += encounters[1:]
     if about:
         resource["about"] = [ref(a) for a in about]
     if payloads:

@@ -23,14 +23,25 @@ class Team:
     """Participants collected from a PLO message, and the report's responsible person."""
 
     participants: list[JsonDict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     author_id: str | None = None
     approved: str | None = None
 
-    def add(self, member_id: str, role: JsonDict | None, note: str | None = None) -> None:
+    def add(self, member_id: str, role: JsonDict | None) -> None:
         entry: JsonDict = {"member": ref(member_id)}
         if role:
             entry["role"] = [role]
         self.participants.append(entry)
+
+    def remark(self, block: Node, who: str | None) -> None:
+        """A block's Merknad → CareTeam.note, prefixed with who it is about."""
+        text = block.text("Merknad")
+        if text:
+            self.notes.append(f"{who}: {text}" if who else text)
+
+
+def _name(*parts: str | None) -> str | None:
+    return " ".join(p for p in parts if p) or None
 
 
 def responsible(frame: Frame, root: Node, team: Team) -> None:
@@ -47,6 +58,7 @@ def responsible(frame: Frame, root: Node, team: Team) -> None:
         )
         concept = frame.state.concept(hp.role_to_patient, "9034", f"{hp_node.path}/RoleToPatient")
         team.add(role_id, concept)
+        team.remark(block, _name(hp.given_name, hp.family_name))
         if index == 0:
             team.author_id = role_id
             team.approved = block.text("GodkjentDato")
@@ -63,6 +75,7 @@ def contact_persons(frame: Frame, root: Node, team: Team) -> None:
         hp = read_hp(node.element, FK1, FK1)
         role_id = add_professional(frame.state, frame.builder, hp, None, node.path, frame.sender_key)
         team.add(role_id, frame.state.concept(hp.role_to_patient, "9034", f"{node.path}/RoleToPatient"))
+        team.remark(block, _name(hp.given_name, hp.family_name))
 
 
 def contact_units(frame: Frame, root: Node, team: Team) -> None:
@@ -82,6 +95,7 @@ def contact_units(frame: Frame, root: Node, team: Team) -> None:
         )
         _, resource = p.organization(neutral, None, scope=frame.sender_key)
         team.add(frame.builder.add(resource), None)
+        team.remark(block, org.name)
 
 
 def next_of_kin(frame: Frame, root: Node, team: Team) -> None:
@@ -101,6 +115,7 @@ def next_of_kin(frame: Frame, root: Node, team: Team) -> None:
         if care:
             resource["relationship"] = [r for r in (relation, care) if r]
         team.add(frame.builder.add(resource), relation)
+        team.remark(block, _name(who.given, who.family))
 
 
 def collect(frame: Frame, root: Node) -> Team:
@@ -125,4 +140,6 @@ def care_team(frame: Frame, team: Team, name: str) -> str | None:
         "participant": team.participants,
         "managingOrganization": [ref(frame.sender.top_id)],
     }
+    if team.notes:
+        resource["note"] = [{"text": note} for note in team.notes]
     return frame.builder.add(resource)

@@ -11,8 +11,9 @@ from adapters.plo import build
 from adapters.plo import clinical as c
 from adapters.plo.nodes import Code, Quantity
 from gateway.errors import MappingError
+from mappings.codes import lookup
 from mappings.common import kith_out
-from mappings.common.state import MapState
+from mappings.common.state import MapState, first_coding
 from mappings.common.systems import EXT_MAIN_DIAGNOSIS, EXT_MULTIDOSE, EXT_NOTE_HEADING
 from mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
 from mappings.plo_fhir import plo_parts
@@ -25,9 +26,16 @@ def _about(view: BundleView, communication: JsonDict, resource_type: str) -> lis
     return listed or view.of_type(resource_type)
 
 
-def diagnoses(items: list[JsonDict]) -> tuple[c.InfoMedisinskDiagnose, ...]:
+def diagnoses(items: list[JsonDict], state: MapState) -> tuple[c.InfoMedisinskDiagnose, ...]:
+    """Current Conditions → MedisinskDiagnose; resolved ones (previous illnesses) have no PLO twin here."""
     out = []
     for condition in items:
+        status = first_coding(condition.get("clinicalStatus"))
+        if status is not None and status.get("code") in {"resolved", "inactive", "remission"}:
+            state.not_mapped(
+                f"Condition/{condition.get('id')}", "resolved Condition (InfoTidligereSykdommer)"
+            )
+            continue
         concept = as_dict(condition.get("code"))
         main = _extension(condition, EXT_MAIN_DIAGNOSIS)
         out.append(
@@ -79,11 +87,13 @@ def medication(view: BundleView, statement: JsonDict) -> c.Legemiddelinfo:
     return c.Legemiddelinfo(komponent_id=key, informasjonskategori="Legemidler", forskrivning=prescription)
 
 
-def functions(items: list[JsonDict]) -> c.InfoKartleggingFunksjonsniva | None:
+def functions(items: list[JsonDict], state: MapState) -> c.InfoKartleggingFunksjonsniva | None:
+    """Observations coded in IPLOS 9111 → KartlagtFunksjon; other Observations have no PLO twin."""
     out = []
     for observation in items:
         code = kith_out.code_of(observation.get("code"), "9111")
         if code is None or not (code.s or "").endswith(".9111"):
+            state.not_mapped(f"Observation/{observation.get('id')}", "Observation not coded in IPLOS 9111")
             continue
         notes = [text_of(n.get("text")) for n in as_list(observation.get("note"))]
         score = observation.get("valueInteger")
@@ -97,14 +107,22 @@ def functions(items: list[JsonDict]) -> c.InfoKartleggingFunksjonsniva | None:
     return c.InfoKartleggingFunksjonsniva(funksjoner=tuple(out)) if out else None
 
 
-def notes(communication: JsonDict) -> tuple[c.GenereltJournalnotat, ...]:
+def notes(communication: JsonDict, state: MapState) -> tuple[c.GenereltJournalnotat, ...]:
+    """Text payloads → Journaltekst; a heading outside Volven (a flattened PLO block) has no PLO twin."""
     texts: list[tuple[Code | None, str]] = []
-    for item in as_list(communication.get("payload")):
+    for index, item in enumerate(as_list(communication.get("payload"))):
         content = text_of(item.get("contentString"))
-        if content:
-            heading = _extension(item, EXT_NOTE_HEADING)
-            code = kith_out.code_of({"coding": [heading]}, "9142") if isinstance(heading, dict) else None
-            texts.append((plo_parts.code(code), content))
+        heading = _extension(item, EXT_NOTE_HEADING)
+        if not content:
+            continue
+        if isinstance(heading, dict) and lookup.table_id_of(text_of(heading.get("system"))) is None:
+            state.not_mapped(
+                f"Communication/{communication.get('id')}/payload/{index}",
+                f"text section {heading.get('code')}",
+            )
+            continue
+        code = kith_out.code_of({"coding": [heading]}, "9142") if isinstance(heading, dict) else None
+        texts.append((plo_parts.code(code), content))
     return (build.journalnotat(texts),) if texts else ()
 
 
@@ -137,12 +155,12 @@ def clinical_fields(view: BundleView, state: MapState) -> dict[str, Any]:
             f"Communication/{communication.get('id')}/reasonCode",
             "InnholdKonsultasjon (not in the PLO model)",
         )
-    journal = notes(communication)
+    journal = notes(communication, state)
     allergy = cave(_about(view, communication, "AllergyIntolerance"))
     fields: dict[str, Any] = {
-        "diagnoser": diagnoses(_about(view, communication, "Condition")),
+        "diagnoser": diagnoses(_about(view, communication, "Condition"), state),
         "legemidler": tuple(medication(view, s) for s in _about(view, communication, "MedicationStatement")),
-        "funksjonsniva": functions(_about(view, communication, "Observation")),
+        "funksjonsniva": functions(_about(view, communication, "Observation"), state),
     }
     if journal or allergy:
         fields["medisinskfaglige"] = c.MedisinskfagligeOpplysninger(cave=allergy, journalnotater=journal)

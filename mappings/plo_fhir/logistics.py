@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from mappings.common.head import Frame, fhir_datetime
 from mappings.common.ids import ref
-from mappings.common.systems import EXT_ESTIMATED
+from mappings.common.systems import EXT_DISCHARGE_STATE, EXT_ESTIMATED
 from mappings.common.xmlsource import Node
 from mappings.plo_fhir.contacts import Team, care_team
 
@@ -60,6 +60,22 @@ def _event(frame: Frame, kind: str, node: Node, forsendelse: str | None) -> str:
     return frame.builder.add(resource)
 
 
+def _discharge(frame: Frame, block: Node, encounter: JsonDict) -> None:
+    """UtskrevetTil: UtTil (8408) → hospitalization.dischargeDisposition, Uttilstand (8431) → extension."""
+    node = block.one("UtskrevetTil")
+    if node is None:
+        return
+    node.touch()
+    destination = frame.state.concept(node.code("UtTil"), "8408", f"{node.path}/UtTil", node.text("Merknad"))
+    if destination:
+        encounter["hospitalization"] = {"dischargeDisposition": destination}
+    state = frame.state.concept(node.code("Uttilstand"), "8431", f"{node.path}/Uttilstand")
+    if state:
+        extensions = encounter.setdefault("extension", [])
+        if isinstance(extensions, list):
+            extensions.append({"url": EXT_DISCHARGE_STATE, "valueCodeableConcept": state})
+
+
 def _deceased(frame: Frame, when: str) -> None:
     patient = frame.builder.entries.get(frame.patient_id or "")
     if patient is not None:
@@ -71,8 +87,10 @@ def logistics(frame: Frame, root: Node, team: Team, forsendelse: str | None) -> 
     for kind in ENCOUNTER_STATUS:
         for block in root.all(kind):
             block.touch()
-            for node in block.all("TidsfestetHendelse"):
-                frame.focus.append(_event(frame, kind, node, forsendelse))
+            events = [_event(frame, kind, node, forsendelse) for node in block.all("TidsfestetHendelse")]
+            frame.focus.extend(events)
+            if events:
+                _discharge(frame, block, frame.builder.entries[events[-1]])
     team_id = care_team(frame, team, "Kontaktpersoner")
     if team_id and not frame.focus:
         frame.focus.append(team_id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from mappings.common.head import Frame, fhir_datetime
 from mappings.common.ids import ref
 from mappings.common.state import local_concept
-from mappings.common.systems import EXT_MULTIDOSE
+from mappings.common.systems import EXT_MULTIDOSE, EXT_NOT_WITH_OTHER
 from mappings.common.xmlsource import Node
 
 JsonDict = dict[str, object]
@@ -73,9 +73,15 @@ def _statement(frame: Frame, block: Node, prescription: Node, info: Node) -> str
         resource["dosage"] = [dosage]
     if remark := prescription.text("Merknad"):
         resource["note"] = [{"text": remark}]
+    extensions: list[JsonDict] = []
     multidose = local_concept(prescription.code("InngaarIMultidose"), "InngaarIMultidose")
     if multidose:
-        resource["extension"] = [{"url": EXT_MULTIDOSE, "valueCodeableConcept": multidose}]
+        extensions.append({"url": EXT_MULTIDOSE, "valueCodeableConcept": multidose})
+    apart = info.flag("SkalIkkeTasSammenMedAnnetLegemiddel")
+    if apart is not None:
+        extensions.append({"url": EXT_NOT_WITH_OTHER, "valueBoolean": apart})
+    if extensions:
+        resource["extension"] = extensions
     return frame.builder.add(resource)
 
 

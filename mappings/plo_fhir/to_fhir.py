@@ -16,6 +16,7 @@ from mappings.common.state import MapState
 from mappings.common.xmlsource import Node, Source
 from mappings.plo_fhir.clinical import clinical
 from mappings.plo_fhir.contacts import Team, collect
+from mappings.plo_fhir.extras import patient_extras
 from mappings.plo_fhir.logistics import logistics
 from mappings.plo_fhir.services import orientering
 
@@ -81,6 +82,7 @@ def plo_to_fhir(head: MsgHead, state: MapState) -> JsonDict:
     status = _forsendelse(frame, root)
     team = collect(frame, root)
     frame.approved = team.approved
+    patient_extras(frame, root)
     handler(frame, root, team, status)
     _leftovers(state, source)
     for index, document in enumerate(head.documents[1:], start=2):
