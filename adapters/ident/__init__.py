@@ -4,6 +4,7 @@ from adapters.ident.actor import her_problem, hpr_problem, is_valid_her, is_vali
 from adapters.ident.person import (
     PersonIdCheck,
     PersonIdKind,
+    birth_date,
     check_digits_ok,
     check_person_id,
     is_valid_dnr,
@@ -14,6 +15,7 @@ from adapters.ident.person import (
 __all__ = [
     "PersonIdCheck",
     "PersonIdKind",
+    "birth_date",
     "check_digits_ok",
     "check_person_id",
     "her_problem",

@@ -70,11 +70,41 @@ def check_person_id(value: str) -> PersonIdCheck:
     kind = PersonIdKind.DNR if day > 40 else PersonIdKind.FNR
     day = day - 40 if kind is PersonIdKind.DNR else day
     month_info = _month_and_synthetic(month)
-    if month_info is None or not 1 <= day <= 31:
+    if month_info is None or birth_date(text) is None:
         return PersonIdCheck(text, kind, "the first six digits are not a date (DDMMYY)")
     if not check_digits_ok(text):
         return PersonIdCheck(text, kind, "the check digits (positions 10 and 11) are wrong", month_info[1])
     return PersonIdCheck(text, kind, None, month_info[1])
+
+
+def _birth_year(yy: int, individual: int) -> int | None:
+    """Century from the individual number (Skatteetaten's rules for fødselsnummer)."""
+    if individual <= 499:
+        return 1900 + yy
+    if individual <= 749 and yy >= 54:
+        return 1800 + yy
+    if yy <= 39:
+        return 2000 + yy
+    if individual >= 900:
+        return 1900 + yy
+    return None
+
+
+def birth_date(value: str) -> date | None:
+    """The date of birth an FNR/DNR encodes (DNR day − 40, test month − 40/80), or None."""
+    text = value.strip()
+    if not _ELEVEN.match(text):
+        return None
+    day, month, yy, individual = int(text[0:2]), int(text[2:4]), int(text[4:6]), int(text[6:9])
+    day = day - 40 if day > 40 else day
+    month_info = _month_and_synthetic(month)
+    year = _birth_year(yy, individual)
+    if month_info is None or year is None:
+        return None
+    try:
+        return date(year, month_info[0], day)
+    except ValueError:
+        return None
 
 
 def is_valid_fnr(value: str) -> bool:

@@ -61,3 +61,22 @@ def test_her_hpr_and_orgnr_formats() -> None:
     assert not is_valid_her("369.767") and not is_valid_her("") and not is_valid_her("1234567890")
     assert is_valid_hpr("9876543") and not is_valid_hpr("HPR1")
     assert is_valid_orgnr("889640782") and not is_valid_orgnr("889640783") and not is_valid_orgnr("12345")
+
+
+@pytest.mark.parametrize(
+    "birth", [date(1899, 7, 1), date(1950, 2, 28), date(2000, 2, 29), date(2024, 11, 30)]
+)
+def test_birth_date_is_read_back_with_the_right_century(birth: date) -> None:
+    from adapters.ident import birth_date
+
+    assert birth_date(synthetic_fnr(birth, 2)) == birth
+    assert birth_date(synthetic_fnr(birth, dnr=True, test_offset=40)) == birth
+
+
+def test_impossible_dates_are_refused_even_with_right_check_digits() -> None:
+    from adapters.ident.person import check_digits_ok
+
+    candidates = (f"300250{n:03d}{k1}{k2}" for n in range(100) for k1 in range(10) for k2 in range(10))
+    value = next(v for v in candidates if check_digits_ok(v))  # 30 February 1950, check digits right
+    check = check_person_id(value)
+    assert not check.valid and check.problem is not None and "not a date" in check.problem
