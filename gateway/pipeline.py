@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from adapters.base import Envelope
-from gateway import receipts, replay, translate
+from gateway import ebxml, receipts, replay, translate
 from gateway.errors import GatewayError, MessageRejected
 from gateway.routing.routes import Route
 from gateway.runtime import Services
@@ -56,7 +56,13 @@ def receive(svc: Services, raw: bytes, content_type: str | None, *, kind: Kind =
 
 
 def store_raw(
-    svc: Services, raw: bytes, content_type: str | None, kind: Kind, source_id: str | None = None
+    svc: Services,
+    raw: bytes,
+    content_type: str | None,
+    kind: Kind,
+    source_id: str | None = None,
+    format: str | None = None,
+    **detail: str | None,
 ) -> str:
     now = svc.now()
     with svc.engine.begin() as conn:
@@ -68,10 +74,11 @@ def store_raw(
             status=Status.RECEIVED,
             now=now,
             content_type=content_type,
+            format=format,
             source_id=source_id,
             lease_until=now + timedelta(seconds=svc.settings.processing_grace_seconds),
         )
-        repo.add_event(conn, mid, "received", now, size=len(raw), sha256=repo.sha256(raw))
+        repo.add_event(conn, mid, "received", now, size=len(raw), sha256=repo.sha256(raw), **detail)
     return mid
 
 
@@ -84,18 +91,22 @@ def process(svc: Services, message_id: str) -> Outcome:
             return receipts.answer_duplicate(svc, message, original)
         if message.format == "apprec":
             return receipts.record_incoming(svc, message)
-        raw = _raw(svc, message.id)
+        if message.format == "ebxml":
+            return ebxml.unpack(svc, message)
+        raw = load_raw(svc, message.id)
         translate.check(raw)
         routes = route(svc, message)
         planned = plan(svc, message, raw, routes)
         return enqueue(svc, message, planned)
     except MessageRejected as error:
+        if message.format == "ebxml":
+            return ebxml.refuse(svc, message, error)
         return receipts.reject(svc, message, error)
 
 
 def peek_envelope(svc: Services, message: StoredMessage) -> tuple[StoredMessage, StoredMessage | None]:
     """Read the envelope, index its business keys, and find the message this one repeats (if any)."""
-    kind, envelope = translate.peek(_raw(svc, message.id))
+    kind, envelope = translate.peek(load_raw(svc, message.id), message.content_type, message.format)
     now = svc.now()
     with svc.engine.begin() as conn:
         repo.update_message(conn, message.id, now, format=kind, **repo.envelope_columns(envelope))
@@ -221,7 +232,7 @@ def _load_in(conn: Connection, message_id: str) -> StoredMessage:
     return message
 
 
-def _raw(svc: Services, message_id: str) -> bytes:
+def load_raw(svc: Services, message_id: str) -> bytes:
     with svc.engine.begin() as conn:
         raw = repo.get_raw(conn, message_id)
     if raw is None:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HODEMELDING_FORMATS = frozenset({"msghead", "ebxml"})
+HODEMELDING_FORMATS = frozenset({"msghead"})
 EMITTED_HODEMELDING = frozenset({"plo", "dialogmelding"})
 
 

@@ -19,8 +19,15 @@ XML = "application/xml"
 CONTENT_TYPES = {"fhir": FHIR_JSON, "ip-export": "application/json"}
 
 
-def peek(raw: bytes) -> tuple[str, Envelope]:
-    """What the document is and its envelope facts (Hodemelding MsgInfo, ebXML MessageHeader)."""
+def peek(raw: bytes, content_type: str | None = None, hint: str | None = None) -> tuple[str, Envelope]:
+    """What the document is and its envelope facts (Hodemelding MsgInfo, ebXML MessageHeader).
+
+    ``hint`` ``ebxml``: the HTTP body of ``POST /ebxml``, whose MIME boundary is in ``content_type``.
+    """
+    if hint == "ebxml":
+        from adapters.ebxml import read_envelope as ebxml_envelope
+
+        return "ebxml", ebxml_envelope(raw, content_type=content_type)
     from adapters.formats import read_envelope
 
     kind, envelope = read_envelope(raw)

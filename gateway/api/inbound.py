@@ -10,11 +10,13 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
-from gateway import pipeline
+from gateway import ebxml, pipeline
 from gateway.api.deps import Actor, ServicesDep
 from gateway.pipeline import Outcome
+from gateway.runtime import Services
+from gateway.store.repository import Kind
 
 router = APIRouter(tags=["inbound"])
 
@@ -60,6 +62,30 @@ async def post_message(request: Request, svc: ServicesDep, _actor: Actor) -> JSO
     content_type = request.headers.get("Content-Type", "application/xml")
     outcome = await run_in_threadpool(pipeline.receive, svc, raw, content_type)
     return respond(outcome)
+
+
+@router.post(
+    "/ebxml",
+    responses={200: {"description": "the ebXML Acknowledgment or MessageError (the same for a repeat)"}},
+)
+async def post_ebxml(request: Request, svc: ServicesDep, _actor: Actor) -> Response:
+    """Receive an ebMS 2.0 message (multipart/related or bare SOAP); answer with its signal."""
+    raw = await read_body(request, svc.settings.max_body_bytes)
+    content_type = request.headers.get("Content-Type", "text/xml")
+    soap_action = request.headers.get("SOAPAction")
+    outcome = await run_in_threadpool(_receive_ebxml, svc, raw, content_type, soap_action)
+    answer = await run_in_threadpool(ebxml.reply_of, svc, outcome.id)
+    if answer is None:  # a signal: nothing to answer
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+    body, media_type = answer
+    code = 500 if media_type.startswith("application/soap") else 200
+    headers = {"X-Samband-Message-Id": outcome.id, "X-Samband-Duplicate": str(outcome.duplicate).lower()}
+    return Response(body, status_code=code, media_type=media_type, headers=headers)
+
+
+def _receive_ebxml(svc: Services, raw: bytes, content_type: str, soap_action: str | None) -> Outcome:
+    mid = pipeline.store_raw(svc, raw, content_type, Kind.MESSAGE, format="ebxml", soap_action=soap_action)
+    return pipeline.process(svc, mid)
 
 
 @router.post("/fhir", status_code=202, responses={202: ACCEPTED, 422: REFUSED})

@@ -33,6 +33,7 @@ class Kind(StrEnum):
     APPREC = "apprec"
     REPLAY = "replay"
     DUPLICATE = "duplicate"
+    ACK = "ack"  # the ebXML signal (Acknowledgment / MessageError / SOAP Fault) we answered with
 
 
 class Status(StrEnum):
@@ -113,6 +114,17 @@ def sha256(raw: bytes) -> str:
     return hashlib.sha256(raw.strip().removeprefix(b"\xef\xbb\xbf").strip()).hexdigest()
 
 
+def fit(values: dict[str, Any]) -> dict[str, Any]:
+    """Cut text to its column's length: a hostile 10 kB MsgId must not stop the store (store first)."""
+    fitted = dict(values)
+    for key, value in values.items():
+        column = messages.c.get(key)
+        length = getattr(column.type, "length", None) if column is not None else None
+        if isinstance(value, str) and length and len(value) > length:
+            fitted[key] = value[:length]
+    return fitted
+
+
 def envelope_columns(envelope: Envelope) -> dict[str, Any]:
     return {
         "msg_id": envelope.msg_id,
@@ -166,7 +178,7 @@ def insert_message(
     }
     if envelope is not None:
         values.update(envelope_columns(envelope))
-    conn.execute(messages.insert().values(**values))
+    conn.execute(messages.insert().values(**fit(values)))
     return mid
 
 
@@ -175,7 +187,7 @@ def update_message(conn: Connection, message_id: str, now: datetime, **values: A
     for key in ("status", "format"):
         if key in values and values[key] is not None:
             values[key] = str(values[key])
-    conn.execute(update(messages).where(messages.c.id == message_id).values(updated_at=now, **values))
+    conn.execute(update(messages).where(messages.c.id == message_id).values(updated_at=now, **fit(values)))
 
 
 def get_message(conn: Connection, message_id: str) -> StoredMessage | None:

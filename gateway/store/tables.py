@@ -70,7 +70,7 @@ messages = Table(
     Column("direction", String(8), nullable=False, index=True),  # inbound | outbound
     Column("kind", String(16), nullable=False),  # message | translation | apprec | replay | duplicate
     Column("format", String(24)),
-    Column("content_type", String(100)),
+    Column("content_type", Text),
     Column("raw", LargeBinary, nullable=False),
     Column("sha256", String(64), nullable=False, index=True),
     Column("size", Integer, nullable=False),

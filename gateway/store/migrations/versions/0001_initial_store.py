@@ -34,7 +34,7 @@ def upgrade() -> None:
         sa.Column("direction", sa.String(length=8), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("format", sa.String(length=24), nullable=True),
-        sa.Column("content_type", sa.String(length=100), nullable=True),
+        sa.Column("content_type", sa.Text(), nullable=True),
         sa.Column("raw", sa.LargeBinary(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),

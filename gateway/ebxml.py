@@ -1,0 +1,142 @@
+"""The receiving MSH (HITS 1171 §8, HIS 1037): answer an ebXML message once, then process its payload.
+
+A readable business message gets exactly one signal, an Acknowledgment or a MessageError, stored as
+an outbound message (kind ``ack``) so a repeat of the same MessageId gets the very same bytes back.
+An acknowledged payload (the Hodemelding) becomes an inbound message of its own, linked to the
+envelope, and takes the ordinary way (its AppRec included). Signals are recorded, never answered.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, select
+
+from adapters.ebxml import envelope_of, receive_ebxml, serialize_ebxml, soap_fault
+from adapters.findings import Finding
+from gateway.errors import GatewayError
+from gateway.runtime import Services
+from gateway.store import repository as repo
+from gateway.store.repository import Direction, Kind, Status, StoredMessage
+from gateway.store.tables import events, messages
+
+if TYPE_CHECKING:
+    from gateway.pipeline import Outcome
+
+SIGNAL_TYPE = "text/xml; charset=utf-8"
+
+
+def soap_action_of(svc: Services, message_id: str) -> str | None:
+    """The SOAPAction header the message came with (kept in its ``received`` event)."""
+    with svc.engine.begin() as conn:
+        row = conn.execute(
+            select(events.c.detail).where(events.c.message_id == message_id, events.c.kind == "received")
+        ).first()
+    action = (row.detail or {}).get("soap_action") if row else None
+    return str(action) if action is not None else None
+
+
+def unpack(svc: Services, message: StoredMessage) -> Outcome:
+    """Answer the envelope (ack or MessageError, stored), then hand each payload to the pipeline."""
+    from gateway import pipeline
+
+    raw = pipeline.load_raw(svc, message.id)
+    received = receive_ebxml(
+        raw, content_type=message.content_type, soap_action=soap_action_of(svc, message.id), now=svc.now()
+    )
+    if received.message is None:
+        error = received.error or GatewayError("unreadable ebXML message", code="ebxml.unreadable")
+        return refuse(svc, message, error)
+    now = svc.now()
+    if received.reply is None:  # a signal: recorded, never answered (no ack of an ack)
+        with svc.engine.begin() as conn:
+            repo.update_message(
+                conn, message.id, now, status=Status.STORED, lease_until=None, completed_at=now
+            )
+            repo.add_event(conn, message.id, "ebxml.signal", now, action=received.message.header.action)
+        return pipeline.Outcome(message.id, str(Status.STORED), None)
+    reply = serialize_ebxml(received.reply)
+    if not received.accepted:
+        first = received.errors[0] if received.errors else None
+        error = received.error or _finding_error(first)
+        return _refused(svc, message, error, reply, SIGNAL_TYPE)
+    with svc.engine.begin() as conn:
+        _store_reply(conn, svc, message, reply, SIGNAL_TYPE)
+        repo.update_message(conn, message.id, now, status=Status.ROUTED, lease_until=None, completed_at=now)
+    inner = []
+    for part in received.message.payloads:
+        mid = pipeline.store_raw(svc, part.data, "application/xml", Kind.MESSAGE, source_id=message.id)
+        inner.append(pipeline.process(svc, mid))
+    with svc.engine.begin() as conn:
+        repo.add_event(conn, message.id, "ebxml.unpacked", now, payloads=[o.id for o in inner])
+    envelope = envelope_of(received.message)
+    return pipeline.Outcome(message.id, str(Status.ROUTED), envelope.ebxml_message_id)
+
+
+def _store_reply(
+    conn: Connection, svc: Services, message: StoredMessage, reply: bytes, content_type: str
+) -> str:
+    now = svc.now()
+    reply_id = repo.insert_message(
+        conn,
+        raw=reply,
+        direction=Direction.OUTBOUND,
+        kind=Kind.ACK,
+        status=Status.DELIVERED,
+        now=now,
+        content_type=content_type,
+        format="ebxml",
+        source_id=message.id,
+    )
+    repo.add_event(conn, message.id, "ebxml.answered", now, reply=reply_id)
+    return reply_id
+
+
+def refuse(svc: Services, message: StoredMessage, error: GatewayError) -> Outcome:
+    """An envelope too broken to carry a MessageId: answered with a SOAP Fault (HITS 1172)."""
+    return _refused(svc, message, error, soap_fault(error), "application/soap+xml")
+
+
+def _refused(
+    svc: Services, message: StoredMessage, error: GatewayError, reply: bytes, content_type: str
+) -> Outcome:
+    """Transport-level refusal: the payload never reaches the application (HIS 1037), no AppRec."""
+    from gateway import pipeline
+
+    now = svc.now()
+    with svc.engine.begin() as conn:
+        _store_reply(conn, svc, message, reply, content_type)
+        repo.update_message(
+            conn,
+            message.id,
+            now,
+            status=Status.REJECTED,
+            error=error.as_dict(),
+            lease_until=None,
+            completed_at=now,
+        )
+        repo.add_event(conn, message.id, "rejected", now, **error.as_dict())
+    svc.metrics.failed(message.msg_type, None, error.code)
+    return pipeline.Outcome(
+        message.id, str(Status.REJECTED), message.ebxml_message_id, errors=[error.as_dict()]
+    )
+
+
+def _finding_error(first: Finding | None) -> GatewayError:
+    if first is None:
+        return GatewayError("refused by the ebXML profile", code="ebxml.refused")
+    return GatewayError(
+        first.message, code=first.rule, where=first.xpath, line=first.line, column=first.column
+    )
+
+
+def reply_of(svc: Services, message_id: str) -> tuple[bytes, str] | None:
+    """The signal (or SOAP Fault) the gateway answered ``message_id`` with: the same bytes every time."""
+    with svc.engine.begin() as conn:
+        row = conn.execute(
+            select(messages.c.raw, messages.c.content_type)
+            .where(messages.c.source_id == message_id, messages.c.kind == str(Kind.ACK))
+            .order_by(messages.c.received_at)
+            .limit(1)
+        ).first()
+    return None if row is None else (bytes(row.raw), str(row.content_type))
