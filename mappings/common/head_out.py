@@ -66,7 +66,8 @@ def conversation(view: BundleView) -> ConversationRef | None:
 
 def _party(view: BundleView, reference: object, where: str) -> Party:
     org = kith_out.organisation(view, reference)
-    if org is None or not org.name or not org.idents:
+    levels = [org, org.organisation] if org is not None and org.organisation is not None else [org]
+    if any(level is None or not level.name or not level.idents for level in levels) or org is None:
         raise MappingError(
             "a message party needs an Organization with a name and an identifier (HER-id)",
             code="fhir.party-incomplete",

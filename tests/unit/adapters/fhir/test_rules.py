@@ -1,0 +1,87 @@
+"""Rules beyond structure: message shape, references inside the Bundle, Norwegian identifiers, codes."""
+
+from __future__ import annotations
+
+import copy
+
+from adapters.fhir.identifiers import valid_person_number
+from adapters.fhir.rules import check_bundle
+from adapters.findings import Finding, Severity
+
+HEADER = {
+    "resourceType": "MessageHeader",
+    "id": "h",
+    "eventCoding": {"system": "urn:oid:2.16.578.1.12.4.1.1.8279", "code": "DIALOG_NOTAT"},
+    "source": {"endpoint": "urn:oid:2.16.578.1.12.4.1.2:8800001"},
+    "focus": [{"reference": "urn:uuid:p"}],
+}
+PATIENT = {
+    "resourceType": "Patient",
+    "id": "p",
+    "identifier": [{"system": "urn:oid:2.16.578.1.12.4.1.4.1", "value": "03075240081"}],
+}
+PROVENANCE = {
+    "resourceType": "Provenance",
+    "id": "v",
+    "target": [{"reference": "urn:uuid:h"}],
+    "activity": {"text": "x"},
+}
+
+
+def bundle(*resources: dict[str, object]) -> dict[str, object]:
+    return {
+        "resourceType": "Bundle",
+        "type": "message",
+        "timestamp": "2024-01-01T10:00:00+01:00",
+        "entry": [{"fullUrl": f"urn:uuid:{r['id']}", "resource": copy.deepcopy(r)} for r in resources],
+    }
+
+
+def rules(found: list[Finding]) -> set[str]:
+    return {f.rule for f in found}
+
+
+def test_synthetic_fnr_passes_and_a_typo_fails() -> None:
+    assert valid_person_number("03075240081")
+    assert not valid_person_number("03075240082")
+
+
+def test_a_good_message_passes() -> None:
+    assert check_bundle(bundle(HEADER, PROVENANCE, PATIENT)) == []
+
+
+def test_message_header_must_come_first() -> None:
+    found = check_bundle(bundle(PATIENT, HEADER, PROVENANCE))
+    assert "fhir.message.header-first" in rules(found)
+
+
+def test_reference_outside_the_bundle_is_an_error_with_pointer() -> None:
+    header = {**HEADER, "focus": [{"reference": "urn:uuid:missing"}]}
+    found = [f for f in check_bundle(bundle(header, PROVENANCE)) if f.rule == "fhir.reference.unresolved"]
+    assert found and found[0].severity is Severity.ERROR
+    assert found[0].xpath == "/entry/0/resource/focus/0/reference"
+
+
+def test_foreign_identifier_system_is_a_warning() -> None:
+    foreign = {**PATIENT, "identifier": [{"system": "urn:oid:1.2.208.176.1.2", "value": "0101011234"}]}
+    found = [
+        f for f in check_bundle(bundle(HEADER, PROVENANCE, foreign)) if f.rule == "fhir.identifier.system"
+    ]
+    assert found and found[0].severity is Severity.WARNING
+
+
+def test_bad_fnr_check_digits_are_reported() -> None:
+    wrong = {**PATIENT, "identifier": [{"system": "urn:oid:2.16.578.1.12.4.1.4.1", "value": "03075240082"}]}
+    assert "fhir.identifier.fnr" in rules(check_bundle(bundle(HEADER, PROVENANCE, wrong)))
+
+
+def test_required_codes_and_complete_codings() -> None:
+    condition = {"resourceType": "Condition", "id": "c", "subject": {"reference": "urn:uuid:p"}}
+    half = {**HEADER, "eventCoding": {"code": "DIALOG_NOTAT"}}
+    found = rules(check_bundle(bundle(half, PROVENANCE, PATIENT, condition)))
+    assert {"fhir.code.required", "fhir.code.coding"} <= found
+
+
+def test_missing_provenance_is_only_a_warning() -> None:
+    found = check_bundle(bundle(HEADER, PATIENT))
+    assert [f.severity for f in found if f.rule == "fhir.message.provenance"] == [Severity.WARNING]

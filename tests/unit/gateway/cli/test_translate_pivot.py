@@ -1,0 +1,51 @@
+"""``samband translate`` through the FHIR pivot: result on stdout or -o, issues on stderr, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from gateway.cli.main import app
+
+TESTS = Path(__file__).resolve().parents[3]
+ORIENTERING = TESTS / "messages" / "plo" / "orientering_ny_1_6.xml"
+HANDBUILT = TESTS / "golden" / "fhir_to_plo" / "careplan_handbuilt" / "input.json"
+runner = CliRunner()
+
+
+def test_plo_to_fhir_on_stdout() -> None:
+    result = runner.invoke(app, ["translate", str(ORIENTERING), "--to", "fhir"])
+    assert result.exit_code == 0, result.output
+    bundle = json.loads(result.stdout)
+    assert bundle["type"] == "message"
+    assert bundle["entry"][0]["resource"]["resourceType"] == "MessageHeader"
+
+
+def test_fhir_to_plo_into_a_file_with_issues_on_stderr(tmp_path: Path) -> None:
+    out = tmp_path / "orientering.xml"
+    result = runner.invoke(app, ["translate", str(HANDBUILT), "--to", "plo", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert b"ORIENTERING_TJENESTETILBUD" in out.read_bytes()
+    assert "plo.default-privat" in result.stderr
+    assert result.stdout == ""
+
+
+def test_plo_straight_to_dialogmelding_is_refused_when_no_dialog_content() -> None:
+    result = runner.invoke(app, ["translate", str(ORIENTERING), "--to", "dialogmelding"])
+    assert result.exit_code == 1
+    assert "dialog." in result.stderr
+
+
+def test_unreadable_input_is_fatal_with_code(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.xml"
+    broken.write_bytes(b"<MsgHead><unclosed>")
+    result = runner.invoke(app, ["translate", str(broken), "--to", "fhir"])
+    assert result.exit_code == 1
+    assert "error:" in result.stderr
+
+
+def test_missing_file_is_usage(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["translate", str(tmp_path / "nothing.xml"), "--to", "fhir"])
+    assert result.exit_code == 2
