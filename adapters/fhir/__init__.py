@@ -2,5 +2,6 @@
 
 from adapters.fhir.bundle import normalize, parse_bundle, parse_json, serialize_bundle
 from adapters.fhir.rules import check_bundle
+from adapters.fhir.validate import validate_fhir
 
-__all__ = ["check_bundle", "normalize", "parse_bundle", "parse_json", "serialize_bundle"]
+__all__ = ["check_bundle", "normalize", "parse_bundle", "parse_json", "serialize_bundle", "validate_fhir"]

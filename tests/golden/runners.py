@@ -41,9 +41,17 @@ def _from_fhir(target: str) -> Callable[[bytes], Output]:
     return run
 
 
+def _iplan_to_fhir(raw: bytes) -> Output:
+    from mappings.iplan_fhir.facade import ip_export_to_fhir
+
+    done = ip_export_to_fhir(raw, fixed_context())
+    return done.result, issue_lines(done.issues)
+
+
 RUNNERS: dict[str, Runner] = {
     "plo_to_fhir": Runner(_to_fhir, ".json"),
     "dialog_to_fhir": Runner(_to_fhir, ".json"),
     "fhir_to_plo": Runner(_from_fhir("plo"), ".xml"),
     "fhir_to_dialog": Runner(_from_fhir("dialogmelding"), ".xml"),
+    "iplan_to_fhir": Runner(_iplan_to_fhir, ".json"),
 }

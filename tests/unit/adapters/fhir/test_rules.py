@@ -8,19 +8,19 @@ from adapters.fhir.identifiers import valid_person_number
 from adapters.fhir.rules import check_bundle
 from adapters.findings import Finding, Severity
 
-HEADER = {
+HEADER: dict[str, object] = {
     "resourceType": "MessageHeader",
     "id": "h",
     "eventCoding": {"system": "urn:oid:2.16.578.1.12.4.1.1.8279", "code": "DIALOG_NOTAT"},
     "source": {"endpoint": "urn:oid:2.16.578.1.12.4.1.2:8800001"},
     "focus": [{"reference": "urn:uuid:p"}],
 }
-PATIENT = {
+PATIENT: dict[str, object] = {
     "resourceType": "Patient",
     "id": "p",
     "identifier": [{"system": "urn:oid:2.16.578.1.12.4.1.4.1", "value": "03075240081"}],
 }
-PROVENANCE = {
+PROVENANCE: dict[str, object] = {
     "resourceType": "Provenance",
     "id": "v",
     "target": [{"reference": "urn:uuid:h"}],
@@ -56,14 +56,17 @@ def test_message_header_must_come_first() -> None:
 
 
 def test_reference_outside_the_bundle_is_an_error_with_pointer() -> None:
-    header = {**HEADER, "focus": [{"reference": "urn:uuid:missing"}]}
+    header: dict[str, object] = {**HEADER, "focus": [{"reference": "urn:uuid:missing"}]}
     found = [f for f in check_bundle(bundle(header, PROVENANCE)) if f.rule == "fhir.reference.unresolved"]
     assert found and found[0].severity is Severity.ERROR
     assert found[0].xpath == "/entry/0/resource/focus/0/reference"
 
 
 def test_foreign_identifier_system_is_a_warning() -> None:
-    foreign = {**PATIENT, "identifier": [{"system": "urn:oid:1.2.208.176.1.2", "value": "0101011234"}]}
+    foreign: dict[str, object] = {
+        **PATIENT,
+        "identifier": [{"system": "urn:oid:1.2.208.176.1.2", "value": "0101011234"}],
+    }
     found = [
         f for f in check_bundle(bundle(HEADER, PROVENANCE, foreign)) if f.rule == "fhir.identifier.system"
     ]
@@ -71,13 +74,20 @@ def test_foreign_identifier_system_is_a_warning() -> None:
 
 
 def test_bad_fnr_check_digits_are_reported() -> None:
-    wrong = {**PATIENT, "identifier": [{"system": "urn:oid:2.16.578.1.12.4.1.4.1", "value": "03075240082"}]}
+    wrong: dict[str, object] = {
+        **PATIENT,
+        "identifier": [{"system": "urn:oid:2.16.578.1.12.4.1.4.1", "value": "03075240082"}],
+    }
     assert "fhir.identifier.fnr" in rules(check_bundle(bundle(HEADER, PROVENANCE, wrong)))
 
 
 def test_required_codes_and_complete_codings() -> None:
-    condition = {"resourceType": "Condition", "id": "c", "subject": {"reference": "urn:uuid:p"}}
-    half = {**HEADER, "eventCoding": {"code": "DIALOG_NOTAT"}}
+    condition: dict[str, object] = {
+        "resourceType": "Condition",
+        "id": "c",
+        "subject": {"reference": "urn:uuid:p"},
+    }
+    half: dict[str, object] = {**HEADER, "eventCoding": {"code": "DIALOG_NOTAT"}}
     found = rules(check_bundle(bundle(half, PROVENANCE, PATIENT, condition)))
     assert {"fhir.code.required", "fhir.code.coding"} <= found
 

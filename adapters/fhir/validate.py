@@ -1,0 +1,47 @@
+"""``samband validate`` for FHIR JSON: structure with fhir.resources R4B, then the profile rules.
+
+Any resource type parses against its R4B model; Bundles also go through ``rules.check_bundle``.
+"""
+
+from __future__ import annotations
+
+from fhir.resources.R4B import get_fhir_model_class
+from pydantic import ValidationError
+
+from adapters.fhir.bundle import parse_bundle, parse_json
+from adapters.fhir.rules import check_bundle
+from adapters.findings import Finding, Severity
+from gateway.errors import GatewayError
+
+
+def _error(
+    rule: str, message: str, where: str | None, line: int | None = None, column: int | None = None
+) -> Finding:
+    return Finding(rule=rule, severity=Severity.ERROR, message=message, line=line, column=column, xpath=where)
+
+
+def _single(data: dict[str, object]) -> list[Finding]:
+    kind = str(data.get("resourceType") or "")
+    try:
+        model = get_fhir_model_class(kind)
+    except (KeyError, ValueError):
+        return [_error("fhir.resource-type", f"unknown FHIR resource type {kind!r}", "/resourceType")]
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        pointer = "/" + "/".join(str(p) for p in first["loc"])
+        return [_error("fhir.structure", f"{first['msg']} ({exc.error_count()} error(s))", pointer)]
+    return []
+
+
+def validate_fhir(raw: bytes) -> list[Finding]:
+    """Findings for one FHIR JSON document; an empty list means valid."""
+    try:
+        data = parse_json(raw)
+        if data.get("resourceType") != "Bundle":
+            return _single(data)
+        parse_bundle(data)
+    except GatewayError as exc:
+        return [_error(exc.code, exc.detail, exc.where, exc.line, exc.column)]
+    return check_bundle(data)
