@@ -54,14 +54,15 @@ def _contact_of(facts: CaseFacts) -> PersonContact | None:
 def _person_values(prefix: str, person: PersonContact | None) -> dict[str, Any]:
     if person is None:
         return {}
-    return {
-        f"{prefix}_name": person.name,
-        f"{prefix}_role": person.role,
-        f"{prefix}_unit": person.unit,
-        f"{prefix}_phone": person.phone,
-        f"{prefix}_email": person.email,
-        f"{prefix}_her": person.her_id,
+    values = {
+        "name": person.name,
+        "role": person.role,
+        "unit": person.unit,
+        "phone": person.phone,
+        "email": person.email,
+        "her": person.her_id,
     }
+    return {(f"{prefix}_{key}" if prefix else key): value for key, value in values.items()}
 
 
 def base_values(facts: CaseFacts) -> dict[str, Any]:
@@ -87,6 +88,8 @@ def base_values(facts: CaseFacts) -> dict[str, Any]:
 
 
 def _event_value(value: Any) -> Any:
+    if isinstance(value, PersonContact):
+        return _person_values("", value)
     if isinstance(value, datetime):
         return no_datetime(value)
     if isinstance(value, date):
@@ -102,7 +105,12 @@ def _event_value(value: Any) -> Any:
 
 def event_values(facts_in_event: Mapping[str, Any], texts: Texts) -> dict[str, Any]:
     """The event's own facts, formatted; goal statuses and meeting modes in Norwegian."""
-    values = {name: _event_value(value) for name, value in facts_in_event.items()}
+    values: dict[str, Any] = {}
+    for name, value in facts_in_event.items():
+        if isinstance(value, PersonContact):
+            values |= _person_values(name, value)
+        else:
+            values[name] = _event_value(value)
     for goal in values.get("goals") or ():
         if isinstance(goal, dict) and "status" in goal:
             goal["status_text"] = texts.goal_status.get(str(goal["status"]), str(goal["status"]))
@@ -158,6 +166,8 @@ def compose(decision: Decision, facts: CaseFacts, texts: Texts, consent: Consent
     values["_no_action"] = texts.common["no_action"]
     values["answer_by_date"] = decision.event.facts.get("answer_by")
     values["_service_lines"] = _services_from_event(decision.event.facts) or facts.services
+    if decision.rule.channel is Channel.DIALOG_FORESPORSEL and not values.get("gp_question"):
+        values["gp_question"] = texts.common["default_question"]
     lines = render_lines(spec.lines, values)
     return _message(decision.rule, facts, values, lines, (decision.event.key,), texts)
 

@@ -55,6 +55,7 @@ PREDICATES: dict[str, Callable[[FeedbackEvent, FeedbackState], bool]] = {
     "gp_is_referrer": _gp_is_referrer,
     "gp_invited": lambda event, state: bool(event.fact("gp_invited", False)),
     "consent_concerns_gp": lambda event, state: bool(event.fact("concerns_gp", False)),
+    "team_established": lambda event, state: bool(event.fact("team_established", False)),
 }
 """Conditions a rule may name under ``when:``; the rules file is checked against these keys."""
 

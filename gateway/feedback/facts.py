@@ -43,6 +43,7 @@ class ServiceLine:
     end: date | None = None
     reason: str | None = None
     private: bool = False
+    extent_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,12 @@ class TeamEntry:
     role: str
     name: str | None = None
     show_name: bool = True
+    role_only: bool = False
 
     @property
     def shown(self) -> str:
+        if self.role_only:
+            return self.role
         if self.name and self.show_name:
             return f"{self.name} ({self.role}, {self.service})"
         return f"{self.service} ({self.role})"

@@ -34,6 +34,8 @@ def number(value: Decimal | float | int) -> str:
 
 def extent(service: ServiceLine) -> str | None:
     """``3 besøk per uke`` from amount and unit; None when the service gives no extent."""
+    if service.extent_text:
+        return service.extent_text
     if service.amount is None:
         return service.unit
     return f"{number(service.amount)} {service.unit}".strip() if service.unit else number(service.amount)

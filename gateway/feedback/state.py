@@ -76,7 +76,8 @@ def apply_event(state: FeedbackState, event: FeedbackEvent) -> FeedbackState:
 
     consent.granted / consent.withdrawn carry ``facts["scope"]`` (``gp-feedback``, ``plan-content``
     or ``all``) and apply only when ``facts["concerns_gp"]`` is true; gp.reported-error blocks the
-    reporting GP (``facts["gp_her"]``); referral.sent records the referrer.
+    reporting GP (``facts["gp_her"]``); referral.sent records the referrer; any event with
+    ``facts["gp_feedback_consent"]`` (the GP takes part in the plan) grants gp-feedback.
     """
     if event.kind in (EventKind.CONSENT_GRANTED, EventKind.CONSENT_WITHDRAWN) and event.fact("concerns_gp"):
         granted = event.kind is EventKind.CONSENT_GRANTED
@@ -89,6 +90,6 @@ def apply_event(state: FeedbackState, event: FeedbackEvent) -> FeedbackState:
         gp_consent = bool(event.fact("gp_feedback_consent", True))
         consent = replace(state.consent, gp_feedback=state.consent.gp_feedback or gp_consent)
         return replace(state, referrer_her=referrer, gp_her=state.gp_her or referrer, consent=consent)
-    if event.kind is EventKind.COORDINATOR_APPOINTED and event.fact("gp_her") and not state.gp_her:
-        return replace(state, gp_her=str(event.fact("gp_her")))
+    if event.fact("gp_feedback_consent") and not state.consent.gp_feedback:
+        return replace(state, consent=replace(state.consent, gp_feedback=True))
     return state

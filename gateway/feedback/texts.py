@@ -19,6 +19,17 @@ import yaml
 from gateway.errors import ConfigurationError
 
 TEXTS_FILE = Path(__file__).with_name("texts.yaml")
+VOCABULARY = (
+    "roles",
+    "units",
+    "per",
+    "meeting_type",
+    "closure_reason",
+    "evaluation_result",
+    "health_sectors",
+    "role_only_sectors",
+    "scopes",
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,14 @@ class Texts:
     digest_kinds: Mapping[str, str]
     goal_status: Mapping[str, str]
     meeting_mode: Mapping[str, str]
+    vocabulary: Mapping[str, Any]
+
+    def term(self, table: str, value: str | None) -> str | None:
+        """A Norwegian term from one of the vocabulary tables (roles, units, closure_reason …)."""
+        if value is None:
+            return None
+        found = self.vocabulary.get(table, {}).get(value)
+        return str(found) if found is not None else value
 
     def template(self, name: str) -> MessageTexts:
         try:
@@ -47,7 +66,8 @@ class Texts:
 
 
 def _present(value: Any) -> bool:
-    return value is not None and value != "" and value != [] and value != ()
+    """A value counts when it is given; an explicit empty text counts (a suffix such as ``$end_text``)."""
+    return value is not None and value != [] and value != ()
 
 
 def fill(line: str, values: Mapping[str, Any]) -> str | None:
@@ -99,6 +119,7 @@ def _parse(data: Mapping[str, Any]) -> Texts:
         digest_kinds=dict(data["digest_kinds"]),
         goal_status=dict(data["goal_status"]),
         meeting_mode=dict(data["meeting_mode"]),
+        vocabulary={name: data[name] for name in VOCABULARY},
     )
 
 
