@@ -49,9 +49,19 @@ class Planned:
     issues: list[dict[str, Any]]
 
 
-def receive(svc: Services, raw: bytes, content_type: str | None, *, kind: Kind = Kind.MESSAGE) -> Outcome:
-    """Store ``raw`` first (one transaction), then process it. Never loses what it accepted."""
-    message_id = store_raw(svc, raw, content_type, kind)
+def receive(
+    svc: Services,
+    raw: bytes,
+    content_type: str | None,
+    *,
+    kind: Kind = Kind.MESSAGE,
+    format: str | None = None,
+) -> Outcome:
+    """Store ``raw`` first (one transaction), then process it. Never loses what it accepted.
+
+    ``format`` is what the endpoint expects (``fhir``, ``ip-export``); what the bytes turn out to be wins.
+    """
+    message_id = store_raw(svc, raw, content_type, kind, format=format)
     return process(svc, message_id)
 
 
@@ -102,6 +112,21 @@ def process(svc: Services, message_id: str) -> Outcome:
         if message.format == "ebxml":
             return ebxml.refuse(svc, message, error)
         return receipts.reject(svc, message, error)
+    except Exception as exc:  # a bug must not turn one message into an endless takeover loop
+        log.exception("processing message %s failed", message_id)
+        return fail(svc, message_id, exc)
+
+
+def fail(svc: Services, message_id: str, exc: Exception) -> Outcome:
+    """Isolate a message the gateway itself could not process: status failed, kept for replay."""
+    now = svc.now()
+    error = {"code": "internal-error", "detail": f"{type(exc).__name__}: {exc}"}
+    with svc.engine.begin() as conn:
+        repo.update_message(conn, message_id, now, status=Status.FAILED, error=error, lease_until=None)
+        repo.add_event(conn, message_id, "failed", now, **error)
+        message = _load_in(conn, message_id)
+    svc.metrics.failed(message.msg_type, None, "internal-error")
+    return Outcome(message_id, str(Status.FAILED), message.msg_id, errors=[error])
 
 
 def peek_envelope(svc: Services, message: StoredMessage) -> tuple[StoredMessage, StoredMessage | None]:

@@ -20,7 +20,8 @@ CONTENT_TYPES = {"fhir": FHIR_JSON, "ip-export": "application/json"}
 
 
 def peek(raw: bytes, content_type: str | None = None, hint: str | None = None) -> tuple[str, Envelope]:
-    """What the document is and its envelope facts (Hodemelding MsgInfo, ebXML MessageHeader).
+    """What the document is and its envelope facts (Hodemelding MsgInfo, ebXML MessageHeader,
+    FHIR MessageHeader, ip-export header).
 
     ``hint`` ``ebxml``: the HTTP body of ``POST /ebxml``, whose MIME boundary is in ``content_type``.
     """
@@ -30,8 +31,62 @@ def peek(raw: bytes, content_type: str | None = None, hint: str | None = None) -
         return "ebxml", ebxml_envelope(raw, content_type=content_type)
     from adapters.formats import read_envelope
 
-    kind, envelope = read_envelope(raw)
-    return str(kind), envelope
+    kind = detect(raw)
+    if kind == "fhir":
+        return kind, fhir_envelope(raw)
+    if kind == "ip-export":
+        return kind, ip_export_envelope(raw)
+    found, envelope = read_envelope(raw)
+    return str(found), envelope
+
+
+def _reference_id(value: object) -> str | None:
+    if isinstance(value, dict):
+        ident = value.get("identifier")
+        if isinstance(ident, dict) and ident.get("value"):
+            return str(ident["value"])
+        if value.get("reference"):
+            return str(value["reference"]).rsplit("/", 1)[-1]
+    return None
+
+
+def fhir_envelope(raw: bytes) -> Envelope:
+    """FHIR message Bundle: MessageHeader id/event/sender/destination, first Patient identifier."""
+    from adapters.fhir import parse_json
+
+    data: dict[str, Any] = parse_json(raw)
+    resources = [e.get("resource") or {} for e in data.get("entry", []) if isinstance(e, dict)]
+    header = next((r for r in resources if r.get("resourceType") == "MessageHeader"), {})
+    patient = next((r for r in resources if r.get("resourceType") == "Patient"), {})
+    event = header.get("eventCoding") or {}
+    destination = (header.get("destination") or [{}])[0]
+    idents = patient.get("identifier") or [{}]
+    return Envelope(
+        msg_id=str(header.get("id") or data.get("id") or "") or None,
+        msg_type=str(event.get("code") or f"FHIR_{str(data.get('type', 'resource')).upper()}"),
+        sender_her=_reference_id(header.get("sender")),
+        receiver_her=_reference_id(destination.get("receiver")),
+        patient_id=str(idents[0].get("value")) if idents[0].get("value") else None,
+        namespace="http://hl7.org/fhir",
+        version="4.0.1",
+    )
+
+
+def ip_export_envelope(raw: bytes) -> Envelope:
+    """ip-export v1: exportId, the plan (as conversation), the plan owner, the exporting service."""
+    from adapters.iplan import parse
+
+    export = parse(raw)
+    her = export.source.her_id
+    return Envelope(
+        msg_id=export.export_id,
+        msg_type="IP_EXPORT",
+        sender_her=str(her) if her is not None else None,
+        conversation_ref=export.plan.id,
+        patient_id=export.plan.subject.national_id.value,
+        version=export.schema_version,
+        generated_at=export.generated_at,
+    )
 
 
 def detect(raw: bytes) -> str:
@@ -61,8 +116,15 @@ def check(raw: bytes) -> list[Finding]:
 def to_pivot(raw: bytes, kind: str, ctx: Context) -> Translation[dict[str, Any]]:
     """Map a received document to the FHIR R4 pivot (a Bundle)."""
     if kind == "fhir":
-        bundle = json.loads(raw)
+        from adapters.fhir import parse_json
+
+        bundle: dict[str, Any] = parse_json(raw)
         return Translation(bundle)
+    if kind == "ip-export":
+        from mappings.iplan_fhir.facade import ip_export_to_fhir
+
+        done = ip_export_to_fhir(raw, ctx)
+        return Translation(json.loads(done.result), done.issues)
     from mappings import pivot
 
     result: Translation[dict[str, Any]] = pivot.to_fhir(raw, ctx)

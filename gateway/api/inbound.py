@@ -42,6 +42,8 @@ def outcome_body(outcome: Outcome) -> dict[str, Any]:
 
 def respond(outcome: Outcome) -> JSONResponse:
     code = 422 if outcome.status == "rejected" else status.HTTP_202_ACCEPTED
+    if outcome.status == "failed" and outcome.errors:
+        code = status.HTTP_500_INTERNAL_SERVER_ERROR  # stored, not processed: kept for replay
     return JSONResponse(outcome_body(outcome), status_code=code)
 
 
@@ -93,7 +95,7 @@ async def post_fhir(request: Request, svc: ServicesDep, _actor: Actor) -> JSONRe
     """Receive a FHIR R4 message Bundle (``application/fhir+json``)."""
     raw = await read_body(request, svc.settings.max_body_bytes)
     content_type = request.headers.get("Content-Type", "application/fhir+json")
-    outcome = await run_in_threadpool(pipeline.receive, svc, raw, content_type)
+    outcome = await run_in_threadpool(pipeline.receive, svc, raw, content_type, format="fhir")
     return respond(outcome)
 
 
@@ -102,5 +104,5 @@ async def post_ip_export(request: Request, svc: ServicesDep, _actor: Actor) -> J
     """Receive an ip-export (JSON or XML) from an individual-plan tool."""
     raw = await read_body(request, svc.settings.max_body_bytes)
     content_type = request.headers.get("Content-Type", "application/json")
-    outcome = await run_in_threadpool(pipeline.receive, svc, raw, content_type)
+    outcome = await run_in_threadpool(pipeline.receive, svc, raw, content_type, format="ip-export")
     return respond(outcome)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
+from gateway import translate
 from tests.integration.conftest import AUTH, GatewayFactory
 from tests.integration.messages import RECEIVER_HER, SENDER_HER, hodemelding
 from tests.integration.receiver import Receiver
@@ -183,3 +186,26 @@ def test_every_endpoint_but_healthz_needs_the_key(sqlite_url: str, gateway_facto
     assert gw.client.post("/messages", content=hodemelding()).status_code == 401
     assert gw.client.get("/docs").status_code == 200
     assert "/messages/{message_id}/replay" in gw.client.get("/openapi.json").json()["paths"]
+
+
+def test_a_message_the_gateway_cannot_process_is_isolated_not_retaken(
+    sqlite_url: str, gateway_factory: GatewayFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gw = gateway_factory(sqlite_url, processing_grace_seconds=1)
+
+    def broken(raw: bytes) -> None:
+        raise RuntimeError("a bug in a validator")
+
+    monkeypatch.setattr(translate, "check", broken)
+    answer = gw.post(hodemelding())
+    assert answer.status_code == 500
+    assert answer.json()["status"] == "failed" and answer.json()["errors"][0]["code"] == "internal-error"
+    mid = answer.json()["id"]
+    gw.clock.advance(5)
+    assert gw.drain() == 0, "a failed message is kept for replay, not taken over again and again"
+    monkeypatch.undo()
+    assert gw.get(f"/messages/{mid}")["status"] == "failed"
+    replayed = gw.client.post(f"/messages/{mid}/replay", headers=AUTH)
+    assert replayed.status_code == 202
+    gw.drain()
+    assert gw.get(f"/messages/{replayed.json()['id']}")["status"] == "delivered"
