@@ -36,7 +36,8 @@ def msg_id(view: BundleView) -> str:
     value = text_of(as_dict(view.bundle.get("identifier")).get("value")) or ""
     candidate = value.removeprefix("urn:uuid:")
     try:
-        return str(uuid.UUID(candidate))
+        uuid.UUID(candidate)
+        return candidate
     except ValueError:
         return stable_id("MsgId", str(view.bundle.get("id") or ""), str(view.header().get("id") or ""))
 

@@ -86,7 +86,7 @@ def add_organisation(state: MapState, builder: BundleBuilder, org: Organisation,
     """Organisation (level 1) → nested Organisation (level 2, partOf) → HealthcareProfessional."""
     top_id = _org(state, builder, org, None, path)
     party_id, display = top_id, org.name
-    if org.organisation is not None:
+    if org.organisation is not None and (org.organisation.name or org.organisation.idents):
         party_id = _org(state, builder, org.organisation, top_id, f"{path}/Organisation")
         display = org.organisation.name or display
     if org.healthcare_professional is not None:

@@ -1,0 +1,70 @@
+"""Dialogmelding → FHIR → Dialogmelding keeps the payload (mappings/README.md), and the Hodemelding
+parts that round-trip; the result is schema-valid (the serializers check the XSD).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from adapters.dialogmelding.model import Dialogmelding, Foresporsel, Notat, RichText, RollerRelatertNotat
+from adapters.msghead.parse import parse_msghead
+from adapters.msghead.payloads import parse_payload
+from mappings.base import fixed_context
+from mappings.pivot import from_fhir, to_fhir
+from tests.conftest import SAMPLES
+from tests.unit.mappings.test_plo_roundtrip import head_fields
+
+TESTS = Path(__file__).resolve().parents[2]
+
+
+def _files() -> list[Path]:
+    own = sorted((TESTS / "messages" / "dialogmelding").glob("*.xml"))
+    official = sorted(SAMPLES.glob("dialogmelding/**/*.xml")) if SAMPLES.is_dir() else []
+    return own + official
+
+
+def _text(value: RichText | None) -> RichText | None:
+    return RichText(text=" ".join(value.text.split())) if value else None
+
+
+def _role(role: RollerRelatertNotat) -> RollerRelatertNotat:
+    return replace(role, tilknyttet_enhet=None)
+
+
+def _question(f: Foresporsel | None) -> Foresporsel | None:
+    if f is None:
+        return None
+    return replace(f, sporsmal=_text(f.sporsmal), roller=tuple(_role(r) for r in f.roller))
+
+
+def _note(n: Notat) -> Notat:
+    return replace(
+        n,
+        tekst_notat_innhold=_text(n.tekst_notat_innhold),
+        foresporsel=_question(n.foresporsel),
+        roller=tuple(_role(r) for r in n.roller),
+    )
+
+
+def comparable(model: Dialogmelding) -> Dialogmelding:
+    return replace(
+        model,
+        sakstype_kodet=None,
+        sakstype=None,
+        foresporsler=tuple(q for q in (_question(f) for f in model.foresporsler) if q),
+        notater=tuple(_note(n) for n in model.notater),
+    )
+
+
+@pytest.mark.parametrize("path", _files(), ids=lambda p: p.name)
+def test_dialog_fhir_dialog_keeps_the_payload(path: Path) -> None:
+    raw = path.read_bytes()
+    back = from_fhir(to_fhir(raw, fixed_context()).result, "dialogmelding", fixed_context()).result
+    before, after = parse_msghead(raw), parse_msghead(back)
+    assert head_fields(after) == head_fields(before)
+    assert before.payload is not None and after.payload is not None
+    assert comparable(parse_payload(after.payload)) == comparable(parse_payload(before.payload))
+    assert len(after.attachments) == len(before.attachments)
