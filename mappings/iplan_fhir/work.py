@@ -176,7 +176,7 @@ def service_request(item: Measure, plan: IndividualPlan, parties: Parties) -> Js
     }
     if item.extent and item.extent.amount is not None and item.extent.per:
         resource["quantityRatio"] = {
-            "numerator": {"value": item.extent.amount, "unit": item.extent.unit or item.extent.text},
+            "numerator": {"value": data["extent"]["amount"], "unit": item.extent.unit or item.extent.text},
             "denominator": {"value": 1, "unit": item.extent.per},
         }
     if item.period:
