@@ -92,6 +92,24 @@ def store_raw(
     return mid
 
 
+def store_only(svc: Services, raw: bytes, content_type: str | None, **detail: str | None) -> str:
+    """Keep a document without processing it (a file replayed to an override endpoint only)."""
+    now = svc.now()
+    with svc.engine.begin() as conn:
+        mid = repo.insert_message(
+            conn,
+            raw=raw,
+            direction=Direction.INBOUND,
+            kind=Kind.MESSAGE,
+            status=Status.STORED,
+            now=now,
+            content_type=content_type,
+        )
+        repo.add_event(conn, mid, "received", now, size=len(raw), sha256=repo.sha256(raw), **detail)
+        repo.add_event(conn, mid, "stored-for-replay", now, actor=detail.get("actor"))
+    return mid
+
+
 def process(svc: Services, message_id: str) -> Outcome:
     """Everything after the store: the spine in order, a rejection ends it with a negative AppRec."""
     message = _load(svc, message_id)

@@ -1,0 +1,147 @@
+"""``samband replay SOURCE [--to URL] [--dry-run]``: re-send stored messages or files, with progress.
+
+SOURCE is a stored message id, a search (``type=PLO,status=failed,sender_her=123``; the keys of
+``GET /messages``), or a folder of files. Stored messages are replayed from their original bytes
+(linked, attributed to ``cli:<user>``). Files are received like a post; with ``--to`` they are only
+stored and replayed to that endpoint. The command then delivers what it queued and prints a
+summary. Exit 0 when everything was accepted, 1 when anything was refused.
+"""
+
+from __future__ import annotations
+
+import getpass
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from gateway import pipeline, replay
+from gateway.cli.serve import settings_for
+from gateway.delivery.worker import DeliveryWorker
+from gateway.pipeline import Outcome
+from gateway.runtime import Services, start_services
+from gateway.store import deliveries as queue
+from gateway.store.repository import Direction, Kind, get_message
+from gateway.store.search import MessageQuery, search_messages
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+REFUSED = {"rejected", "failed"}
+DELIVERY_WAIT_SECONDS = 30.0
+QUERY_KEYS = {
+    "msg_id",
+    "conversation_id",
+    "patient",
+    "sender_her",
+    "receiver_her",
+    "type",
+    "status",
+    "since",
+    "until",
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to replay: a stored message id, or a file to store first."""
+
+    label: str
+    message_id: str | None = None
+    path: Path | None = None
+
+
+def parse_search(source: str) -> MessageQuery:
+    """``key=value,key=value`` → a query over inbound received messages (ValueError for unknown keys)."""
+    values: dict[str, Any] = {}
+    for part in source.split(","):
+        key, _, value = part.partition("=")
+        key = key.strip()
+        if key not in QUERY_KEYS or not value:
+            raise ValueError(f"unknown search key {key!r}; use {', '.join(sorted(QUERY_KEYS))}")
+        values[key] = datetime.fromisoformat(value) if key in {"since", "until"} else value.strip()
+    return MessageQuery(direction=str(Direction.INBOUND), kind=str(Kind.MESSAGE), limit=500, **values)
+
+
+def select_items(svc: Services, source: str) -> list[Item]:
+    """What SOURCE names: a folder's files, one stored message, or the messages a search finds."""
+    folder = Path(source)
+    if folder.is_dir():
+        return [Item(p.name, path=p) for p in sorted(folder.iterdir()) if p.is_file()]
+    with svc.engine.begin() as conn:
+        if "=" not in source:
+            found = get_message(conn, source)
+            return [Item(source, message_id=source)] if found else []
+        _total, page = search_messages(conn, parse_search(source))
+    return [Item(f"{m.id} {m.msg_type or ''} {m.msg_id or ''}".strip(), message_id=m.id) for m in page]
+
+
+def run_one(svc: Services, item: Item, to: str | None, actor: str) -> Outcome:
+    if item.path is not None:
+        raw = item.path.read_bytes()
+        if to is None:
+            return pipeline.receive(svc, raw, None)
+        stored = pipeline.store_only(svc, raw, None, actor=actor, path=str(item.path))
+        return replay.replay(svc, stored, actor, replay.ReplayOrder(endpoint=to))
+    assert item.message_id is not None
+    return replay.replay(svc, item.message_id, actor, replay.ReplayOrder(endpoint=to))
+
+
+def deliver_queued(svc: Services, outcomes: list[Outcome]) -> Counter[str]:
+    """Deliver what the replays queued (a running ``serve`` may take part); count the end states."""
+    worker = DeliveryWorker(svc, name="samband-replay")
+    deadline = time.monotonic() + DELIVERY_WAIT_SECONDS
+    states: Counter[str] = Counter()
+    while time.monotonic() < deadline:
+        worker.deliver_due()
+        with svc.engine.begin() as conn:
+            states = Counter(d.status for o in outcomes for d in queue.for_source(conn, o.id))
+        if not states.get("pending"):
+            break
+        time.sleep(0.2)
+    return states
+
+
+def run_replay(source: str, to: str | None, dry_run: bool, database_url: str | None) -> int:
+    """The ``samband replay`` command; returns the exit code."""
+    console = Console(stderr=True)
+    svc = start_services(settings_for(database_url))
+    try:
+        items = select_items(svc, source)
+    except ValueError as exc:
+        console.print(f"[red]usage:[/red] {exc}")
+        return EXIT_USAGE
+    if not items:
+        console.print(f"nothing to replay for {source!r}")
+        return EXIT_OK
+    if dry_run:
+        for item in items:
+            console.print(f"would replay {item.label} → {to or 'its routes'}")
+        console.print(f"{len(items)} message(s); nothing sent (--dry-run)")
+        return EXIT_OK
+    actor = f"cli:{getpass.getuser()}"
+    outcomes: list[Outcome] = []
+    with Progress(console=console) as progress:
+        task = progress.add_task("replaying", total=len(items))
+        for item in items:
+            outcomes.append(run_one(svc, item, to, actor))
+            progress.advance(task)
+    states = deliver_queued(svc, outcomes)
+    console.print(summary(outcomes, states))
+    svc.engine.dispose()
+    return EXIT_REFUSED if any(o.status in REFUSED for o in outcomes) else EXIT_OK
+
+
+def summary(outcomes: list[Outcome], states: Counter[str]) -> Table:
+    table = Table(title="replay summary")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for status, n in sorted(Counter(o.status for o in outcomes).items()):
+        table.add_row(f"messages {status}", str(n))
+    for status, n in sorted(states.items()):
+        table.add_row(f"deliveries {status}", str(n))
+    return table
