@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     job_interval_seconds: float = Field(default=30.0, gt=0, description="scheduled jobs (AppRec timeouts)")
     max_body_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
 
+    @field_validator("routes", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        """``SAMBAND_ROUTES=`` (empty, as compose passes an unset variable) means no route file."""
+        return None if value == "" else value
+
     @field_validator("database_url")
     @classmethod
     def _normalise_driver(cls, value: str) -> str:

@@ -37,9 +37,15 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         pass
 
 
+def _ours(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Compare the store's own tables; other packages' revisions (GP feedback) add tables of theirs."""
+    return not (type_ == "table" and reflected and compare_to is None)
+
+
 def test_migrations_build_exactly_the_tables_the_code_uses(engine: Engine) -> None:
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": _ours})
+        diff = compare_metadata(context, metadata)
     assert diff == []
     assert {"messages", "events", "deliveries", "delivery_attempts", "receipts", "fhir_resources"} <= set(
         inspect(engine).get_table_names()
