@@ -32,7 +32,7 @@ def run_serve(host: str, port: int, database_url: str | None) -> None:
     app = create_app(settings)
     if generated:
         log.warning(
-            "console: http://%s:%d/console (Authorization: Bearer %s)", host, port, settings.api_key()
+            "API docs: http://%s:%d/docs (send Authorization: Bearer %s)", host, port, settings.api_key()
         )
     log.info("samband on http://%s:%d (docs at /docs), store %s", host, port, _safe(settings.database_url))
     uvicorn.run(app, host=host, port=port, log_level="warning")
