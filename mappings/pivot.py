@@ -7,12 +7,13 @@ new formats add a line there. Everything the gateway sees is JSON dicts and byte
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from adapters.fhir import check_bundle, normalize
 from adapters.findings import Severity
 from adapters.msghead.model import MsgHead
 from adapters.msghead.parse import parse_msghead
-from gateway.errors import MappingError, UnsupportedMessage
+from gateway.errors import GatewayError, MappingError, UnsupportedMessage
 from mappings.base import Context, Issue, IssueSeverity, Translation
 from mappings.common.state import MapState
 from mappings.common.view import BundleView
@@ -85,6 +86,23 @@ def target_for(bundle: JsonDict) -> str:
     )
 
 
+R = TypeVar("R")
+
+
+def _guarded(run: Callable[[], R], what: str) -> R:
+    """Run a mapping; a foreign exception on odd input becomes a coded ``MappingError``, not a crash."""
+    try:
+        return run()
+    except GatewayError:
+        raise
+    except (KeyError, ValueError, TypeError, AttributeError, IndexError, ArithmeticError) as exc:
+        raise MappingError(
+            f"the {what} mapping failed on this input: {type(exc).__name__}: {exc}",
+            code="pivot.mapping-failed",
+            expected="input the mapping understands",
+        ) from exc
+
+
 def _rule_issues(bundle: JsonDict) -> list[Issue]:
     return [
         Issue(
@@ -117,7 +135,7 @@ def to_fhir(raw: bytes, ctx: Context) -> Translation[JsonDict]:
             received=payload.root,
         )
     state = MapState(ctx)
-    bundle = normalize(mapping(head, state))
+    bundle = normalize(_guarded(lambda: mapping(head, state), payload.root))
     broken = _rule_issues(bundle)
     errors = [i for i in broken if i.severity is IssueSeverity.ERROR]
     if errors:
@@ -149,5 +167,5 @@ def from_fhir(bundle: JsonDict, target: str, ctx: Context) -> Translation[bytes]
             where=errors[0].path,
         )
     state = MapState(ctx)
-    raw = mapping(checked, state)
+    raw = _guarded(lambda: mapping(checked, state), target)
     return Translation(raw, broken + state.issues)

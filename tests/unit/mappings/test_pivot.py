@@ -149,3 +149,12 @@ def test_attachment_travels_both_ways() -> None:
     assert attachment["contentType"] == "text/plain"
     head = parse_msghead(from_fhir(pivot, "dialogmelding", fixed_context()).result)
     assert [d.ref_doc.mime_type for d in head.attachments] == ["text/plain"]
+
+
+def test_odd_fhir_input_gives_a_coded_error_not_a_crash() -> None:
+    bundle = json.loads(HANDBUILT.read_text(encoding="utf-8"))
+    plan = bundle["entry"][-1]["resource"]
+    plan["activity"] = [{"detail": {"status": "scheduled", "quantity": {"value": 1e400}}}]
+    with pytest.raises(MessageRejected) as caught:
+        from_fhir(bundle, "plo", fixed_context())
+    assert caught.value.code
