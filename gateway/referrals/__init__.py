@@ -1,0 +1,1 @@
+"""Referral to the coordinating unit (KE) from a GP tool's identification flag (domain.md §4)."""
