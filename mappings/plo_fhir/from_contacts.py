@@ -26,8 +26,10 @@ def _author(view: BundleView) -> JsonDict | None:
     """AnsvarligRapport: the focus' author, or its sender when that person is one of the team."""
     members = _team_members(view)
     for resource in view.focus():
-        for field in AUTHOR_FIELDS:
-            found = view.resolve(resource.get(field))
+        candidates = [(field, resource.get(field)) for field in AUTHOR_FIELDS]
+        candidates += [("author", p.get("individual")) for p in as_list(resource.get("participant"))]
+        for field, reference in candidates:
+            found = view.resolve(reference)
             if found is None or found.get("resourceType") != "PractitionerRole":
                 continue
             if field == "author" or any(found is m for m in members):

@@ -20,6 +20,7 @@ from mappings.common.systems import FORSENDELSESSTATUS
 from mappings.common.view import BundleView, as_dict, as_list
 from mappings.plo_fhir.from_clinical import clinical_fields
 from mappings.plo_fhir.from_contacts import header_fields
+from mappings.plo_fhir.from_logistics import logistics_fields
 from mappings.plo_fhir.from_services import orientering_fields
 
 Fields = Callable[[BundleView, MapState], dict[str, Any]]
@@ -27,6 +28,11 @@ BUILDERS: dict[str, Fields] = {
     "ORIENTERING_TJENESTETILBUD": orientering_fields,
     "HELSEOPPLYSNINGER_LEGE": clinical_fields,
     "MEDISINSKE_OPPLYSNINGER": clinical_fields,
+    "LOG_INNLAGT": logistics_fields,
+    "LOG_UTSKRIVNINGSKLAR": logistics_fields,
+    "LOG_AVMELDING": logistics_fields,
+    "LOG_UTSKREVET": logistics_fields,
+    "LOG_DOD": logistics_fields,
 }
 FOCUS_EVENT = {"CarePlan": "ORIENTERING_TJENESTETILBUD", "Communication": "HELSEOPPLYSNINGER_LEGE"}
 VERSION = "1.6"

@@ -84,10 +84,13 @@ def _deceased(frame: Frame, when: str) -> None:
 
 def logistics(frame: Frame, root: Node, team: Team, forsendelse: str | None) -> None:
     """Each logistics child (MeldingInnlagtPasient …) → Encounter with its TidsfestetHendelse."""
+    author = [{"individual": ref(team.author_id)}] if team.author_id else None
     for kind in ENCOUNTER_STATUS:
         for block in root.all(kind):
             block.touch()
             events = [_event(frame, kind, node, forsendelse) for node in block.all("TidsfestetHendelse")]
+            for event in events if author else ():
+                frame.builder.entries[event]["participant"] = author
             frame.focus.extend(events)
             if events:
                 _discharge(frame, block, frame.builder.entries[events[-1]])

@@ -16,11 +16,21 @@ from adapters.plo import PloMessage, parse_plo
 from adapters.xml.safe import parse_xml
 from adapters.xml.schemas import validate_with_catalog
 from mappings.base import fixed_context
+from mappings.common.head import fhir_datetime
 from mappings.pivot import from_fhir, to_fhir
 from tests.conftest import SAMPLES
 
 TESTS = Path(__file__).resolve().parents[2]
-ROUND_TRIP_TYPES = ("ORIENTERING_TJENESTETILBUD", "HELSEOPPLYSNINGER_LEGE", "MEDISINSKE_OPPLYSNINGER")
+ROUND_TRIP_TYPES = (
+    "ORIENTERING_TJENESTETILBUD",
+    "HELSEOPPLYSNINGER_LEGE",
+    "MEDISINSKE_OPPLYSNINGER",
+    "LOG_INNLAGT",
+    "LOG_UTSKRIVNINGSKLAR",
+    "LOG_AVMELDING",
+    "LOG_UTSKREVET",
+    "LOG_DOD",
+)
 
 
 def _files() -> list[Path]:
@@ -121,7 +131,17 @@ def plo_fields(msg: PloMessage) -> dict[str, object]:
             for n in msg.medisinskfaglige.journalnotater
             for t in n.tekster
         ]
+    logistikk = None
+    if msg.logistikk is not None:
+        out = msg.logistikk.utskrevet_til
+        events = [
+            (_code(h.hendelsekode), h.beskrivelse, fhir_datetime(h.tidspunkt), bool(h.anslag), h.merknad)
+            for h in msg.logistikk.hendelser
+        ]
+        leaving = (_code(out.uttilstand), _code(out.ut_til), out.merknad) if out else None
+        logistikk = (msg.logistikk.element, events, leaving)
     return {
+        "logistikk": logistikk,
         "status": msg.forsendelse.forsendelsesstatus.v
         if msg.forsendelse and msg.forsendelse.forsendelsesstatus
         else None,
