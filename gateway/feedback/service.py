@@ -156,7 +156,7 @@ class FeedbackService:
             )
         facts = dataclasses.replace(case.facts, gp=gp)
         rendered = render(message, facts, self.svc.context(), case.conversation)
-        out_id, status = self._queue(conn, rendered.xml, case.source_message_id, now)
+        out_id, status = self.queue_message(conn, rendered.xml, case.source_message_id, now)
         decision_id = store.insert_decision(
             conn,
             now,
@@ -174,7 +174,9 @@ class FeedbackService:
             )
         return decision_id
 
-    def _queue(self, conn: Connection, xml: bytes, source_id: str | None, now: datetime) -> tuple[str, str]:
+    def queue_message(
+        self, conn: Connection, xml: bytes, source_id: str | None, now: datetime
+    ) -> tuple[str, str]:
         """Store the Hodemelding as an outbound message and queue it on the routes that take it."""
         envelope = read_envelope(xml)
         try:

@@ -157,7 +157,7 @@ def _resend(fb: FeedbackService, conn: Connection, row: Any, now: datetime, why:
     if gp is None:
         return
     rendered = render(draft_of(row.draft), dataclasses.replace(case.facts, gp=gp), fb.svc.context())
-    out_id, status = fb._queue(conn, rendered.xml, row.message_id, now)
+    out_id, status = fb.queue_message(conn, rendered.xml, row.message_id, now)
     store.alert(conn, row.patient_id, f"apprec-{why}", now, msg_id=row.msg_id, resent_as=rendered.msg_id)
     store.update_decision(
         conn, row.id, now, status=status, message_id=out_id, msg_id=rendered.msg_id, attempts=row.attempts + 1
