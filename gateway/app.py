@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from gateway.api import fhir, health, inbound, messages
+from gateway.api import console, fhir, health, inbound, messages, referrals, timeline
 from gateway.delivery.worker import DeliveryWorker, start_worker_thread
 from gateway.errors import GatewayError, reply_for
 from gateway.runtime import Services, start_services
@@ -47,7 +47,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = svc
-    for module in (inbound, messages, fhir, health):
+    for module in (inbound, messages, fhir, health, console, referrals, timeline):
         app.include_router(module.router)
     app.add_exception_handler(GatewayError, _gateway_error)
     return app
