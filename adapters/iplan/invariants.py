@@ -12,7 +12,7 @@ from datetime import date
 
 from adapters.ident import check_person_id
 from adapters.iplan.model import IndividualPlan, IpExport
-from adapters.iplan.model_parts import Participant
+from adapters.iplan.model_parts import Consent, Participant
 from adapters.iplan.refs import dangling_refs, duplicate_ids, goal_cycles
 
 COORDINATOR_ROLES = frozenset({"koordinator", "barnekoordinator"})
@@ -75,7 +75,11 @@ def _consent(plan: IndividualPlan, today: date) -> Iterator[Violation]:
     """Item 8: the plan needs consent, and each participant who sees plan content needs consent."""
     code = "ip-export.invariant.consent"
     live = [
-        c for c in plan.consents if c.status == "active" and (c.period.end is None or c.period.end >= today)
+        c
+        for c in plan.consents
+        if c.status == "active"
+        and c.period.start <= today
+        and (c.period.end is None or c.period.end >= today)
     ]
     if plan.status not in ("draft", "entered-in-error") and not any(c.type == "plan-creation" for c in live):
         yield Violation(code, "/plan/consents", "a plan beyond draft needs an active plan-creation consent")
@@ -93,6 +97,12 @@ def _consent(plan: IndividualPlan, today: date) -> Iterator[Violation]:
             yield Violation(
                 code, f"/plan/consents/{i}", "a participant-access consent must name participantRef"
             )
+    yield from _access_consents(plan, live, owners)
+
+
+def _access_consents(plan: IndividualPlan, live: list[Consent], owners: set[str]) -> Iterator[Violation]:
+    """Every active participant who sees plan content has an active consent covering that content."""
+    code = "ip-export.invariant.consent"
     for i, part in enumerate(plan.participants):
         if not part.active or not part.access_scope or part.id in owners:
             continue

@@ -20,6 +20,7 @@ from mappings.common.systems import DNR, FNR, HER, HPR
 from mappings.iplan_fhir import ext, vocab
 from mappings.iplan_fhir import from_parts as parts
 from mappings.iplan_fhir.from_parts import Index, codes, first_code, source_id
+from mappings.iplan_fhir.work import PARENT_GOAL
 
 _REVERSE_STATUS = {v: k for k, v in vocab.CAREPLAN_STATUS.items()}
 _REVERSE_CATEGORY = {v: k for k, v in vocab.PLAN_CATEGORY_CODE.items()}
@@ -28,6 +29,10 @@ _EXT_LISTS = (
     ("needs", vocab.EXT_NEED, Need),
     ("cooperation", vocab.EXT_COOPERATION, Cooperation),
     ("sectoralPlans", vocab.EXT_SECTORAL_PLAN, SectoralPlan),
+)
+_EXT_SINGLES: tuple[tuple[str, str, type], ...] = (
+    ("archive", vocab.EXT_ARCHIVE, Archive),
+    ("closure", vocab.EXT_CLOSURE, Closure),
 )
 
 
@@ -115,17 +120,28 @@ def _goal(resource: JsonDict, index: Index, parents: dict[str, str]) -> JsonDict
     return {k: v for k, v in data.items() if v not in (None, [])}
 
 
+def _relation(relation: JsonDict) -> tuple[str | None, str | None, Any]:
+    parts_ = {e.get("url"): e for e in relation.get("extension", [])}
+    kind = parts_.get("type", {}).get("valueCodeableConcept", {})
+    return (
+        first_code(kind, vocab.GOAL_RELATIONSHIP_TYPE),
+        kind.get("text"),
+        parts_.get("target", {}).get("valueReference"),
+    )
+
+
 def _parents(index: Index) -> dict[str, str]:
-    """Sub-goal id → main goal id, from the main goals' goal-relationship milestones."""
+    """Sub-goal id → main goal id: the sub-goal's «delmål av», else the main goal's milestones."""
     out: dict[str, str] = {}
     for goal in _of_type(index, "Goal"):
+        here = source_id(goal)
         for relation in ext.find(goal, vocab.GOAL_RELATIONSHIP):
-            target = next(
-                (e.get("valueReference") for e in relation.get("extension", []) if e.get("url") == "target"),
-                None,
-            )
-            if (child := index.of(target)) and (parent := source_id(goal)):
-                out[child] = parent
+            kind, text, target = _relation(relation)
+            other = index.of(target)
+            if kind == "other" and text == PARENT_GOAL and here and other:
+                out[here] = other
+            elif kind == "milestone" and here and other:
+                out.setdefault(other, here)
     return out
 
 
@@ -165,16 +181,9 @@ def _team(index: Index, care_plan: JsonDict) -> list[JsonDict]:
     return [parts.participant(entry, index) for entry in entries]
 
 
-def _plan(index: Index, care_plan: JsonDict) -> JsonDict:
-    participants = _team(index, care_plan)
-    participant_of = {
-        str(index.get({"reference": k}).get("id")): v
-        for k, v in index.participant.items()
-        if k.startswith("urn:")
-    }
-    observations = _of_type(index, "Observation")
-    parents = _parents(index)
-    plan: JsonDict = {
+def _header(care_plan: JsonDict) -> JsonDict:
+    """Plan fields from the CarePlan itself and its extensions."""
+    header: JsonDict = {
         "id": next(
             i["value"] for i in care_plan.get("identifier", []) if i.get("system") == vocab.PLAN_SYSTEM
         ),
@@ -191,12 +200,32 @@ def _plan(index: Index, care_plan: JsonDict) -> JsonDict:
         "revision": ext.value(care_plan, vocab.EXT_REVISION, "valueInteger"),
         "lastModified": care_plan.get("meta", {}).get("lastUpdated"),
         "background": care_plan.get("description"),
+        "coordinatorStatus": ext.value(care_plan, vocab.EXT_COORDINATOR_STATUS, "valueCoding"),
+    }
+    for key, url, cls in _EXT_LISTS:
+        header[key] = [ext.decode(cls, e) for e in ext.find(care_plan, url)]
+    for key, url, single in _EXT_SINGLES:
+        if found := ext.find(care_plan, url):
+            header[key] = ext.decode(single, found[0])
+    return header
+
+
+def _plan(index: Index, care_plan: JsonDict) -> JsonDict:
+    """The whole plan: header, people (CareTeam first, so references resolve), then the content."""
+    participants = _team(index, care_plan)
+    participant_of = {
+        str(index.get({"reference": k}).get("id")): v
+        for k, v in index.participant.items()
+        if k.startswith("urn:")
+    }
+    observations = _of_type(index, "Observation")
+    parents = _parents(index)
+    plan = _header(care_plan) | {
         "subject": _subject(index.get(care_plan.get("subject"))),
         "relatedPersons": [
             parts.related_person(r, index, participant_of) for r in _of_type(index, "RelatedPerson")
         ],
         "coordinatorRef": index.who(care_plan.get("author")) if care_plan.get("author") else None,
-        "coordinatorStatus": ext.value(care_plan, vocab.EXT_COORDINATOR_STATUS, "valueCoding"),
         "participants": participants,
         "consents": [parts.consent(r, index) for r in _of_type(index, "Consent")],
         "goals": [_goal(r, index, parents) for r in _of_type(index, "Goal")],
@@ -207,15 +236,6 @@ def _plan(index: Index, care_plan: JsonDict) -> JsonDict:
             parts.evaluation(r, index) for r in observations if codes(r.get("code"), vocab.EVALUATION)
         ],
     }
-    for key, url, cls in _EXT_LISTS:
-        plan[key] = [ext.decode(cls, e) for e in ext.find(care_plan, url)]
-    singles: tuple[tuple[str, str, type], ...] = (
-        ("archive", vocab.EXT_ARCHIVE, Archive),
-        ("closure", vocab.EXT_CLOSURE, Closure),
-    )
-    for key, url, single in singles:
-        if found := ext.find(care_plan, url):
-            plan[key] = ext.decode(single, found[0])
     return {k: v for k, v in plan.items() if v not in (None, [])}
 
 

@@ -26,23 +26,25 @@ from mappings.iplan_fhir.parties import (
 )
 
 
+def _unmapped(path: str, text: str, text_no: str, severity: IssueSeverity = IssueSeverity.INFO) -> Issue:
+    code = "ip-export.fhir.partial" if severity is IssueSeverity.WARNING else "ip-export.fhir.unmapped"
+    return Issue(path, code, severity, text, text_no)
+
+
 def _issues(export: IpExport) -> list[Issue]:
+    """What the contract marks as not round-trippable, when the export holds it."""
     plan = export.plan
     issues = [
-        Issue(
+        _unmapped(
             f"/plan/attachments/{i}",
-            "ip-export.fhir.unmapped",
-            IssueSeverity.INFO,
             f"attachment {a.id!r} ({a.title}) is not carried into FHIR; fetch it from the IP tool",
             f"Vedlegget «{a.title}» følger ikke med til FHIR",
         )
         for i, a in enumerate(plan.attachments)
     ]
     issues += [
-        Issue(
+        _unmapped(
             f"/plan/consents/{i}/documentRef",
-            "ip-export.fhir.unmapped",
-            IssueSeverity.INFO,
             f"consent {c.id!r} names a scanned document that is not carried into FHIR",
             "Skannet samtykke følger ikke med til FHIR",
         )
@@ -51,10 +53,8 @@ def _issues(export: IpExport) -> list[Issue]:
     ]
     if plan.change_log:
         issues.append(
-            Issue(
+            _unmapped(
                 "/plan/changeLog",
-                "ip-export.fhir.unmapped",
-                IssueSeverity.INFO,
                 f"{len(plan.change_log)} changeLog entries are not carried into FHIR "
                 "(the gateway keeps them as change events)",
                 "Loggen følger ikke med til FHIR",
@@ -62,13 +62,12 @@ def _issues(export: IpExport) -> list[Issue]:
         )
     if export.export_kind == "delta":
         issues.append(
-            Issue(
+            _unmapped(
                 "/exportKind",
-                "ip-export.fhir.partial",
-                IssueSeverity.WARNING,
                 "a delta export maps to the changed resources only; "
                 "apply it to the stored plan for the whole view",
                 "Delta-eksport gir bare de endrede ressursene",
+                IssueSeverity.WARNING,
             )
         )
     return issues

@@ -56,8 +56,8 @@ def _items_of(plan: IndividualPlan) -> dict[str, str]:
     return {item.id: item.activity_text for a in plan.psfs_assessments for item in a.items}
 
 
-def goal(item: Goal, plan: IndividualPlan, parties: Parties) -> JsonDict:
-    """Goal: hovedmål/delmål (delmål as goal-relationship milestones of the main goal), PSFS targets."""
+def _targets(item: Goal, plan: IndividualPlan) -> list[JsonDict]:
+    """Goal.target: one per PSFS item (activity, target score), each with the due date."""
     activities = _items_of(plan)
     targets: list[JsonDict] = [
         {
@@ -69,6 +69,41 @@ def goal(item: Goal, plan: IndividualPlan, parties: Parties) -> JsonDict:
     for target in targets:
         if item.target_date:
             target["dueDate"] = item.target_date.isoformat()
+    return targets
+
+
+def _relationship(kind: str, target: JsonDict, text: str | None = None) -> JsonDict:
+    relation = concept(vocab.GOAL_RELATIONSHIP_TYPE, kind)
+    if text:
+        relation["text"] = text
+    return {
+        "url": vocab.GOAL_RELATIONSHIP,
+        "extension": [
+            {"url": "type", "valueCodeableConcept": relation},
+            {"url": "target", "valueReference": target},
+        ],
+    }
+
+
+def _goal_extensions(item: Goal, plan: IndividualPlan) -> list[JsonDict]:
+    """Delmål: milestones on the main goal, and «delmål av» on the sub-goal (which a delta always holds)."""
+    out = [
+        _relationship("milestone", ref(rid("Goal", plan.id, sub.id)))
+        for sub in plan.goals
+        if sub.parent_goal_ref == item.id
+    ]
+    if item.parent_goal_ref:
+        out.append(_relationship("other", entity_ref("Goal", plan, item.parent_goal_ref), PARENT_GOAL))
+    if item.what_matters_to_me:
+        out.append({"url": vocab.EXT_WHAT_MATTERS, "valueString": item.what_matters_to_me})
+    return out
+
+
+PARENT_GOAL = "delmål av"
+
+
+def goal(item: Goal, plan: IndividualPlan, parties: Parties) -> JsonDict:
+    """Goal: hovedmål/delmål with the contract status, PSFS targets, who expressed it, comments."""
     resource: JsonDict = {
         "resourceType": "Goal",
         "id": rid("Goal", plan.id, item.id),
@@ -85,24 +120,11 @@ def goal(item: Goal, plan: IndividualPlan, parties: Parties) -> JsonDict:
         "startDate": item.start_date.isoformat(),
         "expressedBy": parties.reference(item.expressed_by_ref),
     }
-    extensions = [
-        {
-            "url": vocab.GOAL_RELATIONSHIP,
-            "extension": [
-                {"url": "type", "valueCodeableConcept": concept(vocab.GOAL_RELATIONSHIP_TYPE, "milestone")},
-                {"url": "target", "valueReference": ref(rid("Goal", plan.id, sub.id))},
-            ],
-        }
-        for sub in plan.goals
-        if sub.parent_goal_ref == item.id
-    ]
-    if item.what_matters_to_me:
-        extensions.append({"url": vocab.EXT_WHAT_MATTERS, "valueString": item.what_matters_to_me})
-    if extensions:
+    if extensions := _goal_extensions(item, plan):
         resource["extension"] = extensions
     if item.life_area:
         resource["category"] = [concept(vocab.LIFE_AREA, item.life_area)]
-    if targets:
+    if targets := _targets(item, plan):
         resource["target"] = targets
     if item.comments:
         resource["note"] = [annotation(c, parties) for c in item.comments]
@@ -144,9 +166,7 @@ def psfs(item: PsfsAssessment, plan: IndividualPlan, parties: Parties) -> JsonDi
     return resource
 
 
-def service_request(item: Measure, plan: IndividualPlan, parties: Parties) -> JsonDict:
-    """Tiltak as ServiceRequest: performer = the responsible participant, goals via pertainsToGoal."""
-    data = to_dict(item)
+def _measure_extensions(item: Measure, plan: IndividualPlan, data: JsonDict) -> list[JsonDict]:
     extensions: list[JsonDict] = [
         {"url": vocab.EXT_MEASURE_STATUS, "valueCode": item.status},
         *(
@@ -158,13 +178,19 @@ def service_request(item: Measure, plan: IndividualPlan, parties: Parties) -> Js
         extensions.append(ext.encode(vocab.EXT_EXTENT, type(item.extent), data["extent"]))
     if item.decision:
         extensions.append(ext.encode(vocab.EXT_DECISION, type(item.decision), data["decision"]))
+    return extensions
+
+
+def service_request(item: Measure, plan: IndividualPlan, parties: Parties) -> JsonDict:
+    """Tiltak as ServiceRequest: performer = the responsible participant, goals via pertainsToGoal."""
+    data = to_dict(item)
     code: JsonDict = {"text": item.title}
     if item.decision and item.decision.service_code:
         code["coding"] = [to_dict(item.decision.service_code)]
     resource: JsonDict = {
         "resourceType": "ServiceRequest",
         "id": rid("ServiceRequest", plan.id, item.id),
-        "extension": extensions,
+        "extension": _measure_extensions(item, plan, data),
         "identifier": _identifier(plan.id, "measures", item.id),
         "status": vocab.REQUEST_STATUS[item.status],
         "intent": "plan",
