@@ -24,6 +24,7 @@ from mappings.common.message import (
     party_reference,
     provenance,
 )
+from mappings.common.narrative import annotate
 from mappings.common.state import MapState
 from mappings.common.systems import MESSAGE_DEFINITION
 
@@ -138,5 +139,6 @@ def close_frame(frame: Frame, status: str | None = None) -> JsonDict:
             )
         )
     )
+    annotate(frame.builder.entries)
     bundle_id = stable_id("Bundle", frame.sender_key, info.msg_id)
     return frame.builder.bundle(bundle_id, frame.timestamp, info.msg_id, header)
