@@ -186,6 +186,14 @@ def _export_level(export: IpExport) -> Iterator[Violation]:
             "/viewForParticipantRef",
             "view participant needs viewForParticipantRef",
         )
+    if export.view != "full":
+        for i, entry in enumerate(export.plan.change_log):
+            if any(c.old_value is not None or c.new_value is not None for c in entry.changes):
+                yield Violation(
+                    "ip-export.invariant.view",
+                    f"/plan/changeLog/{i}/changes",
+                    f"a {export.view} view leaves out changeLog values",
+                )
     ident = export.plan.subject.national_id
     check = check_person_id(ident.value)
     if not check.valid or str(check.kind).lower() != ident.type:
