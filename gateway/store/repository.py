@@ -207,7 +207,12 @@ def lock_key(conn: Connection, key: str) -> None:
 
 
 def find_original(conn: Connection, message: StoredMessage) -> StoredMessage | None:
-    """The first received message this one repeats: same ebXML MessageId, MsgId, or hash + sender."""
+    """The received message this one repeats: same ebXML MessageId, MsgId, or hash + sender.
+
+    Order of arrival does not decide it: a message stored just before a crash and taken over after
+    the sender posted it again finds the repost (already processed) and becomes the duplicate.
+    Callers hold ``lock_key`` on the business key, so of two at once exactly one goes first.
+    """
     keys = []
     if message.ebxml_message_id:
         keys.append(messages.c.ebxml_message_id == message.ebxml_message_id)
@@ -225,7 +230,6 @@ def find_original(conn: Connection, message: StoredMessage) -> StoredMessage | N
             messages.c.direction == str(Direction.INBOUND),
             messages.c.kind == str(Kind.MESSAGE),
             messages.c.id != message.id,
-            messages.c.received_at <= message.received_at,
             or_(*keys),
         )
         .order_by(messages.c.received_at, messages.c.id)

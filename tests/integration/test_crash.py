@@ -46,7 +46,8 @@ def _serve(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]
         "--port",
         str(port),
     ]
-    process = subprocess.Popen(command, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+    with log.open("ab") as out:  # the child keeps its own copy of the descriptor
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
