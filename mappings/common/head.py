@@ -7,13 +7,13 @@ with the HER-id of the communication party; ConversationRef → Provenance.entit
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from adapters.msghead.model import MsgHead, parse_datetime
+from adapters.msghead.model import MsgHead
 from adapters.msghead.payloads import adapter_for
 from mappings.base import stable_id
 from mappings.codes import lookup
+from mappings.common.document import document_extensions
+from mappings.common.head_time import instant
 from mappings.common.ids import ref
 from mappings.common.kith_parts import PartyRefs, add_organisation, add_patient
 from mappings.common.message import (
@@ -29,26 +29,7 @@ from mappings.common.state import MapState
 from mappings.common.systems import MESSAGE_DEFINITION
 
 JsonDict = dict[str, object]
-OSLO = ZoneInfo("Europe/Oslo")
 MSGINFO = "/MsgHead/MsgInfo"
-
-
-def instant(text: str | None, fallback: datetime) -> str:
-    """xs:dateTime → FHIR instant; a time without offset is Norwegian local time (HIS 80601)."""
-    moment = parse_datetime(text) or fallback
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=OSLO)
-    return moment.isoformat()
-
-
-def fhir_datetime(text: str | None) -> str | None:
-    """xs:date stays a date; an xs:dateTime without offset gets the Norwegian offset of that moment."""
-    if not text or "T" not in text:
-        return text
-    moment = parse_datetime(text)
-    if moment is None:
-        return text
-    return (moment if moment.tzinfo else moment.replace(tzinfo=OSLO)).isoformat()
 
 
 @dataclass
@@ -124,6 +105,8 @@ def close_frame(frame: Frame, status: str | None = None) -> JsonDict:
         definition=definition(frame.head, event),
     )
     header = message_header(facts)
+    if extensions := document_extensions(frame.head, frame.state):
+        header["extension"] = extensions
     conversation = info.conversation_ref
     frame.builder.add(
         provenance(

@@ -26,6 +26,7 @@ from gateway.errors import MappingError
 from mappings.base import stable_id
 from mappings.codes import lookup
 from mappings.common import kith_out
+from mappings.common.document import document_facts
 from mappings.common.state import MapState
 from mappings.common.systems import MESSAGE_REFERENCE
 from mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
@@ -135,7 +136,10 @@ def build_msghead(view: BundleView, event: str, payload: Payload, extra: tuple[D
         conversation_ref=conversation(view),
         patient=kith_out.patient(patient) if patient else None,
     )
-    main = Document(ref_doc=RefDoc(msg_type=Code(v="XML", dn="XML-instans"), content=payload))
+    facts = document_facts(header)
+    xml = Code(v="XML", dn="XML-instans")
+    ref_doc = RefDoc(msg_type=xml, issue_date=facts.issue_date, content=payload)
+    main = Document(ref_doc=ref_doc, consent=facts.consent, content_description=facts.content_description)
     return serialize_msghead(MsgHead(msg_info=info, documents=(main, *extra)))
 
 

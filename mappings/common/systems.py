@@ -35,6 +35,9 @@ EXT_NOTE_HEADING = f"{CANONICAL}/StructureDefinition/overskrift"
 EXT_NOT_WITH_OTHER = f"{CANONICAL}/StructureDefinition/skal-ikke-tas-sammen-med-annet-legemiddel"
 EXT_LIVES_ALONE = f"{CANONICAL}/StructureDefinition/bor-alene"
 EXT_DISCHARGE_STATE = f"{CANONICAL}/StructureDefinition/uttilstand"
+EXT_ISSUE_DATE = f"{CANONICAL}/StructureDefinition/dokument-dato"
+EXT_CONSENT = f"{CANONICAL}/StructureDefinition/samtykke"
+EXT_CONTENT_DESCRIPTION = f"{CANONICAL}/StructureDefinition/innholdsbeskrivelse"
 EXT_MULTIDOSE = f"{CANONICAL}/StructureDefinition/inngaar-i-multidose"
 
 PERSON_IDENT_SYSTEMS: dict[str, str] = {

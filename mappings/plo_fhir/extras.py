@@ -5,7 +5,8 @@ resolved), SamletVurderingFunksjonsniva (→ Observation), TilleggsopplysningPas
 
 from __future__ import annotations
 
-from mappings.common.head import Frame, fhir_datetime
+from mappings.common.head import Frame
+from mappings.common.head_time import fhir_datetime
 from mappings.common.ids import ref
 from mappings.common.state import local_concept
 from mappings.common.systems import EXT_ESTIMATED, EXT_LIVES_ALONE, PLO_SECTION

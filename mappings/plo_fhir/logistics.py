@@ -4,7 +4,8 @@ events (Hendelsekode 9121, time, estimate) and, for dødsfall, Patient.deceasedD
 
 from __future__ import annotations
 
-from mappings.common.head import Frame, fhir_datetime
+from mappings.common.head import Frame
+from mappings.common.head_time import fhir_datetime
 from mappings.common.ids import ref
 from mappings.common.systems import EXT_DISCHARGE_STATE, EXT_ESTIMATED
 from mappings.common.xmlsource import Node

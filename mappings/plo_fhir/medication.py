@@ -4,7 +4,8 @@ Medication (ATC 7180, Legemiddelform 7448, Styrke), dosage text, Bruk (9101) and
 
 from __future__ import annotations
 
-from mappings.common.head import Frame, fhir_datetime
+from mappings.common.head import Frame
+from mappings.common.head_time import fhir_datetime
 from mappings.common.ids import ref
 from mappings.common.state import local_concept
 from mappings.common.systems import EXT_MULTIDOSE, EXT_NOT_WITH_OTHER

@@ -16,7 +16,7 @@ from adapters.plo import PloMessage, parse_plo
 from adapters.xml.safe import parse_xml
 from adapters.xml.schemas import validate_with_catalog
 from mappings.base import fixed_context
-from mappings.common.head import fhir_datetime
+from mappings.common.head_time import fhir_datetime
 from mappings.pivot import from_fhir, to_fhir
 from tests.conftest import SAMPLES
 
@@ -57,10 +57,14 @@ def _hp(hp: Any) -> tuple[object, ...] | None:
 
 
 def head_fields(head: MsgHead) -> dict[str, object]:
+    document = head.documents[0]
     info = head.msg_info
     patient = info.patient
     return {
         "type": info.type.v,
+        "issue_date": fhir_datetime(document.ref_doc.issue_date),
+        "consent": document.consent.v if document.consent else None,
+        "content_description": document.content_description,
         "msg_id": info.msg_id,
         "sender": info.sender.her_id,
         "receiver": info.receiver.her_id,

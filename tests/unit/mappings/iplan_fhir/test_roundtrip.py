@@ -82,3 +82,20 @@ def test_incomplete_bundle_says_what_is_missing() -> None:
         from_fhir(bundle, fixed_context())
     assert caught.value.code == "ip-export.fhir.incomplete"
     assert "revision" in caught.value.detail
+
+
+def test_delta_holding_only_a_new_sub_goal_keeps_its_parent() -> None:
+    from adapters.iplan.changes import make_delta
+    from adapters.iplan.scenarios.build import oslo, revise
+
+    active = kari.plan_created(kari.coordinator_appointed(kari.decided(kari.gp_answered(kari.registered()))))
+    sub = dataclasses.replace(active.plan.goals[1], id="g-1d", text="Lage middag selv", psfs_targets=())
+    new = revise(
+        active, oslo(2026, 6, 1), "p-ola", [("created", "goal", "g-1d")], goals=(*active.plan.goals, sub)
+    )
+    delta = make_delta(active, new)
+    assert [g.id for g in delta.plan.goals] == ["g-1d"] and delta.plan.participants == ()
+    back = from_fhir(to_fhir(delta, fixed_context()).result, fixed_context()).result
+    assert back.plan.goals[0].parent_goal_ref == "g-1"
+    assert back.plan.goals[0].expressed_by_ref == "p-kari"
+    assert back.since_revision == active.plan.revision
