@@ -34,6 +34,7 @@ def run_serve(host: str, port: int, database_url: str | None) -> None:
         log.warning(
             "API docs: http://%s:%d/docs (send Authorization: Bearer %s)", host, port, settings.api_key()
         )
+        log.warning("console: http://%s:%d/console#key=%s", host, port, settings.api_key())
     log.info("samband on http://%s:%d (docs at /docs), store %s", host, port, _safe(settings.database_url))
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

@@ -1,0 +1,1 @@
+"""The operator web console's static files (``static/``), served by ``gateway.api.console``."""

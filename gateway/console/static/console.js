@@ -1,0 +1,796 @@
+/* Samband console: reads the gateway's JSON API with the Bearer key and draws it with DOM nodes.
+ * Data only ever reaches the page through textContent / createTextNode / setAttribute (never as HTML).
+ * The key comes from the start-up link's #key= fragment (never sent to a server) or the key form,
+ * and is kept in this tab's sessionStorage. */
+'use strict';
+
+(function () {
+  const KEY = 'samband.key';
+  const ACTOR = 'samband.actor';
+  const STATUSES = ['received', 'routed', 'pending', 'delivered', 'stored', 'accepted', 'duplicate',
+    'rejected', 'failed', 'refused'];
+  const KINDS = ['message', 'translation', 'forward', 'apprec', 'replay', 'duplicate', 'ack'];
+  const TRANSPORTS = ['http', 'ebxml-http', 'file-drop'];
+  const TARGET_FORMATS = ['fhir', 'plo', 'dialogmelding', 'apprec', 'ip-export', 'as-is'];
+  const APPREC_STATUS = { '1': ['OK', 'ok'], '2': ['Avvist', 'rejected'], '3': ['OK, feil i delmelding', 'partial'] };
+  const LINKED_KEYS = new Set(['output', 'replay', 'original', 'apprec', 'source', 'source_id', 'message',
+    'message_id', 'received', 'new_id', 'original_id']);
+  const SHOWN_MAX = 2 * 1024 * 1024;
+  const FILTERS = [
+    ['msg_id', 'MsgId'], ['conversation_id', 'Conversation'], ['patient', 'Patient'],
+    ['sender_her', 'Sender HER-id'], ['receiver_her', 'Receiver HER-id'], ['type', 'Message type'],
+    ['status', 'Status', STATUSES], ['direction', 'Direction', ['inbound', 'outbound']],
+    ['kind', 'Kind', KINDS], ['source_id', 'Came from (message id)'],
+    ['since', 'Received since', 'datetime'], ['until', 'Received before', 'datetime'],
+  ];
+  const PAGE = 50;
+  let refreshTimer = null;
+
+  /* ---------- DOM helpers (text only) ---------- */
+
+  function el(tag, props, ...kids) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(props || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name === 'text') node.textContent = String(value);
+      else if (name === 'on') for (const [ev, fn] of Object.entries(value)) node.addEventListener(ev, fn);
+      else if (value === true) node.setAttribute(name, '');
+      else node.setAttribute(name, String(value));
+    }
+    append(node, kids);
+    return node;
+  }
+
+  function append(node, kids) {
+    for (const kid of kids.flat(Infinity)) {
+      if (kid === null || kid === undefined || kid === false) continue;
+      node.appendChild(kid instanceof Node ? kid : document.createTextNode(String(kid)));
+    }
+    return node;
+  }
+
+  function replace(node, ...kids) {
+    node.replaceChildren();
+    return append(node, kids);
+  }
+
+  function link(href, text, props) {
+    return el('a', Object.assign({ href: href }, props || {}), text);
+  }
+
+  function route(name, arg, params) {
+    let hash = '#/' + name + (arg ? '/' + encodeURIComponent(arg) : '');
+    const query = params ? new URLSearchParams(params).toString() : '';
+    return query ? hash + '?' + query : hash;
+  }
+
+  function messageLink(id) {
+    if (!id) return dash();
+    return link(route('message', id), id.slice(0, 8) + '…', { class: 'mono', title: id });
+  }
+
+  function dash() {
+    return el('span', { class: 'muted', 'aria-label': 'none' }, '—');
+  }
+
+  function badge(value) {
+    const text = value === null || value === undefined ? 'unknown' : String(value);
+    const cls = 'badge badge-' + text.toLowerCase().replace(/[^a-z-]/g, '');
+    return el('span', { class: cls }, text);
+  }
+
+  function pad(n) {
+    return String(n).padStart(2, '0');
+  }
+
+  function when(iso) {
+    if (!iso) return dash();
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) return String(iso);
+    const shown = d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' +
+      pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds());
+    return el('time', { datetime: iso, title: d.toISOString() }, shown);
+  }
+
+  function value(v) {
+    if (v === null || v === undefined || v === '') return dash();
+    if (v instanceof Node) return v;
+    if (typeof v === 'object') return el('span', { class: 'mono' }, JSON.stringify(v));
+    return String(v);
+  }
+
+  function facts(pairs) {
+    const dl = el('dl', { class: 'facts' });
+    for (const [label, v] of pairs) append(dl, [el('dt', {}, label), el('dd', {}, value(v))]);
+    return dl;
+  }
+
+  function table(caption, headers, rows, empty) {
+    if (!rows.length) return el('p', { class: 'muted' }, empty || 'Nothing here.');
+    const head = el('tr', {}, headers.map((h) => el('th', { scope: 'col' }, h)));
+    const body = rows.map((cells) => el('tr', {}, cells.map((c) => cellOf(c))));
+    return el('div', { class: 'table-wrap' },
+      el('table', {}, caption ? el('caption', {}, caption) : null, el('thead', {}, head), el('tbody', {}, body)));
+  }
+
+  class Cell {
+    constructor(content, cls, lang) {
+      this.content = content;
+      this.cls = cls || null;
+      this.lang = lang || null;
+    }
+  }
+
+  function cell(content, cls, lang) {
+    return new Cell(content, cls, lang);
+  }
+
+  function cellOf(c) {
+    if (c instanceof Cell) return el('td', { class: c.cls, lang: c.lang }, value(c.content));
+    return el('td', {}, value(c));
+  }
+
+  function norwegian(text) {
+    return text ? cell(text, 'wrap', 'no') : dash();
+  }
+
+  function setStatus(text) {
+    document.getElementById('status').textContent = text || '';
+  }
+
+  /* ---------- the key and the API ---------- */
+
+  class ApiError extends Error {
+    constructor(status, message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  function takeKeyFromFragment() {
+    const found = location.hash.match(/^#key=([^&]+)(?:&actor=([^&]*))?/);
+    if (!found) return;
+    sessionStorage.setItem(KEY, decodeURIComponent(found[1]));
+    if (found[2]) sessionStorage.setItem(ACTOR, decodeURIComponent(found[2]));
+    history.replaceState(null, '', location.pathname + location.search + '#/messages');
+  }
+
+  function showKeyPanel(problem) {
+    const panel = document.getElementById('key-panel');
+    const note = document.getElementById('key-problem');
+    note.textContent = problem || '';
+    note.hidden = !problem;
+    panel.hidden = false;
+    document.getElementById('view').hidden = true;
+    document.getElementById('forget-key').hidden = true;
+    document.getElementById('actor-input').value = sessionStorage.getItem(ACTOR) || '';
+    document.getElementById('key-input').focus();
+  }
+
+  function hideKeyPanel() {
+    document.getElementById('key-panel').hidden = true;
+    document.getElementById('view').hidden = false;
+    document.getElementById('forget-key').hidden = false;
+  }
+
+  async function api(path, options) {
+    const opts = options || {};
+    const key = sessionStorage.getItem(KEY);
+    if (!key) {
+      showKeyPanel('');
+      throw new ApiError(401, 'no key');
+    }
+    const actor = (sessionStorage.getItem(ACTOR) || 'console').replace(/[^\x20-\x7e\xa0-\xff]/g, '?');
+    const headers = { Authorization: 'Bearer ' + key, 'X-Samband-Actor': actor };  // fetch sends ISO-8859-1
+    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    const response = await fetch(path, {
+      method: opts.method || 'GET',
+      headers: headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+    if (response.status === 401) {
+      sessionStorage.removeItem(KEY);
+      showKeyPanel('The gateway refused the key. Paste the current one.');
+      throw new ApiError(401, 'the key was refused');
+    }
+    if (!response.ok && !opts.allowError) throw new ApiError(response.status, await problemOf(response));
+    return response;
+  }
+
+  async function problemOf(response) {
+    let text = '';
+    try {
+      text = await response.text();
+      const body = JSON.parse(text);
+      const first = (body.errors && body.errors[0]) || body.detail;
+      if (first && typeof first === 'object') return [first.code, first.detail || first.message].filter(Boolean).join(': ');
+      if (first) return String(first);
+    } catch (_) {
+      /* not JSON: show the text as it came */
+    }
+    return 'HTTP ' + response.status + (text ? ': ' + text.slice(0, 300) : '');
+  }
+
+  async function json(path, options) {
+    return (await api(path, options)).json();
+  }
+
+  function messagesPath(params) {
+    const query = new URLSearchParams();
+    for (const [name, v] of Object.entries(params)) {
+      if (v === '' || v === null || v === undefined) continue;
+      query.set(name, (name === 'since' || name === 'until') ? isoOf(v) : v);
+    }
+    return '/messages?' + query.toString();
+  }
+
+  function isoOf(local) {
+    if (/[zZ]|[+-]\d\d:?\d\d$/.test(local)) return local;
+    const d = new Date(local);
+    return Number.isNaN(d.getTime()) ? local : d.toISOString();
+  }
+
+  /* ---------- documents: decode, indent ---------- */
+
+  function decode(buffer, contentType) {
+    const bytes = new Uint8Array(buffer);
+    let label = ((contentType || '').match(/charset=["']?([\w.:-]+)/i) || [])[1];
+    if (!label) {
+      const head = new TextDecoder('latin1').decode(bytes.subarray(0, 400));
+      label = (head.match(/^\uFEFF?\s*<\?xml[^>]*encoding=["']([\w.:-]+)["']/) || [])[1];
+    }
+    try {
+      return new TextDecoder(label || 'utf-8').decode(bytes);
+    } catch (_) {
+      return new TextDecoder('utf-8').decode(bytes);
+    }
+  }
+
+  function escText(s) {
+    return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  }
+
+  function indentXml(text) {
+    const doc = new DOMParser().parseFromString(text, 'application/xml');
+    if (doc.getElementsByTagName('parsererror').length) return null;
+    const declaration = (text.match(/^\uFEFF?\s*(<\?xml[^>]*\?>)/) || [])[1];
+    const out = declaration ? [declaration] : [];
+    for (const node of doc.childNodes) writeNode(node, 0, out);
+    return out.join('\n');
+  }
+
+  function writeNode(node, depth, out) {
+    const indent = '  '.repeat(depth);
+    if (node.nodeType === Node.ELEMENT_NODE) {
+      const attrs = Array.from(node.attributes, (a) => ' ' + a.name + '="' + escText(a.value).replace(/"/g, '&quot;') + '"').join('');
+      const kids = Array.from(node.childNodes).filter((k) => !(k.nodeType === Node.TEXT_NODE && !k.nodeValue.trim()));
+      if (!kids.length) out.push(indent + '<' + node.nodeName + attrs + '/>');
+      else if (kids.length === 1 && kids[0].nodeType === Node.TEXT_NODE) {
+        out.push(indent + '<' + node.nodeName + attrs + '>' + escText(kids[0].nodeValue) + '</' + node.nodeName + '>');
+      } else {
+        out.push(indent + '<' + node.nodeName + attrs + '>');
+        for (const kid of kids) writeNode(kid, depth + 1, out);
+        out.push(indent + '</' + node.nodeName + '>');
+      }
+    } else if (node.nodeType === Node.TEXT_NODE) out.push(indent + escText(node.nodeValue.trim()));
+    else if (node.nodeType === Node.CDATA_SECTION_NODE) out.push(indent + '<![CDATA[' + node.nodeValue + ']]>');
+    else if (node.nodeType === Node.COMMENT_NODE) out.push(indent + '<!--' + node.nodeValue + '-->');
+    else if (node.nodeType === Node.PROCESSING_INSTRUCTION_NODE) out.push(indent + '<?' + node.target + ' ' + node.data + '?>');
+  }
+
+  function indented(text, contentType) {
+    const trimmed = text.trimStart();
+    if (/json/i.test(contentType || '') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
+      try {
+        return JSON.stringify(JSON.parse(text), null, 2);
+      } catch (_) {
+        return null;
+      }
+    }
+    return trimmed.startsWith('<') ? indentXml(text) : null;
+  }
+
+  /* A document fetched on first opening: indented when it parses, as received on request, downloadable. */
+  function documentBox(title, path, fileStem) {
+    const box = el('details', { class: 'card' }, el('summary', {}, title));
+    let loaded = false;
+    box.addEventListener('toggle', async () => {
+      if (!box.open || loaded) return;
+      loaded = true;
+      const body = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
+      box.appendChild(body);
+      try {
+        const response = await api(path);
+        const contentType = response.headers.get('Content-Type') || '';
+        const buffer = await response.arrayBuffer();
+        replace(body, documentView(decode(buffer, contentType), contentType, buffer, fileStem));
+      } catch (err) {
+        replace(body, el('p', { class: 'problem' }, err.message));
+      }
+    });
+    return box;
+  }
+
+  function documentView(text, contentType, buffer, fileStem) {
+    const pretty = indented(text, contentType);
+    const pre = el('pre', { class: 'doc', tabindex: '0' });
+    const show = (s) => {
+      pre.textContent = s.length > SHOWN_MAX ? s.slice(0, SHOWN_MAX) + '\n… (cut; download for the whole document)' : s;
+    };
+    show(pretty || text);
+    const toggle = el('button', { type: 'button', class: 'secondary', 'aria-pressed': pretty ? 'false' : 'true' },
+      'Show as received');
+    toggle.disabled = !pretty;
+    toggle.addEventListener('click', () => {
+      const raw = toggle.getAttribute('aria-pressed') === 'false';
+      toggle.setAttribute('aria-pressed', raw ? 'true' : 'false');
+      show(raw ? text : pretty);
+    });
+    const download = el('button', { type: 'button', class: 'secondary' }, 'Download');
+    download.addEventListener('click', () => {
+      const ext = /json/i.test(contentType) ? '.json' : /xml/i.test(contentType) ? '.xml' : '.bin';
+      const a = el('a', { href: URL.createObjectURL(new Blob([buffer], { type: contentType })), download: fileStem + ext });
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    });
+    const info = el('span', { class: 'muted' }, (contentType || 'unknown type') + ', ' + buffer.byteLength + ' bytes');
+    return [el('div', { class: 'actions' }, toggle, download, info), pre];
+  }
+
+  /* ---------- message tables ---------- */
+
+  function direction(d) {
+    return el('span', { class: 'dir' }, d === 'inbound' ? '↓ in' : d === 'outbound' ? '↑ out' : String(d || '?'));
+  }
+
+  function parties(m) {
+    return el('span', { class: 'mono' }, (m.sender_her || '?') + ' → ' + (m.receiver_her || '?'));
+  }
+
+  function patientLink(p) {
+    return p ? link(route('patient', p), p, { class: 'mono' }) : dash();
+  }
+
+  function messageRows(items) {
+    return items.map((m) => [
+      messageLink(m.id), cell(when(m.received_at), 'time'), direction(m.direction), m.kind, m.type,
+      badge(m.status), cell(m.msg_id, 'id mono'), patientLink(m.patient), parties(m), m.route,
+      messageLink(m.source_id),
+    ]);
+  }
+
+  const MESSAGE_HEADERS = ['Id', 'Received', 'Dir.', 'Kind', 'Type', 'Status', 'MsgId', 'Patient',
+    'Sender → receiver HER', 'Route', 'Came from'];
+
+  function messageTable(caption, items, empty) {
+    return table(caption, MESSAGE_HEADERS, messageRows(items), empty);
+  }
+
+  /* ---------- views ---------- */
+
+  function heading(text, ...extra) {
+    return el('h1', { tabindex: '-1' }, text, extra);
+  }
+
+  function filterForm(params) {
+    const form = el('form', { class: 'card', 'aria-label': 'Search messages' });
+    const grid = el('div', { class: 'filters' });
+    for (const [name, label, kind] of FILTERS) {
+      const id = 'f-' + name;
+      let input;
+      if (Array.isArray(kind)) {
+        input = el('select', { id: id, name: name }, el('option', { value: '' }, 'any'),
+          kind.map((k) => el('option', { value: k, selected: params.get(name) === k }, k)));
+      } else {
+        input = el('input', { id: id, name: name, type: kind === 'datetime' ? 'datetime-local' : 'search', autocomplete: 'off' });
+        input.value = params.get(name) || '';
+      }
+      grid.appendChild(el('label', { for: id }, label, input));
+    }
+    const clear = el('button', { type: 'button', class: 'secondary' }, 'Clear');
+    clear.addEventListener('click', () => { location.hash = route('messages'); });
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const chosen = {};
+      for (const [name, v] of new FormData(form).entries()) if (v) chosen[name] = v;
+      location.hash = route('messages', null, chosen);
+    });
+    return append(form, [grid, el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Search'), clear)]);
+  }
+
+  async function viewMessages(root, _arg, params) {
+    const offset = Math.max(0, parseInt(params.get('offset') || '0', 10) || 0);
+    const filters = {};
+    for (const [name] of FILTERS) if (params.get(name)) filters[name] = params.get(name);
+    const auto = el('input', { type: 'checkbox', id: 'auto-refresh', checked: params.get('auto') === '1' });
+    auto.addEventListener('change', () => {
+      location.hash = route('messages', null, Object.assign({}, filters, auto.checked ? { auto: '1' } : {}));
+    });
+    const results = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
+    append(root, [heading('Messages'), filterForm(params),
+      el('p', {}, auto, ' ', el('label', { for: 'auto-refresh' }, 'Refresh every 10 seconds')), results]);
+    const page = await json(messagesPath(Object.assign({}, filters, { limit: PAGE, offset: offset })));
+    const last = Math.min(page.offset + page.items.length, page.total);
+    const caption = page.total ? `${page.offset + 1}–${last} of ${page.total}, newest first` : '';
+    const pager = el('div', { class: 'actions' });
+    const go = (to) => Object.assign({}, filters, to ? { offset: to } : {});
+    if (offset > 0) pager.appendChild(link(route('messages', null, go(Math.max(0, offset - PAGE))), '← Newer'));
+    if (last < page.total) pager.appendChild(link(route('messages', null, go(offset + PAGE)), 'Older →'));
+    replace(results, messageTable(caption, page.items, 'No message matches these filters.'), pager);
+    if (params.get('auto') === '1') refreshTimer = setTimeout(render, 10000);
+  }
+
+  async function viewMessage(root, id) {
+    const m = await json('/messages/' + encodeURIComponent(id));
+    const env = m.envelope || {};
+    append(root, [
+      heading('Message ', el('span', { class: 'mono' }, m.id), ' ', badge(m.status)),
+      el('p', {}, direction(m.direction), ' · ', m.kind, ' · ', m.format || 'unknown format', ' · ', m.type || 'no type'),
+      m.error ? el('div', { class: 'problem', role: 'alert' }, el('strong', {}, 'Error '), facts(Object.entries(m.error))) : null,
+      el('h2', {}, 'Envelope'), el('div', { class: 'card' }, facts(envelopeFacts(m, env))),
+    ]);
+    const derived = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
+    const timeline = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
+    append(root, [
+      el('h2', {}, 'Issues'), issuesTable(m.issues || []),
+      el('h2', {}, 'Translations'), translationsTable(m.translations || []),
+      el('h2', {}, 'Deliveries'), deliveriesOf(m.deliveries || []),
+      el('h2', {}, 'Application receipts (AppRec)'), receiptsOf(m),
+      el('h2', {}, 'Derived messages'), derived,
+      el('h2', {}, 'Timeline'), timeline,
+      el('h2', {}, 'Document'), documentBox('Raw document as stored', '/messages/' + encodeURIComponent(m.id) + '/raw', m.id),
+      el('h2', {}, 'Replay'), replayForm(m),
+    ]);
+    const [children, events] = await Promise.all([
+      json(messagesPath({ source_id: m.id, limit: 100 })),
+      json('/messages/' + encodeURIComponent(m.id) + '/events'),
+    ]);
+    replace(derived, messageTable(null, children.items, 'No message was derived from this one.'));
+    replace(timeline, eventList(events.events || []));
+  }
+
+  function envelopeFacts(m, env) {
+    const conv = m.conversation_id;
+    return [
+      ['MsgId', m.msg_id], ['Message type', m.type], ['Version', env.version],
+      ['Sender HER-id', m.sender_her], ['Receiver HER-id', m.receiver_her], ['Patient', patientLink(m.patient)],
+      ['Conversation', conv ? link(route('messages', null, { conversation_id: conv }), conv) : null],
+      ['Answers / refers to', env.parent_ref ? link(route('messages', null, { msg_id: env.parent_ref }), env.parent_ref) : null],
+      ['Came from', m.source_id ? messageLink(m.source_id) : null],
+      ['Route', m.route], ['CPA', env.cpa_id], ['ebXML MessageId', env.ebxml_message_id],
+      ['ebXML ConversationId', env.ebxml_conversation_id], ['Received', when(m.received_at)],
+      ['Completed', m.completed_at ? when(m.completed_at) : null], ['Size', m.size + ' bytes'],
+      ['SHA-256', el('span', { class: 'mono' }, m.sha256)],
+    ];
+  }
+
+  function issuesTable(issues) {
+    return table(null, ['Severity', 'Code', 'Where', 'Text', 'Text for the sender (Norwegian)'],
+      issues.map((i) => [badge(i.severity), el('code', {}, i.code || ''), cell(i.path, 'wrap mono'),
+        cell(i.text, 'wrap'), norwegian(i.text_no)]), 'No issues.');
+  }
+
+  function translationsTable(rows) {
+    return table(null, ['Route', 'Target format', 'Output', 'Issues'],
+      rows.map((t) => [t.route, t.target_format, messageLink(t.output_id), (t.issues || []).length]), 'No translations.');
+  }
+
+  function deliveriesOf(list) {
+    if (!list.length) return el('p', { class: 'muted' }, 'No deliveries.');
+    return list.map((d) => el('div', { class: 'card' },
+      el('h3', {}, 'Route ', d.route, ' ', badge(d.status)),
+      facts([['Message sent', messageLink(d.message_id)], ['Transport', d.transport], ['Endpoint', d.endpoint],
+        ['Target format', d.target_format], ['Attempts made', d.attempts_made],
+        ['Next attempt', d.next_attempt_at ? when(d.next_attempt_at) : null],
+        ['Delivered', d.delivered_at ? when(d.delivered_at) : null], ['Last error', d.last_error]]),
+      table('Attempts', ['#', 'Started', 'Finished', 'Outcome', 'Error code', 'Worker', 'Detail'],
+        (d.attempts || []).map((a) => [a.attempt, when(a.started_at), when(a.finished_at), badge(a.outcome),
+          a.error_code, a.worker, cell(a.detail, 'wrap')]), 'No attempt yet.')));
+  }
+
+  function receiptsOf(m) {
+    const parts = [];
+    if (m.apprec) {
+      parts.push(receiptCard('Sent by the gateway', m.apprec));
+      parts.push(documentBox('AppRec document', '/messages/' + encodeURIComponent(m.id) + '/apprec', m.apprec.id));
+    }
+    if (m.apprec_received) parts.push(receiptCard('Received from the receiver', m.apprec_received));
+    return parts.length ? parts : el('p', { class: 'muted' }, 'No AppRec for this message.');
+  }
+
+  function receiptCard(title, r) {
+    const [text, cls] = APPREC_STATUS[r.status] || [String(r.status), 'other'];
+    const status = el('span', {}, el('span', { class: 'badge badge-' + cls }, text), ' (code ', r.status, ')');
+    return el('div', { class: 'card' }, el('h3', {}, title),
+      facts([['AppRec', messageLink(r.id)], ['Status', status], ['At', when(r.at)]]),
+      table('Errors', ['Code', 'Text', 'Details'], (r.errors || []).map(receiptError), 'No errors.'));
+  }
+
+  function receiptError(e) {
+    if (typeof e !== 'object' || e === null) return [dash(), norwegian(String(e)), dash()];
+    const code = e.code || e.V || e.v;
+    const text = e.text || e.DN || e.dn || e.OT || e.ot;
+    const rest = Object.fromEntries(Object.entries(e).filter(([k]) => !['code', 'V', 'v', 'text', 'DN', 'dn'].includes(k)));
+    return [code, norwegian(text), Object.keys(rest).length ? rest : null];
+  }
+
+  function eventList(events) {
+    if (!events.length) return el('p', { class: 'muted' }, 'No events.');
+    return el('ol', { class: 'timeline' }, events.map((e) => el('li', {},
+      el('span', { class: 'when' }, when(e.at)), el('span', { class: 'kind' }, e.kind),
+      e.actor && e.actor !== 'gateway' ? el('span', { class: 'muted' }, ' by ', e.actor) : null,
+      detailLine(e.detail))));
+  }
+
+  function detailLine(detail) {
+    if (!detail || typeof detail !== 'object' || !Object.keys(detail).length) return null;
+    const line = el('span', { class: 'detail' });
+    Object.entries(detail).forEach(([k, v], i) => {
+      if (i) line.appendChild(document.createTextNode(' · '));
+      const shown = LINKED_KEYS.has(k) && typeof v === 'string' && /^[0-9a-f-]{36}$/.test(v) ? messageLink(v)
+        : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+      append(line, [k + ': ', shown]);
+    });
+    return line;
+  }
+
+  function replayForm(m) {
+    const box = el('details', { class: 'card replay' }, el('summary', {}, 'Replay this message…'));
+    const form = el('form', {});
+    const routes = el('fieldset', {}, el('legend', {}, 'Destinations (none ticked: every route that matches)'));
+    const endpoint = el('input', { id: 'replay-endpoint', name: 'endpoint', type: 'text', inputmode: 'url', placeholder: 'https://test-receiver.example/ (optional)' });
+    const transport = el('select', { id: 'replay-transport', name: 'transport' }, TRANSPORTS.map((t) => el('option', { value: t }, t)));
+    const target = el('select', { id: 'replay-format', name: 'target_format' }, el('option', { value: '' }, 'as the route says'),
+      TARGET_FORMATS.map((f) => el('option', { value: f }, f)));
+    const outcome = el('div', { role: 'status' });
+    append(form, [
+      el('p', {}, 'A replay re-runs the original bytes as a new message linked to this one; nothing is overwritten and the sender gets no second AppRec.'),
+      routes,
+      el('label', { for: 'replay-endpoint' }, 'Override endpoint (deliver here and nowhere else)'), endpoint,
+      el('label', { for: 'replay-transport' }, 'Transport for the override endpoint'), transport,
+      el('label', { for: 'replay-format' }, 'Format for the override endpoint'), target,
+      el('p', {}, el('button', { type: 'submit', class: 'danger' }, 'Replay…')), outcome,
+    ]);
+    box.appendChild(form);
+    box.addEventListener('toggle', () => { if (box.open && !routes.dataset.loaded) fillRoutes(routes); }, { once: false });
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const destinations = Array.from(routes.querySelectorAll('input:checked'), (i) => i.value);
+      const body = { destinations: destinations, transport: transport.value };
+      if (endpoint.value.trim()) body.endpoint = endpoint.value.trim();
+      if (target.value) body.target_format = target.value;
+      const where = body.endpoint ? 'only to ' + body.endpoint + ' (' + body.transport + ')'
+        : destinations.length ? 'to ' + destinations.join(', ') : 'to every route that matches';
+      if (!window.confirm('Replay message ' + m.id + ' ' + where + '?')) return;
+      submitReplay(m.id, body, outcome);
+    });
+    return box;
+  }
+
+  async function fillRoutes(fieldset) {
+    fieldset.dataset.loaded = '1';
+    try {
+      const data = await json('/routes');
+      for (const r of data.routes || []) {
+        const id = 'replay-route-' + r.name.replace(/[^\w-]/g, '_');
+        append(fieldset, [el('label', { for: id }, el('input', { type: 'checkbox', id: id, value: r.name }), ' ', r.name,
+          el('span', { class: 'muted' }, ' (' + r.transport + ', ' + r.target_format + (r.enabled ? '' : ', held') + ')'))]);
+      }
+    } catch (err) {
+      fieldset.appendChild(el('p', { class: 'problem' }, 'Routes could not be read: ' + err.message));
+    }
+  }
+
+  async function submitReplay(id, body, outcome) {
+    replace(outcome, el('p', { class: 'muted' }, 'Replaying…'));
+    try {
+      const response = await api('/messages/' + encodeURIComponent(id) + '/replay', { method: 'POST', body: body, allowError: true });
+      const text = await response.text();
+      let result = null;
+      try { result = JSON.parse(text); } catch (_) { /* shown as text below */ }
+      if (!result || !result.id) throw new ApiError(response.status, text.slice(0, 300));
+      replace(outcome, el('p', { class: response.ok ? 'note' : 'problem' }, 'Replayed as ', messageLink(result.id), ' ',
+        badge(result.status), result.errors ? [' ', JSON.stringify(result.errors)] : null));
+    } catch (err) {
+      replace(outcome, el('p', { class: 'problem' }, 'Replay failed: ' + err.message));
+    }
+  }
+
+  async function metricValues() {
+    const text = await (await api('/metrics')).text();
+    const samples = [];
+    for (const line of text.split('\n')) {
+      const found = line.match(/^([a-zA-Z_:][\w:]*)(\{[^}]*\})?\s+(\S+)/);
+      if (found) samples.push({ name: found[1], labels: found[2] || '', value: Number(found[3]) });
+    }
+    return { text: text, samples: samples };
+  }
+
+  function gauge(samples, name) {
+    const found = samples.find((s) => s.name === name && !s.labels);
+    return found ? found.value : null;
+  }
+
+  function tile(label, n, href, alarm) {
+    return el('div', { class: 'tile' + (alarm ? ' alarm' : '') },
+      el('span', { class: 'n' }, n === null ? '—' : String(n)), href ? link(href, label) : label);
+  }
+
+  function age(seconds) {
+    if (seconds === null) return null;
+    if (seconds < 120) return Math.round(seconds) + ' s';
+    if (seconds < 7200) return Math.round(seconds / 60) + ' min';
+    return (seconds / 3600).toFixed(1) + ' h';
+  }
+
+  async function viewProblems(root) {
+    append(root, heading('Problems'));
+    const counts = {};
+    const lists = {};
+    const [metrics] = await Promise.all([
+      metricValues().catch(() => ({ samples: [] })),
+      ...['failed', 'rejected', 'refused', 'pending'].map(async (s) => {
+        lists[s] = await json(messagesPath({ status: s, limit: 25 }));
+        counts[s] = lists[s].total;
+      }),
+    ]);
+    const g = (n) => gauge(metrics.samples, n);
+    append(root, el('div', { class: 'tiles' },
+      tile('Dead letters (deliveries given up)', g('samband_dead_letters'), null, g('samband_dead_letters') > 0),
+      tile('Still failing after 1 h', g('samband_failing_after_one_hour'), null, g('samband_failing_after_one_hour') > 0),
+      tile('Queue depth', g('samband_queue_depth')),
+      tile('Oldest undelivered', age(g('samband_oldest_undelivered_age_seconds'))),
+      tile('Failed messages', counts.failed, route('messages', null, { status: 'failed' }), counts.failed > 0),
+      tile('Rejected (negative AppRec sent)', counts.rejected, route('messages', null, { status: 'rejected' }), counts.rejected > 0),
+      tile('Refused by receivers', counts.refused, route('messages', null, { status: 'refused' }), counts.refused > 0),
+      tile('Waiting for delivery', counts.pending, route('messages', null, { status: 'pending' }))));
+    const sections = [
+      ['failed', 'Failed: a destination gave up (dead letter), or the gateway could not process it'],
+      ['rejected', 'Rejected by the gateway: the sender got a negative AppRec'],
+      ['refused', 'Refused by the receiver: its AppRec said Avvist'],
+      ['pending', 'Waiting for delivery (retrying)'],
+    ];
+    for (const [status, title] of sections) {
+      const more = counts[status] > 25 ? link(route('messages', null, { status: status }), 'all ' + counts[status] + ' →') : null;
+      append(root, [el('h2', {}, title), messageTable(null, lists[status].items, 'None.'), more]);
+    }
+  }
+
+  async function viewRoutes(root) {
+    const data = await json('/routes');
+    append(root, [heading('Routes'), el('p', { class: 'muted' }, 'Route file: ', data.source),
+      el('p', {}, 'Holding a route stops its delivery tries at once (nothing is dead-lettered); releasing it resumes them.'),
+      table(null, ['Name', 'Transport', 'Endpoint', 'Target format', 'State', ''], (data.routes || []).map((r) => [
+        r.name, r.transport, cell(r.endpoint, 'wrap mono'), r.target_format,
+        badge(r.enabled ? 'delivering' : 'held'), switchButton(r)]), 'No routes.')]);
+  }
+
+  function switchButton(r) {
+    const action = r.enabled ? 'hold' : 'release';
+    const button = el('button', { type: 'button', class: r.enabled ? 'danger' : '' }, r.enabled ? 'Hold' : 'Release');
+    button.addEventListener('click', async () => {
+      if (!window.confirm((r.enabled ? 'Hold' : 'Release') + ' route ' + r.name + '?')) return;
+      button.disabled = true;
+      try {
+        await json('/routes/' + encodeURIComponent(r.name) + '/' + action, { method: 'POST' });
+        render();
+      } catch (err) {
+        button.disabled = false;
+        setStatus('Route switch failed: ' + err.message);
+      }
+    });
+    return button;
+  }
+
+  async function viewMetrics(root) {
+    const metrics = await metricValues();
+    const shown = metrics.samples.filter((s) => !/_(created|bucket)$/.test(s.name));
+    append(root, [heading('Metrics'), el('p', { class: 'muted' }, 'From /metrics (Prometheus text format).'),
+      table(null, ['Metric', 'Labels', 'Value'], shown.map((s) => [el('code', {}, s.name), cell(s.labels, 'mono wrap'), s.value]), 'No samples.'),
+      el('details', { class: 'card' }, el('summary', {}, 'As exposed'), el('pre', { class: 'doc' }, metrics.text))]);
+  }
+
+  async function viewPatient(root, id) {
+    append(root, heading('Patient ', el('span', { class: 'mono' }, id)));
+    const timeline = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
+    const list = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
+    append(root, [el('h2', {}, 'Timeline'), timeline, el('h2', {}, 'Messages about this patient'), list]);
+    const response = await api('/patients/' + encodeURIComponent(id) + '/timeline', { allowError: true });
+    if (response.ok) replace(timeline, genericTimeline(await response.json()));
+    else if (response.status === 404 && (await response.clone().text()).includes('"Not Found"')) {
+      replace(timeline, el('p', { class: 'note' }, 'This gateway has no patient timeline endpoint; the messages are below.'));
+    } else replace(timeline, el('p', { class: 'problem' }, await problemOf(response)));
+    const page = await json(messagesPath({ patient: id, limit: 200 }));
+    replace(list, messageTable(page.total + ' message(s)', page.items, 'No message names this patient.'));
+  }
+
+  /* The timeline's shape is the endpoint's; each list in it becomes a table of its fields. */
+  function genericTimeline(data) {
+    const lists = Array.isArray(data) ? [['Events', data]]
+      : Object.entries(data || {}).filter(([, v]) => Array.isArray(v));
+    const scalars = Array.isArray(data) ? [] : Object.entries(data || {}).filter(([, v]) => !Array.isArray(v));
+    const parts = scalars.length ? [el('div', { class: 'card' }, facts(scalars))] : [];
+    for (const [name, rows] of lists) {
+      const columns = Array.from(new Set(rows.flatMap((r) => (r && typeof r === 'object' ? Object.keys(r) : ['value']))));
+      const cells = rows.map((r) => columns.map((c) => {
+        const v = r && typeof r === 'object' ? r[c] : r;
+        if (typeof v === 'string' && /(^|_)(at|time|date)$/.test(c)) return when(v);
+        if (typeof v === 'string' && /^[0-9a-f-]{36}$/.test(v) && /message|source|id$/.test(c)) return messageLink(v);
+        return cell(v, 'wrap');
+      }));
+      parts.push(el('h3', {}, name.replace(/_/g, ' ')), table(null, columns, cells, 'None.'));
+    }
+    return parts;
+  }
+
+  /* ---------- routing ---------- */
+
+  const VIEWS = { messages: viewMessages, message: viewMessage, problems: viewProblems, routes: viewRoutes,
+    metrics: viewMetrics, patient: viewPatient };
+
+  function parseHash() {
+    const hash = location.hash.replace(/^#\/?/, '');
+    const cut = hash.indexOf('?');
+    const path = cut < 0 ? hash : hash.slice(0, cut);
+    const [name, arg] = path.split('/').map((s) => decodeURIComponent(s));
+    return { name: VIEWS[name] ? name : 'messages', arg: arg || '', params: new URLSearchParams(cut < 0 ? '' : hash.slice(cut + 1)) };
+  }
+
+  async function render() {
+    clearTimeout(refreshTimer);
+    if (!sessionStorage.getItem(KEY)) {
+      showKeyPanel('');
+      return;
+    }
+    hideKeyPanel();
+    const { name, arg, params } = parseHash();
+    for (const a of document.querySelectorAll('[data-nav]')) {
+      if (a.dataset.nav === name) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
+    const main = document.getElementById('view');
+    const root = el('div');
+    replace(main, root);
+    setStatus('Loading…');
+    try {
+      await VIEWS[name](root, arg, params);
+      setStatus('');
+    } catch (err) {
+      setStatus('');
+      if (err.status !== 401) root.appendChild(el('p', { class: 'problem', role: 'alert' }, err.message));
+    }
+    const title = root.querySelector('h1');
+    document.title = (title ? title.textContent + ' · ' : '') + 'Samband console';
+    if (title && document.activeElement === document.body) title.focus();
+  }
+
+  function start() {
+    takeKeyFromFragment();
+    document.getElementById('key-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      sessionStorage.setItem(KEY, document.getElementById('key-input').value.trim());
+      const actor = document.getElementById('actor-input').value.trim();
+      if (actor) sessionStorage.setItem(ACTOR, actor); else sessionStorage.removeItem(ACTOR);
+      document.getElementById('key-input').value = '';
+      render();
+    });
+    document.getElementById('forget-key').addEventListener('click', () => {
+      sessionStorage.removeItem(KEY);
+      showKeyPanel('');
+    });
+    document.getElementById('patient-jump').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const id = document.getElementById('patient-jump-id').value.trim();
+      if (id) location.hash = route('patient', id);
+    });
+    window.addEventListener('hashchange', () => {
+      if (/^#key=/.test(location.hash)) takeKeyFromFragment();
+      render();
+    });
+    render();
+  }
+
+  start();
+})();
