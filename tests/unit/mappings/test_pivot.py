@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 
+from adapters.findings import Severity
 from adapters.msghead.parse import parse_msghead
 from adapters.plo import parse_plo
+from adapters.xml.safe import parse_xml
+from adapters.xml.schemas import validate_with_catalog
 from gateway.errors import MappingError, MessageRejected, UnsupportedMessage
 from mappings.base import fixed_context
 from mappings.common.view import BundleView
@@ -97,6 +100,8 @@ def test_target_for_follows_event_then_focus() -> None:
 
 def test_handbuilt_careplan_becomes_orientering() -> None:
     done = from_fhir(json.loads(HANDBUILT.read_text(encoding="utf-8")), "plo", fixed_context())
+    findings = validate_with_catalog(parse_xml(done.result))
+    assert [f for f in findings if f.severity is Severity.ERROR] == []
     message = parse_plo(done.result)
     assert message.kind == "ORIENTERING_TJENESTETILBUD"
     assert [t.iplos_tjenestetype.v for t in message.tjenester if t.iplos_tjenestetype] == ["15", "4"]
@@ -158,3 +163,16 @@ def test_odd_fhir_input_gives_a_coded_error_not_a_crash() -> None:
     with pytest.raises(MessageRejected) as caught:
         from_fhir(bundle, "plo", fixed_context())
     assert caught.value.code
+
+
+def test_narrative_is_generated_and_escaped() -> None:
+    from mappings.common.narrative import narrative
+
+    text = narrative("Plan <A&B>", ["Tiltak 1", None, "x < y"])
+    assert text["status"] == "generated"
+    assert text["div"] == (
+        '<div xmlns="http://www.w3.org/1999/xhtml"><p><b>Plan &lt;A&amp;B&gt;</b></p>'
+        "<ul><li>Tiltak 1</li><li>x &lt; y</li></ul></div>"
+    )
+    (plan,) = resources(bundle_of(PLO / "orientering_ny_1_6.xml"), "CarePlan")
+    assert "Rengjøring av bolig, 2 timer per uke" in str(plan["text"]["div"])
