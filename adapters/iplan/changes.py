@@ -120,6 +120,12 @@ def detect_changes(previous: IpExport | None, new: IpExport) -> list[ChangeEvent
     meeting it holds. The same revision again gives no events (duplicate delivery); an older one
     is refused with "ip-export.revision-stale", a delta with a gap with "ip-export.revision-gap".
     """
+    if (
+        previous is not None
+        and previous.plan.id == new.plan.id
+        and new.plan.revision == previous.plan.revision
+    ):
+        return []
     if new.export_kind == "delta":
         if previous is None:
             raise ContractViolation(

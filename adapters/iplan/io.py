@@ -34,7 +34,9 @@ def looks_like_ip_export(raw: bytes) -> bool:
     head = raw[:8192].lstrip(_BOM + b" \t\r\n")
     if head.startswith(b"<"):
         return XML_NAMESPACE.encode() in head and ROOT_ELEMENT.encode() in head
-    return head.startswith(b"{") and b'"schemaVersion"' in head and b'"exportKind"' in raw[:65536]
+    return head.startswith(b"{") and all(
+        key in raw for key in (b'"schemaVersion"', b'"exportKind"', b'"plan"')
+    )
 
 
 def _load_json(raw: bytes) -> Any:
@@ -57,6 +59,12 @@ def _load_json(raw: bytes) -> Any:
             line=exc.lineno,
             column=exc.colno,
             expected="a JSON ip-export document",
+        ) from exc
+    except (RecursionError, ValueError) as exc:
+        raise ContractViolation(
+            f"JSON refused: {type(exc).__name__}: {str(exc)[:120]}",
+            code="ip-export.not-json",
+            expected="a JSON ip-export document of ordinary depth and number sizes",
         ) from exc
 
 

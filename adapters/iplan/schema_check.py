@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+from datetime import date, datetime
 from typing import Any
 
 import jsonschema
@@ -24,10 +25,24 @@ SCHEMA_RULE = "ip-export.schema"
 PREFIX = "ipx"
 
 
+_FORMATS = jsonschema.FormatChecker(formats=())
+
+
+@_FORMATS.checks("date", raises=ValueError)
+def _is_date(value: object) -> bool:
+    """A real calendar day (the pattern alone lets 2026-02-30 through)."""
+    return not isinstance(value, str) or bool(date.fromisoformat(value))
+
+
+@_FORMATS.checks("date-time", raises=ValueError)
+def _is_datetime(value: object) -> bool:
+    return not isinstance(value, str) or bool(datetime.fromisoformat(value))
+
+
 @functools.cache
 def _json_validator() -> jsonschema.Draft202012Validator:
     schema = json.loads(JSON_SCHEMA_PATH.read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+    return jsonschema.Draft202012Validator(schema, format_checker=_FORMATS)
 
 
 def pointer(parts: Any) -> str:

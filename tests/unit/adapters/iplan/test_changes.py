@@ -293,3 +293,11 @@ def test_psfs_course_is_normalised_whatever_the_scale() -> None:
         for c in courses(steps["s10-closure/06-reversed-psfs-scale"].plan)
     }
     assert original == reversed_ == {"psfs-butikk": (3, 8, 5), "psfs-dusj": (5, 9, 4)}
+
+
+def test_the_same_delta_delivered_twice_gives_no_events(kari_active: IpExport) -> None:
+    one = bump(kari_active, title="Plan for Kari")
+    delta = make_delta(kari_active, one)
+    state = apply_delta(kari_active, delta)
+    assert detect_changes(kari_active, delta) != []
+    assert detect_changes(state, delta) == []

@@ -126,3 +126,19 @@ def test_xml_with_dtd_is_refused_before_parsing() -> None:
 def test_validate_reports_a_parse_error_as_a_finding() -> None:
     findings = validate_iplan(b"<IndividualPlanExport xmlns='urn:no:samband:ip-export:1'>")
     assert len(findings) == 1 and findings[0].rule == "xml.not-well-formed"
+
+
+def test_impossible_calendar_date_is_refused(kari_json: dict[str, Any]) -> None:
+    kari_json["plan"]["planPeriod"]["end"] = "2027-02-30"
+    error = _refused(dump(kari_json))
+    assert (error.code, error.where) == ("ip-export.schema", "/plan/planPeriod/end")
+
+
+def test_absurdly_deep_or_long_json_is_refused_not_crashed() -> None:
+    assert _refused(b"[" * 100_000).code == "ip-export.not-json"
+    assert _refused(b'{"revision": ' + b"9" * 5000 + b"}").code == "ip-export.not-json"
+
+
+def test_json_that_is_not_an_object_is_a_schema_error() -> None:
+    error = _refused(b"[1, 2]")
+    assert (error.code, error.where) == ("ip-export.schema", "/")
