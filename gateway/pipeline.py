@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from adapters.base import Envelope
-from gateway import ebxml, receipts, replay, translate
+from gateway import apprec_answers, ebxml, receipts, replay, translate
 from gateway.errors import GatewayError, MessageRejected
 from gateway.routing.routes import Route
 from gateway.runtime import Services
@@ -118,7 +118,7 @@ def process(svc: Services, message_id: str) -> Outcome:
         if original is not None:
             return receipts.answer_duplicate(svc, message, original)
         if message.format == "apprec":
-            return receipts.record_incoming(svc, message)
+            return apprec_answers.record_incoming(svc, message)
         if message.format == "ebxml":
             return ebxml.unpack(svc, message)
         raw = load_raw(svc, message.id)

@@ -10,7 +10,7 @@ repeat gets the very same AppRec again. AppRecs go back over routes that name th
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
@@ -32,10 +32,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HODEMELDING_FORMATS = frozenset({"msghead"})
-EMITTED_HODEMELDING = frozenset({"plo", "dialogmelding"})
 
 
-def _outcome(**values: Any) -> Outcome:
+def make_outcome(**values: Any) -> Outcome:
     from gateway.pipeline import Outcome
 
     return Outcome(**values)
@@ -153,7 +152,7 @@ def reject(svc: Services, message: StoredMessage, error: MessageRejected) -> Out
             errors = [{"code": reply.apprec_error or "X99", "text": error.detail, "where": error.where or ""}]
             apprec_id = _try_apprec(conn, svc, current, reply.apprec_status, errors, error)
     svc.metrics.failed(message.msg_type, None, error.code)
-    return _outcome(
+    return make_outcome(
         id=message.id,
         status=str(Status.REJECTED),
         msg_id=message.msg_id,
@@ -219,7 +218,7 @@ def answer_duplicate(svc: Services, message: StoredMessage, original: StoredMess
             if apprec_msg is not None:
                 send_apprec(conn, svc, apprec_msg.id, apprec_msg.envelope(), now)
         latest = repo.get_message(conn, original.id) or original
-    return _outcome(
+    return make_outcome(
         id=original.id,
         status=latest.status,
         msg_id=original.msg_id,
@@ -277,71 +276,3 @@ def record_translation(
             created_at=now,
         )
     )
-
-
-def expects_apprec(message: StoredMessage) -> bool:
-    """Outbound Hodemeldinger we emit expect an AppRec back; AppRecs and FHIR never do."""
-    return (
-        message.direction == Direction.OUTBOUND
-        and message.kind != Kind.APPREC
-        and (message.format in EMITTED_HODEMELDING or (message.format == "as-is" and bool(message.msg_id)))
-    )
-
-
-def apprec_due(svc: Services, now: datetime) -> datetime:
-    return now + timedelta(seconds=svc.settings.apprec_timeout_seconds)
-
-
-def record_incoming(svc: Services, message: StoredMessage) -> Outcome:
-    """An AppRec for a message we sent: link it, update that message's status; never answer an AppRec."""
-    now = svc.now()
-    facts = apprecs.read(_raw(svc, message.id))
-    with svc.engine.begin() as conn:
-        sent = repo.find_sent(conn, facts.original_msg_id) if facts.original_msg_id else None
-        if sent is None:
-            repo.update_message(conn, message.id, now, status=Status.STORED, kind="apprec", lease_until=None)
-            repo.add_event(conn, message.id, "apprec.unmatched", now, original_msg_id=facts.original_msg_id)
-            return _outcome(id=message.id, status=str(Status.STORED), msg_id=message.msg_id)
-        accepted = facts.status in {"1", "3"}
-        repo.update_message(
-            conn, message.id, now, status=Status.STORED, kind="apprec", source_id=sent.id, lease_until=None
-        )
-        repo.update_message(
-            conn, sent.id, now, status=Status.ACCEPTED if accepted else Status.REFUSED, apprec_due_at=None
-        )
-        if received_receipt(conn, sent.id) is None:
-            conn.execute(
-                receipts.insert().values(
-                    id=repo.new_id(),
-                    message_id=sent.id,
-                    apprec_id=message.id,
-                    direction="received",
-                    status=facts.status,
-                    errors=facts.errors,
-                    created_at=now,
-                )
-            )
-        repo.add_event(conn, sent.id, "apprec.received", now, apprec=message.id, status=facts.status)
-        repo.add_event(conn, message.id, "apprec.matched", now, answers=sent.id, status=facts.status)
-    return _outcome(id=message.id, status=str(Status.STORED), msg_id=message.msg_id)
-
-
-def _raw(svc: Services, message_id: str) -> bytes:
-    with svc.engine.begin() as conn:
-        return repo.get_raw(conn, message_id) or b""
-
-
-def flag_overdue(conn: Connection, svc: Services, now: datetime) -> int:
-    """Scheduled job: sent messages whose AppRec is late get an event and a metric, once each."""
-    query = select(messages.c.id).where(messages.c.apprec_due_at.is_not(None), messages.c.apprec_due_at < now)
-    late = [mid for (mid,) in conn.execute(query.limit(500))]
-    for mid in late:
-        message = repo.get_message(conn, mid)
-        if message is None:
-            continue
-        repo.update_message(conn, mid, now, apprec_due_at=None)
-        repo.add_event(conn, mid, "apprec.overdue", now, route=message.route)
-        if message.source_id:
-            repo.add_event(conn, message.source_id, "apprec.overdue", now, output=mid, route=message.route)
-        svc.metrics.apprec_missing(message.msg_type, message.route)
-    return len(late)

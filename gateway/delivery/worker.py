@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import timedelta
 
-from gateway import pipeline, receipts
+from gateway import apprec_answers, pipeline, receipts
 from gateway.delivery.retry import next_attempt_at
 from gateway.delivery.transports.base import DeliveryRequest, Receipt, Transport
 from gateway.delivery.transports.registry import FHIR_STORE, TRANSPORTS, TransportFactory, create_transport
@@ -143,7 +143,11 @@ class DeliveryWorker:
         with svc.engine.begin() as conn:
             queue.finish_attempt(conn, delivery.id, attempt_no, now, Outcome.DELIVERED, detail=detail)
             message = repo.get_message(conn, delivery.message_id)
-            due = receipts.apprec_due(svc, now) if message and receipts.expects_apprec(message) else None
+            due = (
+                apprec_answers.apprec_due(svc, now)
+                if message and apprec_answers.expects_apprec(message)
+                else None
+            )
             repo.update_message(
                 conn, delivery.message_id, now, status=Status.DELIVERED, completed_at=now, apprec_due_at=due
             )
@@ -220,7 +224,7 @@ class DeliveryWorker:
     def _jobs(self) -> None:
         now = self.svc.now()
         with self.svc.engine.begin() as conn:
-            receipts.flag_overdue(conn, self.svc, now)
+            apprec_answers.flag_overdue(conn, self.svc, now)
 
 
 def start_worker_thread(worker: DeliveryWorker) -> threading.Thread:

@@ -31,6 +31,7 @@ class Kind(StrEnum):
     TRANSLATION = "translation"
     FORWARD = "forward"  # the original bytes sent on as they are (target format as-is)
     APPREC = "apprec"
+    FEEDBACK = "feedback"  # feedback the gateway composed for a GP
     REPLAY = "replay"
     DUPLICATE = "duplicate"
     ACK = "ack"  # the ebXML signal (Acknowledgment / MessageError / SOAP Fault) we answered with

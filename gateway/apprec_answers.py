@@ -1,0 +1,93 @@
+"""AppRecs that answer messages the gateway sent, and the job that flags the ones that never come.
+
+HIS 80415 §3: a sender without an AppRec 96 h after sending must treat the message as refused and
+follow up; ``SAMBAND_APPREC_TIMEOUT_SECONDS`` sets that time, ``flag_overdue`` raises an event and
+the ``samband_apprec_missing`` metric once per late message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, select
+
+from gateway import apprecs
+from gateway.receipts import make_outcome, received_receipt
+from gateway.runtime import Services
+from gateway.store import repository as repo
+from gateway.store.repository import Direction, Kind, Status, StoredMessage
+from gateway.store.tables import messages, receipts
+
+if TYPE_CHECKING:
+    from gateway.pipeline import Outcome
+
+EMITTED_HODEMELDING = frozenset({"plo", "dialogmelding"})
+
+
+def expects_apprec(message: StoredMessage) -> bool:
+    """Outbound Hodemeldinger we emit expect an AppRec back; AppRecs and FHIR never do."""
+    return (
+        message.direction == Direction.OUTBOUND
+        and message.kind != Kind.APPREC
+        and (message.format in EMITTED_HODEMELDING or (message.format == "as-is" and bool(message.msg_id)))
+    )
+
+
+def apprec_due(svc: Services, now: datetime) -> datetime:
+    return now + timedelta(seconds=svc.settings.apprec_timeout_seconds)
+
+
+def record_incoming(svc: Services, message: StoredMessage) -> Outcome:
+    """An AppRec for a message we sent: link it, update that message's status; never answer an AppRec."""
+    now = svc.now()
+    facts = apprecs.read(_raw(svc, message.id))
+    with svc.engine.begin() as conn:
+        sent = repo.find_sent(conn, facts.original_msg_id) if facts.original_msg_id else None
+        if sent is None:
+            repo.update_message(conn, message.id, now, status=Status.STORED, kind="apprec", lease_until=None)
+            repo.add_event(conn, message.id, "apprec.unmatched", now, original_msg_id=facts.original_msg_id)
+            return make_outcome(id=message.id, status=str(Status.STORED), msg_id=message.msg_id)
+        accepted = facts.status in {"1", "3"}
+        repo.update_message(
+            conn, message.id, now, status=Status.STORED, kind="apprec", source_id=sent.id, lease_until=None
+        )
+        repo.update_message(
+            conn, sent.id, now, status=Status.ACCEPTED if accepted else Status.REFUSED, apprec_due_at=None
+        )
+        if received_receipt(conn, sent.id) is None:
+            conn.execute(
+                receipts.insert().values(
+                    id=repo.new_id(),
+                    message_id=sent.id,
+                    apprec_id=message.id,
+                    direction="received",
+                    status=facts.status,
+                    errors=facts.errors,
+                    created_at=now,
+                )
+            )
+        repo.add_event(conn, sent.id, "apprec.received", now, apprec=message.id, status=facts.status)
+        repo.add_event(conn, message.id, "apprec.matched", now, answers=sent.id, status=facts.status)
+    return make_outcome(id=message.id, status=str(Status.STORED), msg_id=message.msg_id)
+
+
+def _raw(svc: Services, message_id: str) -> bytes:
+    with svc.engine.begin() as conn:
+        return repo.get_raw(conn, message_id) or b""
+
+
+def flag_overdue(conn: Connection, svc: Services, now: datetime) -> int:
+    """Scheduled job: sent messages whose AppRec is late get an event and a metric, once each."""
+    query = select(messages.c.id).where(messages.c.apprec_due_at.is_not(None), messages.c.apprec_due_at < now)
+    late = [mid for (mid,) in conn.execute(query.limit(500))]
+    for mid in late:
+        message = repo.get_message(conn, mid)
+        if message is None:
+            continue
+        repo.update_message(conn, mid, now, apprec_due_at=None)
+        repo.add_event(conn, mid, "apprec.overdue", now, route=message.route)
+        if message.source_id:
+            repo.add_event(conn, message.source_id, "apprec.overdue", now, output=mid, route=message.route)
+        svc.metrics.apprec_missing(message.msg_type, message.route)
+    return len(late)
