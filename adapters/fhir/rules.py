@@ -12,6 +12,8 @@ from adapters.findings import Finding, Severity
 
 JsonDict = dict[str, object]
 Rule = Callable[[JsonDict], list[Finding]]
+PARTY_FIELDS = frozenset({"sender", "receiver", "author", "responsible", "enterer"})
+"""MessageHeader references whose ``identifier`` is a HER-id (VKP pattern)."""
 PARTY_TYPES = frozenset({"Patient", "Practitioner", "Organization", "PractitionerRole", "RelatedPerson"})
 
 
@@ -109,6 +111,11 @@ def identifier_systems(bundle: JsonDict) -> list[Finding]:
             continue
         for pos, identifier in enumerate(cast(list[JsonDict], resource.get("identifier") or [])):
             found += _identifier_findings(identifier, f"/entry/{index}/resource/identifier/{pos}")
+    header = _resource(_entries(bundle)[0]) if _entries(bundle) else {}
+    if header.get("resourceType") == "MessageHeader":
+        for pointer, key, value in _walk(header, "/entry/0/resource"):
+            if key == "identifier" and isinstance(value, dict) and pointer.rsplit("/", 2)[-2] in PARTY_FIELDS:
+                found += _identifier_findings(cast(JsonDict, value), pointer)
     return found
 
 

@@ -95,3 +95,12 @@ def test_required_codes_and_complete_codings() -> None:
 def test_missing_provenance_is_only_a_warning() -> None:
     found = check_bundle(bundle(HEADER, PATIENT))
     assert [f.severity for f in found if f.rule == "fhir.message.provenance"] == [Severity.WARNING]
+
+
+def test_message_party_identifier_is_checked_too() -> None:
+    header: dict[str, object] = {
+        **HEADER,
+        "sender": {"identifier": {"system": "urn:oid:2.16.578.1.12.4.1.2", "value": "88-01"}},
+    }
+    found = [f for f in check_bundle(bundle(header, PROVENANCE, PATIENT)) if f.rule == "fhir.identifier.her"]
+    assert [f.xpath for f in found] == ["/entry/0/resource/sender/identifier"]
