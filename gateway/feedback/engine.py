@@ -47,8 +47,8 @@ class Decision:
 
 
 def _gp_is_referrer(event: FeedbackEvent, state: FeedbackState) -> bool:
-    referrer = event.fact("referrer_her") or state.referrer_her
-    return referrer is not None and (state.gp_her is None or str(referrer) == state.gp_her)
+    """The GP referred: through the gateway (``referral.sent``), or the plan says the GP found the need."""
+    return state.referrer_her is not None or event.fact("referrer_her") is not None
 
 
 PREDICATES: dict[str, Callable[[FeedbackEvent, FeedbackState], bool]] = {

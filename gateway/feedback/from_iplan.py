@@ -26,6 +26,7 @@ SOURCE = "ip-export"
 ACTIVE_IP = "101"
 CONTENT_SCOPES = frozenset({"goals", "measures", "meetings", "all"})
 ENDED = frozenset({"completed", "cancelled", "rejected"})
+COVERED_HEADER = frozenset({"ipStatus", "coordinatorStatus", "status", "closure"})
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,8 @@ def _plan_active(change: ChangeEvent, view: PlanView) -> Iterator[FeedbackEvent]
 def _plan_changed(change: ChangeEvent, view: PlanView) -> Iterator[FeedbackEvent]:
     plan = view.plan
     if change.subject_id == plan.id:
+        if set(change.after or {}) <= COVERED_HEADER or plan.status == "closed":
+            return  # told by F2 (decision), F4 (plan active) or F9 (closure)
         before_status = (change.before or {}).get("ipStatus") or {}
         after_status = (change.after or {}).get("ipStatus") or {}
         if after_status.get("code") == ACTIVE_IP and before_status.get("code") != ACTIVE_IP:
@@ -430,6 +433,8 @@ def events_from_changes(
     """
     view = PlanView(plan, texts)
     ordered = sorted(changes, key=lambda c: (not c.kind.startswith("consent."), c.at, c.subject_id))
+    if any(c.kind == "evaluation.recorded" for c in ordered):
+        ordered = [c for c in ordered if not c.kind.startswith("goal.")]  # the evaluation lists every goal
     events: list[FeedbackEvent] = []
     for change in ordered:
         converter = CONVERTERS.get(change.kind)

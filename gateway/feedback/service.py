@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, update
 
 from adapters.msghead import ConversationRef, read_envelope
 from adapters.registry.ar_client import AddressRegistry
@@ -23,7 +23,7 @@ from gateway.feedback.addressing import GpHint, resolve_gp
 from gateway.feedback.batching import DigestItem
 from gateway.feedback.compose import GpMessage, compose
 from gateway.feedback.engine import Action, Decision, decide
-from gateway.feedback.events import FeedbackEvent
+from gateway.feedback.events import EventKind, FeedbackEvent
 from gateway.feedback.facts import CaseFacts, OrgParty
 from gateway.feedback.render import effective_channel, render
 from gateway.feedback.rules import RuleSet, load_rules
@@ -36,6 +36,14 @@ from gateway.store import repository as repo
 from gateway.store.repository import Direction, Kind, Status
 
 log = logging.getLogger(__name__)
+
+
+def drop_pending_digest(conn: Connection, patient_id: str, reason: str) -> None:
+    """Minor edits still waiting are left out once the closure message (F9) has told the GP."""
+    waiting = (feedback_digest.c.patient_id == patient_id, feedback_digest.c.decision_id.is_(None))
+    conn.execute(
+        update(feedback_digest).where(*waiting, feedback_digest.c.dropped.is_(None)).values(dropped=reason)
+    )
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,8 @@ class FeedbackService:
                 state, decisions = decide(event, state, self.rules)
                 for decision in decisions:
                     ids.append(self._act(conn, decision, event_id, state, case, now))
+            if any(e.kind is EventKind.PLAN_CLOSED for e in events):
+                drop_pending_digest(conn, events[0].patient_id, "plan-closed")
             store.save_state(conn, state, now)
         return ids
 

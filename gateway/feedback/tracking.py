@@ -143,61 +143,69 @@ def _date(value: Any) -> Any:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _resend(fb: FeedbackService, conn: Connection, row: Any, now: datetime, why: str) -> None:
+def _resend(fb: FeedbackService, row: Any, now: datetime, why: str) -> None:
+    """Send the message again with a new MsgId while attempts remain, else mark it failed; alert both."""
     policy = fb.rules.tracking
-    if row.attempts >= policy.max_attempts or not row.draft:
-        store.update_decision(conn, row.id, now, status="failed")
-        store.alert(conn, row.patient_id, f"apprec-{why}-final", now, msg_id=row.msg_id, rule=row.rule_id)
-        return
-    case = case_for_patient(fb, row.patient_id, None)
-    if case is None:
-        return
-    state = store.load_state(conn, row.patient_id)
-    gp = fb.gp_address(state, case)
-    if gp is None:
-        return
-    rendered = render(draft_of(row.draft), dataclasses.replace(case.facts, gp=gp), fb.svc.context())
-    out_id, status = fb.queue_message(conn, rendered.xml, row.message_id, now)
-    store.alert(conn, row.patient_id, f"apprec-{why}", now, msg_id=row.msg_id, resent_as=rendered.msg_id)
-    store.update_decision(
-        conn, row.id, now, status=status, message_id=out_id, msg_id=rendered.msg_id, attempts=row.attempts + 1
-    )
+    case = case_for_patient(fb, row.patient_id, None) if row.draft else None
+    with fb.svc.engine.begin() as conn:
+        if row.attempts >= policy.max_attempts or case is None:
+            store.update_decision(conn, row.id, now, status="failed")
+            store.alert(conn, row.patient_id, f"apprec-{why}-final", now, msg_id=row.msg_id, rule=row.rule_id)
+            return
+        state = store.load_state(conn, row.patient_id)
+        gp = fb.gp_address(state, case)
+        if gp is None:
+            return
+        rendered = render(draft_of(row.draft), dataclasses.replace(case.facts, gp=gp), fb.svc.context())
+        out_id, status = fb.queue_message(conn, rendered.xml, row.message_id, now)
+        store.alert(conn, row.patient_id, f"apprec-{why}", now, msg_id=row.msg_id, resent_as=rendered.msg_id)
+        store.update_decision(
+            conn,
+            row.id,
+            now,
+            status=status,
+            message_id=out_id,
+            msg_id=rendered.msg_id,
+            attempts=row.attempts + 1,
+        )
 
 
 def track(fb: FeedbackService) -> int:
     """Follow the AppRec of every queued feedback message: acked, refused (retry), missing (retry)."""
     now = fb.svc.now()
     timeout = timedelta(hours=fb.rules.tracking.apprec_timeout_hours)
-    changed = 0
     with fb.svc.engine.begin() as conn:
         rows = conn.execute(
             select(feedback_decisions, messages.c.status.label("message_status"), messages.c.completed_at)
             .join(messages, messages.c.id == feedback_decisions.c.message_id)
             .where(feedback_decisions.c.status == "queued")
         ).all()
-        for row in rows:
-            if row.message_status == "accepted":
+    changed = 0
+    for row in rows:
+        if row.message_status == "accepted":
+            with fb.svc.engine.begin() as conn:
                 store.update_decision(conn, row.id, now, status="acked")
-            elif row.message_status == "refused":
-                _resend(fb, conn, row, now, "negative")
-            elif row.completed_at is not None and now - row.completed_at > timeout:
-                _resend(fb, conn, row, now, "missing")
-            else:
-                continue
-            changed += 1
+        elif row.message_status == "refused":
+            _resend(fb, row, now, "negative")
+        elif row.completed_at is not None and now - row.completed_at > timeout:
+            _resend(fb, row, now, "missing")
+        else:
+            continue
+        changed += 1
     return changed
 
 
 def retry_waiting(fb: FeedbackService) -> int:
     """Drafts that had no GP address: try again (the referral or the register may know it now)."""
     now = fb.svc.now()
-    done = 0
     with fb.svc.engine.begin() as conn:
         rows = conn.execute(select(feedback_decisions).where(feedback_decisions.c.status == "waiting")).all()
-        for row in rows:
-            case = case_for_patient(fb, row.patient_id, None)
-            if case is None or not row.draft:
-                continue
+    done = 0
+    for row in rows:
+        case = case_for_patient(fb, row.patient_id, None)
+        if case is None or not row.draft:
+            continue
+        with fb.svc.engine.begin() as conn:
             state = store.load_state(conn, row.patient_id)
             if fb.gp_address(state, case) is None:
                 continue
@@ -209,5 +217,5 @@ def retry_waiting(fb: FeedbackService) -> int:
             }
             new_id = fb.send(conn, draft_of(row.draft), state, case, now, base)
             store.update_decision(conn, row.id, now, status="superseded", detail=f"sent as decision {new_id}")
-            done += 1
+        done += 1
     return done
