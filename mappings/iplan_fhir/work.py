@@ -290,7 +290,7 @@ def consent(item: Consent, plan: IndividualPlan, parties: Parties, managing: str
     if item.participant_ref:
         provision["actor"] = [
             {
-                "role": concept(vocab.ROLE, "mottaker", "Mottaker"),
+                "role": concept(vocab.PARTICIPATION, "IRCP", "information recipient"),
                 "reference": parties.reference(item.participant_ref),
             }
         ]
