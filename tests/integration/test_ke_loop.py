@@ -63,7 +63,9 @@ routes:
     target_format: fhir
     transport: fhir-store
   - name: to-gp
-    match: {{source_formats: [msghead], message_types: [DIALOG_NOTAT, DIALOG_FORESPORSEL, ORIENTERING_TJENESTETILBUD]}}
+    match:
+      source_formats: [msghead]
+      message_types: [DIALOG_NOTAT, DIALOG_FORESPORSEL, ORIENTERING_TJENESTETILBUD]
     target_format: as-is
     transport: http
     endpoint: {gp.url}
