@@ -90,3 +90,13 @@ def test_the_nine_regulation_items_are_all_covered() -> None:
     for match in re.finditer(r"\| [^|]+ \| [^|]+ \| [^|]+ \| [^|]+ \| ([0-9, ]+) \|", text):
         items |= {int(i) for i in match.group(1).replace(" ", "").split(",") if i}
     assert items == set(range(1, 10))
+
+
+def test_the_examples_in_the_docs_are_valid_and_agree() -> None:
+    from adapters.iplan import parse_json, parse_xml
+
+    text = docgen.DOC_PATH.read_text(encoding="utf-8")
+    json_block = re.search(r"```json\n(.*?)```", text, re.S)
+    xml_block = re.search(r"```xml\n(.*?)```", text, re.S)
+    assert json_block and xml_block
+    assert parse_json(json_block.group(1).encode()) == parse_xml(xml_block.group(1).encode())
