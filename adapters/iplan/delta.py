@@ -7,8 +7,9 @@ ids of removed ones (docs/ip-export.md, "Full and delta exports"). Revisions mus
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, cast
 
+from adapters.iplan.enums import Collection
 from adapters.iplan.invariants import check_invariants
 from adapters.iplan.model import IndividualPlan, IpExport
 from adapters.iplan.spec import fields_of
@@ -104,7 +105,11 @@ def make_delta(previous: IpExport, current: IpExport) -> IpExport:
         new_items = getattr(current.plan, name)
         changes[name] = tuple(item for item in new_items if old.get(item.id) != item)
         current_ids = {item.id for item in new_items}
-        removed += [RemovedEntity(collection=json_of[name], id=i) for i in old if i not in current_ids]  # type: ignore[arg-type]
+        removed += [
+            RemovedEntity(collection=cast(Collection, json_of[name]), id=i)
+            for i in old
+            if i not in current_ids
+        ]
     changes["change_log"] = tuple(e for e in current.plan.change_log if e.sequence > previous.plan.revision)
     return dataclasses.replace(
         current,

@@ -6,6 +6,7 @@ significant); ``adapters.iplan.changes`` adds the common fields. ``DETECTORS`` i
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
@@ -37,7 +38,7 @@ ChangeKind = Literal[
     "meeting.cancelled",
     "evaluation.recorded",
 ]
-KINDS: tuple[str, ...] = ChangeKind.__args__  # type: ignore[attr-defined]
+KINDS: tuple[str, ...] = typing.get_args(ChangeKind)
 
 
 Draft = tuple[ChangeKind, str, Any, Any, bool]

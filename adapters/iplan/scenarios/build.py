@@ -9,7 +9,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from adapters.iplan.enums import LogAction, TargetType
 from adapters.iplan.model import IndividualPlan, IpExport
@@ -61,7 +61,7 @@ def by_id(items: Sequence[T], item_id: str) -> T:
 
 
 def edit(item: T, **changes: Any) -> T:
-    return dataclasses.replace(item, **changes)  # type: ignore[type-var]
+    return cast(T, dataclasses.replace(cast(Any, item), **changes))
 
 
 def revise(export: IpExport, at: datetime, actor: str, log: Sequence[Log], **plan_changes: Any) -> IpExport:

@@ -10,7 +10,7 @@ import dataclasses
 from datetime import date
 
 from adapters.ident import synthetic_fnr
-from adapters.iplan.enums import AccessScope, Role, Sector
+from adapters.iplan.enums import AccessScope, ConsentType, MeasureStatus, Role, Sector
 from adapters.iplan.model import IndividualPlan, IpExport
 from adapters.iplan.model_parts import (
     Consent,
@@ -67,10 +67,10 @@ PARTICIPANTS = (
 )
 
 
-def _consent(cid: str, by: str, kind: str, who: str | None = None) -> Consent:
+def _consent(cid: str, by: str, kind: ConsentType, who: str | None = None) -> Consent:
     return Consent(
         id=cid,
-        type=kind,  # type: ignore[arg-type]
+        type=kind,
         granted_by_ref=by,
         participant_ref=who,
         scope=SCOPE if who else (),
@@ -82,7 +82,7 @@ def _consent(cid: str, by: str, kind: str, who: str | None = None) -> Consent:
 
 
 def _measure(
-    mid: str, title: str, who: str, sector: Sector, status: str, extent: Extent | None = None
+    mid: str, title: str, who: str, sector: Sector, status: MeasureStatus, extent: Extent | None = None
 ) -> Measure:
     return Measure(
         id=mid,
@@ -92,7 +92,7 @@ def _measure(
         responsible_sector=sector,
         extent=extent,
         period=Period(start=START),
-        status=status,  # type: ignore[arg-type]
+        status=status,
         status_date=START,
     )
 

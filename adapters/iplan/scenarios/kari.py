@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from adapters.iplan.enums import AccessScope
 from adapters.iplan.model import IndividualPlan, IpExport
 from adapters.iplan.model_parts import Code, Consent, Need, Period
 from adapters.iplan.model_work import Decision, Extent, Goal, Measure, PsfsAssessment, PsfsItem, PsfsTarget
 from adapters.iplan.scenarios import people as p
-from adapters.iplan.scenarios.build import Step, edit, oslo, revise, upsert
+from adapters.iplan.scenarios.build import Log, Step, edit, oslo, revise, upsert
 from mappings.base import stable_id
 
 PLAN_ID = "sampro-ip-4711"
@@ -153,13 +154,13 @@ def coordinator_appointed(prev: IpExport) -> IpExport:
     )
 
 
-def _access(cid: str, who: str, scope: tuple[str, ...], end: date | None = None) -> Consent:
+def _access(cid: str, who: str, scope: tuple[AccessScope, ...], end: date | None = None) -> Consent:
     return Consent(
         id=cid,
         type="participant-access",
         granted_by_ref="p-kari",
         participant_ref=who,
-        scope=scope,  # type: ignore[arg-type]
+        scope=scope,
         period=Period(start=date(2026, 2, 10), end=end),
         status="active",
         signed=True,
@@ -230,7 +231,7 @@ AIDS = Measure(
     status="applied-for",
     status_date=date(2026, 2, 10),
 )
-CARE_SCOPE = ("goals", "measures", "meetings")
+CARE_SCOPE: tuple[AccessScope, ...] = ("goals", "measures", "meetings")
 
 
 def plan_created(prev: IpExport) -> IpExport:
@@ -251,7 +252,7 @@ def plan_created(prev: IpExport) -> IpExport:
         _access("c-fysio", "p-fysio", CARE_SCOPE),
         _access("c-nav", "p-nav", ("goals", "measures"), end=date(2027, 2, 9)),
     )
-    scopes = {
+    scopes: dict[str, tuple[AccessScope, ...]] = {
         "p-ola": ("all",),
         "p-hjemme": CARE_SCOPE,
         "p-fysio": CARE_SCOPE,
@@ -264,7 +265,8 @@ def plan_created(prev: IpExport) -> IpExport:
         for x in plan.participants
     )
     hjemme = edit(plan.measures[0], status="active", status_date=date(2026, 2, 1))
-    log = [("status-changed", "plan", PLAN_ID)] + [("consent-granted", "consent", c.id) for c in consents]
+    log: list[Log] = [("status-changed", "plan", PLAN_ID)]
+    log += [("consent-granted", "consent", c.id) for c in consents]
     log += [("created", "goal", g.id) for g in GOALS] + [("psfs-recorded", "psfs", "psfs-1")]
     log += [
         ("status-changed", "measure", "m-hjemme"),
@@ -275,7 +277,7 @@ def plan_created(prev: IpExport) -> IpExport:
         prev,
         oslo(2026, 2, 10, 10),
         "p-ola",
-        log,  # type: ignore[arg-type]
+        log,
         status="active",
         ip_status=p.ip_status("101", "Ja, virksom plan"),
         title="Individuell plan for Kari Nordmann",

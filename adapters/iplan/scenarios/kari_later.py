@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+from adapters.iplan.enums import TargetType
 from adapters.iplan.model import IpExport
 from adapters.iplan.model_parts import Comment, Organization
 from adapters.iplan.model_work import (
@@ -19,7 +20,7 @@ from adapters.iplan.model_work import (
     Meeting,
     MeetingDecision,
 )
-from adapters.iplan.scenarios.build import by_id, edit, oslo, revise, upsert
+from adapters.iplan.scenarios.build import Log, by_id, edit, oslo, revise, upsert
 
 TEAM = ("p-kari", "p-ola", "p-hjemme", "p-fysio", "p-nav")
 
@@ -142,14 +143,14 @@ def daily_edits(prev: IpExport) -> IpExport:
     agenda = edit(by_id(plan.meetings, "mt-2"), agenda="Legemidler, fallrisiko og hjelpemidler")
     minor = ["g-1", "g-1", "g-1a", "g-1a", "g-1a", "g-1b", "g-1b", "m-hjemme", "m-hjemme", "m-hjemme"]
     minor += ["m-hjelpemidler", "m-hjelpemidler", "mt-2", "mt-2"]
-    kinds = {"g": "goal", "m": "measure"}
-    log = [("status-changed", "measure", "m-gang"), ("created", "goal", "g-1c")]
+    kinds: dict[str, TargetType] = {"g": "goal", "m": "measure"}
+    log: list[Log] = [("status-changed", "measure", "m-gang"), ("created", "goal", "g-1c")]
     log += [("updated", kinds.get(t[0], "meeting"), t) for t in minor]
     return revise(
         prev,
         oslo(2026, 4, 14, 9),
         "p-ola",
-        log,  # type: ignore[arg-type]
+        log,
         goals=goals,
         measures=upsert(plan.measures, gait, care, aids),
         meetings=upsert(plan.meetings, agenda),

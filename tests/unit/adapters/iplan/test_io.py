@@ -15,21 +15,21 @@ from adapters.iplan import (
     validate_iplan,
 )
 from adapters.iplan.model import XML_NAMESPACE
-from adapters.iplan.scenarios import all_steps
+from adapters.iplan.scenarios import Step, all_steps
 from adapters.xml.safe import parse_xml as safe_parse
 
 VALID_STEPS = [s for s in all_steps() if s.error is None]
 
 
 @pytest.mark.parametrize("step", VALID_STEPS, ids=lambda s: s.key)
-def test_json_round_trip_keeps_the_whole_plan(step: object) -> None:
-    export: IpExport = step.export  # type: ignore[attr-defined]
+def test_json_round_trip_keeps_the_whole_plan(step: Step) -> None:
+    export = step.export
     assert parse_json(serialize_json(export)) == export
 
 
 @pytest.mark.parametrize("step", VALID_STEPS, ids=lambda s: s.key)
-def test_xml_round_trip_keeps_the_whole_plan(step: object) -> None:
-    export: IpExport = step.export  # type: ignore[attr-defined]
+def test_xml_round_trip_keeps_the_whole_plan(step: Step) -> None:
+    export = step.export
     assert parse_xml(serialize_xml(export)) == export
 
 
