@@ -263,7 +263,14 @@ def from_fhir(bundle: JsonDict, ctx: Context) -> Translation[IpExport]:
     parse_bundle(bundle)
     index = _index(bundle)
     care_plan = _anchor(index)
-    data = _root(bundle, care_plan, _plan(index, care_plan))
+    try:
+        data = _root(bundle, care_plan, _plan(index, care_plan))
+    except (KeyError, StopIteration, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise MappingError(
+            f"the Bundle does not give an ip-export: {type(exc).__name__} {exc}",
+            code="ip-export.fhir.incomplete",
+            expected="the CarePlan, CareTeam and resources to_fhir writes (docs/ip-export.md)",
+        ) from exc
     problems = json_schema_findings(data)
     if problems:
         first = problems[0]

@@ -99,3 +99,12 @@ def test_delta_holding_only_a_new_sub_goal_keeps_its_parent() -> None:
     assert back.plan.goals[0].parent_goal_ref == "g-1"
     assert back.plan.goals[0].expressed_by_ref == "p-kari"
     assert back.since_revision == active.plan.revision
+
+
+def test_care_plan_without_the_plan_identifier_is_refused_with_a_code() -> None:
+    bundle = copy.deepcopy(to_fhir(kari.registered(), fixed_context()).result)
+    care_plan = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "CarePlan")
+    del care_plan["identifier"]
+    with pytest.raises(MappingError) as caught:
+        from_fhir(bundle, fixed_context())
+    assert caught.value.code == "ip-export.fhir.incomplete"
