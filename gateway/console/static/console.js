@@ -13,8 +13,8 @@
   const TRANSPORTS = ['http', 'ebxml-http', 'file-drop'];
   const TARGET_FORMATS = ['fhir', 'plo', 'dialogmelding', 'apprec', 'ip-export', 'as-is'];
   const APPREC_STATUS = { '1': ['OK', 'ok'], '2': ['Avvist', 'rejected'], '3': ['OK, feil i delmelding', 'partial'] };
-  const LINKED_KEYS = new Set(['output', 'replay', 'original', 'apprec', 'source', 'source_id', 'message',
-    'message_id', 'received', 'new_id', 'original_id']);
+  const LINKED_KEYS = new Set(['output', 'replay', 'original', 'apprec', 'source', 'source_id', 'source_ref',
+    'message', 'message_id', 'received', 'new_id', 'original_id']);
   const SHOWN_MAX = 2 * 1024 * 1024;
   const FILTERS = [
     ['msg_id', 'MsgId'], ['conversation_id', 'Conversation'], ['patient', 'Patient'],
@@ -42,7 +42,7 @@
   }
 
   function append(node, kids) {
-    for (const kid of kids.flat(Infinity)) {
+    for (const kid of [kids].flat(Infinity)) {
       if (kid === null || kid === undefined || kid === false) continue;
       node.appendChild(kid instanceof Node ? kid : document.createTextNode(String(kid)));
     }
@@ -147,12 +147,14 @@
     }
   }
 
+  /* #key=K[&actor=NAME][&go=/message/ID]: keep the key in this tab, then drop it from the address. */
   function takeKeyFromFragment() {
-    const found = location.hash.match(/^#key=([^&]+)(?:&actor=([^&]*))?/);
-    if (!found) return;
-    sessionStorage.setItem(KEY, decodeURIComponent(found[1]));
-    if (found[2]) sessionStorage.setItem(ACTOR, decodeURIComponent(found[2]));
-    history.replaceState(null, '', location.pathname + location.search + '#/messages');
+    if (!/^#key=/.test(location.hash)) return;
+    const given = new URLSearchParams(location.hash.slice(1));
+    sessionStorage.setItem(KEY, given.get('key'));
+    if (given.get('actor')) sessionStorage.setItem(ACTOR, given.get('actor'));
+    const go = (given.get('go') || '/messages').replace(/^#?\/?/, '#/');
+    history.replaceState(null, '', location.pathname + location.search + go);
   }
 
   function showKeyPanel(problem) {
@@ -355,13 +357,13 @@
 
   function messageRows(items) {
     return items.map((m) => [
-      messageLink(m.id), cell(when(m.received_at), 'time'), direction(m.direction), m.kind, m.type,
-      badge(m.status), cell(m.msg_id, 'id mono'), patientLink(m.patient), parties(m), m.route,
+      messageLink(m.id), cell(when(m.received_at), 'time'), cell(el('span', {}, direction(m.direction), ' ', m.kind), 'nowrap'), m.type,
+      badge(m.status), m.msg_id ? el('span', { class: 'mono', title: m.msg_id }, m.msg_id.length > 13 ? m.msg_id.slice(0, 12) + '…' : m.msg_id) : null, patientLink(m.patient), parties(m), m.route,
       messageLink(m.source_id),
     ]);
   }
 
-  const MESSAGE_HEADERS = ['Id', 'Received', 'Dir.', 'Kind', 'Type', 'Status', 'MsgId', 'Patient',
+  const MESSAGE_HEADERS = ['Id', 'Received', 'Direction, kind', 'Type', 'Status', 'MsgId', 'Patient',
     'Sender → receiver HER', 'Route', 'Came from'];
 
   function messageTable(caption, items, empty) {
@@ -451,9 +453,10 @@
     replace(timeline, eventList(events.events || []));
   }
 
+  /* The core facts always; the optional ones only when the message has them. */
   function envelopeFacts(m, env) {
     const conv = m.conversation_id;
-    return [
+    const all = [
       ['MsgId', m.msg_id], ['Message type', m.type], ['Version', env.version],
       ['Sender HER-id', m.sender_her], ['Receiver HER-id', m.receiver_her], ['Patient', patientLink(m.patient)],
       ['Conversation', conv ? link(route('messages', null, { conversation_id: conv }), conv) : null],
@@ -464,6 +467,12 @@
       ['Completed', m.completed_at ? when(m.completed_at) : null], ['Size', m.size + ' bytes'],
       ['SHA-256', el('span', { class: 'mono' }, m.sha256)],
     ];
+    return all.filter(([, v], i) => i < 6 || (v !== null && v !== undefined));
+  }
+
+  function errorText(e) {
+    if (!e || typeof e !== 'object') return e;
+    return e.code ? el('span', {}, el('code', {}, e.code), e.detail ? ': ' + e.detail : '') : e;
   }
 
   function issuesTable(issues) {
@@ -484,7 +493,7 @@
       facts([['Message sent', messageLink(d.message_id)], ['Transport', d.transport], ['Endpoint', d.endpoint],
         ['Target format', d.target_format], ['Attempts made', d.attempts_made],
         ['Next attempt', d.next_attempt_at ? when(d.next_attempt_at) : null],
-        ['Delivered', d.delivered_at ? when(d.delivered_at) : null], ['Last error', d.last_error]]),
+        ['Delivered', d.delivered_at ? when(d.delivered_at) : null], ['Last error', errorText(d.last_error)]]),
       table('Attempts', ['#', 'Started', 'Finished', 'Outcome', 'Error code', 'Worker', 'Detail'],
         (d.attempts || []).map((a) => [a.attempt, when(a.started_at), when(a.finished_at), badge(a.outcome),
           a.error_code, a.worker, cell(a.detail, 'wrap')]), 'No attempt yet.')));
@@ -542,7 +551,7 @@
     const routes = el('fieldset', {}, el('legend', {}, 'Destinations (none ticked: every route that matches)'));
     const endpoint = el('input', { id: 'replay-endpoint', name: 'endpoint', type: 'text', inputmode: 'url', placeholder: 'https://test-receiver.example/ (optional)' });
     const transport = el('select', { id: 'replay-transport', name: 'transport' }, TRANSPORTS.map((t) => el('option', { value: t }, t)));
-    const target = el('select', { id: 'replay-format', name: 'target_format' }, el('option', { value: '' }, 'as the route says'),
+    const target = el('select', { id: 'replay-format', name: 'target_format' }, el('option', { value: '' }, 'as the first matching route (else fhir)'),
       TARGET_FORMATS.map((f) => el('option', { value: f }, f)));
     const outcome = el('div', { role: 'status' });
     append(form, [
@@ -693,36 +702,35 @@
   }
 
   async function viewPatient(root, id) {
+    const path = '/patients/' + encodeURIComponent(id) + '/timeline';
     append(root, heading('Patient ', el('span', { class: 'mono' }, id)));
     const timeline = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
     const list = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
     append(root, [el('h2', {}, 'Timeline'), timeline, el('h2', {}, 'Messages about this patient'), list]);
-    const response = await api('/patients/' + encodeURIComponent(id) + '/timeline', { allowError: true });
-    if (response.ok) replace(timeline, genericTimeline(await response.json()));
-    else if (response.status === 404 && (await response.clone().text()).includes('"Not Found"')) {
+    const response = await api(path, { allowError: true });
+    if (response.ok) {
+      const data = await response.json();
+      replace(timeline, patientEntries(Array.isArray(data) ? data : data.entries || []),
+        documentBox('The same timeline as a FHIR Bundle', path + '?format=fhir', 'timeline-' + id));
+    } else if (response.status === 404 && (await response.clone().text()).includes('"Not Found"')) {
       replace(timeline, el('p', { class: 'note' }, 'This gateway has no patient timeline endpoint; the messages are below.'));
     } else replace(timeline, el('p', { class: 'problem' }, await problemOf(response)));
     const page = await json(messagesPath({ patient: id, limit: 200 }));
     replace(list, messageTable(page.total + ' message(s)', page.items, 'No message names this patient.'));
   }
 
-  /* The timeline's shape is the endpoint's; each list in it becomes a table of its fields. */
-  function genericTimeline(data) {
-    const lists = Array.isArray(data) ? [['Events', data]]
-      : Object.entries(data || {}).filter(([, v]) => Array.isArray(v));
-    const scalars = Array.isArray(data) ? [] : Object.entries(data || {}).filter(([, v]) => !Array.isArray(v));
-    const parts = scalars.length ? [el('div', { class: 'card' }, facts(scalars))] : [];
-    for (const [name, rows] of lists) {
-      const columns = Array.from(new Set(rows.flatMap((r) => (r && typeof r === 'object' ? Object.keys(r) : ['value']))));
-      const cells = rows.map((r) => columns.map((c) => {
-        const v = r && typeof r === 'object' ? r[c] : r;
-        if (typeof v === 'string' && /(^|_)(at|time|date)$/.test(c)) return when(v);
-        if (typeof v === 'string' && /^[0-9a-f-]{36}$/.test(v) && /message|source|id$/.test(c)) return messageLink(v);
-        return cell(v, 'wrap');
-      }));
-      parts.push(el('h3', {}, name.replace(/_/g, ' ')), table(null, columns, cells, 'None.'));
-    }
-    return parts;
+  /* Timeline entries (referral, event, decision, feedback, alert): a headline, the text sent, the rest as facts. */
+  function patientEntries(entries) {
+    if (!entries.length) return el('p', { class: 'muted' }, 'Nothing recorded for this patient.');
+    return el('ol', { class: 'timeline' }, entries.map((e) => {
+      const named = ['heading', 'kind', 'action', 'status'].find((k) => e[k]);
+      const headline = named ? e[named] : '';
+      const rest = Object.fromEntries(Object.entries(e).filter(([k, v]) =>
+        !['at', 'type', 'text', named].includes(k) && v !== null && v !== undefined && v !== ''));
+      return el('li', {}, el('span', { class: 'when' }, when(e.at)), badge(e.type), ' ',
+        el('span', { class: 'kind', lang: e.heading ? 'no' : null }, headline),
+        e.text ? el('p', { class: 'said', lang: 'no' }, e.text) : null, detailLine(rest));
+    }));
   }
 
   /* ---------- routing ---------- */
