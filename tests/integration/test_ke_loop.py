@@ -5,157 +5,18 @@ must produce (golden, tests/golden/feedback/<scenario>/), every one valid agains
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-import pytest
-
-from adapters.apprec import build_apprec, serialize_apprec
 from adapters.iplan.scenarios import all_steps
 from adapters.iplan.scenarios import people as p
 from adapters.iplan.scenarios.build import Step
-from adapters.iplan.scenarios.replay import encode
-from adapters.msghead import (
-    Code,
-    Ident,
-    Organisation,
-    Patient,
-    build_msghead,
-    parse_msghead,
-    serialize_msghead,
-)
+from adapters.msghead import parse_msghead
 from adapters.msghead.validate import validate_msghead
-from adapters.plo import build as plo
-from adapters.registry.ar_client import ArClient, CachedRegistry
-from gateway.feedback import runner
-from gateway.feedback.service import FeedbackService
-from gateway.feedback.wiring import use_feedback
 from tests.golden.compare import canonical_xml, diff
-from tests.integration.conftest import AUTH, Gateway, GatewayFactory
-from tests.integration.receiver import Receiver
-from tests.support.soap_server import Party, Register, SoapServer, serve
+from tests.integration.conftest import AUTH
+from tests.integration.ke_support import GOLDEN, OSLO, Loop, flag, hospital_message, loop_fixture, masked
 
-GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "feedback"
-OSLO = ZoneInfo("Europe/Oslo")
-IP_HEADERS = {**AUTH, "Content-Type": "application/json"}
-GP_PERSON_HER = "80111"
-VOLATILE = (
-    (re.compile(rb"<MsgId>[^<]+</MsgId>"), b"<MsgId>MSGID</MsgId>"),
-    (re.compile(rb"<GenDate>[^<]+</GenDate>"), b"<GenDate>GENDATE</GenDate>"),
-    (re.compile(rb'<IssueDate V="[^"]+"/>'), b'<IssueDate V="ISSUEDATE"/>'),
-)
-
-
-def routes(gp: Receiver, ke: Receiver) -> str:
-    return f"""
-routes:
-  - name: store
-    match: {{source_formats: [ip-export, fhir]}}
-    target_format: fhir
-    transport: fhir-store
-  - name: hospital-and-gp-in
-    match: {{source_formats: [msghead], message_types: [LOG_INNLAGT, LOG_UTSKREVET, DIALOG_AVVIK]}}
-    target_format: fhir
-    transport: fhir-store
-  - name: to-gp
-    match:
-      source_formats: [msghead]
-      message_types: [DIALOG_NOTAT, DIALOG_FORESPORSEL, ORIENTERING_TJENESTETILBUD]
-    target_format: as-is
-    transport: http
-    endpoint: {gp.url}
-  - name: to-ke
-    match: {{source_formats: [msghead], message_types: [MEDISINSKE_OPPLYSNINGER]}}
-    target_format: as-is
-    transport: http
-    endpoint: {ke.url}
-"""
-
-
-@dataclass
-class Loop:
-    gw: Gateway
-    fb: FeedbackService
-    gp: Receiver
-    ke: Receiver
-    ar: SoapServer
-    answered: int = 0
-
-    def at(self, moment: datetime) -> None:
-        self.gw.clock.moment = moment.astimezone(UTC)
-
-    def run(self) -> None:
-        self.gw.drain()
-        runner.run_once(self.fb)
-        self.gw.drain()
-        self.answer_apprecs()
-        runner.run_once(self.fb)
-
-    def answer_apprecs(self, status: str = "1") -> None:
-        """The GP's EPJ answers every message it took with an AppRec (HIS 80415), as a real one does."""
-        for taken in self.gp.requests[self.answered :]:
-            apprec = build_apprec(parse_msghead(taken.body), status=status, now=self.gw.clock.moment)
-            assert self.gw.post(serialize_apprec(apprec)).status_code in (200, 202)
-        self.answered = len(self.gp.requests)
-        self.gw.drain()
-
-    def end_of_day(self) -> None:
-        """The daily digest job after 15:00 local time on the current day."""
-        local = self.gw.clock.moment.astimezone(OSLO)
-        self.at(datetime.combine(local.date(), time(15, 5), OSLO))
-        self.run()
-
-    def post_export(self, step: Step) -> None:
-        moment = (
-            max(e.timestamp for e in step.export.plan.change_log) if step.export.plan.change_log else None
-        )
-        self.at((moment or step.export.generated_at) + timedelta(minutes=5))
-        posted = self.gw.client.post("/ip-exports", content=encode(step), headers=IP_HEADERS)
-        assert posted.status_code == 202, posted.text
-        self.run()
-
-    def gp_messages(self) -> list[bytes]:
-        taken = [r.body for r in self.gp.requests]
-        self.gp.requests.clear()
-        self.answered = 0
-        return taken
-
-
-AR_PARTIES = {
-    int(GP_PERSON_HER): Party(
-        her_id=int(GP_PERSON_HER),
-        name="Liv Berg",
-        parent_her_id=80101,
-        parent_name="Sentrum legekontor",
-        first_name="Liv",
-        last_name="Berg",
-        hpr=9100001,
-    ),
-}
-
-
-@pytest.fixture
-def loop(
-    sqlite_url: str, gateway_factory: GatewayFactory, receivers: Callable[[], Receiver]
-) -> Iterator[Loop]:
-    gp, ke = receivers(), receivers()
-    gw = gateway_factory(sqlite_url, routes(gp, ke))
-    for ar in serve(Register(parties=dict(AR_PARTIES))):
-        registry = CachedRegistry(ArClient(ar.url, timeout=2.0), clock=gw.services.now)
-        fb = FeedbackService(gw.services, registry=registry)
-        use_feedback(gw.services, fb)
-        yield Loop(gw, fb, gp, ke, ar)
-
-
-def masked(raw: bytes) -> bytes:
-    for pattern, replacement in VOLATILE:
-        raw = pattern.sub(replacement, raw)
-    return raw
+__all__ = ["loop_fixture"]
 
 
 def check_golden(scenario: str, got: list[bytes], update: bool) -> None:
@@ -177,59 +38,6 @@ def check_golden(scenario: str, got: list[bytes], update: bool) -> None:
     for path, raw in zip(expected, got, strict=True):
         want, have = canonical_xml(path.read_bytes()), canonical_xml(masked(raw))
         assert want == have, "\n" + diff(want, have, f"{scenario}/{path.name}")
-
-
-def flag(decision: str = "referred", consent: bool = True, flag_id: str = "flag-kari") -> dict[str, Any]:
-    return {
-        "flagId": flag_id,
-        "patientRef": "epj-4711",
-        "tool": {"name": "Medrave4", "version": "4.2"},
-        "flaggedAt": "2026-01-05T10:00:00+01:00",
-        "criteriaHit": [
-            {"criterion": "age-band", "value": "70-79"},
-            {"criterion": "chronic-diagnosis-count", "value": "4"},
-            {"criterion": "polypharmacy-count", "value": "11"},
-        ],
-        "gpDecision": decision,
-        "consent": {"given": consent, "at": "2026-01-09T10:00:00+01:00"},
-        "patientWords": "Å klare meg selv hjemme",
-        "patient": {"nationalId": p.KARI_FNR, "givenName": "Kari", "familyName": "Nordmann"},
-        "gp": {
-            "name": "Liv Berg",
-            "hpr": "9100001",
-            "herId": GP_PERSON_HER,
-            "officeName": "Sentrum legekontor",
-            "officeHer": "80101",
-            "phone": "74000101",
-            "meetings": "video",
-        },
-        "receiver": {
-            "name": "Steinkjer kommune",
-            "herId": "80001",
-            "serviceName": "Saksbehandling",
-            "serviceHer": "80003",
-        },
-        "diagnoses": [{"code": "T90", "text": "Diabetes type 2"}],
-        "medications": [{"name": "Metformin", "atc": "A10BA02"}],
-    }
-
-
-def hospital_message(kind: str, event_code: str, at: str) -> bytes:
-    """LOG_* from Sykehuset Levanger to the municipal care service, about Kari."""
-    payload = plo.build_logistikk(kind, [plo.hendelse(event_code, at)])
-    her = Code.of("HER", "HER-id", 9051)
-    head = build_msghead(
-        msg_type=Code.of(kind, None, 8279),
-        sender=Organisation(name="Sykehuset Levanger", idents=(Ident("80200", her),)),
-        receiver=Organisation(name="Steinkjer kommune", idents=(Ident("80001", her),)),
-        payload=payload,
-        patient=Patient(
-            family_name="Nordmann",
-            given_name="Kari",
-            idents=(Ident(p.KARI_FNR, Code.of("FNR", "Fødselsnummer", 8116)),),
-        ),
-    )
-    return serialize_msghead(head)
 
 
 def chain() -> dict[str, list[Step]]:

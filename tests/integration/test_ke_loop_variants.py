@@ -1,0 +1,261 @@
+"""The KE loop's negative and edge variants through the running service: consent withdrawn mid-plan,
+a declined or unconsented flag, sixteen minor edits in a day, the Adresseregister down, a negative or
+missing AppRec, and a DIALOG_AVVIK from the GP.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from adapters.apprec import build_apprec, serialize_apprec
+from adapters.dialogmelding.model import Dialogmelding, Notat, RichText
+from adapters.iplan.model import IpExport
+from adapters.iplan.model_work import Meeting, MeetingDecision
+from adapters.iplan.scenarios import all_steps
+from adapters.iplan.scenarios import people as p
+from adapters.iplan.scenarios.build import Step, by_id, edit, oslo, revise, upsert
+from adapters.iplan.scenarios.kari_closure import consent_withdrawn
+from adapters.iplan.scenarios.replay import encode
+from adapters.msghead import (
+    Code,
+    Ident,
+    Organisation,
+    Patient,
+    build_msghead,
+    parse_msghead,
+    serialize_msghead,
+)
+from gateway.feedback import runner
+from tests.integration.conftest import AUTH
+from tests.integration.ke_support import GP_PERSON_HER, Loop, flag, loop_fixture
+
+__all__ = ["loop_fixture"]
+
+STEPS = {s.key: s for s in all_steps()}
+UP_TO_MEETING = [
+    "s01-referral/01-registered",
+    "s02-gp-answer/01-consent-recorded",
+    "s03-decision/01-decided-delta",
+    "s04-coordinator/01-appointed",
+    "s05-ip-created/01-active",
+    "s06-meeting/01-scheduled",
+    "s06-meeting/02-held",
+]
+
+
+def step(export: IpExport, name: str = "variant") -> Step:
+    return Step("variant", name, export, None)
+
+
+def headings(raws: list[bytes]) -> list[str]:
+    out = []
+    for raw in raws:
+        text = raw.decode("utf-8")
+        for tag in ("<Tema>", "<EmneSporsmal>", "<Merknad>"):
+            if tag in text:
+                out.append(text.split(tag, 1)[1].split("<", 1)[0].split("\n", 1)[0])
+                break
+    return out
+
+
+def run_chain(loop: Loop, keys: list[str]) -> None:
+    for key in keys:
+        loop.post_export(STEPS[key])
+    loop.end_of_day()
+    loop.gp_messages()
+
+
+def decisions(loop: Loop) -> list[dict[str, Any]]:
+    entries = loop.gw.get(f"/patients/{p.KARI_FNR}/timeline")["entries"]
+    return [e for e in entries if e["type"] in ("decision", "feedback")]
+
+
+def test_consent_withdrawn_mid_plan_stops_plan_content_but_not_the_notice(loop: Loop) -> None:
+    run_chain(loop, UP_TO_MEETING)
+    withdrawn = consent_withdrawn(STEPS["s06-meeting/02-held"].export)
+    loop.post_export(step(withdrawn, "withdrawn"))
+    meeting = Meeting(
+        id="mt-9",
+        type="teammoete",
+        scheduled_start=oslo(2026, 3, 17, 13),
+        status="held",
+        decisions=(MeetingDecision(text="Ny legemiddelgjennomgang"),),
+    )
+    goal = edit(by_id(withdrawn.plan.goals, "g-1b"), text="Dusje uten hjelp, med dusjstol")
+    later = revise(
+        withdrawn,
+        oslo(2026, 3, 17, 14),
+        "p-ola",
+        [("meeting-held", "meeting", "mt-9"), ("updated", "goal", "g-1b")],
+        meetings=upsert(withdrawn.plan.meetings, meeting),
+        goals=upsert(withdrawn.plan.goals, goal),
+    )
+    loop.post_export(step(later, "after-withdrawal"))
+    loop.end_of_day()
+    sent = headings(loop.gp_messages())
+    assert sent == ["Individuell plan: endret samtykke", "Oppfølgingsteam: teamet er etablert eller endret"]
+    suppressed = {(d["rule"], d.get("reason")) for d in decisions(loop) if d["status"] == "suppressed"}
+    assert ("F6", "no-consent") in suppressed, "the meeting summary is plan content"
+    digest_sent = [d for d in decisions(loop) if d["rule"] == "D1" and d["type"] == "feedback"]
+    assert all(d["at"] < "2026-03-10" for d in digest_sent), "no digest after the withdrawal"
+
+
+def test_a_flag_without_consent_never_leaves_the_gateway(loop: Loop) -> None:
+    declined = loop.gw.client.post("/referrals", json=flag("declined-by-patient", False), headers=AUTH)
+    assert declined.status_code == 200 and declined.json() == {
+        "status": "kept-local",
+        "reason": "patient-declined",
+        "flag_id": "flag-kari",
+    }
+    pending = loop.gw.client.post("/referrals", json=flag("pending", False, "flag-2"), headers=AUTH)
+    assert pending.json()["reason"] == "gp-decision-pending"
+    unconsented = loop.gw.client.post("/referrals", json=flag("referred", False, "flag-3"), headers=AUTH)
+    assert unconsented.status_code == 422
+    assert unconsented.json()["errors"][0]["code"] == "referral.no-consent"
+    bad = flag(flag_id="flag-4")
+    bad["patient"]["nationalId"] = "12345678901"
+    assert loop.gw.client.post("/referrals", json=bad, headers=AUTH).status_code == 422
+    loop.run()
+    assert loop.ke.requests == []
+    assert loop.gw.get("/messages", patient=p.KARI_FNR)["items"] == []
+    assert loop.gw.get(f"/patients/{p.KARI_FNR}/timeline")["entries"] == []
+
+
+def test_sixteen_minor_edits_in_one_day_give_one_digest(loop: Loop) -> None:
+    run_chain(loop, UP_TO_MEETING)
+    export = STEPS["s06-meeting/02-held"].export
+    for n in range(16):
+        goal = by_id(export.plan.goals, "g-1")
+        export = revise(
+            export,
+            oslo(2026, 3, 5, 8, n * 3),
+            "p-ola",
+            [("updated", "goal", "g-1")],
+            goals=upsert(export.plan.goals, edit(goal, what_matters_to_me=f"Versjon {n}")),
+        )
+        loop.post_export(step(export, f"edit-{n}"))
+    assert loop.gp_messages() == [], "minor edits wait for the digest"
+    loop.end_of_day()
+    [digest] = loop.gp_messages()
+    assert "Mål endret: Klare meg selv hjemme (16 endringer)" in digest.decode("utf-8")
+    loop.at(loop.gw.clock.moment + timedelta(hours=2))
+    loop.run()
+    assert loop.gp_messages() == [], "at most one digest per patient per day"
+
+
+def test_the_adresseregister_down_does_not_block_or_lose_feedback(loop: Loop) -> None:
+    loop.ar.register.down = True
+    loop.post_export(STEPS["s01-referral/01-registered"])
+    loop.post_export(STEPS["s02-gp-answer/01-consent-recorded"])
+    sent = loop.gp_messages()
+    assert len(sent) == 2, "F1 and F4C went out while the register was down"
+    for raw in sent:
+        receiver = parse_msghead(raw).msg_info.receiver.organisation
+        assert receiver.her_id == "80101", "addressed to the practice the plan names"
+    loop.ar.register.down = False
+    loop.post_export(STEPS["s03-decision/01-decided-delta"])
+    [orientering] = loop.gp_messages()
+    receiver = parse_msghead(orientering).msg_info.receiver.organisation
+    assert receiver.healthcare_professional is not None
+    assert receiver.healthcare_professional.her_id == GP_PERSON_HER, "the register gives the GP's own HER-id"
+    loop.ar.register.down = True
+    loop.post_export(STEPS["s04-coordinator/01-appointed"])
+    later = loop.gp_messages()
+    assert len(later) == 2 and all(b"80111" in raw for raw in later), "the cached answer serves while down"
+
+
+def test_negative_apprec_resends_then_alerts(loop: Loop) -> None:
+    loop.post_export(STEPS["s01-referral/01-registered"])
+    loop.gp_messages()
+    loop.gw.drain()
+    export = STEPS["s02-gp-answer/01-consent-recorded"]
+    loop.at(oslo(2026, 1, 20, 10, 30))
+    assert loop.gw.client.post("/ip-exports", content=_encode(export), headers=_json()).status_code == 202
+    loop.gw.drain()
+    runner.run_once(loop.fb)
+    loop.gw.drain()
+    [first] = loop.gp.requests
+    loop.answered = 1
+    refuse = build_apprec(
+        parse_msghead(first.body), status="2", errors=(Code.of("E35", "Pasient finnes ikke", 8221),)
+    )
+    assert loop.gw.post(serialize_apprec(refuse)).status_code in (200, 202)
+    loop.gw.drain()
+    runner.run_once(loop.fb)
+    loop.gw.drain()
+    assert len(loop.gp.requests) == 2 and loop.gp.requests[1].msg_id != first.msg_id
+    second = loop.gp.requests[1]
+    refuse = build_apprec(
+        parse_msghead(second.body), status="2", errors=(Code.of("E35", "Pasient finnes ikke", 8221),)
+    )
+    loop.gw.post(serialize_apprec(refuse))
+    loop.gw.drain()
+    runner.run_once(loop.fb)
+    alerts = [
+        e["kind"] for e in loop.gw.get(f"/patients/{p.KARI_FNR}/timeline")["entries"] if e["type"] == "alert"
+    ]
+    assert "apprec-negative" in alerts and "apprec-negative-final" in alerts
+
+
+def test_missing_apprec_resends_after_the_timeout(loop: Loop) -> None:
+    loop.post_export(STEPS["s01-referral/01-registered"])
+    loop.gp_messages()
+    loop.at(oslo(2026, 1, 20, 10, 30))
+    loop.gw.client.post(
+        "/ip-exports", content=_encode(STEPS["s02-gp-answer/01-consent-recorded"]), headers=_json()
+    )
+    loop.gw.drain()
+    runner.run_once(loop.fb)
+    loop.gw.drain()
+    assert len(loop.gp.requests) == 1
+    loop.at(oslo(2026, 1, 25, 10, 30))
+    runner.run_once(loop.fb)
+    loop.gw.drain()
+    assert len(loop.gp.requests) == 2, "no AppRec after 96 h: sent again"
+
+
+def test_dialog_avvik_from_the_gp_stops_feedback_to_that_gp(loop: Loop) -> None:
+    loop.post_export(STEPS["s01-referral/01-registered"])
+    [f1] = loop.gp_messages()
+    avvik = build_msghead(
+        msg_type=Code.of("DIALOG_AVVIK", "Avvik", 8279),
+        sender=Organisation(
+            name="Sentrum legekontor", idents=(Ident("80101", Code.of("HER", "HER-id", 9051)),)
+        ),
+        receiver=Organisation(
+            name="Steinkjer kommune", idents=(Ident("80001", Code.of("HER", "HER-id", 9051)),)
+        ),
+        payload=Dialogmelding(
+            version="1.1",
+            notater=(
+                Notat(
+                    tema_kodet=Code.of("1", "Feil pasient", 8117),
+                    tekst_notat_innhold=RichText("Ikke min pasient"),
+                ),
+            ),
+        ),
+        patient=Patient(
+            family_name="Nordmann",
+            given_name="Kari",
+            idents=(Ident(p.KARI_FNR, Code.of("FNR", "Fødselsnummer", 8116)),),
+        ),
+    )
+    assert loop.gw.post(serialize_msghead(avvik)).status_code == 202
+    loop.run()
+    loop.post_export(STEPS["s02-gp-answer/01-consent-recorded"])
+    loop.post_export(STEPS["s03-decision/01-decided-delta"])
+    assert loop.gp_messages() == []
+    timeline = loop.gw.get(f"/patients/{p.KARI_FNR}/timeline")["entries"]
+    assert any(e["type"] == "alert" and e["kind"] == "gp-avvik" for e in timeline)
+    blocked = [e for e in timeline if e.get("reason") == "gp-blocked"]
+    assert blocked, "later messages are held back and say why"
+    assert f1
+
+
+def _encode(s: Step) -> bytes:
+    return encode(s)
+
+
+def _json() -> dict[str, str]:
+    return {**AUTH, "Content-Type": "application/json"}
