@@ -678,7 +678,8 @@
 
   function switchButton(r) {
     const action = r.enabled ? 'hold' : 'release';
-    const button = el('button', { type: 'button', class: r.enabled ? 'danger' : '' }, r.enabled ? 'Hold' : 'Release');
+    const button = el('button', { type: 'button', class: r.enabled ? 'danger' : null,
+      'aria-label': (r.enabled ? 'Hold route ' : 'Release route ') + r.name }, r.enabled ? 'Hold' : 'Release');
     button.addEventListener('click', async () => {
       if (!window.confirm((r.enabled ? 'Hold' : 'Release') + ' route ' + r.name + '?')) return;
       button.disabled = true;
