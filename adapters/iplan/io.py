@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -14,6 +15,7 @@ from lxml import etree
 from adapters.findings import Finding, Severity
 from adapters.iplan.codec import dict_to_xml, from_dict, to_dict, xml_to_dict
 from adapters.iplan.invariants import check_invariants
+from adapters.iplan.json_positions import locate, positions
 from adapters.iplan.model import XML_NAMESPACE, IpExport
 from adapters.iplan.schema_check import (
     json_schema_findings,
@@ -39,7 +41,7 @@ def looks_like_ip_export(raw: bytes) -> bool:
     )
 
 
-def _load_json(raw: bytes) -> Any:
+def _load_json(raw: bytes) -> tuple[Any, str]:
     if len(raw) > DEFAULT_LIMITS.max_bytes:
         raise ContractViolation(
             f"document is {len(raw)} bytes",
@@ -47,7 +49,8 @@ def _load_json(raw: bytes) -> Any:
             expected=f"at most {DEFAULT_LIMITS.max_bytes} bytes",
         )
     try:
-        return json.loads(raw.removeprefix(_BOM).decode("utf-8"))
+        text = raw.removeprefix(_BOM).decode("utf-8")
+        return json.loads(text), text
     except UnicodeDecodeError as exc:
         raise ContractViolation(
             f"not UTF-8: {exc}", code="ip-export.encoding", expected="UTF-8 JSON"
@@ -88,14 +91,23 @@ def _raise_first(findings: list[Finding]) -> None:
     )
 
 
+def _with_positions(findings: list[Finding], text: str) -> list[Finding]:
+    """Line and column of each finding's JSON pointer (or of its nearest ancestor) in ``text``."""
+    if not findings:
+        return findings
+    table = positions(text)
+    return [dataclasses.replace(f, line=(at := locate(table, f.xpath))[0], column=at[1]) for f in findings]
+
+
 def check_json(raw: bytes) -> tuple[IpExport | None, list[Finding]]:
-    """The typed export (None when the schema fails) and every finding, JSON pointers as ``xpath``."""
-    data = _load_json(raw)
+    """The typed export (None when the schema fails) and every finding: JSON pointer as ``xpath``,
+    with the line and column where that value starts."""
+    data, text = _load_json(raw)
     findings = json_schema_findings(data)
     if findings:
-        return None, findings
+        return None, _with_positions(findings, text)
     export = from_dict(IpExport, data)
-    return export, _invariant_findings(export, None)
+    return export, _with_positions(_invariant_findings(export, None), text)
 
 
 def check_xml(raw: bytes) -> tuple[IpExport | None, list[Finding]]:

@@ -142,3 +142,17 @@ def test_absurdly_deep_or_long_json_is_refused_not_crashed() -> None:
 def test_json_that_is_not_an_object_is_a_schema_error() -> None:
     error = _refused(b"[1, 2]")
     assert (error.code, error.where) == ("ip-export.schema", "/")
+
+
+def test_json_findings_say_line_and_column(kari_json: dict[str, Any]) -> None:
+    import json
+
+    kari_json["plan"]["participants"][2]["sector"] = "helse"
+    raw = json.dumps(kari_json, indent=2, ensure_ascii=False).encode("utf-8")
+    [finding] = validate_iplan(raw)
+    line_text = raw.decode("utf-8").splitlines()[(finding.line or 0) - 1]
+    assert line_text.strip() == '"sector": "helse",'
+    assert finding.column == line_text.index('"helse"') + 1
+    with pytest.raises(ContractViolation) as caught:
+        parse_json(raw)
+    assert caught.value.line == finding.line
