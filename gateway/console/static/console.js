@@ -386,7 +386,8 @@
         input = el('select', { id: id, name: name }, el('option', { value: '' }, 'any'),
           kind.map((k) => el('option', { value: k, selected: params.get(name) === k }, k)));
       } else {
-        input = el('input', { id: id, name: name, type: kind === 'datetime' ? 'datetime-local' : 'search', autocomplete: 'off' });
+        const datetime = kind === 'datetime';
+        input = el('input', { id: id, name: name, type: datetime ? 'datetime-local' : 'search', step: datetime ? '1' : null, autocomplete: 'off' });
         input.value = params.get(name) || '';
       }
       grid.appendChild(el('label', { for: id }, label, input));
@@ -638,14 +639,16 @@
     append(root, heading('Problems'));
     const counts = {};
     const lists = {};
-    const [metrics] = await Promise.all([
+    const [metrics, routes] = await Promise.all([
       metricValues().catch(() => ({ samples: [] })),
+      json('/routes').catch(() => ({ routes: [] })),
       ...['failed', 'rejected', 'refused', 'pending'].map(async (s) => {
         lists[s] = await json(messagesPath({ status: s, limit: 25 }));
         counts[s] = lists[s].total;
       }),
     ]);
     const g = (n) => gauge(metrics.samples, n);
+    const held = (routes.routes || []).filter((r) => !r.enabled);
     append(root, el('div', { class: 'tiles' },
       tile('Dead letters (deliveries given up)', g('samband_dead_letters'), null, g('samband_dead_letters') > 0),
       tile('Still failing after 1 h', g('samband_failing_after_one_hour'), null, g('samband_failing_after_one_hour') > 0),
@@ -654,7 +657,8 @@
       tile('Failed messages', counts.failed, route('messages', null, { status: 'failed' }), counts.failed > 0),
       tile('Rejected (negative AppRec sent)', counts.rejected, route('messages', null, { status: 'rejected' }), counts.rejected > 0),
       tile('Refused by receivers', counts.refused, route('messages', null, { status: 'refused' }), counts.refused > 0),
-      tile('Waiting for delivery', counts.pending, route('messages', null, { status: 'pending' }))));
+      tile('Waiting for delivery', counts.pending, route('messages', null, { status: 'pending' })),
+      tile('Routes held (kill switch)', held.length, route('routes'), held.length > 0)));
     const sections = [
       ['failed', 'Failed: a destination gave up (dead letter), or the gateway could not process it'],
       ['rejected', 'Rejected by the gateway: the sender got a negative AppRec'],
