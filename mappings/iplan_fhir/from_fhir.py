@@ -54,11 +54,7 @@ def _index(bundle: JsonDict) -> Index:
 
 
 def _of_type(index: Index, kind: str) -> list[JsonDict]:
-    seen: list[JsonDict] = []
-    for key, resource in index.resources.items():
-        if key.startswith(f"{kind}/") and resource not in seen:
-            seen.append(resource)
-    return seen
+    return [resource for key, resource in index.resources.items() if key.startswith(f"{kind}/")]
 
 
 def _anchor(index: Index) -> JsonDict:
