@@ -6,6 +6,7 @@ Typed model, JSON and XML parse/serialize with schema and invariant checks, chan
 
 from __future__ import annotations
 
+from adapters.iplan.adapter import IpExportAdapter, envelope
 from adapters.iplan.io import (
     check_json,
     check_xml,
@@ -20,6 +21,8 @@ from adapters.iplan.io import (
 from adapters.iplan.model import SCHEMA_VERSION, XML_NAMESPACE, IndividualPlan, IpExport
 
 __all__ = [
+    "IpExportAdapter",
+    "envelope",
     "SCHEMA_VERSION",
     "XML_NAMESPACE",
     "IndividualPlan",

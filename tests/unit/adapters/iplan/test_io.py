@@ -69,3 +69,22 @@ def test_json_output_is_plain_contract_json(kari_active: IpExport) -> None:
     assert '"responsibleRef": "p-fysio"' in text
     assert '"amount": 2,' in text
     assert "Gå til butikken" in text
+
+
+def test_the_adapter_gives_envelope_facts(kari_active: IpExport) -> None:
+    from adapters.base import Adapter, Format
+    from adapters.iplan.adapter import IpExportAdapter
+
+    adapter = IpExportAdapter(xml=True)
+    as_protocol: Adapter[IpExport] = adapter
+    raw = adapter.serialize(kari_active)
+    facts = as_protocol.envelope(raw)
+    assert adapter.format is Format.IPLAN
+    assert (facts.msg_id, facts.msg_type, facts.conversation_ref) == (
+        kari_active.export_id,
+        "IP_EXPORT",
+        "sampro-ip-4711",
+    )
+    assert facts.patient_id == kari_active.plan.subject.national_id.value
+    assert facts.sender_her == "80001" and facts.namespace == XML_NAMESPACE
+    assert adapter.parse(raw) == kari_active
