@@ -9,7 +9,7 @@
   const ACTOR = 'samband.actor';
   const STATUSES = ['received', 'routed', 'pending', 'delivered', 'stored', 'accepted', 'duplicate',
     'rejected', 'failed', 'refused'];
-  const KINDS = ['message', 'translation', 'forward', 'apprec', 'replay', 'duplicate', 'ack'];
+  const KINDS = ['message', 'translation', 'forward', 'apprec', 'feedback', 'replay', 'duplicate', 'ack'];
   const TRANSPORTS = ['http', 'ebxml-http', 'file-drop'];
   const TARGET_FORMATS = ['fhir', 'plo', 'dialogmelding', 'apprec', 'ip-export', 'as-is'];
   const APPREC_STATUS = { '1': ['OK', 'ok'], '2': ['Avvist', 'rejected'], '3': ['OK, feil i delmelding', 'partial'] };

@@ -21,8 +21,11 @@ from fastapi import FastAPI
 from gateway.api.console import STATIC
 from gateway.app import create_app
 from gateway.cli import serve
+from gateway.delivery.transports.registry import TRANSPORTS
 from gateway.delivery.worker import DeliveryWorker
+from gateway.routing.routes import TargetFormat
 from gateway.settings import Settings
+from gateway.store.repository import Kind, Status
 from tests.integration.messages import RECEIVER_HER, SENDER_HER, hodemelding, msg_id_of
 from tests.integration.server import LiveServer
 
@@ -250,3 +253,16 @@ def test_serve_prints_a_console_link_that_carries_a_working_key(
         assert server.client.get("/messages", headers={"Authorization": "Bearer x"}).status_code == 401
     finally:
         server.stop()
+
+
+def _js_list(name: str) -> set[str]:
+    found = re.search(rf"const {name} = \[([^\]]*)\]", JS)
+    assert found is not None, name
+    return set(re.findall(r"'([^']+)'", found.group(1)))
+
+
+def test_the_filter_and_replay_choices_are_the_gateways_own() -> None:
+    assert _js_list("STATUSES") == {str(s) for s in Status}
+    assert _js_list("KINDS") == {str(k) for k in Kind}
+    assert _js_list("TARGET_FORMATS") == {str(f) for f in TargetFormat}
+    assert _js_list("TRANSPORTS") == set(TRANSPORTS)
