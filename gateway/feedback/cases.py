@@ -10,7 +10,7 @@ from adapters.iplan.model import IndividualPlan, IpExport
 from gateway.feedback import store
 from gateway.feedback.addressing import GpHint
 from gateway.feedback.facts import CaseFacts, OrgParty, PatientRef
-from gateway.feedback.from_iplan import case_facts
+from gateway.feedback.plan_view import case_facts
 from gateway.feedback.service import Case, FeedbackService
 
 
