@@ -16,7 +16,7 @@ from adapters.iplan.changes import apply_delta, detect_changes
 from adapters.iplan.io import parse as parse_ip_export
 from adapters.iplan.io import serialize_json
 from adapters.msghead import parse_msghead, read_envelope
-from gateway.errors import GatewayError
+from gateway.errors import GatewayError, MappingError
 from gateway.feedback import store
 from gateway.feedback.cases import bare_case, case_for_patient, case_from_export
 from gateway.feedback.events import EventKind, FeedbackEvent
@@ -26,11 +26,12 @@ from gateway.feedback.service import FeedbackService
 from gateway.feedback.tables import feedback_seen, feedback_state
 from gateway.feedback.tracking import flush_digests, retry_waiting, track
 from gateway.store.tables import messages
+from mappings.iplan_fhir.facade import fhir_to_ip_export
 
 log = logging.getLogger(__name__)
 
 HANDLED_STATUSES = ("routed", "delivered", "failed", "stored")
-FORMATS = ("ip-export", "msghead")
+FORMATS = ("ip-export", "msghead", "fhir")
 
 
 def on_ip_export(fb: FeedbackService, message_id: str, raw: bytes) -> str:
@@ -99,7 +100,17 @@ def on_msghead(fb: FeedbackService, message_id: str, raw: bytes) -> str:
     return event.kind.value
 
 
-HANDLERS = {"ip-export": on_ip_export, "msghead": on_msghead}
+def on_fhir(fb: FeedbackService, message_id: str, raw: bytes) -> str:
+    """A FHIR Bundle that describes an individual plan (CarePlan, CareTeam, … as docs/ip-export.md maps
+    them) is read as the ip-export it stands for; any other Bundle is not a feedback source."""
+    try:
+        export = fhir_to_ip_export(raw, fb.svc.context())
+    except MappingError:
+        return "not-feedback"
+    return on_ip_export(fb, message_id, export.result)
+
+
+HANDLERS = {"ip-export": on_ip_export, "msghead": on_msghead, "fhir": on_fhir}
 
 
 def pending(fb: FeedbackService, limit: int = 200) -> list[tuple[str, str]]:

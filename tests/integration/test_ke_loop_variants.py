@@ -5,6 +5,7 @@ missing AppRec, and a DIALOG_AVVIK from the GP.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -27,6 +28,8 @@ from adapters.msghead import (
     serialize_msghead,
 )
 from gateway.feedback import runner
+from mappings.base import fixed_context
+from mappings.iplan_fhir.facade import ip_export_to_fhir
 from tests.integration.conftest import AUTH
 from tests.integration.ke_support import GP_PERSON_HER, Loop, flag, loop_fixture
 
@@ -259,3 +262,30 @@ def _encode(s: Step) -> bytes:
 
 def _json() -> dict[str, str]:
     return {**AUTH, "Content-Type": "application/json"}
+
+
+def as_message_bundle(collection: bytes) -> bytes:
+    """The plan's collection Bundle sent as a FHIR message (MessageHeader first, focus on the CarePlan)."""
+    bundle = json.loads(collection)
+    plan = next(e for e in bundle["entry"] if e["resource"]["resourceType"] == "CarePlan")
+    header_id = "0b6f1d7e-1111-4c1a-9a7e-000000000001"
+    header = {
+        "resourceType": "MessageHeader",
+        "id": header_id,
+        "eventCoding": {"system": "urn:samband:event", "code": "ip-plan-oppdatert"},
+        "source": {"endpoint": "urn:samband:ip-tool"},
+        "focus": [{"reference": plan["fullUrl"]}],
+    }
+    entries = [{"fullUrl": f"urn:uuid:{header_id}", "resource": header}, *bundle["entry"]]
+    return json.dumps({**bundle, "type": "message", "entry": entries}).encode()
+
+
+def test_a_fhir_bundle_describing_the_plan_is_a_feedback_source(loop: Loop) -> None:
+    collection = ip_export_to_fhir(_encode(STEPS["s01-referral/01-registered"]), fixed_context()).result
+    loop.at(oslo(2026, 1, 12, 9, 30))
+    headers = {**AUTH, "Content-Type": "application/fhir+json"}
+    posted = loop.gw.client.post("/fhir", content=as_message_bundle(collection), headers=headers)
+    assert posted.status_code == 202, posted.text
+    loop.run()
+    [f1] = loop.gp_messages()
+    assert "henvendelsen er registrert" in f1.decode("utf-8")
