@@ -431,7 +431,8 @@
     append(root, [
       heading('Message ', el('span', { class: 'mono' }, m.id), ' ', badge(m.status)),
       el('p', {}, direction(m.direction), ' · ', m.kind, ' · ', m.format || 'unknown format', ' · ', m.type || 'no type'),
-      m.error ? el('div', { class: 'problem', role: 'alert' }, el('strong', {}, 'Error '), facts(Object.entries(m.error))) : null,
+      m.error ? el('div', { class: 'problem', role: 'alert' }, el('strong', {}, 'Error'),
+        facts(Object.entries(m.error).filter(([, v]) => v !== null && v !== undefined))) : null,
       el('h2', {}, 'Envelope'), el('div', { class: 'card' }, facts(envelopeFacts(m, env))),
     ]);
     const derived = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
@@ -497,7 +498,7 @@
         ['Delivered', d.delivered_at ? when(d.delivered_at) : null], ['Last error', errorText(d.last_error)]]),
       table('Attempts', ['#', 'Started', 'Finished', 'Outcome', 'Error code', 'Worker', 'Detail'],
         (d.attempts || []).map((a) => [a.attempt, when(a.started_at), when(a.finished_at), badge(a.outcome),
-          a.error_code, a.worker, cell(a.detail, 'wrap')]), 'No attempt yet.')));
+          a.error_code, a.worker, cell(a.detail && typeof a.detail === 'object' ? pairs(a.detail) : a.detail, 'wrap')]), 'No attempt yet.')));
   }
 
   function receiptsOf(m) {
@@ -523,7 +524,7 @@
     const code = e.code || e.V || e.v;
     const text = e.text || e.DN || e.dn || e.OT || e.ot;
     const rest = Object.fromEntries(Object.entries(e).filter(([k]) => !['code', 'V', 'v', 'text', 'DN', 'dn'].includes(k)));
-    return [code, norwegian(text), Object.keys(rest).length ? rest : null];
+    return [code, norwegian(text), Object.keys(rest).length ? pairs(rest) : null];
   }
 
   function eventList(events) {
@@ -536,8 +537,13 @@
 
   function detailLine(detail) {
     if (!detail || typeof detail !== 'object' || !Object.keys(detail).length) return null;
-    const line = el('span', { class: 'detail' });
-    Object.entries(detail).forEach(([k, v], i) => {
+    return pairs(detail, 'detail');
+  }
+
+  /* key: value · key: value, with message ids as links. */
+  function pairs(detail, cls) {
+    const line = el('span', { class: cls || null });
+    Object.entries(detail).filter(([, v]) => v !== null && v !== undefined && v !== '').forEach(([k, v], i) => {
       if (i) line.appendChild(document.createTextNode(' · '));
       const shown = LINKED_KEYS.has(k) && typeof v === 'string' && /^[0-9a-f-]{36}$/.test(v) ? messageLink(v)
         : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
