@@ -28,6 +28,7 @@ from adapters.msghead import (
     serialize_msghead,
 )
 from gateway.feedback import runner
+from gateway.feedback.loop import FeedbackLoop
 from mappings.base import fixed_context
 from mappings.iplan_fhir.facade import ip_export_to_fhir
 from tests.integration.conftest import AUTH
@@ -289,3 +290,20 @@ def test_a_fhir_bundle_describing_the_plan_is_a_feedback_source(loop: Loop) -> N
     loop.run()
     [f1] = loop.gp_messages()
     assert "henvendelsen er registrert" in f1.decode("utf-8")
+
+
+def test_the_feedback_job_runs_once_under_the_lease(loop: Loop) -> None:
+    first, second = FeedbackLoop(loop.gw.services, interval=60), FeedbackLoop(loop.gw.services, interval=60)
+    headers = {**AUTH, "Content-Type": "application/json"}
+    loop.at(oslo(2026, 1, 20, 10, 30))
+    for key in ("s01-referral/01-registered", "s02-gp-answer/01-consent-recorded"):
+        posted = loop.gw.client.post("/ip-exports", content=_encode(STEPS[key]), headers=headers)
+        assert posted.status_code == 202
+        loop.gw.drain()
+        (first if key.startswith("s01") else second).run_pass()
+        loop.gw.drain()
+    assert len(loop.gp_messages()) == 1, "the second worker waits while the first holds the lease"
+    loop.gw.clock.advance(61)
+    second.run_pass()
+    loop.gw.drain()
+    assert len(loop.gp_messages()) == 1, "once the lease ends the next pass takes the rest"
