@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from gateway.api import console, fhir, health, inbound, messages, referrals, timeline
 from gateway.delivery.worker import DeliveryWorker, start_worker_thread
 from gateway.errors import GatewayError, reply_for
+from gateway.feedback.loop import FeedbackLoop
 from gateway.runtime import Services, start_services
 from gateway.settings import Settings
 
@@ -35,7 +36,10 @@ def create_app(
         worker = DeliveryWorker(svc) if with_worker else None
         thread = start_worker_thread(worker) if worker else None
         app.state.worker = worker
+        feedback_loop = FeedbackLoop(svc).start() if with_worker else None
         yield
+        if feedback_loop:
+            feedback_loop.stop()
         if worker and thread:
             worker.stopping.set()
             thread.join(timeout=10)
