@@ -514,9 +514,26 @@
   function receiptCard(title, r) {
     const [text, cls] = APPREC_STATUS[r.status] || [String(r.status), 'other'];
     const status = el('span', {}, el('span', { class: 'badge badge-' + cls }, text), ' (code ', r.status, ')');
+    const asRead = el('div');
+    if ((r.errors || []).length) fillErrorsAsRead(asRead, r.id);
     return el('div', { class: 'card' }, el('h3', {}, title),
       facts([['AppRec', messageLink(r.id)], ['Status', status], ['At', when(r.at)]]),
-      table('Errors', ['Code', 'Text', 'Details'], (r.errors || []).map(receiptError), 'No errors.'));
+      table('Errors', ['Code', 'Text', 'Details'], (r.errors || []).map(receiptError), 'No errors.'), asRead);
+  }
+
+  /* AppRec Error V / DN / OT (code system 8221) exactly as the other party reads them, from the document. */
+  async function fillErrorsAsRead(box, apprecId) {
+    try {
+      const response = await api('/messages/' + encodeURIComponent(apprecId) + '/raw');
+      const text = decode(await response.arrayBuffer(), response.headers.get('Content-Type'));
+      const doc = new DOMParser().parseFromString(text, 'application/xml');
+      const errors = Array.from(doc.getElementsByTagNameNS('*', 'Error'));
+      if (!errors.length || doc.getElementsByTagName('parsererror').length) return;
+      replace(box, table('As written in the AppRec (Error V, DN, OT)', ['Code', 'Meaning', 'Text'],
+        errors.map((e) => [e.getAttribute('V'), norwegian(e.getAttribute('DN')), norwegian(e.getAttribute('OT'))])));
+    } catch (_) {
+      /* the gateway's own summary above still stands */
+    }
   }
 
   function receiptError(e) {
