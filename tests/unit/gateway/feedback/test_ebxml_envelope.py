@@ -14,9 +14,7 @@ from tests.unit.gateway.feedback.helpers import OLA, case
 
 
 def test_the_gp_message_travels_in_a_valid_ebxml_package() -> None:
-    message = GpMessage(
-        "F6", Channel.DIALOG_NOTAT, "p", "Referat", ("Linje.",), OLA, answer_by=date(2026, 4, 5)
-    )
+    message = GpMessage("F6", Channel.DIALOG_NOTAT, "p", "Referat", ("Linje.",), OLA)
     rendered = render(message, case(), fixed_context())
     package = serialize_package(
         build_message(
