@@ -150,7 +150,10 @@
   /* #key=K[&actor=NAME][&go=/message/ID]: keep the key in this tab, then drop it from the address. */
   function takeKeyFromFragment() {
     if (!/^#key=/.test(location.hash)) return;
-    const given = new URLSearchParams(location.hash.slice(1));
+    const given = new Map(location.hash.slice(1).split('&').map((part) => {
+      const cut = part.indexOf('=');
+      return cut < 0 ? [part, ''] : [part.slice(0, cut), decodeURIComponent(part.slice(cut + 1))];
+    }));  // not URLSearchParams: a '+' in a key stays a '+'
     sessionStorage.setItem(KEY, given.get('key'));
     if (given.get('actor')) sessionStorage.setItem(ACTOR, given.get('actor'));
     const go = (given.get('go') || '/messages').replace(/^#?\/?/, '#/');
@@ -355,11 +358,17 @@
     return p ? link(route('patient', p), p, { class: 'mono' }) : dash();
   }
 
+  /* A long identifier cut to its start; the whole of it on hover (and on the message page). */
+  function shortMono(v) {
+    if (!v) return null;
+    return el('span', { class: 'mono', title: v }, v.length > 13 ? v.slice(0, 12) + '…' : v);
+  }
+
   function messageRows(items) {
     return items.map((m) => [
-      messageLink(m.id), cell(when(m.received_at), 'time'), cell(el('span', {}, direction(m.direction), ' ', m.kind), 'nowrap'), m.type,
-      badge(m.status), m.msg_id ? el('span', { class: 'mono', title: m.msg_id }, m.msg_id.length > 13 ? m.msg_id.slice(0, 12) + '…' : m.msg_id) : null, patientLink(m.patient), parties(m), m.route,
-      messageLink(m.source_id),
+      messageLink(m.id), cell(when(m.received_at), 'time'),
+      cell(el('span', {}, direction(m.direction), ' ', m.kind), 'nowrap'), m.type, badge(m.status),
+      shortMono(m.msg_id), patientLink(m.patient), parties(m), m.route, messageLink(m.source_id),
     ]);
   }
 
@@ -387,7 +396,8 @@
           kind.map((k) => el('option', { value: k, selected: params.get(name) === k }, k)));
       } else {
         const datetime = kind === 'datetime';
-        input = el('input', { id: id, name: name, type: datetime ? 'datetime-local' : 'search', step: datetime ? '1' : null, autocomplete: 'off' });
+        input = el('input', { id: id, name: name, type: datetime ? 'datetime-local' : 'search',
+          step: datetime ? '1' : null, autocomplete: 'off' });
         input.value = params.get(name) || '';
       }
       grid.appendChild(el('label', { for: id }, label, input));
@@ -418,7 +428,7 @@
     const last = Math.min(page.offset + page.items.length, page.total);
     const caption = page.total ? `${page.offset + 1}–${last} of ${page.total}, newest first` : '';
     const pager = el('div', { class: 'actions' });
-    const go = (to) => Object.assign({}, filters, to ? { offset: to } : {});
+    const go = (to) => Object.assign({}, filters, to ? { offset: to } : {}, auto.checked ? { auto: '1' } : {});
     if (offset > 0) pager.appendChild(link(route('messages', null, go(Math.max(0, offset - PAGE))), '← Newer'));
     if (last < page.total) pager.appendChild(link(route('messages', null, go(offset + PAGE)), 'Older →'));
     replace(results, messageTable(caption, page.items, 'No message matches these filters.'), pager);
