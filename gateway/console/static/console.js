@@ -368,7 +368,7 @@
     return items.map((m) => [
       messageLink(m.id), cell(when(m.received_at), 'time'),
       cell(el('span', {}, direction(m.direction), ' ', m.kind), 'nowrap'), m.type, badge(m.status),
-      shortMono(m.msg_id), patientLink(m.patient), parties(m), m.route, messageLink(m.source_id),
+      shortMono(m.msg_id), patientLink(m.patient), parties(m), cell(m.route, 'nowrap'), messageLink(m.source_id),
     ]);
   }
 
