@@ -137,10 +137,10 @@ AR_PARTIES = {
 
 @pytest.fixture(name="loop")
 def loop_fixture(
-    sqlite_url: str, gateway_factory: GatewayFactory, receivers: Callable[[], Receiver]
+    database_url: str, gateway_factory: GatewayFactory, receivers: Callable[[], Receiver]
 ) -> Iterator[Loop]:
     gp, ke = receivers(), receivers()
-    gw = gateway_factory(sqlite_url, routes(gp, ke))
+    gw = gateway_factory(database_url, routes(gp, ke))
     for ar in serve(Register(parties=dict(AR_PARTIES))):
         registry = CachedRegistry(ArClient(ar.url, timeout=2.0), clock=gw.services.now)
         fb = FeedbackService(gw.services, registry=registry)
