@@ -45,13 +45,11 @@ def record_incoming(svc: Services, message: StoredMessage) -> Outcome:
     with svc.engine.begin() as conn:
         sent = repo.find_sent(conn, facts.original_msg_id) if facts.original_msg_id else None
         if sent is None:
-            repo.update_message(conn, message.id, now, status=Status.STORED, kind="apprec", lease_until=None)
+            repo.settle(conn, message.id, now, Status.STORED, kind="apprec")
             repo.add_event(conn, message.id, "apprec.unmatched", now, original_msg_id=facts.original_msg_id)
             return make_outcome(id=message.id, status=str(Status.STORED), msg_id=message.msg_id)
         accepted = facts.status in {"1", "3"}
-        repo.update_message(
-            conn, message.id, now, status=Status.STORED, kind="apprec", source_id=sent.id, lease_until=None
-        )
+        repo.settle(conn, message.id, now, Status.STORED, kind="apprec", source_id=sent.id)
         repo.update_message(
             conn, sent.id, now, status=Status.ACCEPTED if accepted else Status.REFUSED, apprec_due_at=None
         )

@@ -8,6 +8,7 @@ envelope, and takes the ordinary way (its AppRec included). Signals are recorded
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select
@@ -50,9 +51,7 @@ def unpack(svc: Services, message: StoredMessage) -> Outcome:
     now = svc.now()
     if received.reply is None:  # a signal: recorded, never answered (no ack of an ack)
         with svc.engine.begin() as conn:
-            repo.update_message(
-                conn, message.id, now, status=Status.STORED, lease_until=None, completed_at=now
-            )
+            repo.settle(conn, message.id, now, Status.STORED, completed_at=now)
             repo.add_event(conn, message.id, "ebxml.signal", now, action=received.message.header.action)
         return pipeline.Outcome(message.id, str(Status.STORED), None)
     reply = serialize_ebxml(received.reply)
@@ -60,17 +59,34 @@ def unpack(svc: Services, message: StoredMessage) -> Outcome:
         first = received.errors[0] if received.errors else None
         error = received.error or _finding_error(first)
         return _refused(svc, message, error, reply, SIGNAL_TYPE)
-    with svc.engine.begin() as conn:
+    lease = now + timedelta(seconds=svc.settings.processing_grace_seconds)
+    with svc.engine.begin() as conn:  # the ack and the payloads it acknowledges commit together
+        repo.settle(conn, message.id, now, Status.ROUTED, completed_at=now)
         _store_reply(conn, svc, message, reply, SIGNAL_TYPE)
-        repo.update_message(conn, message.id, now, status=Status.ROUTED, lease_until=None, completed_at=now)
-    inner = []
-    for part in received.message.payloads:
-        mid = pipeline.store_raw(svc, part.data, "application/xml", Kind.MESSAGE, source_id=message.id)
-        inner.append(pipeline.process(svc, mid))
-    with svc.engine.begin() as conn:
-        repo.add_event(conn, message.id, "ebxml.unpacked", now, payloads=[o.id for o in inner])
+        inner = [_store_payload(conn, message, part.data, now, lease) for part in received.message.payloads]
+        repo.add_event(conn, message.id, "ebxml.unpacked", now, payloads=inner)
+    for mid in inner:
+        pipeline.process(svc, mid)
     envelope = envelope_of(received.message)
     return pipeline.Outcome(message.id, str(Status.ROUTED), envelope.ebxml_message_id)
+
+
+def _store_payload(
+    conn: Connection, envelope: StoredMessage, data: bytes, now: datetime, lease: datetime
+) -> str:
+    mid = repo.insert_message(
+        conn,
+        raw=data,
+        direction=Direction.INBOUND,
+        kind=Kind.MESSAGE,
+        status=Status.RECEIVED,
+        now=now,
+        content_type="application/xml",
+        source_id=envelope.id,
+        lease_until=lease,
+    )
+    repo.add_event(conn, mid, "received", now, size=len(data), sha256=repo.sha256(data), envelope=envelope.id)
+    return mid
 
 
 def _store_reply(
@@ -105,16 +121,8 @@ def _refused(
 
     now = svc.now()
     with svc.engine.begin() as conn:
+        repo.settle(conn, message.id, now, Status.REJECTED, error=error.as_dict(), completed_at=now)
         _store_reply(conn, svc, message, reply, content_type)
-        repo.update_message(
-            conn,
-            message.id,
-            now,
-            status=Status.REJECTED,
-            error=error.as_dict(),
-            lease_until=None,
-            completed_at=now,
-        )
         repo.add_event(conn, message.id, "rejected", now, **error.as_dict())
     svc.metrics.failed(message.msg_type, None, error.code)
     return pipeline.Outcome(

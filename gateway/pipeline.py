@@ -111,8 +111,22 @@ def store_only(svc: Services, raw: bytes, content_type: str | None, **detail: st
 
 
 def process(svc: Services, message_id: str) -> Outcome:
-    """Everything after the store: the spine in order, a rejection ends it with a negative AppRec."""
-    message = _load(svc, message_id)
+    """Everything after the store, once: a worker that took the message over may race the request,
+    and only the first to settle it commits (``repo.settle``); a bug isolates the message as failed."""
+    try:
+        return run_spine(svc, _load(svc, message_id))
+    except repo.Settled:
+        return current_outcome(svc, message_id)
+    except Exception as exc:  # a bug must not turn one message into an endless takeover loop
+        log.exception("processing message %s failed", message_id)
+        try:
+            return fail(svc, message_id, exc)
+        except repo.Settled:
+            return current_outcome(svc, message_id)
+
+
+def run_spine(svc: Services, message: StoredMessage) -> Outcome:
+    """The spine in order; a rejection ends it with a negative AppRec (or an ebXML error signal)."""
     try:
         message, original = peek_envelope(svc, message)
         if original is not None:
@@ -130,9 +144,14 @@ def process(svc: Services, message_id: str) -> Outcome:
         if message.format == "ebxml":
             return ebxml.refuse(svc, message, error)
         return receipts.reject(svc, message, error)
-    except Exception as exc:  # a bug must not turn one message into an endless takeover loop
-        log.exception("processing message %s failed", message_id)
-        return fail(svc, message_id, exc)
+
+
+def current_outcome(svc: Services, message_id: str) -> Outcome:
+    """The outcome of a message someone else finished processing first."""
+    message = _load(svc, message_id)
+    return Outcome(
+        message.id, message.status, message.msg_id, errors=[message.error] if message.error else []
+    )
 
 
 def fail(svc: Services, message_id: str, exc: Exception) -> Outcome:
@@ -140,7 +159,7 @@ def fail(svc: Services, message_id: str, exc: Exception) -> Outcome:
     now = svc.now()
     error = {"code": "internal-error", "detail": f"{type(exc).__name__}: {exc}"}
     with svc.engine.begin() as conn:
-        repo.update_message(conn, message_id, now, status=Status.FAILED, error=error, lease_until=None)
+        repo.settle(conn, message_id, now, Status.FAILED, error=error)
         repo.add_event(conn, message_id, "failed", now, **error)
         message = _load_in(conn, message_id)
     svc.metrics.failed(message.msg_type, None, "internal-error")
@@ -200,7 +219,7 @@ def enqueue(svc: Services, message: StoredMessage, planned: list[Planned]) -> Ou
     with svc.engine.begin() as conn:
         for p in planned:
             store_translation(conn, svc, message, p, now)
-        repo.update_message(conn, message.id, now, status=Status.ROUTED, issues=issues, lease_until=None)
+        repo.settle(conn, message.id, now, Status.ROUTED, issues=issues)
         repo.add_event(conn, message.id, "routed", now, routes=[p.route.name for p in planned])
     for p in planned:
         svc.metrics.translated(message.msg_type, p.route.name)

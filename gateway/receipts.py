@@ -137,15 +137,7 @@ def reject(svc: Services, message: StoredMessage, error: MessageRejected) -> Out
     reply = reply_for(error)
     apprec_id = None
     with svc.engine.begin() as conn:
-        repo.update_message(
-            conn,
-            message.id,
-            now,
-            status=Status.REJECTED,
-            error=error.as_dict(),
-            lease_until=None,
-            completed_at=now,
-        )
+        repo.settle(conn, message.id, now, Status.REJECTED, error=error.as_dict(), completed_at=now)
         repo.add_event(conn, message.id, "rejected", now, **error.as_dict())
         current = repo.get_message(conn, message.id)
         if current and _refusable(current) and reply.apprec_status:
@@ -201,15 +193,7 @@ def answer_duplicate(svc: Services, message: StoredMessage, original: StoredMess
     """A repeat: nothing is processed again; the sender gets the first one's AppRec again."""
     now = svc.now()
     with svc.engine.begin() as conn:
-        repo.update_message(
-            conn,
-            message.id,
-            now,
-            status=Status.DUPLICATE,
-            kind="duplicate",
-            source_id=original.id,
-            lease_until=None,
-        )
+        repo.settle(conn, message.id, now, Status.DUPLICATE, kind="duplicate", source_id=original.id)
         repo.add_event(conn, message.id, "duplicate", now, original=original.id)
         repo.add_event(conn, original.id, "repeated", now, duplicate=message.id)
         receipt = sent_receipt(conn, original.id)

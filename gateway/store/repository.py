@@ -191,6 +191,25 @@ def update_message(conn: Connection, message_id: str, now: datetime, **values: A
     conn.execute(update(messages).where(messages.c.id == message_id).values(updated_at=now, **fit(values)))
 
 
+class Settled(Exception):
+    """Someone else (the request, or a worker that took it over) already finished this message."""
+
+
+def settle(conn: Connection, message_id: str, now: datetime, status: Status | str, **values: Any) -> None:
+    """Move a message out of ``received``, once: raises ``Settled`` when it was already moved.
+
+    The request that stored a message and a worker that took it over after its claim ran out may
+    both process it; only the first to settle commits, the other's work is rolled back unseen.
+    """
+    done = conn.execute(
+        update(messages)
+        .where(messages.c.id == message_id, messages.c.status == str(Status.RECEIVED))
+        .values(updated_at=now, status=str(status), lease_until=None, **fit(values))
+    )
+    if done.rowcount != 1:
+        raise Settled(message_id)
+
+
 def get_message(conn: Connection, message_id: str) -> StoredMessage | None:
     row = conn.execute(select(*MESSAGE_COLUMNS).where(messages.c.id == message_id)).first()
     return None if row is None else StoredMessage.from_row(row)

@@ -8,11 +8,13 @@ from datetime import timedelta
 
 import pytest
 
+from gateway import pipeline
 from gateway.delivery.worker import DeliveryWorker
 from gateway.runtime import Services, start_services
 from gateway.settings import Settings
 from gateway.store import deliveries as queue
 from gateway.store.jobs import run_job
+from gateway.store.repository import Kind
 from tests.integration.conftest import GatewayFactory, pg_schema_url
 from tests.integration.messages import hodemelding
 from tests.integration.receiver import Receiver
@@ -110,3 +112,29 @@ def test_a_claim_lost_with_its_worker_is_taken_again_after_the_lease(
         ("dead-worker", "in-doubt"),
         ("test-worker", "delivered"),
     ]
+
+
+def test_request_and_takeover_racing_on_one_message_process_it_once(
+    database_url: str, gateway_factory: GatewayFactory, receivers: Callable[[], Receiver]
+) -> None:
+    peer = receivers()
+    gw = gateway_factory(database_url, ONE_ROUTE.replace("{a}", peer.url))
+    mids = [pipeline.store_raw(gw.services, hodemelding(), "application/xml", Kind.MESSAGE) for _ in range(5)]
+    barrier = threading.Barrier(10)
+    outcomes: list[str] = []
+
+    def process(mid: str) -> None:
+        barrier.wait()
+        outcomes.append(pipeline.process(gw.services, mid).status)
+
+    threads = [threading.Thread(target=process, args=(mid,)) for mid in mids for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert outcomes.count("routed") == 10, "both callers see the one result"
+    gw.drain()
+    assert len(peer.taken()) == 5 and set(peer.keys().values()) == {1}
+    for mid in mids:
+        assert len(gw.get(f"/messages/{mid}")["deliveries"]) == 1
+        assert gw.events(mid).count("routed") == 1
