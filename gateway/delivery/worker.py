@@ -32,6 +32,9 @@ from gateway.store.repository import Status
 
 log = logging.getLogger(__name__)
 
+SEND_TRIES = 3  # the HTTP transports try a reset connection up to three times within one attempt
+LEASE_SLACK_SECONDS = 5.0
+
 
 def default_transports(svc: Services) -> dict[str, TransportFactory]:
     """The registry plus ``fhir-store``, which writes into this gateway's own store."""
@@ -49,6 +52,7 @@ class DeliveryWorker:
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         self._cache: dict[tuple[str, str, str | None], Transport] = {}
         self.stopping = threading.Event()
+        self.lease = lease_for(svc)
 
     def run_once(self) -> int:
         """One pass: take over stalled messages, deliver what is due, run due jobs. Returns work done."""
@@ -92,9 +96,7 @@ class DeliveryWorker:
         now = self.svc.now()
         with self.svc.engine.begin() as conn:
             held = queue.held_routes(conn) | {r.name for r in self.svc.routes if not r.enabled}
-            claimed = queue.claim_due(
-                conn, self.name, now, timedelta(seconds=s.lease_seconds), s.worker_batch, held
-            )
+            claimed = queue.claim_due(conn, self.name, now, self.lease, s.worker_batch, held)
         for delivery in claimed:
             self.deliver(delivery)
         return len(claimed)
@@ -102,10 +104,10 @@ class DeliveryWorker:
     def deliver(self, delivery: Delivery) -> None:
         """One try: record it, send, then record the outcome and move the delivery on."""
         with self.svc.engine.begin() as conn:
-            attempt_no = queue.start_attempt(conn, delivery, self.name, self.svc.now())
+            attempt_no = queue.start_attempt(conn, delivery, self.name, self.svc.now(), self.lease)
             message = repo.get_message(conn, delivery.message_id)
             payload = repo.get_raw(conn, delivery.message_id) or b""
-        if message is None:
+        if attempt_no is None or message is None:
             return
         route = self.route_for(delivery)
         request = DeliveryRequest(
@@ -225,6 +227,12 @@ class DeliveryWorker:
         now = self.svc.now()
         with self.svc.engine.begin() as conn:
             apprec_answers.flag_overdue(conn, self.svc, now)
+
+
+def lease_for(svc: Services) -> timedelta:
+    """A claim outlives the longest possible try: a route's timeouts, times its quick retries, plus slack."""
+    longest = max(((r.connect_timeout + r.timeout) * SEND_TRIES for r in svc.routes), default=0.0)
+    return timedelta(seconds=max(svc.settings.lease_seconds, longest + LEASE_SLACK_SECONDS))
 
 
 def start_worker_thread(worker: DeliveryWorker) -> threading.Thread:

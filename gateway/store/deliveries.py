@@ -130,8 +130,26 @@ def claim_due(
     return sorted((Delivery.from_row(r) for r in rows), key=lambda d: claimed.index(d.id))
 
 
-def start_attempt(conn: Connection, delivery: Delivery, worker: str, now: datetime) -> int:
-    """Record a try before it is made (so a crash leaves a trace) and return its number."""
+def start_attempt(
+    conn: Connection, delivery: Delivery, worker: str, now: datetime, lease: timedelta
+) -> int | None:
+    """Renew the claim and record the try before it is made (a crash leaves a trace).
+
+    Returns the try's number, or None when the claim ran out while earlier deliveries of the same
+    batch were sent and another worker may hold it now: then this worker leaves it alone.
+    """
+    renewed = conn.execute(
+        update(deliveries)
+        .where(
+            deliveries.c.id == delivery.id,
+            deliveries.c.status == str(DeliveryStatus.PENDING),
+            deliveries.c.lease_owner == worker,
+            deliveries.c.lease_until > now,
+        )
+        .values(lease_until=now + lease)
+    )
+    if renewed.rowcount != 1:
+        return None
     conn.execute(
         update(delivery_attempts)
         .where(

@@ -77,7 +77,7 @@ def test_sigkill_mid_stream_loses_nothing_and_delivers_nothing_twice(
     routes = tmp_path / "routes.yaml"
     routes.write_text(
         f"routes:\n  - name: peer\n    target_format: as-is\n    transport: http\n    endpoint: {peer.url}\n"
-        "    retry: {delays: [1s], max_attempts: 20}\n"
+        "    retry: {delays: [1s], max_attempts: 20}\n    timeouts: {connect: 1s, total: 2s}\n"
     )
     env = {
         **os.environ,

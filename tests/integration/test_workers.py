@@ -98,13 +98,15 @@ def test_a_claim_lost_with_its_worker_is_taken_again_after_the_lease(
 ) -> None:
     peer = receivers()
     gw = gateway_factory(database_url, ONE_ROUTE.replace("{a}", peer.url), lease_seconds=30)
+    lease = gw.worker.lease
+    assert lease >= timedelta(seconds=3 * (5 + 30)), "a claim outlives the route's longest try"
     mid = gw.post(hodemelding()).json()["id"]
     svc = gw.services
     with svc.engine.begin() as conn:
-        [claimed] = queue.claim_due(conn, "dead-worker", svc.now(), timedelta(seconds=30), 10, set())
-        queue.start_attempt(conn, claimed, "dead-worker", svc.now())
+        [claimed] = queue.claim_due(conn, "dead-worker", svc.now(), lease, 10, set())
+        assert queue.start_attempt(conn, claimed, "dead-worker", svc.now(), lease) == 1
     assert gw.drain() == 0, "the lease still holds"
-    gw.clock.advance(31)
+    gw.clock.advance(lease.total_seconds() + 1)
     gw.drain()
     assert len(peer.taken()) == 1
     [delivery] = gw.get(f"/messages/{mid}")["deliveries"]
@@ -112,6 +114,22 @@ def test_a_claim_lost_with_its_worker_is_taken_again_after_the_lease(
         ("dead-worker", "in-doubt"),
         ("test-worker", "delivered"),
     ]
+
+
+def test_a_claim_that_ran_out_before_its_turn_is_not_sent(
+    sqlite_url: str, gateway_factory: GatewayFactory, receivers: Callable[[], Receiver]
+) -> None:
+    peer = receivers()
+    gw = gateway_factory(sqlite_url, ONE_ROUTE.replace("{a}", peer.url))
+    gw.post(hodemelding())
+    svc = gw.services
+    with svc.engine.begin() as conn:
+        [claimed] = queue.claim_due(conn, "slow-worker", svc.now(), timedelta(seconds=30), 10, set())
+    gw.clock.advance(31)
+    with svc.engine.begin() as conn:
+        [retaken] = queue.claim_due(conn, "other-worker", svc.now(), timedelta(seconds=30), 10, set())
+        assert queue.start_attempt(conn, claimed, "slow-worker", svc.now(), timedelta(seconds=30)) is None
+        assert queue.start_attempt(conn, retaken, "other-worker", svc.now(), timedelta(seconds=30)) == 1
 
 
 def test_request_and_takeover_racing_on_one_message_process_it_once(
