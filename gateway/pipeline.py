@@ -7,6 +7,7 @@ runs the rest; a crash between the two leaves a ``received`` row that a worker t
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -215,7 +216,7 @@ def plan(svc: Services, message: StoredMessage, raw: bytes, routes: list[Route])
 def enqueue(svc: Services, message: StoredMessage, planned: list[Planned]) -> Outcome:
     """Store each translation as an outbound message and queue its delivery, all in one transaction."""
     now = svc.now()
-    issues = [issue for p in planned for issue in p.issues]
+    issues = list({json.dumps(i, sort_keys=True): i for p in planned for i in p.issues}.values())
     with svc.engine.begin() as conn:
         for p in planned:
             store_translation(conn, svc, message, p, now)

@@ -57,15 +57,16 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def run_migrations(engine: Engine) -> None:
-    """Bring the schema to the newest revision; safe when several processes start at once."""
+    """Bring the schema to the newest revisions (every branch: packages such as GP feedback add their
+    own); safe when several processes start at once."""
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
             connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
             connection.commit()
             try:
-                command.upgrade(alembic_config(engine), "head")
+                command.upgrade(alembic_config(engine), "heads")
             finally:
                 connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
                 connection.commit()
         return
-    command.upgrade(alembic_config(engine), "head")
+    command.upgrade(alembic_config(engine), "heads")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from adapters.apprec import build_apprec, original_facts, serialize_apprec
 from gateway import pipeline
+from gateway.store import repository as repo
 from gateway.store.repository import Kind
 from tests.integration.conftest import AUTH, GatewayFactory
 from tests.integration.messages import hodemelding
@@ -139,3 +140,20 @@ def test_a_message_stored_before_a_crash_is_taken_over(
     gw.drain()
     assert len(a.taken()) == 1 and len(b.taken()) == 1
     assert gw.get(f"/messages/{mid}")["status"] == "delivered"
+
+
+def test_parts_that_could_not_be_mapped_give_apprec_status_3(
+    sqlite_url: str, gateway_factory: GatewayFactory, receivers: Callable[[], Receiver]
+) -> None:
+    a, b = receivers(), receivers()
+    gw = gateway_factory(sqlite_url, routes(a, b))
+    mid = gw.post(hodemelding()).json()["id"]
+    lost = {"path": "/MsgHead/Document/RefDoc/Content/X", "code": "mapping.lost", "severity": "error",
+            "text": "X could not be mapped", "text_no": "X kunne ikke overføres"}  # fmt: skip
+    with gw.services.engine.begin() as conn:
+        repo.update_message(conn, mid, gw.clock(), issues=[lost])
+    gw.drain()
+    apprec = gw.client.get(f"/messages/{mid}/apprec", headers=AUTH)
+    assert apprec.headers["X-Samband-AppRec-Status"] == "3"
+    assert b'<Status V="3"' in apprec.content and b'V="X99"' in apprec.content
+    assert "X kunne ikke overføres".encode() in apprec.content
