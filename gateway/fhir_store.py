@@ -12,11 +12,11 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, delete, select, update
 
 from gateway.delivery.transports.base import DeliveryRequest, Receipt
 from gateway.errors import DeliveryRefused
-from gateway.store.tables import fhir_resources
+from gateway.store.tables import fhir_identifiers, fhir_resources
 
 Resource = dict[str, Any]
 SKIPPED = frozenset({"MessageHeader", "Bundle"})  # the envelope of a message Bundle is not state
@@ -54,6 +54,7 @@ def upsert_resource(
         version = int(last.scalar() or 0) + 1
     else:
         conn.execute(update(fhir_resources).where(*key).values(current=False))
+    index_identifiers(conn, rtype, rid, resource)
     meta = {**resource.get("meta", {}), "versionId": str(version), "lastUpdated": now.isoformat()}
     conn.execute(
         fhir_resources.insert().values(
@@ -68,6 +69,31 @@ def upsert_resource(
         )
     )
     return version
+
+
+def index_identifiers(conn: Connection, rtype: str, rid: str, resource: Resource) -> None:
+    """Keep the identifier index of the current version (Patient FNR/DNR, Organization HER-id, …)."""
+    key = (fhir_identifiers.c.resource_type == rtype, fhir_identifiers.c.resource_id == rid)
+    conn.execute(delete(fhir_identifiers).where(*key))
+    values: dict[str, str | None] = {}
+    for ident in resource.get("identifier") or []:
+        if isinstance(ident, dict) and ident.get("value"):
+            values.setdefault(str(ident["value"])[:255], str(ident.get("system") or "")[:255] or None)
+    for value, system in values.items():
+        conn.execute(
+            fhir_identifiers.insert().values(resource_type=rtype, resource_id=rid, value=value, system=system)
+        )
+
+
+def with_identifier(conn: Connection, rtype: str, value: str) -> list[str]:
+    """Ids of ``rtype`` resources carrying identifier ``value`` (``system|value`` accepted)."""
+    system, _, bare = value.rpartition("|")
+    query = select(fhir_identifiers.c.resource_id).where(
+        fhir_identifiers.c.resource_type == rtype, fhir_identifiers.c.value == bare
+    )
+    if system:
+        query = query.where(fhir_identifiers.c.system == system)
+    return [rid for (rid,) in conn.execute(query)]
 
 
 def delete_resource(conn: Connection, rtype: str, rid: str) -> None:
@@ -102,13 +128,23 @@ def apply_bundle(conn: Connection, bundle: Resource, source_message_id: str | No
     return written
 
 
-def search(conn: Connection, rtype: str, patient: str | None = None, limit: int = 500) -> list[Resource]:
-    """Current versions of ``rtype``, optionally of one patient (``Patient/x`` or ``x``)."""
+def search(
+    conn: Connection,
+    rtype: str,
+    patient: str | None = None,
+    identifier: str | None = None,
+    limit: int = 500,
+) -> list[Resource]:
+    """Current versions of ``rtype``: of one patient (``Patient/<id>``, ``<id>`` or the patient's
+    FNR/DNR), and/or with one identifier (``value`` or ``system|value``)."""
     query = select(fhir_resources.c.body).where(
         fhir_resources.c.resource_type == rtype, fhir_resources.c.current.is_(True)
     )
     if patient:
-        query = query.where(fhir_resources.c.patient == patient.removeprefix("Patient/"))
+        bare = patient.removeprefix("Patient/")
+        query = query.where(fhir_resources.c.patient.in_([bare, *with_identifier(conn, "Patient", bare)]))
+    if identifier:
+        query = query.where(fhir_resources.c.resource_id.in_(with_identifier(conn, rtype, identifier)))
     rows = conn.execute(query.order_by(fhir_resources.c.resource_id).limit(limit))
     return [dict(body) for (body,) in rows]
 

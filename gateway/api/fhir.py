@@ -32,12 +32,18 @@ def _check_type(resource_type: str) -> None:
 
 @router.get("/{resource_type}")
 def search(
-    resource_type: str, request: Request, svc: ServicesDep, _actor: Actor, patient: str | None = None
+    resource_type: str,
+    request: Request,
+    svc: ServicesDep,
+    _actor: Actor,
+    patient: str | None = None,
+    identifier: str | None = None,
 ) -> JSONResponse:
-    """Current versions of one resource type, optionally for one patient (``?patient=Patient/<id>``)."""
+    """Current versions of one resource type: ``?patient=`` (``Patient/<id>`` or the FNR/DNR),
+    ``?identifier=`` (``value`` or ``system|value``)."""
     _check_type(resource_type)
     with svc.engine.begin() as conn:
-        found = fhir_store.search(conn, resource_type, patient)
+        found = fhir_store.search(conn, resource_type, patient, identifier)
     base = str(request.base_url) + "fhir/"
     return JSONResponse(fhir_store.searchset(found, base), media_type=FHIR_JSON)
 

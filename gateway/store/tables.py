@@ -184,6 +184,15 @@ fhir_resources = Table(
     Index("ix_fhir_resources_current", "resource_type", "current", "patient"),
 )
 
+fhir_identifiers = Table(
+    "fhir_identifiers",
+    metadata,
+    Column("resource_type", String(40), primary_key=True),
+    Column("resource_id", String(64), primary_key=True),
+    Column("value", String(255), primary_key=True, index=True),
+    Column("system", String(255)),
+)
+
 route_switches = Table(
     "route_switches",
     metadata,

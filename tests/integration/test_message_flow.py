@@ -96,7 +96,11 @@ def test_default_route_can_be_read_back_from_the_fhir_store(
     assert patient["resource"]["meta"]["versionId"] == "1"
     assert gw.get(f"/fhir/Patient/{pid}")["id"] == pid
     assert gw.get("/fhir/Practitioner")["total"] + gw.get("/fhir/Organization")["total"] >= 1
-    assert gw.get(f"/messages/{posted.json()['id']}")["status"] == "delivered"
+    message = gw.get(f"/messages/{posted.json()['id']}")
+    assert message["status"] == "delivered"
+    assert gw.get("/fhir/Patient", identifier=message["patient"])["entry"][0]["resource"]["id"] == pid
+    by_fnr = gw.get("/fhir/Patient", patient=message["patient"])
+    assert [e["resource"]["id"] for e in by_fnr["entry"]] == [pid]
 
 
 def test_same_message_twice_is_a_duplicate_with_the_same_apprec(

@@ -21,7 +21,13 @@ from gateway.store.db import make_engine, run_migrations
 from gateway.store.repository import Direction, Kind, Status
 
 NOW = datetime(2026, 2, 1, tzinfo=UTC)
-PATIENT: dict[str, Any] = {"resourceType": "Patient", "id": "p1", "name": [{"family": "Testesen"}]}
+FNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.1"
+PATIENT: dict[str, Any] = {
+    "resourceType": "Patient",
+    "id": "p1",
+    "identifier": [{"system": FNR_SYSTEM, "value": "13116900216"}],
+    "name": [{"family": "Testesen"}],
+}
 PLAN: dict[str, Any] = {
     "resourceType": "CarePlan",
     "id": "c1",
@@ -92,3 +98,17 @@ def test_the_fhir_store_transport_refuses_what_is_not_fhir(engine: Engine) -> No
         transport.send(request(b"<xml/>"))
     with pytest.raises(DeliveryRefused):
         transport.send(request(b"[1, 2]"))
+
+
+def test_search_by_the_patients_fnr_and_by_identifier(engine: Engine) -> None:
+    with engine.begin() as conn:
+        fhir_store.apply_bundle(conn, bundle(PATIENT, PLAN), None, NOW)
+        assert [r["id"] for r in fhir_store.search(conn, "CarePlan", "13116900216")] == ["c1"]
+        assert [r["id"] for r in fhir_store.search(conn, "Patient", identifier="13116900216")] == ["p1"]
+        assert fhir_store.search(conn, "Patient", identifier=f"{FNR_SYSTEM}|13116900216")[0]["id"] == "p1"
+        assert fhir_store.search(conn, "Patient", identifier="urn:other|13116900216") == []
+        assert fhir_store.search(conn, "CarePlan", "00000000000") == []
+        moved = {**PATIENT, "identifier": [{"system": FNR_SYSTEM, "value": "41018012345"}]}
+        fhir_store.apply_bundle(conn, bundle(moved), None, NOW)
+        assert fhir_store.search(conn, "Patient", identifier="13116900216") == []
+        assert [r["id"] for r in fhir_store.search(conn, "CarePlan", "41018012345")] == ["c1"]
