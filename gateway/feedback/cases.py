@@ -5,13 +5,17 @@ Used by the runner (a new export) and by the jobs (digests, retries) that start 
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from adapters.iplan.io import parse as parse_ip_export
 from adapters.iplan.model import IndividualPlan, IpExport
+from adapters.msghead import ConversationRef
 from gateway.feedback import store
 from gateway.feedback.addressing import GpHint
 from gateway.feedback.facts import CaseFacts, OrgParty, PatientRef
 from gateway.feedback.plan_view import case_facts
 from gateway.feedback.service import Case, FeedbackService
+from gateway.feedback.tables import referrals
 
 
 def sender_of(export: IpExport) -> OrgParty:
@@ -49,9 +53,27 @@ def gp_hints(plan: IndividualPlan) -> tuple[GpHint, ...]:
     return tuple(hints)
 
 
+def referral_conversation(fb: FeedbackService, patient_id: str) -> ConversationRef | None:
+    """The GP's referral through the gateway opens the conversation every feedback message joins
+    (HITS 1218: RefToParent and RefToConversation = the referral's MsgId), so the GP's EPJ and
+    replies land on the right case."""
+    with fb.svc.engine.begin() as conn:
+        row = conn.execute(
+            select(referrals.c.msg_id)
+            .where(referrals.c.patient_id == patient_id, referrals.c.status == "sent")
+            .order_by(referrals.c.created_at)
+        ).first()
+    if row is None or not row.msg_id:
+        return None
+    return ConversationRef(ref_to_parent=row.msg_id, ref_to_conversation=row.msg_id)
+
+
 def case_from_export(fb: FeedbackService, export: IpExport, message_id: str | None) -> Case:
     facts = case_facts(export.plan, fb.texts, sender_of(export), None)
-    return Case(facts=facts, gp_hints=gp_hints(export.plan), source_message_id=message_id)
+    conversation = referral_conversation(fb, facts.patient.ident)
+    return Case(
+        facts=facts, gp_hints=gp_hints(export.plan), source_message_id=message_id, conversation=conversation
+    )
 
 
 def case_for_patient(fb: FeedbackService, patient_id: str, message_id: str | None) -> Case | None:

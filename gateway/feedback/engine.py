@@ -17,6 +17,9 @@ from gateway.feedback.events import FeedbackEvent
 from gateway.feedback.rules import Channel, Delivery, Rule, RuleSet
 from gateway.feedback.state import FeedbackState, apply_event
 
+ANSWER_NEEDS_CONSENT = "4"
+"""Svarkategori 9069 code 4: «krever pasientens samtykke» (domain.md §5 scenario 2 variant)."""
+
 
 class Action(StrEnum):
     SEND = "send"
@@ -56,6 +59,7 @@ PREDICATES: dict[str, Callable[[FeedbackEvent, FeedbackState], bool]] = {
     "gp_invited": lambda event, state: bool(event.fact("gp_invited", False)),
     "consent_concerns_gp": lambda event, state: bool(event.fact("concerns_gp", False)),
     "team_established": lambda event, state: bool(event.fact("team_established", False)),
+    "answer_needs_consent": lambda event, state: event.fact("answer_code") == ANSWER_NEEDS_CONSENT,
 }
 """Conditions a rule may name under ``when:``; the rules file is checked against these keys."""
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from adapters.iplan.changes import apply_delta, detect_changes
 from adapters.iplan.io import parse as parse_ip_export
 from adapters.iplan.io import serialize_json
-from adapters.msghead import parse_msghead, read_envelope
+from adapters.msghead import MsgHead, parse_msghead, parse_payload, read_envelope
 from gateway.errors import GatewayError, MappingError
 from gateway.feedback import store
 from gateway.feedback.cases import bare_case, case_for_patient, case_from_export
@@ -60,6 +60,21 @@ def _known_patient(fb: FeedbackService, patient_id: str) -> bool:
         return conn.execute(query).first() is not None or store.plan_of_patient(conn, patient_id) is not None
 
 
+def dialog_answer(head: MsgHead) -> dict[str, str]:
+    """The answer category (Notat/TemaKodet, kodeverk 9069) and text of a Dialogmelding answer."""
+    payload = head.payload
+    if payload is None or payload.root != "Dialogmelding":
+        return {}
+    model = parse_payload(payload)
+    note = next(iter(getattr(model, "notater", ())), None)
+    if note is None:
+        return {}
+    found = {"answer_code": note.tema_kodet.v or ""}
+    if note.tekst_notat_innhold is not None:
+        found["answer_text"] = note.tekst_notat_innhold.text
+    return found
+
+
 def on_msghead(fb: FeedbackService, message_id: str, raw: bytes) -> str:
     """LOG_* from the hospital, DIALOG_AVVIK and DIALOG_SVAR from the GP, for patients with a case."""
     envelope = read_envelope(raw)
@@ -75,6 +90,7 @@ def on_msghead(fb: FeedbackService, message_id: str, raw: bytes) -> str:
         "institution": sender.name,
         "gp_her": envelope.sender_her,
         "msg_id": envelope.msg_id,
+        **dialog_answer(head),
     }
     event = FeedbackEvent(
         kind=EventKind(spec["kind"]),

@@ -156,7 +156,8 @@ def _resend(fb: FeedbackService, row: Any, now: datetime, why: str) -> None:
         gp = fb.gp_address(state, case)
         if gp is None:
             return
-        rendered = render(draft_of(row.draft), dataclasses.replace(case.facts, gp=gp), fb.svc.context())
+        facts = dataclasses.replace(case.facts, gp=gp)
+        rendered = render(draft_of(row.draft), facts, fb.svc.context(), case.conversation)
         out_id, status = fb.queue_message(conn, rendered.xml, row.message_id, now)
         store.alert(conn, row.patient_id, f"apprec-{why}", now, msg_id=row.msg_id, resent_as=rendered.msg_id)
         store.update_decision(

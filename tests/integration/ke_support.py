@@ -44,6 +44,11 @@ VOLATILE = (
     (re.compile(rb"<MsgId>[^<]+</MsgId>"), b"<MsgId>MSGID</MsgId>"),
     (re.compile(rb"<GenDate>[^<]+</GenDate>"), b"<GenDate>GENDATE</GenDate>"),
     (re.compile(rb'<IssueDate V="[^"]+"/>'), b'<IssueDate V="ISSUEDATE"/>'),
+    (re.compile(rb"<RefToParent>[^<]+</RefToParent>"), b"<RefToParent>REFERRAL</RefToParent>"),
+    (
+        re.compile(rb"<RefToConversation>[^<]+</RefToConversation>"),
+        b"<RefToConversation>REFERRAL</RefToConversation>",
+    ),
 )
 
 
@@ -55,7 +60,9 @@ routes:
     target_format: fhir
     transport: fhir-store
   - name: hospital-and-gp-in
-    match: {{source_formats: [msghead], message_types: [LOG_INNLAGT, LOG_UTSKREVET, DIALOG_AVVIK]}}
+    match:
+      source_formats: [msghead]
+      message_types: [LOG_INNLAGT, LOG_UTSKREVET, DIALOG_AVVIK, DIALOG_SVAR]
     target_format: fhir
     transport: fhir-store
   - name: to-gp

@@ -68,6 +68,7 @@ def test_the_ke_loop_scenarios_produce_exactly_the_expected_gp_messages(
     assert b"flag-other" not in referral.body and len(loop.ke.requests) == 1
     assert loop.gp_messages() == []
 
+    referral_msg_id = sent.json()["msg_id"]
     for scenario, steps in chain().items():
         for step in steps:
             loop.post_export(step)
@@ -76,7 +77,12 @@ def test_the_ke_loop_scenarios_produce_exactly_the_expected_gp_messages(
                 assert loop.gw.post(admitted).status_code == 202
                 loop.run()
         loop.end_of_day()
-        check_golden(scenario, loop.gp_messages(), update_golden)
+        got = loop.gp_messages()
+        for raw in got:
+            ref = parse_msghead(raw).msg_info.conversation_ref
+            if scenario != "s09-barnekoordinator":
+                assert ref is not None and ref.ref_to_conversation == referral_msg_id, "joins the referral"
+        check_golden(scenario, got, update_golden)
 
     timeline = loop.gw.get(f"/patients/{p.KARI_FNR}/timeline")["entries"]
     kinds = [e["kind"] for e in timeline if e["type"] == "event"]

@@ -37,6 +37,14 @@ from tests.integration.ke_support import GP_PERSON_HER, Loop, flag, loop_fixture
 __all__ = ["loop_fixture"]
 
 STEPS = {s.key: s for s in all_steps()}
+HER = Code.of("HER", "HER-id", 9051)
+OFFICE = Organisation(name="Sentrum legekontor", idents=(Ident("80101", HER),))
+KOMMUNE = Organisation(name="Steinkjer kommune", idents=(Ident("80001", HER),))
+KARI = Patient(
+    family_name="Nordmann",
+    given_name="Kari",
+    idents=(Ident(p.KARI_FNR, Code.of("FNR", "Fødselsnummer", 8116)),),
+)
 UP_TO_MEETING = [
     "s01-referral/01-registered",
     "s02-gp-answer/01-consent-recorded",
@@ -239,11 +247,7 @@ def test_dialog_avvik_from_the_gp_stops_feedback_to_that_gp(loop: Loop) -> None:
                 ),
             ),
         ),
-        patient=Patient(
-            family_name="Nordmann",
-            given_name="Kari",
-            idents=(Ident(p.KARI_FNR, Code.of("FNR", "Fødselsnummer", 8116)),),
-        ),
+        patient=KARI,
     )
     assert loop.gw.post(serialize_msghead(avvik)).status_code == 202
     loop.run()
@@ -307,3 +311,31 @@ def test_the_feedback_job_runs_once_under_the_lease(loop: Loop) -> None:
     second.run_pass()
     loop.gw.drain()
     assert len(loop.gp_messages()) == 1, "once the lease ends the next pass takes the rest"
+
+
+def test_a_gp_answer_that_needs_consent_gives_the_coordinator_a_task(loop: Loop) -> None:
+    loop.post_export(STEPS["s01-referral/01-registered"])
+    answer = build_msghead(
+        msg_type=Code.of("DIALOG_SVAR", "Svar på forespørsel", 8279),
+        sender=Organisation(
+            name="Sentrum legekontor", idents=(Ident("80101", Code.of("HER", "HER-id", 9051)),)
+        ),
+        receiver=Organisation(
+            name="Steinkjer kommune", idents=(Ident("80001", Code.of("HER", "HER-id", 9051)),)
+        ),
+        payload=Dialogmelding(
+            version="1.1",
+            notater=(
+                Notat(
+                    tema_kodet=Code.of("4", "Krever pasientens samtykke", 9069),
+                    tekst_notat_innhold=RichText("Trenger samtykke før jeg sender legemiddellisten"),
+                ),
+            ),
+        ),
+        patient=KARI,
+    )
+    assert loop.gw.post(serialize_msghead(answer)).status_code == 202
+    loop.run()
+    alerts = [e for e in loop.gw.get(f"/patients/{p.KARI_FNR}/timeline")["entries"] if e["type"] == "alert"]
+    [task] = [a for a in alerts if a["kind"] == "coordinator-task"]
+    assert task["detail"]["rule"] == "K2" and "legemiddellisten" in task["detail"]["text"]
