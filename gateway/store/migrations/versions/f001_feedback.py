@@ -1,7 +1,7 @@
 """GP feedback and referrals: state, events, decisions, digest items, plan baselines, alerts, referrals.
 
 Revision ID: f001
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-25 14:10:00
 
 The tables are defined once, in ``gateway/feedback/tables.py``; this revision creates them as they
@@ -17,7 +17,7 @@ from alembic import op
 from gateway.feedback.tables import FEEDBACK_TABLES
 
 revision: str = "f001"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
