@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
 from sqlalchemy import Engine
 
@@ -16,7 +17,7 @@ from gateway.routing import load_routes
 from gateway.routing.table import RouteTable
 from gateway.settings import Settings
 from gateway.store import deliveries as queue
-from gateway.store.db import make_engine, run_migrations
+from gateway.store.db import make_engine, reader, run_migrations
 from mappings.base import Context
 
 
@@ -34,13 +35,18 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)
     now: Callable[[], datetime] = utc_now
 
+    @cached_property
+    def reads(self) -> Engine:
+        """For read-only transactions: on SQLite they run beside the writer instead of queueing."""
+        return reader(self.engine)
+
     def context(self) -> Context:
         """The mapping context: the real clock and the gateway's own HER-id."""
         return Context(now=self.now, gateway_her=self.settings.her_id)
 
     def queue_snapshot(self) -> QueueSnapshot:
         now = self.now()
-        with self.engine.begin() as conn:
+        with self.reads.begin() as conn:
             depth, oldest, stale, dead = queue.queue_stats(conn, now)
         age = (now - oldest).total_seconds() if oldest else None
         return QueueSnapshot(depth, age, stale, dead)

@@ -42,7 +42,7 @@ def search(
     """Current versions of one resource type: ``?patient=`` (``Patient/<id>`` or the FNR/DNR),
     ``?identifier=`` (``value`` or ``system|value``)."""
     _check_type(resource_type)
-    with svc.engine.begin() as conn:
+    with svc.reads.begin() as conn:
         found = fhir_store.search(conn, resource_type, patient, identifier)
     base = str(request.base_url) + "fhir/"
     return JSONResponse(fhir_store.searchset(found, base), media_type=FHIR_JSON)
@@ -52,7 +52,7 @@ def search(
 def read(resource_type: str, resource_id: str, svc: ServicesDep, _actor: Actor) -> JSONResponse:
     """The current version of one resource."""
     _check_type(resource_type)
-    with svc.engine.begin() as conn:
+    with svc.reads.begin() as conn:
         found: dict[str, Any] | None = fhir_store.read(conn, resource_type, resource_id)
     if found is None:
         raise HTTPException(

@@ -18,7 +18,7 @@ router = APIRouter(tags=["operations"])
 @router.get("/healthz")
 def healthz(svc: ServicesDep) -> dict[str, Any]:
     """Liveness: the process answers and the store does too (no credentials needed)."""
-    with svc.engine.begin() as conn:
+    with svc.reads.begin() as conn:
         conn.execute(text("SELECT 1"))
     return {"status": "ok", "database": svc.engine.dialect.name, "routes": len(svc.routes)}
 
@@ -33,7 +33,7 @@ def metrics(svc: ServicesDep, _actor: Actor) -> Response:
 @router.get("/routes")
 def list_routes(svc: ServicesDep, _actor: Actor) -> dict[str, Any]:
     """The route table in force and which routes are held by their kill switch."""
-    with svc.engine.begin() as conn:
+    with svc.reads.begin() as conn:
         held = queue.held_routes(conn)
     return {
         "source": svc.routes.source,

@@ -75,7 +75,7 @@ def list_messages(
         msg_id, conversation_id, patient, sender_her, receiver_her, type, status, direction, source_id,
         kind, since, until, limit, offset,
     )  # fmt: skip
-    with svc.engine.begin() as conn:
+    with svc.reads.begin() as conn:
         total, page = search_messages(conn, q)
     return {"total": total, "limit": limit, "offset": offset, "items": [summary(m) for m in page]}
 
@@ -83,7 +83,7 @@ def list_messages(
 @router.get("/{message_id}")
 def get_message(message_id: str, svc: ServicesDep, _actor: Actor) -> dict[str, Any]:
     """Envelope, status, issues, translations, deliveries (with every attempt) and receipts."""
-    with svc.engine.begin() as conn:
+    with svc.reads.begin() as conn:
         m = repo.get_message(conn, message_id)
         if m is None:
             raise not_found(message_id)
@@ -125,7 +125,7 @@ def _receipt(row: dict[str, Any] | None) -> dict[str, Any] | None:
 @router.get("/{message_id}/raw")
 def get_raw(message_id: str, svc: ServicesDep, _actor: Actor) -> Response:
     """The bytes exactly as they were received (or emitted)."""
-    with svc.engine.begin() as conn:
+    with svc.reads.begin() as conn:
         m = repo.get_message(conn, message_id)
         raw = repo.get_raw(conn, message_id)
     if m is None or raw is None:
@@ -136,7 +136,7 @@ def get_raw(message_id: str, svc: ServicesDep, _actor: Actor) -> Response:
 @router.get("/{message_id}/events")
 def get_events(message_id: str, svc: ServicesDep, _actor: Actor) -> dict[str, Any]:
     """The append-only timeline of the message."""
-    with svc.engine.begin() as conn:
+    with svc.reads.begin() as conn:
         if repo.get_message(conn, message_id) is None:
             raise not_found(message_id)
         return {"id": message_id, "events": repo.list_events(conn, message_id)}
@@ -145,7 +145,7 @@ def get_events(message_id: str, svc: ServicesDep, _actor: Actor) -> dict[str, An
 @router.get("/{message_id}/apprec")
 def get_apprec(message_id: str, svc: ServicesDep, _actor: Actor) -> Response:
     """The AppRec the gateway produced for this message (XML); 404 while there is none yet."""
-    with svc.engine.begin() as conn:
+    with svc.reads.begin() as conn:
         receipt = receipts.sent_receipt(conn, message_id)
         raw = repo.get_raw(conn, receipt["apprec_id"]) if receipt else None
     if receipt is None or raw is None:

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.pool import ConnectionPoolEntry
 
 MIGRATION_LOCK_KEY = 5_471_002  # any constant; shared by every replica
+READ_ONLY = "samband_read_only"
 
 
 def make_engine(url: str) -> Engine:
@@ -43,7 +44,14 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> N
 
 
 def _sqlite_begin_immediate(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Readers (``reader(engine)``) begin deferred: in WAL mode they never wait for a writer.
+    deferred = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+def reader(engine: Engine) -> Engine:
+    """The engine for read-only work (API reads, metrics): on SQLite it does not take the write lock."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
