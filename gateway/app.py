@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 
 from gateway.api import console, fhir, health, inbound, messages, referrals, timeline
 from gateway.delivery.worker import DeliveryWorker, start_worker_thread
@@ -54,9 +55,17 @@ def create_app(
     for module in (inbound, messages, fhir, health, console, referrals, timeline):
         app.include_router(module.router)
     app.add_exception_handler(GatewayError, _gateway_error)
+    app.add_exception_handler(DBAPIError, _store_unavailable)
     return app
 
 
 async def _gateway_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, GatewayError)
     return JSONResponse({"errors": [exc.as_dict()]}, status_code=reply_for(exc).http_status)
+
+
+async def _store_unavailable(_request: Request, exc: Exception) -> JSONResponse:
+    """The store did not answer: nothing was accepted, so the sender must try again (503)."""
+    log.error("store unavailable: %s", exc)
+    body = {"code": "store.unavailable", "detail": "the message store did not answer; try again"}
+    return JSONResponse({"errors": [body]}, status_code=503, headers={"Retry-After": "5"})

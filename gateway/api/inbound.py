@@ -47,13 +47,18 @@ def respond(outcome: Outcome) -> JSONResponse:
     return JSONResponse(outcome_body(outcome), status_code=code)
 
 
+def too_large(limit: int) -> HTTPException:
+    return HTTPException(413, detail={"code": "message.too-large", "detail": f"at most {limit} bytes"})
+
+
 async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 past ``limit`` (by Content-Length before reading it)."""
+    declared = request.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large(limit)
     body = await request.body()
     if len(body) > limit:
-        raise HTTPException(
-            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-            detail={"code": "message.too-large", "detail": f"at most {limit} bytes"},
-        )
+        raise too_large(limit)
     return body
 
 

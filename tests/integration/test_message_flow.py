@@ -213,3 +213,13 @@ def test_a_message_the_gateway_cannot_process_is_isolated_not_retaken(
     assert replayed.status_code == 202
     gw.drain()
     assert gw.get(f"/messages/{replayed.json()['id']}")["status"] == "delivered"
+
+
+def test_too_large_a_post_is_refused_before_it_is_stored(
+    sqlite_url: str, gateway_factory: GatewayFactory
+) -> None:
+    gw = gateway_factory(sqlite_url, max_body_bytes=1000)
+    answer = gw.post(hodemelding())
+    assert answer.status_code == 413
+    assert answer.json()["detail"]["code"] == "message.too-large"
+    assert gw.get("/messages")["total"] == 0
