@@ -93,24 +93,6 @@ def store_raw(
     return mid
 
 
-def store_only(svc: Services, raw: bytes, content_type: str | None, **detail: str | None) -> str:
-    """Keep a document without processing it (a file replayed to an override endpoint only)."""
-    now = svc.now()
-    with svc.engine.begin() as conn:
-        mid = repo.insert_message(
-            conn,
-            raw=raw,
-            direction=Direction.INBOUND,
-            kind=Kind.MESSAGE,
-            status=Status.STORED,
-            now=now,
-            content_type=content_type,
-        )
-        repo.add_event(conn, mid, "received", now, size=len(raw), sha256=repo.sha256(raw), **detail)
-        repo.add_event(conn, mid, "stored-for-replay", now, actor=detail.get("actor"))
-    return mid
-
-
 def process(svc: Services, message_id: str) -> Outcome:
     """Everything after the store, once: a worker that took the message over may race the request,
     and only the first to settle it commits (``repo.settle``); a bug isolates the message as failed."""
@@ -186,8 +168,21 @@ def peek_envelope(svc: Services, message: StoredMessage) -> tuple[StoredMessage,
 def route(svc: Services, message: StoredMessage) -> list[Route]:
     """The routes that take this message (a replay may name its own destinations)."""
     if message.kind == Kind.REPLAY:
-        return replay.replay_routes(svc, message)
-    return svc.routes.match(message.envelope(), message.format or "")
+        return replay.replay_routes(svc, message, source_format(svc, message))
+    return svc.routes.match(message.envelope(), source_format(svc, message))
+
+
+def source_format(svc: Services, message: StoredMessage) -> str:
+    """How the message came in: a Hodemelding unpacked from an ebXML envelope came in as ``ebxml``
+    (a replay, as its original did)."""
+    if message.source_id and message.format == "msghead":
+        with svc.reads.begin() as conn:
+            parent = repo.get_message(conn, message.source_id)
+        if parent is not None and parent.format == "ebxml":
+            return "ebxml"
+        if parent is not None and message.kind == Kind.REPLAY:
+            return source_format(svc, parent)
+    return message.format or ""
 
 
 def plan(svc: Services, message: StoredMessage, raw: bytes, routes: list[Route]) -> list[Planned]:

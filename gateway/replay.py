@@ -72,6 +72,24 @@ def replay(svc: Services, original_id: str, actor: str, order: ReplayOrder) -> O
     return pipeline.process(svc, new_id)
 
 
+def store_only(svc: Services, raw: bytes, content_type: str | None, **detail: str | None) -> str:
+    """Keep a document without processing it (a file replayed to an override endpoint only)."""
+    now = svc.now()
+    with svc.engine.begin() as conn:
+        mid = repo.insert_message(
+            conn,
+            raw=raw,
+            direction=Direction.INBOUND,
+            kind=Kind.MESSAGE,
+            status=Status.STORED,
+            now=now,
+            content_type=content_type,
+        )
+        repo.add_event(conn, mid, "received", now, size=len(raw), sha256=repo.sha256(raw), **detail)
+        repo.add_event(conn, mid, "stored-for-replay", now, actor=detail.get("actor"))
+    return mid
+
+
 def _order_of(svc: Services, message: StoredMessage) -> tuple[ReplayOrder, str | None]:
     with svc.engine.begin() as conn:
         row = conn.execute(select(replays).where(replays.c.new_id == message.id)).first()
@@ -80,12 +98,12 @@ def _order_of(svc: Services, message: StoredMessage) -> tuple[ReplayOrder, str |
     return ReplayOrder(list(row.destinations or []), row.endpoint), row.actor
 
 
-def replay_routes(svc: Services, message: StoredMessage) -> list[Route]:
+def replay_routes(svc: Services, message: StoredMessage, source_format: str) -> list[Route]:
     """The routes a replay goes to, decided by its stored order (so a taken-over replay goes the same way)."""
     order, _actor = _order_of(svc, message)
     if order.endpoint:
-        return [_override(svc, message, order)]
-    matched = svc.routes.match(message.envelope(), message.format or "")
+        return [_override(svc, message, order, source_format)]
+    matched = svc.routes.match(message.envelope(), source_format)
     if not order.destinations:
         return matched
     unknown = [name for name in order.destinations if name not in svc.routes.names]
@@ -99,12 +117,12 @@ def replay_routes(svc: Services, message: StoredMessage) -> list[Route]:
     return [svc.routes.get(name) for name in order.destinations]
 
 
-def _override(svc: Services, message: StoredMessage, order: ReplayOrder) -> Route:
+def _override(svc: Services, message: StoredMessage, order: ReplayOrder, source_format: str) -> Route:
     """One ad-hoc route to the override endpoint; its format is the first matching route's, else FHIR."""
     target = order.target_format
     if target is None:
         try:
-            target = str(svc.routes.match(message.envelope(), message.format or "")[0].target_format)
+            target = str(svc.routes.match(message.envelope(), source_format)[0].target_format)
         except NoRouteMatched:
             target = str(TargetFormat.FHIR)
     return Route(

@@ -85,7 +85,7 @@ def run_one(svc: Services, item: Item, to: str | None, actor: str) -> Outcome:
         raw = item.path.read_bytes()
         if to is None:
             return pipeline.receive(svc, raw, None)
-        stored = pipeline.store_only(svc, raw, None, actor=actor, path=str(item.path))
+        stored = replay.store_only(svc, raw, None, actor=actor, path=str(item.path))
         return replay.replay(svc, stored, actor, replay.ReplayOrder(endpoint=to))
     assert item.message_id is not None
     return replay.replay(svc, item.message_id, actor, replay.ReplayOrder(endpoint=to))

@@ -26,10 +26,15 @@ def test_ebxml_message_is_acknowledged_once_and_its_payload_processed(
     database_url: str, gateway_factory: GatewayFactory, receivers: Callable[[], Receiver]
 ) -> None:
     peer = receivers()
-    gw = gateway_factory(
-        database_url,
-        f"routes:\n  - name: peer\n    target_format: as-is\n    transport: http\n    endpoint: {peer.url}\n",
-    )
+    routes = f"""
+routes:
+  - name: peer
+    match: {{source_formats: [ebxml]}}
+    target_format: as-is
+    transport: http
+    endpoint: {peer.url}
+"""
+    gw = gateway_factory(database_url, routes)
     inner = hodemelding()
     body, headers = package(inner, message_id="ebxml-test-0001@samband.test")
 
@@ -53,6 +58,9 @@ def test_ebxml_message_is_acknowledged_once_and_its_payload_processed(
     assert again.headers["X-Samband-Duplicate"] == "true"
     gw.drain()
     assert len(peer.taken()) == 1
+    bare = gw.post(hodemelding())
+    assert bare.status_code == 422, "a bare post is not ebxml: no route takes it"
+    assert bare.json()["errors"][0]["code"] == "routing.no-route"
 
 
 def test_ebxml_with_a_profile_error_gets_a_message_error_and_nothing_is_delivered(
