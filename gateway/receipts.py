@@ -1,8 +1,10 @@
-"""Receipts: the AppRec the gateway gives for the systems behind it, and AppRecs that answer our messages.
+"""Receipts: the AppRec the gateway gives for the systems behind it.
 
 HIS 80415 (Applikasjonskvittering): exactly one AppRec per received business message, status from
 code system 8258 (1 OK, 2 Avvist, 3 OK med feil i delmelding), errors from 8221. A received
-Hodemelding gets it when every destination took it, or at once when the gateway refused it; a
+Hodemelding gets it when every destination took it (1, or 3 when parts could not be mapped), at
+once when the gateway refused it (2), or when a receiving system refused it for good (2; a
+destination merely unreachable until the retry cap gets no AppRec: an operator follows up). A
 repeat gets the very same AppRec again. AppRecs go back over routes that name them (message type
 ``APPREC`` or source format ``apprec``); with none the AppRec is kept and served by the API.
 """
@@ -22,7 +24,7 @@ from gateway.routing.routes import Route
 from gateway.runtime import Services
 from gateway.store import deliveries as queue
 from gateway.store import repository as repo
-from gateway.store.deliveries import DeliveryStatus
+from gateway.store.deliveries import Delivery, DeliveryStatus
 from gateway.store.repository import Direction, Kind, Status, StoredMessage
 from gateway.store.tables import messages, receipts, translations
 
@@ -222,23 +224,32 @@ def after_delivery(conn: Connection, svc: Services, source_id: str) -> None:
     source = repo.get_message(conn, source_id)
     if source is None or source.direction != Direction.INBOUND or source.status != Status.ROUTED:
         return
-    states = {d.status for d in queue.for_source(conn, source_id)}
-    if DeliveryStatus.PENDING in states:
+    done = queue.for_source(conn, source_id)
+    if any(d.status == DeliveryStatus.PENDING for d in done):
         return
-    if DeliveryStatus.DEAD in states:
+    dead = [d for d in done if d.status == DeliveryStatus.DEAD]
+    if dead:
         repo.update_message(conn, source_id, now, status=Status.FAILED)
-        repo.add_event(conn, source_id, "failed", now, reason="a destination gave up (dead letter)")
+        repo.add_event(conn, source_id, "failed", now, dead_letters=[d.route for d in dead])
+        refused = [d for d in dead if (d.last_error or {}).get("refused")]
+        if refused and _answerable(source) and sent_receipt(conn, source_id) is None:
+            _try_apprec(conn, svc, source, "2", [_refusal_text(d) for d in refused])
         return
     repo.update_message(conn, source_id, now, status=Status.DELIVERED, completed_at=now)
-    repo.add_event(conn, source_id, "delivered", now, destinations=len(states) and "all")
+    repo.add_event(conn, source_id, "delivered", now, destinations=len(done))
     if _answerable(source) and sent_receipt(conn, source_id) is None:
         unmapped = [i for i in source.issues if i.get("severity") == "error"]
-        status = "3" if unmapped else "1"
         errors = [
             {"code": "X99", "text": i.get("text_no") or i.get("text", ""), "where": i.get("path", "")}
             for i in unmapped
         ]
-        _try_apprec(conn, svc, source, status, errors)
+        _try_apprec(conn, svc, source, "3" if unmapped else "1", errors)
+
+
+def _refusal_text(delivery: Delivery) -> dict[str, str]:
+    """The Avvist error for a destination that refused the message for good (the system behind us)."""
+    detail = str((delivery.last_error or {}).get("detail", ""))[:200]
+    return {"code": "X99", "text": f"Mottakersystemet avviste meldingen: {detail}", "where": delivery.route}
 
 
 def record_translation(

@@ -15,12 +15,13 @@ import threading
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from gateway import apprec_answers, pipeline, receipts
 from gateway.delivery.retry import next_attempt_at
 from gateway.delivery.transports.base import DeliveryRequest, Receipt, Transport
 from gateway.delivery.transports.registry import FHIR_STORE, TRANSPORTS, TransportFactory, create_transport
-from gateway.errors import DeliveryError, DeliveryUnavailable, GatewayError
+from gateway.errors import DeliveryError, DeliveryUnavailable, GatewayError, is_permanent
 from gateway.fhir_store import FhirStoreTransport
 from gateway.routing.routes import Route, TargetFormat
 from gateway.runtime import Services
@@ -173,7 +174,8 @@ class DeliveryWorker:
         now = svc.now()
         retry_at = next_attempt_at(queue.schedule_of(delivery), attempt_no, error, now)
         outcome = Outcome.FAILED if retry_at else Outcome.REFUSED
-        detail = {"detail": error.detail}
+        # ``refused``: the receiving system said no for good (not merely unreachable until the cap)
+        detail: dict[str, Any] = {"detail": error.detail, "refused": is_permanent(error)}
         with svc.engine.begin() as conn:
             queue.finish_attempt(
                 conn,

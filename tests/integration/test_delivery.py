@@ -89,6 +89,10 @@ def test_cap_reached_dead_letters_and_a_refusal_is_never_retried(
     down = next(d for d in refused["deliveries"] if d["route"] == "down-one")
     assert down["status"] == "dead" and down["attempts_made"] == 1
     assert down["last_error"]["code"] == "delivery.http-refused"
+    assert refused["status"] == "failed"
+    assert refused["apprec"]["status"] == "2", "the system behind the gateway said no: Avvist"
+    apprec = gw.client.get(f"/messages/{refused_id}/apprec", headers=AUTH).content
+    assert b"Mottakersystemet avviste meldingen" in apprec
     metrics = gw.client.get("/metrics", headers=AUTH).text
     assert 'samband_messages_dead_lettered_total{route="down-one"} 2.0' in metrics
     assert "samband_dead_letters 2.0" in metrics
