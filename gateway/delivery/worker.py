@@ -14,7 +14,7 @@ import socket
 import threading
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from gateway import apprec_answers, pipeline, receipts
@@ -54,12 +54,16 @@ class DeliveryWorker:
         self._cache: dict[tuple[str, str, str | None], Transport] = {}
         self.stopping = threading.Event()
         self.lease = lease_for(svc)
+        self._next_job_check: datetime | None = None
 
     def run_once(self) -> int:
         """One pass: take over stalled messages, deliver what is due, run due jobs. Returns work done."""
         done = self.take_over()
         done += self.deliver_due()
-        run_job(self.svc, "apprec-timeouts", self.name, self.svc.settings.job_interval_seconds, self._jobs)
+        now, every = self.svc.now(), self.svc.settings.job_interval_seconds
+        if self._next_job_check is None or now >= self._next_job_check:  # no lease traffic in between
+            self._next_job_check = now + timedelta(seconds=every)
+            run_job(self.svc, "apprec-timeouts", self.name, every, self._jobs)
         return done
 
     def run_forever(self) -> None:
