@@ -8,9 +8,9 @@ never sends the sender a second AppRec.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from gateway.errors import NoRouteMatched
 from gateway.routing.routes import Route, TargetFormat
@@ -132,3 +132,18 @@ def _override(svc: Services, message: StoredMessage, order: ReplayOrder, source_
         endpoint=order.endpoint,
         description="replay to an override endpoint",
     )
+
+
+def replays_of(conn: Connection, original_id: str) -> list[dict[str, Any]]:
+    """Who replayed ``original_id``, when, where to, and the message each replay became."""
+    query = select(replays).where(replays.c.original_id == original_id).order_by(replays.c.at)
+    return [
+        {
+            "id": r.new_id,
+            "actor": r.actor,
+            "at": r.at.isoformat(),
+            "destinations": r.destinations,
+            "endpoint": r.endpoint,
+        }
+        for r in conn.execute(query)
+    ]

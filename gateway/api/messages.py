@@ -108,6 +108,7 @@ def get_message(message_id: str, svc: ServicesDep, _actor: Actor) -> dict[str, A
             ],
             "apprec": _receipt(receipts.sent_receipt(conn, message_id)),
             "apprec_received": _receipt(receipts.received_receipt(conn, message_id)),
+            "replays": replay.replays_of(conn, message_id),
         }
 
 

@@ -63,6 +63,9 @@ def test_replay_to_an_override_endpoint_goes_there_and_nowhere_else(
     assert replay_event["actor"] == "tester@kommune"
     assert replay_event["detail"]["replay"] == replayed
     assert replay_event["detail"]["endpoint"] == tester.url
+    [recorded] = gw.get(f"/messages/{original}")["replays"]
+    assert recorded["id"] == replayed and recorded["actor"] == "tester@kommune"
+    assert recorded["endpoint"] == tester.url
 
 
 def test_replay_to_selected_destinations_and_to_all(
