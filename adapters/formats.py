@@ -15,7 +15,7 @@ from lxml import etree
 from adapters.base import Envelope
 from adapters.findings import Finding, Severity
 from adapters.xml.safe import parse_xml, qname
-from gateway.errors import GatewayError, ParseError, UnsupportedMessage
+from gateway.errors import ContractViolation, GatewayError, MessageRejected, ParseError, UnsupportedMessage
 
 SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 MSGHEAD_NS = "http://www.kith.no/xmlstds/msghead/2006-05-24"
@@ -201,6 +201,36 @@ def validate(raw: bytes) -> tuple[Kind | None, list[Finding]]:
         return kind, VALIDATORS[kind](raw)
     except GatewayError as error:
         return None, [finding_from_error(error)]
+
+
+def rejection(kind: Kind, findings: list[Finding]) -> MessageRejected | None:
+    """The coded refusal for error-level findings (None when there is none).
+
+    Hodemelding, AppRec and XML refusals keep their own class (and so their AppRec 8221 code:
+    E10 bad MsgId, E31 bad FNR, T01 broken XML, T10 unknown type …); ip-export problems keep
+    their ``ip-export.*`` code as a ContractViolation.
+    """
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if not errors:
+        return None
+    if kind is Kind.IP_EXPORT:
+        first = errors[0]
+        return ContractViolation(
+            first.message, code=first.rule, where=first.xpath, line=first.line, column=first.column
+        )
+    from adapters.msghead import rejection_for
+
+    return rejection_for(errors)
+
+
+def check(raw: bytes) -> tuple[Kind, list[Finding]]:
+    """Receiving gate: detect and validate, raising the coded refusal on any error finding."""
+    kind = detect(raw)
+    findings = VALIDATORS[kind](raw)
+    refused = rejection(kind, findings)
+    if refused is not None:
+        raise refused
+    return kind, findings
 
 
 def _envelope_of_msghead(raw: bytes) -> Envelope:

@@ -10,8 +10,8 @@ import json
 from typing import Any
 
 from adapters.base import Envelope
-from adapters.findings import Finding, Severity
-from gateway.errors import GatewayError, MappingError, SchemaInvalid, UnsupportedMessage
+from adapters.findings import Finding
+from gateway.errors import GatewayError, MappingError, UnsupportedMessage
 from mappings.base import Context, Issue, Translation
 
 FHIR_JSON = "application/fhir+json"
@@ -96,20 +96,11 @@ def detect(raw: bytes) -> str:
 
 
 def check(raw: bytes) -> list[Finding]:
-    """Validate against the official schemas; an error-level finding refuses the message (T02)."""
-    from adapters.formats import validate
+    """Validate against the official schemas and the format's rules; an error-level finding refuses
+    the message with its own coded error (T01 broken XML, T02 schema, E10 MsgId, E31 FNR, T10 …)."""
+    from adapters.formats import check as check_document
 
-    _kind, findings = validate(raw)
-    errors = [f for f in findings if f.severity is Severity.ERROR]
-    if errors:
-        first = errors[0]
-        raise SchemaInvalid(
-            f"{len(errors)} schema error(s); first: {first.message}",
-            code=first.rule if first.rule.startswith(("xml.", "xsd", "schema")) else "schema.invalid",
-            where=first.xpath,
-            line=first.line,
-            column=first.column,
-        )
+    _kind, findings = check_document(raw)
     return findings
 
 

@@ -47,9 +47,7 @@ def validate_file(path: Path) -> FileResult:
 def format_finding(path: Path, finding: Finding) -> str:
     """``file:line:column severity rule xpath message`` — stable, greppable, one line."""
     message = " ".join(finding.message.split())
-    return (
-        f"{path}:{finding.location()} {finding.severity} {finding.rule} {finding.xpath or '-'} {message}"
-    )
+    return f"{path}:{finding.location()} {finding.severity} {finding.rule} {finding.xpath or '-'} {message}"
 
 
 def _summary(results: list[FileResult]) -> str:
