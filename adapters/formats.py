@@ -233,6 +233,20 @@ def check(raw: bytes) -> tuple[Kind, list[Finding]]:
     return kind, findings
 
 
+def payload_format(namespace: str | None) -> str | None:
+    """The payload family of a Hodemelding (``plo`` or ``dialogmelding``) from its payload namespace."""
+    if not namespace:
+        return None
+    from adapters.dialogmelding import DIALOGMELDING_1_0, DIALOGMELDING_1_1
+    from adapters.plo import PLO_PAYLOADS
+
+    if namespace in PLO_PAYLOADS:
+        return "plo"
+    if namespace in (DIALOGMELDING_1_0.namespace, DIALOGMELDING_1_1.namespace):
+        return "dialogmelding"
+    return None
+
+
 def _envelope_of_msghead(raw: bytes) -> Envelope:
     from adapters.msghead import read_envelope
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from adapters.base import Envelope
+from adapters.formats import payload_format
 from gateway.delivery.retry import DEFAULT_SCHEDULE, RetrySchedule
 
 
@@ -41,14 +42,22 @@ class RouteMatch:
     source_formats: tuple[str, ...] | None = None
 
     def accepts(self, envelope: Envelope, source_format: str) -> bool:
-        """True when every given criterion holds for this message."""
+        """True when every given criterion holds for this message.
+
+        A Hodemelding (``msghead``, or ``ebxml`` when it came inside an envelope) also counts as its
+        payload family, so ``source_formats: [plo]`` takes every PLO message however it arrived.
+        """
         checks = (
             (self.message_types, envelope.msg_type),
             (self.sender_her, envelope.sender_her),
             (self.receiver_her, envelope.receiver_her),
-            (self.source_formats, str(source_format)),
         )
-        return all(allowed is None or value in allowed for allowed, value in checks)
+        if not all(allowed is None or value in allowed for allowed, value in checks):
+            return False
+        if self.source_formats is None:
+            return True
+        family = payload_format(envelope.namespace)
+        return str(source_format) in self.source_formats or family in self.source_formats
 
 
 @dataclass(frozen=True)

@@ -82,3 +82,17 @@ def test_route_names_are_unique() -> None:
     with pytest.raises(ConfigurationError) as caught:
         route_table([STORE, STORE])
     assert caught.value.code == "config.routes.duplicate-name"
+
+
+def test_a_hodemelding_also_matches_as_its_payload_family() -> None:
+    plo_only = route_table([replace(STORE, match=RouteMatch(source_formats=("plo",)))])
+    dialog_only = route_table([replace(STORE, match=RouteMatch(source_formats=("dialogmelding",)))])
+    plo = replace(PLO_IN, namespace="http://www.kith.no/xmlstds/po/Innleggelsesrapport/2012-04-01")
+    dialog = replace(DIALOG, namespace="http://www.kith.no/xmlstds/dialog/2013-01-23")
+    assert [r.name for r in plo_only.match(plo, "msghead")] == ["fhir-store"]
+    assert [r.name for r in plo_only.match(plo, "ebxml")] == ["fhir-store"]
+    assert [r.name for r in dialog_only.match(dialog, "msghead")] == ["fhir-store"]
+    with pytest.raises(NoRouteMatched):
+        plo_only.match(dialog, "msghead")
+    with pytest.raises(NoRouteMatched):
+        dialog_only.match(PLO_IN, "msghead")
