@@ -20,54 +20,22 @@ from typing import Any, Protocol
 import requests
 import zeep
 import zeep.exceptions
+from lxml import etree
 from zeep.transports import Transport
 
-from gateway.errors import NoRouteMatched, RegistryUnavailable
+from adapters.registry.ar import CP_NS, XSI_NS, communication_party_from_element
+from adapters.registry.ar_model import CommunicationParty
+from adapters.xml.safe import parse_xml
+from gateway.errors import GatewayError, NoRouteMatched, RegistryUnavailable
 
 log = logging.getLogger(__name__)
 
 WSDL_FILE = (
     Path(__file__).resolve().parents[2] / "schemas" / "adresseregister" / "CommunicationPartyService.wsdl"
 )
-AR_NS = "http://register.nhn.no/CommunicationParty"
+AR_NS = CP_NS
 BINDING = f"{{{AR_NS}}}BasicHttpBinding_ICommunicationPartyService"
-
-
-@dataclass(frozen=True)
-class ElectronicAddress:
-    """ElectronicAddress: type code from kodeverk 9044 (E_SB_ASYNC, E_EDI, E_TLF …) and the address."""
-
-    type: str
-    address: str
-
-
-@dataclass(frozen=True)
-class CommunicationParty:
-    """A communication party (Organization, Department, Service or OrganizationPerson) as AR gives it.
-
-    ``parent_*`` is the owning organisation (level 1 in Hodemelding addressing); for a person the
-    ``person_name`` and ``hpr`` come from the HPR Person part.
-    """
-
-    her_id: str
-    name: str
-    type: str
-    active: bool = True
-    valid: bool = True
-    display_name: str | None = None
-    parent_her_id: str | None = None
-    parent_name: str | None = None
-    parent_organization_number: str | None = None
-    person_name: str | None = None
-    hpr: str | None = None
-    electronic_addresses: tuple[ElectronicAddress, ...] = ()
-
-    def address(self, type_code: str) -> str | None:
-        return next((a.address for a in self.electronic_addresses if a.type == type_code), None)
-
-    @property
-    def phone(self) -> str | None:
-        return self.address("E_TLF")
+SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 
 
 class AddressRegistry(Protocol):
@@ -76,60 +44,6 @@ class AddressRegistry(Protocol):
     def communication_party(self, her_id: str) -> CommunicationParty: ...
 
     def search_by_id(self, ident: str) -> tuple[CommunicationParty, ...]: ...
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _int_text(value: Any) -> str | None:
-    return None if value in (None, 0, -1) else str(value)
-
-
-def _person(obj: Any) -> tuple[str | None, str | None]:
-    person = getattr(obj, "Person", None)
-    if person is None:
-        return None, None
-    names = [_text(getattr(person, n, None)) for n in ("FirstName", "MiddleName", "LastName")]
-    info = getattr(person, "HPRInformation", None)
-    hpr = _int_text(getattr(info, "HPRNumber", None)) if info is not None else None
-    return " ".join(n for n in names if n) or None, hpr
-
-
-def _addresses(obj: Any) -> tuple[ElectronicAddress, ...]:
-    container = getattr(obj, "ElectronicAddresses", None)
-    items = getattr(container, "ElectronicAddress", None) or []
-    found = []
-    for item in items:
-        kind = _text(getattr(item, "TypeCodeValue", None))
-        address = _text(getattr(item, "Address", None))
-        if kind and address:
-            found.append(ElectronicAddress(kind, address))
-    return tuple(found)
-
-
-def party_from_zeep(obj: Any) -> CommunicationParty:
-    """A zeep CommunicationParty object (any xsi:type variant) as a frozen ``CommunicationParty``."""
-    kind = getattr(obj, "Type", None)
-    kind_text = " ".join(kind) if isinstance(kind, list) else _text(kind) or "None"
-    person_name, hpr = _person(obj)
-    return CommunicationParty(
-        her_id=str(obj.HerId),
-        name=_text(obj.Name) or "",
-        type=kind_text,
-        active=bool(getattr(obj, "Active", True)),
-        valid=bool(getattr(obj, "IsValidCommunicationParty", True)),
-        display_name=_text(getattr(obj, "DisplayName", None)),
-        parent_her_id=_int_text(getattr(obj, "ParentHerId", None)),
-        parent_name=_text(getattr(obj, "ParentName", None)),
-        parent_organization_number=_int_text(getattr(obj, "ParentOrganizationNumber", None)),
-        person_name=person_name,
-        hpr=hpr,
-        electronic_addresses=_addresses(obj),
-    )
 
 
 class ArClient:
@@ -164,22 +78,60 @@ class ArClient:
         self._client = client
         self._service = client.create_service(BINDING, endpoint)  # type: ignore[no-untyped-call]
 
-    def _call(self, operation: str, **kwargs: Any) -> Any:
+    def _call(self, operation: str, *, raw: bool = False, **kwargs: Any) -> Any:
+        """One operation; with ``raw`` the HTTP answer as zeep received it, unparsed."""
         try:
-            return getattr(self._service, operation)(**kwargs)
+            with self._client.settings(raw_response=raw):
+                return getattr(self._service, operation)(**kwargs)
         except zeep.exceptions.Fault as exc:
-            raise NoRouteMatched(
-                f"Adresseregister refused {operation}: {exc.message}",
-                code="registry.fault",
-                where=f"{self.endpoint} {operation}",
-                received=str(kwargs),
-            ) from exc
+            raise self._refused(operation, exc.message, kwargs) from exc
         except (requests.RequestException, zeep.exceptions.TransportError, zeep.exceptions.Error) as exc:
-            raise RegistryUnavailable(
-                f"Adresseregister did not answer {operation}: {exc}",
-                code="registry.unavailable",
-                where=f"{self.endpoint} {operation}",
-            ) from exc
+            raise self._unavailable(operation, str(exc)) from exc
+
+    def _refused(self, operation: str, message: str | None, kwargs: dict[str, Any]) -> NoRouteMatched:
+        return NoRouteMatched(
+            f"Adresseregister refused {operation}: {message}",
+            code="registry.fault",
+            where=f"{self.endpoint} {operation}",
+            received=str(kwargs),
+        )
+
+    def _unavailable(
+        self, operation: str, why: str, code: str = "registry.unavailable"
+    ) -> RegistryUnavailable:
+        return RegistryUnavailable(
+            f"Adresseregister did not answer {operation}: {why}",
+            code=code,
+            where=f"{self.endpoint} {operation}",
+        )
+
+    def _result(self, operation: str, **kwargs: Any) -> etree._Element | None:
+        """The ``<operation>Result`` element of the SOAP answer, None when absent or nil.
+
+        A SOAP Fault is the register's refusal (``NoRouteMatched``); any other HTTP error or an
+        unreadable body is an outage (``RegistryUnavailable``).
+        """
+        response = self._call(operation, raw=True, **kwargs)
+        try:
+            root = parse_xml(response.content)
+        except GatewayError as exc:
+            raise self._unavailable(operation, f"HTTP {response.status_code}, {exc.detail}") from exc
+        fault = root.find(f"{{{SOAP_NS}}}Body/{{{SOAP_NS}}}Fault")
+        if fault is not None:
+            raise self._refused(operation, fault.findtext("faultstring"), kwargs)
+        if response.status_code != 200:
+            raise self._unavailable(operation, f"HTTP {response.status_code}")
+        result = root.find(f".//{{{AR_NS}}}{operation}Result")
+        if result is None or result.get(f"{{{XSI_NS}}}nil") == "true":
+            return None
+        return result
+
+    def _party(self, operation: str, element: etree._Element) -> CommunicationParty:
+        """The data-contract reader's ``CommunicationParty``; a malformed answer is an outage."""
+        try:
+            return communication_party_from_element(element)
+        except GatewayError as exc:
+            raise self._unavailable(operation, exc.detail, code="registry.bad-answer") from exc
 
     def ping(self) -> str:
         return str(self._call("Ping"))
@@ -190,19 +142,19 @@ class ArClient:
             raise NoRouteMatched(
                 "HER-id must be digits", code="registry.bad-her-id", expected="digits", received=her_id
             )
-        result = self._call("GetCommunicationPartyDetails", herId=int(her_id))
+        operation = "GetCommunicationPartyDetails"
+        result = self._result(operation, herId=int(her_id))
         if result is None:
             raise NoRouteMatched(
                 f"no communication party with HER-id {her_id}", code="registry.not-found", received=her_id
             )
-        return party_from_zeep(result)
+        return self._party(operation, result)
 
     def search_by_id(self, ident: str) -> tuple[CommunicationParty, ...]:
         """SearchById(id): parties found by HER-id, organisation number or HPR number."""
-        result = self._call("SearchById", id=ident)
-        if result is not None and not isinstance(result, list):
-            result = getattr(result, "CommunicationParty", None)  # zeep unwraps ArrayOf… only sometimes
-        return tuple(party_from_zeep(item) for item in result or [])
+        result = self._result("SearchById", id=ident)
+        items = [] if result is None else result.iterfind(f"{{{AR_NS}}}CommunicationParty")
+        return tuple(self._party("SearchById", item) for item in items)
 
 
 def _utc_now() -> datetime:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from adapters.registry.ar_client import AddressRegistry, CommunicationParty
+from adapters.registry.ar_client import AddressRegistry
+from adapters.registry.ar_model import CommunicationParty
 from gateway.errors import NoRouteMatched, RegistryUnavailable
 from gateway.feedback.facts import OrgParty
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.registry.ar_client import CommunicationParty
+from adapters.registry.ar_model import CommunicationParty
 from gateway.errors import NoRouteMatched, RegistryUnavailable
 from gateway.feedback.addressing import GpHint, resolve_gp
 
