@@ -4,6 +4,8 @@ and the cheap envelope facts.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from lxml import etree
 
 from adapters.apprec.model import (
@@ -109,42 +111,33 @@ def _read_party(el: etree._Element | None, ns: str) -> ApprecParty:
     )
 
 
-def _read_inst(el: etree._Element, ns: str) -> Inst:
-    return Inst(
+class _Named(TypedDict):
+    name: str | None
+    id: str | None
+    type_id: Code | None
+    additional_ids: tuple[AdditionalId, ...]
+
+
+def _named(el: etree._Element, ns: str) -> _Named:
+    """Name, Id, TypeId and AdditionalId*: the identification Inst, Dept, HCPerson and HCProf share."""
+    return _Named(
         name=text(el, ns, "Name"),
         id=text(el, ns, "Id"),
         type_id=code(el, ns, "TypeId"),
-        depts=tuple(
-            Dept(
-                type=code(d, ns, "Type"),
-                name=text(d, ns, "Name"),
-                id=text(d, ns, "Id"),
-                type_id=code(d, ns, "TypeId"),
-                additional_ids=_additional(d, ns),
-            )
-            for d in children(el, ns, "Dept")
-        ),
         additional_ids=_additional(el, ns),
-        persons=tuple(
-            HCPerson(
-                name=text(p, ns, "Name"),
-                id=text(p, ns, "Id"),
-                type_id=code(p, ns, "TypeId"),
-                additional_ids=_additional(p, ns),
-            )
-            for p in children(el, ns, "HCPerson")
-        ),
+    )
+
+
+def _read_inst(el: etree._Element, ns: str) -> Inst:
+    return Inst(
+        depts=tuple(Dept(type=code(d, ns, "Type"), **_named(d, ns)) for d in children(el, ns, "Dept")),
+        persons=tuple(HCPerson(**_named(p, ns)) for p in children(el, ns, "HCPerson")),
+        **_named(el, ns),
     )
 
 
 def _read_prof(el: etree._Element, ns: str) -> HCProf:
-    return HCProf(
-        type=code(el, ns, "Type"),
-        name=text(el, ns, "Name"),
-        id=text(el, ns, "Id"),
-        type_id=code(el, ns, "TypeId"),
-        additional_ids=_additional(el, ns),
-    )
+    return HCProf(type=code(el, ns, "Type"), **_named(el, ns))
 
 
 def _read_address(el: etree._Element, ns: str) -> ApprecAddress:

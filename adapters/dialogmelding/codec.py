@@ -29,6 +29,7 @@ from adapters.msghead.kith import (
     child,
     children,
     code,
+    code_of,
     pad_date,
     q,
     sub,
@@ -86,10 +87,7 @@ def _read_foresporsel(el: etree._Element, ns: str) -> Foresporsel:
         hastegrad=code(el, ns, "Hastegrad"),
         fra_dato=pad_date(text(el, ns, "FraDato")),
         til_dato=pad_date(text(el, ns, "TilDato")),
-        type_journalinfo=tuple(
-            Code(v=j.get("V"), dn=j.get("DN"), s=j.get("S"), ot=j.get("OT"))
-            for j in children(el, ns, "TypeJournalinfo")
-        ),
+        type_journalinfo=tuple(code_of(j) for j in children(el, ns, "TypeJournalinfo")),
         kodet_opplysning=code(el, ns, "KodetOpplysning"),
         dok_id_foresp=text(el, ns, "DokIdForesp"),
         roller=tuple(_read_roller(r, ns) for r in children(el, ns, "RollerRelatertNotat")),
@@ -112,28 +110,36 @@ def _read_notat(el: etree._Element, ns: str) -> Notat:
 
 def _read_roller(el: etree._Element, ns: str) -> RollerRelatertNotat:
     enhet = child(el, ns, "TilknyttetEnhet")
-    hp = child(el, ns, "HealthcareProfessional")
-    person = child(el, ns, "Person")
+    hp, person = _read_person_or_hp(el, ns)
     return RollerRelatertNotat(
         rolle_notat=code(el, ns, "RolleNotat"),
         role_to_patient=code(el, ns, "RoleToPatient"),
         tilknyttet_enhet=_read_enhet(enhet, ns) if enhet is not None else None,
-        healthcare_professional=read_hp(hp, ns, FK1_NS) if hp is not None else None,
-        person=read_person(person, ns, FK1_NS) if person is not None else None,
+        healthcare_professional=hp,
+        person=person,
     )
 
 
 def _read_enhet(el: etree._Element, ns: str) -> TilknyttetEnhet:
     kontakt = child(el, ns, "Kontaktenhet")
-    hp = child(el, ns, "HealthcareProfessional")
-    person = child(el, ns, "Person")
+    hp, person = _read_person_or_hp(el, ns)
     return TilknyttetEnhet(
-        kontaktenhet=read_organisation(kontakt, FK1_NS)
-        if kontakt is not None
-        else read_organisation(el, FK1_NS),
+        kontaktenhet=read_organisation(kontakt if kontakt is not None else el, FK1_NS),
         merknad=text(el, ns, "Merknad"),
-        healthcare_professional=read_hp(hp, ns, FK1_NS) if hp is not None else None,
-        person=read_person(person, ns, FK1_NS) if person is not None else None,
+        healthcare_professional=hp,
+        person=person,
+    )
+
+
+def _read_person_or_hp(
+    parent: etree._Element, ns: str
+) -> tuple[HealthcareProfessional | None, Patient | None]:
+    """The HealthcareProfessional and Person children (fk1 types) of RollerRelatertNotat / TilknyttetEnhet."""
+    hp = child(parent, ns, "HealthcareProfessional")
+    person = child(parent, ns, "Person")
+    return (
+        read_hp(hp, ns, FK1_NS) if hp is not None else None,
+        read_person(person, ns, FK1_NS) if person is not None else None,
     )
 
 

@@ -8,6 +8,8 @@ Readers do not depend on child order; writers follow the schema sequence.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from lxml import etree
 
 from adapters.msghead.kith import (
@@ -58,36 +60,46 @@ def read_telecoms(parent: etree._Element, ns: str, inner: str) -> tuple[TeleCom,
     return tuple(result)
 
 
-def read_hp(el: etree._Element, ns: str, inner: str) -> HealthcareProfessional:
-    """HealthcareProfessional: roles 9034/9060, names, Ident+, Address, TeleCom."""
-    return HealthcareProfessional(
-        idents=read_idents(el, ns, inner),
-        type_hp=code(el, ns, "TypeHealthcareProfessional"),
-        role_to_patient=code(el, ns, "RoleToPatient"),
+class _PersonFields(TypedDict):
+    family_name: str | None
+    middle_name: str | None
+    given_name: str | None
+    date_of_birth: str | None
+    sex: Code | None
+    nationality: Code | None
+    idents: tuple[Ident, ...]
+    address: Address | None
+    telecoms: tuple[TeleCom, ...]
+
+
+def _person_fields(el: etree._Element, ns: str, inner: str) -> _PersonFields:
+    """The part Patient/Person and HealthcareProfessional share: names, DateOfBirth (padded when sent
+    unpadded), Sex, Nationality, Ident, Address, TeleCom."""
+    return _PersonFields(
         family_name=text(el, ns, "FamilyName"),
         middle_name=text(el, ns, "MiddleName"),
         given_name=text(el, ns, "GivenName"),
         date_of_birth=pad_date(text(el, ns, "DateOfBirth")),
         sex=code(el, ns, "Sex"),
         nationality=code(el, ns, "Nationality"),
+        idents=read_idents(el, ns, inner),
         address=read_address(el, ns, inner),
         telecoms=read_telecoms(el, ns, inner),
+    )
+
+
+def read_hp(el: etree._Element, ns: str, inner: str) -> HealthcareProfessional:
+    """HealthcareProfessional: roles 9034/9060, names, Ident+, Address, TeleCom."""
+    return HealthcareProfessional(
+        type_hp=code(el, ns, "TypeHealthcareProfessional"),
+        role_to_patient=code(el, ns, "RoleToPatient"),
+        **_person_fields(el, ns, inner),
     )
 
 
 def read_person(el: etree._Element, ns: str, inner: str) -> Patient:
-    """Patient / Person: names, DateOfBirth (padded when sent unpadded), Sex, Ident*, Address, TeleCom."""
-    return Patient(
-        family_name=text(el, ns, "FamilyName"),
-        middle_name=text(el, ns, "MiddleName"),
-        given_name=text(el, ns, "GivenName"),
-        date_of_birth=pad_date(text(el, ns, "DateOfBirth")),
-        sex=code(el, ns, "Sex"),
-        nationality=code(el, ns, "Nationality"),
-        idents=read_idents(el, ns, inner),
-        address=read_address(el, ns, inner),
-        telecoms=read_telecoms(el, ns, inner),
-    )
+    """Patient / Person: names, DateOfBirth, Sex, Ident*, Address, TeleCom."""
+    return Patient(**_person_fields(el, ns, inner))
 
 
 def read_organisation(el: etree._Element, ns: str) -> Organisation:
@@ -136,13 +148,7 @@ def write_hp(parent: etree._Element, ns: str, inner: str, hp: HealthcareProfessi
     el = sub(parent, ns, "HealthcareProfessional")
     add_cs(el, ns, "TypeHealthcareProfessional", hp.type_hp)
     add_cv(el, ns, "RoleToPatient", hp.role_to_patient)
-    _write_names(el, ns, hp.family_name, hp.middle_name, hp.given_name)
-    add_text(el, ns, "DateOfBirth", hp.date_of_birth)
-    add_cs(el, ns, "Sex", hp.sex)
-    add_cs(el, ns, "Nationality", hp.nationality)
-    write_idents(el, ns, inner, hp.idents)
-    write_address(el, ns, inner, hp.address)
-    write_telecoms(el, ns, inner, hp.telecoms)
+    _write_person_fields(el, ns, inner, hp)
 
 
 def write_person(
@@ -160,19 +166,7 @@ def write_person(
     ``tag_ns`` names the element's own namespace when its children are in another one
     (MsgHead ``OtherReceiver/Person`` is of type ``fk1:Person``).
     """
-    el = sub(parent, tag_ns or ns, tag)
-    if given_first:
-        add_text(el, ns, "GivenName", person.given_name)
-        add_text(el, ns, "MiddleName", person.middle_name)
-        add_text(el, ns, "FamilyName", person.family_name)
-    else:
-        _write_names(el, ns, person.family_name, person.middle_name, person.given_name)
-    add_text(el, ns, "DateOfBirth", person.date_of_birth)
-    add_cs(el, ns, "Sex", person.sex)
-    add_cs(el, ns, "Nationality", person.nationality)
-    write_idents(el, ns, inner, person.idents)
-    write_address(el, ns, inner, person.address)
-    write_telecoms(el, ns, inner, person.telecoms)
+    _write_person_fields(sub(parent, tag_ns or ns, tag), ns, inner, person, given_first=given_first)
 
 
 def write_organisation(
@@ -208,9 +202,25 @@ def write_organisation(
         write_hp(el, ns, ns, org.healthcare_professional)
 
 
-def _write_names(
-    el: etree._Element, ns: str, family: str | None, middle: str | None, given: str | None
+def _write_person_fields(
+    el: etree._Element,
+    ns: str,
+    inner: str,
+    person: Patient | HealthcareProfessional,
+    *,
+    given_first: bool = False,
 ) -> None:
-    add_text(el, ns, "FamilyName", family)
-    add_text(el, ns, "MiddleName", middle)
-    add_text(el, ns, "GivenName", given)
+    """The shared part in schema order: names, DateOfBirth, Sex, Nationality, Ident, Address, TeleCom."""
+    names = [
+        ("FamilyName", person.family_name),
+        ("MiddleName", person.middle_name),
+        ("GivenName", person.given_name),
+    ]
+    for local, value in names[::-1] if given_first else names:
+        add_text(el, ns, local, value)
+    add_text(el, ns, "DateOfBirth", person.date_of_birth)
+    add_cs(el, ns, "Sex", person.sex)
+    add_cs(el, ns, "Nationality", person.nationality)
+    write_idents(el, ns, inner, person.idents)
+    write_address(el, ns, inner, person.address)
+    write_telecoms(el, ns, inner, person.telecoms)
