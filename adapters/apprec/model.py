@@ -27,70 +27,50 @@ class AdditionalId:
     type: Code
 
 
-def _her(own_id: str | None, type_id: Code | None, extra: tuple[AdditionalId, ...]) -> str | None:
-    if own_id and type_id is not None and type_id.v == "HER":
-        return own_id
-    return next((a.id for a in extra if a.type.v == "HER"), None)
+@dataclass(frozen=True)
+class Identified:
+    """Name, Id, TypeId and AdditionalId*, the identification Inst, Dept, HCPerson and HCProf share.
+
+    ``her_id``: Id when TypeId is HER, else the AdditionalId of type HER.
+    """
+
+    name: str | None = None
+    id: str | None = None
+    type_id: Code | None = None
+    additional_ids: tuple[AdditionalId, ...] = ()
+
+    @property
+    def her_id(self) -> str | None:
+        if self.id and self.type_id is not None and self.type_id.v == "HER":
+            return self.id
+        return next((a.id for a in self.additional_ids if a.type.v == "HER"), None)
 
 
 @dataclass(frozen=True)
-class HCPerson:
+class HCPerson(Identified):
     """Inst/HCPerson: a person at the institution (the GP, addressed per person)."""
 
-    name: str | None = None
-    id: str | None = None
-    type_id: Code | None = None
-    additional_ids: tuple[AdditionalId, ...] = ()
-
-    @property
-    def her_id(self) -> str | None:
-        return _her(self.id, self.type_id, self.additional_ids)
-
 
 @dataclass(frozen=True)
-class Dept:
-    """Inst/Dept: a department or service (level 2)."""
+class Dept(Identified):
+    """Inst/Dept: a department or service (level 2), with its Type."""
 
     type: Code | None = None
-    name: str | None = None
-    id: str | None = None
-    type_id: Code | None = None
-    additional_ids: tuple[AdditionalId, ...] = ()
-
-    @property
-    def her_id(self) -> str | None:
-        return _her(self.id, self.type_id, self.additional_ids)
 
 
 @dataclass(frozen=True)
-class Inst:
+class Inst(Identified):
     """HCP/Inst: Name, Id + TypeId (9051), Dept*, AdditionalId*, HCPerson*."""
 
-    name: str | None = None
-    id: str | None = None
-    type_id: Code | None = None
     depts: tuple[Dept, ...] = ()
-    additional_ids: tuple[AdditionalId, ...] = ()
     persons: tuple[HCPerson, ...] = ()
-
-    @property
-    def her_id(self) -> str | None:
-        return _her(self.id, self.type_id, self.additional_ids)
 
 
 @dataclass(frozen=True)
-class HCProf:
-    """HCP/HCProf: a health professional without institution."""
+class HCProf(Identified):
+    """HCP/HCProf: a health professional without institution, with its Type."""
 
     type: Code | None = None
-    name: str | None = None
-    id: str | None = None
-    type_id: Code | None = None
-    additional_ids: tuple[AdditionalId, ...] = ()
-
-    @property
-    def her_id(self) -> str | None:
-        return _her(self.id, self.type_id, self.additional_ids)
 
 
 @dataclass(frozen=True)
