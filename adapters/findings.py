@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
+from gateway.errors import GatewayError
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -33,6 +35,18 @@ class Finding:
         data = asdict(self)
         data["severity"] = str(self.severity)
         return data
+
+
+def finding_from_error(error: GatewayError) -> Finding:
+    """A refusal (parse error, hostile XML …) reported as one error-level finding."""
+    return Finding(
+        rule=error.code,
+        severity=Severity.ERROR,
+        message=str(error),
+        line=error.line,
+        column=error.column,
+        xpath=error.where,
+    )
 
 
 def has_errors(findings: list[Finding]) -> bool:

@@ -13,7 +13,7 @@ from enum import StrEnum
 from lxml import etree
 
 from adapters.base import Envelope
-from adapters.findings import Finding, Severity
+from adapters.findings import Finding, Severity, finding_from_error
 from adapters.xml.safe import parse_xml, qname
 from gateway.errors import ContractViolation, GatewayError, MessageRejected, ParseError, UnsupportedMessage
 
@@ -180,18 +180,6 @@ VALIDATORS: dict[Kind, Callable[[bytes], list[Finding]]] = {
     Kind.ADRESSEREGISTER: _validate_adresseregister,
     Kind.PAYLOAD: _validate_payload,
 }
-
-
-def finding_from_error(error: GatewayError) -> Finding:
-    """A refusal (parse error, hostile XML …) reported as one error-level finding."""
-    return Finding(
-        rule=error.code,
-        severity=Severity.ERROR,
-        message=str(error),
-        line=error.line,
-        column=error.column,
-        xpath=error.where,
-    )
 
 
 def validate(raw: bytes) -> tuple[Kind | None, list[Finding]]:

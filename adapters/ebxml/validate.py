@@ -16,24 +16,13 @@ from adapters.ebxml.names import DS_NS, EB_NS, SOAP_NS, XLINK_NS, XML_NS
 from adapters.ebxml.profile import header_findings, mime_findings, profile_findings
 from adapters.ebxml.reader import check_root, message_from_tree, payloads_of
 from adapters.ebxml.tolerance import mend
-from adapters.findings import Finding, Severity
+from adapters.findings import Finding, finding_from_error
 from adapters.xml.safe import parse_xml
 from adapters.xml.schemas import compiled_schema, xsd_findings
 from gateway.errors import GatewayError
 
 _NAMESPACES = (SOAP_NS, EB_NS, DS_NS, XLINK_NS, XML_NS)
 _PREFIXES = {"SOAP": SOAP_NS, "eb": EB_NS, "ds": DS_NS}
-
-
-def _unreadable(error: GatewayError) -> Finding:
-    return Finding(
-        rule=error.code,
-        severity=Severity.ERROR,
-        message=str(error),
-        line=error.line,
-        column=error.column,
-        xpath=error.where,
-    )
 
 
 def validate_ebxml(
@@ -51,7 +40,7 @@ def validate_ebxml(
         findings += xsd_findings(mended, compiled_schema(_NAMESPACES), rule="ebxml.xsd")
         message = message_from_tree(root, payloads_of(unpacked))
     except GatewayError as error:
-        return [*findings, _unreadable(error)]
+        return [*findings, finding_from_error(error)]
     findings += header_findings(root) + profile_findings(message, unpacked)
     return [_placed(root, f) for f in findings]
 
