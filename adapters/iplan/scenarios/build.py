@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar, cast
 
 from adapters.iplan.enums import LogAction, TargetType
-from adapters.iplan.model import IndividualPlan, IpExport
+from adapters.iplan.model import IndividualPlan, IpExport, SourceSystem
 from adapters.iplan.model_work import LogEntry
 from mappings.base import stable_id
 
@@ -89,3 +89,17 @@ def revise(export: IpExport, at: datetime, actor: str, log: Sequence[Log], **pla
         generated_at=last + timedelta(minutes=5),
         plan=plan,
     )
+
+
+def first_export(plan: IndividualPlan, at: datetime, actor: str, source: SourceSystem) -> IpExport:
+    """The plan's first full export: ``plan`` at revision 0 plus its ``created`` changeLog entry."""
+    blank = IpExport(
+        schema_version="1.0",
+        export_id=stable_id("ip-export", plan.id, str(plan.revision)),
+        generated_at=at,
+        view="full",
+        export_kind="full",
+        source=source,
+        plan=plan,
+    )
+    return revise(blank, at, actor, [("created", "plan", plan.id)])

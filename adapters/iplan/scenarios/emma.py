@@ -22,8 +22,7 @@ from adapters.iplan.model_parts import (
 )
 from adapters.iplan.model_work import Extent, Goal, Measure, SectoralPlan
 from adapters.iplan.scenarios import people as p
-from adapters.iplan.scenarios.build import Step, oslo, revise
-from mappings.base import stable_id
+from adapters.iplan.scenarios.build import Step, first_export, oslo
 
 PLAN_ID = "sampro-ip-5120"
 START = date(2026, 3, 2)
@@ -148,16 +147,7 @@ def plan() -> IpExport:
         measures=measures,
         sectoral_plans=(SectoralPlan(id="sp-iop", type="IOP", owner_ref="p-lars", reference="IOP 2026/27"),),
     )
-    blank = IpExport(
-        schema_version="1.0",
-        export_id=stable_id("ip-export", PLAN_ID, "0"),
-        generated_at=oslo(2026, 3, 2, 10),
-        view="full",
-        export_kind="full",
-        source=p.STEINKJER,
-        plan=body,
-    )
-    return revise(blank, oslo(2026, 3, 2, 10), "p-nina", [("created", "plan", PLAN_ID)])
+    return first_export(body, oslo(2026, 3, 2, 10), "p-nina", p.STEINKJER)
 
 
 def adult_owner(export: IpExport) -> IpExport:

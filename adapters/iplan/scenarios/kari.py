@@ -12,8 +12,7 @@ from adapters.iplan.model import IndividualPlan, IpExport
 from adapters.iplan.model_parts import Code, Consent, Need, Period
 from adapters.iplan.model_work import Decision, Extent, Goal, Measure, PsfsAssessment, PsfsItem, PsfsTarget
 from adapters.iplan.scenarios import people as p
-from adapters.iplan.scenarios.build import Log, Step, edit, oslo, revise, upsert
-from mappings.base import stable_id
+from adapters.iplan.scenarios.build import Log, Step, edit, first_export, oslo, revise, upsert
 
 PLAN_ID = "sampro-ip-4711"
 
@@ -41,16 +40,7 @@ def registered() -> IpExport:
             ),
         ),
     )
-    blank = IpExport(
-        schema_version="1.0",
-        export_id=stable_id("ip-export", PLAN_ID, "0"),
-        generated_at=oslo(2026, 1, 12, 9),
-        view="full",
-        export_kind="full",
-        source=p.STEINKJER,
-        plan=plan,
-    )
-    return revise(blank, oslo(2026, 1, 12, 9), "p-ke", [("created", "plan", PLAN_ID)])
+    return first_export(plan, oslo(2026, 1, 12, 9), "p-ke", p.STEINKJER)
 
 
 def gp_answered(prev: IpExport) -> IpExport:
