@@ -197,7 +197,7 @@ class FeedbackService:
             conn,
             raw=xml,
             direction=Direction.OUTBOUND,
-            kind=Kind.MESSAGE,
+            kind=Kind.FEEDBACK,
             status=Status.PENDING if routes else Status.STORED,
             now=now,
             content_type="application/xml",

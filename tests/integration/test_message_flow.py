@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -158,6 +159,32 @@ def test_rejected_message_answers_422_with_codes_and_stores_a_negative_apprec(
     assert garbage.status_code == 422
     assert garbage.json()["errors"][0]["code"] == "xml.not-well-formed"
     assert b'V="T01"' in gw.client.get(f"/messages/{garbage.json()['id']}/apprec", headers=AUTH).content
+
+
+@pytest.mark.parametrize(
+    ("breakage", "code", "apprec_error"),
+    [
+        ("msgid", "msghead.msgid-not-uuid", b'V="E10"'),
+        ("fnr", "patient.fnr-check-digit", b'V="E31"'),
+    ],
+)
+def test_refusal_carries_its_own_apprec_error_code(
+    sqlite_url: str, gateway_factory: GatewayFactory, breakage: str, code: str, apprec_error: bytes
+) -> None:
+    gw = gateway_factory(sqlite_url)
+    if breakage == "msgid":
+        raw = hodemelding(msg_id="not-a-uuid")
+    else:
+        good = hodemelding()
+        fnr = re.search(rb"<Id>(\d{11})</Id>", good)
+        assert fnr is not None
+        wrong = fnr.group(1)[:10] + str((int(fnr.group(1)[10:]) + 1) % 10).encode()
+        raw = good.replace(fnr.group(0), b"<Id>" + wrong + b"</Id>", 1)
+    refused = gw.post(raw)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["code"] == code
+    apprec = gw.client.get(f"/messages/{refused.json()['id']}/apprec", headers=AUTH)
+    assert b'<Status V="2"' in apprec.content and apprec_error in apprec.content
 
 
 def test_no_matching_route_is_a_permanent_error_with_its_own_code(

@@ -210,7 +210,8 @@ def test_a_rejected_message_is_on_the_problems_view(client: httpx.Client) -> Non
     rejected = get(client, "/messages", status="rejected", limit=25)
     assert [m["id"] for m in rejected["items"]] == [refused.json()["id"]]
     detail = get(client, f"/messages/{refused.json()['id']}")
-    assert detail["error"]["code"] == "xsd" and detail["error"]["where"] == "/MsgHead/MsgInfo/Sendr"
+    assert detail["error"]["code"] == "msghead.schema-invalid"
+    assert detail["error"]["where"] == "/MsgHead/MsgInfo/Sendr"
     assert detail["apprec"]["status"] == "2"
 
 
