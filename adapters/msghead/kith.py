@@ -49,6 +49,9 @@ def q(namespace: str, local: str) -> str:
 
 
 def local_name(element: etree._Element) -> str:
+    tag = element.tag
+    if isinstance(tag, str):  # "{namespace}local" or "local": a string split, no QName object
+        return tag.rpartition("}")[2]
     return str(etree.QName(element).localname)
 
 

@@ -22,6 +22,7 @@ MSGINFO_ORDER = (
     "ConversationRef", "Sender", "Receiver", "OtherReceiver", "Patient",
 )  # fmt: skip
 DATE_ELEMENTS = frozenset({"DateOfBirth", "FraDato", "TilDato", "DatoNotat"})
+DATE_TAGS = tuple(f"{{*}}{name}" for name in sorted(DATE_ELEMENTS))  # any namespace, document order
 PERSON_PARENTS = frozenset({"Patient", "Person", "HealthcareProfessional"})
 EXPECTED_SYSTEMS = {"org": {"9051"}, "person": {"8116"}}
 
@@ -68,8 +69,8 @@ def child_order(root: etree._Element) -> list[Finding]:
 def unpadded_dates(root: etree._Element) -> list[Finding]:
     """xs:date without zero padding (``1991-12-4``) is padded."""
     findings = []
-    for el in root.iter():
-        if isinstance(el.tag, str) and local_name(el) in DATE_ELEMENTS and el.text:
+    for el in root.iter(*DATE_TAGS):
+        if el.text:
             padded = pad_date(el.text)
             if padded != el.text.strip():
                 findings.append(_warn("msghead.date-unpadded", f"date {el.text!r} read as {padded}", el))

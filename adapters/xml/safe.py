@@ -64,18 +64,25 @@ def _refuse_declarations(raw: bytes) -> None:
             )
 
 
+def _too_deep(max_depth: int) -> etree.XPath:
+    """Any node an element holds (element, comment, PI) at nesting level ``max_depth + 1``."""
+    return etree.XPath("/*" + "/*" * (max_depth - 1) + "/node()[not(self::text())]")
+
+
+_TOO_DEEP = {DEFAULT_MAX_DEPTH: _too_deep(DEFAULT_MAX_DEPTH)}
+
+
 def _check_depth(root: etree._Element, max_depth: int) -> None:
-    stack: list[tuple[etree._Element, int]] = [(root, 1)]
-    while stack:
-        element, depth = stack.pop()
-        if depth > max_depth:
-            raise XmlRefused(
-                f"element nesting deeper than {max_depth} levels",
-                code="xml.too-deep",
-                line=element.sourceline,
-                expected=f"at most {max_depth} levels",
-            )
-        stack.extend((child, depth + 1) for child in element)
+    finder = _TOO_DEEP.get(max_depth) or _TOO_DEEP.setdefault(max_depth, _too_deep(max_depth))
+    found = finder(root) if max_depth > 0 else [root]
+    if isinstance(found, list) and found:
+        element = found[-1]  # the last in document order, as a depth-first walk from the end meets it
+        raise XmlRefused(
+            f"element nesting deeper than {max_depth} levels",
+            code="xml.too-deep",
+            line=getattr(element, "sourceline", None),
+            expected=f"at most {max_depth} levels",
+        )
 
 
 def parse_xml(raw: bytes, limits: XmlLimits = DEFAULT_LIMITS) -> etree._Element:
@@ -113,8 +120,14 @@ def parse_xml(raw: bytes, limits: XmlLimits = DEFAULT_LIMITS) -> etree._Element:
 
 def qname(element: etree._Element) -> tuple[str, str]:
     """(namespace, local name) of an element."""
-    tag = etree.QName(element)
-    return tag.namespace or "", tag.localname
+    tag = element.tag
+    if isinstance(tag, str):  # "{namespace}local" or "local": a string split, no QName object
+        if tag.startswith("{"):
+            namespace, _, local = tag[1:].partition("}")
+            return namespace, local
+        return "", tag
+    name = etree.QName(element)
+    return name.namespace or "", name.localname
 
 
 def document_encoding(raw: bytes) -> str:

@@ -13,6 +13,9 @@ from adapters.msghead.kith import Code
 
 
 def local(element: etree._Element) -> str:
+    tag = element.tag
+    if isinstance(tag, str):  # "{namespace}local" or "local": a string split, no QName object
+        return tag.rpartition("}")[2]
     return str(etree.QName(element).localname)
 
 
