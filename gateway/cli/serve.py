@@ -35,6 +35,8 @@ def run_serve(host: str, port: int, database_url: str | None) -> None:
             "API docs: http://%s:%d/docs (send Authorization: Bearer %s)", host, port, settings.api_key()
         )
         log.warning("console: http://%s:%d/console#key=%s", host, port, settings.api_key())
+    else:
+        log.info("console: http://%s:%d/console (sign in with the key in SAMBAND_DEV_API_KEY)", host, port)
     log.info("samband on http://%s:%d (docs at /docs), store %s", host, port, _safe(settings.database_url))
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
