@@ -1,5 +1,6 @@
 """Shared by the KE loop tests: the running gateway with a GP and a KE receiver, a local
-Adresseregister, a feedback service, a controllable clock, and the synthetic flag and messages.
+Adresseregister, a feedback service and a controllable clock; the synthetic flag and messages come
+from gateway.feedback.scenarios.
 """
 
 from __future__ import annotations
@@ -9,37 +10,28 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from adapters.apprec import build_apprec, serialize_apprec
-from adapters.iplan.scenarios import people as p
 from adapters.iplan.scenarios.build import Step
 from adapters.iplan.scenarios.replay import encode
-from adapters.msghead import (
-    Code,
-    Ident,
-    Organisation,
-    Patient,
-    build_msghead,
-    parse_msghead,
-    serialize_msghead,
-)
-from adapters.plo import build as plo
+from adapters.msghead import parse_msghead
 from adapters.registry.ar_client import ArClient, CachedRegistry
 from gateway.feedback import runner
+from gateway.feedback.scenarios import GP_PERSON_HER, flag, hospital_message
 from gateway.feedback.service import FeedbackService
 from gateway.feedback.wiring import use_feedback
 from tests.integration.conftest import AUTH, Gateway, GatewayFactory
 from tests.integration.receiver import Receiver
 from tests.support.soap_server import Party, Register, SoapServer, serve
 
+__all__ = ["GP_PERSON_HER", "flag", "hospital_message"]
+
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "feedback"
 OSLO = ZoneInfo("Europe/Oslo")
 IP_HEADERS = {**AUTH, "Content-Type": "application/json"}
-GP_PERSON_HER = "80111"
 VOLATILE = (
     (re.compile(rb"<MsgId>[^<]+</MsgId>"), b"<MsgId>MSGID</MsgId>"),
     (re.compile(rb"<GenDate>[^<]+</GenDate>"), b"<GenDate>GENDATE</GenDate>"),
@@ -153,59 +145,6 @@ def loop_fixture(
         fb = FeedbackService(gw.services, registry=registry)
         use_feedback(gw.services, fb)
         yield Loop(gw, fb, gp, ke, ar)
-
-
-def flag(decision: str = "referred", consent: bool = True, flag_id: str = "flag-kari") -> dict[str, Any]:
-    return {
-        "flagId": flag_id,
-        "patientRef": "epj-4711",
-        "tool": {"name": "Medrave4", "version": "4.2"},
-        "flaggedAt": "2026-01-05T10:00:00+01:00",
-        "criteriaHit": [
-            {"criterion": "age-band", "value": "70-79"},
-            {"criterion": "chronic-diagnosis-count", "value": "4"},
-            {"criterion": "polypharmacy-count", "value": "11"},
-        ],
-        "gpDecision": decision,
-        "consent": {"given": consent, "at": "2026-01-09T10:00:00+01:00"},
-        "patientWords": "Å klare meg selv hjemme",
-        "patient": {"nationalId": p.KARI_FNR, "givenName": "Kari", "familyName": "Nordmann"},
-        "gp": {
-            "name": "Liv Berg",
-            "hpr": "9100001",
-            "herId": GP_PERSON_HER,
-            "officeName": "Sentrum legekontor",
-            "officeHer": "80101",
-            "phone": "74000101",
-            "meetings": "video",
-        },
-        "receiver": {
-            "name": "Steinkjer kommune",
-            "herId": "80001",
-            "serviceName": "Saksbehandling",
-            "serviceHer": "80003",
-        },
-        "diagnoses": [{"code": "T90", "text": "Diabetes type 2"}],
-        "medications": [{"name": "Metformin", "atc": "A10BA02"}],
-    }
-
-
-def hospital_message(kind: str, event_code: str, at: str) -> bytes:
-    """LOG_* from Sykehuset Levanger to the municipal care service, about Kari."""
-    payload = plo.build_logistikk(kind, [plo.hendelse(event_code, at)])
-    her = Code.of("HER", "HER-id", 9051)
-    head = build_msghead(
-        msg_type=Code.of(kind, None, 8279),
-        sender=Organisation(name="Sykehuset Levanger", idents=(Ident("80200", her),)),
-        receiver=Organisation(name="Steinkjer kommune", idents=(Ident("80001", her),)),
-        payload=payload,
-        patient=Patient(
-            family_name="Nordmann",
-            given_name="Kari",
-            idents=(Ident(p.KARI_FNR, Code.of("FNR", "Fødselsnummer", 8116)),),
-        ),
-    )
-    return serialize_msghead(head)
 
 
 def masked(raw: bytes) -> bytes:

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from adapters.iplan.scenarios import all_steps
 from adapters.iplan.scenarios import people as p
-from adapters.iplan.scenarios.build import Step
 from adapters.msghead import parse_msghead
 from adapters.msghead.validate import validate_msghead
+from gateway.feedback.scenarios import chain, flag, hospital_message
 from tests.golden.compare import canonical_xml, diff
 from tests.integration.conftest import AUTH
-from tests.integration.ke_support import GOLDEN, OSLO, Loop, flag, hospital_message, loop_fixture, masked
+from tests.integration.ke_support import GOLDEN, OSLO, Loop, loop_fixture, masked
 
 __all__ = ["loop_fixture"]
 
@@ -38,18 +37,6 @@ def check_golden(scenario: str, got: list[bytes], update: bool) -> None:
     for path, raw in zip(expected, got, strict=True):
         want, have = canonical_xml(path.read_bytes()), canonical_xml(masked(raw))
         assert want == have, "\n" + diff(want, have, f"{scenario}/{path.name}")
-
-
-def chain() -> dict[str, list[Step]]:
-    scenarios: dict[str, list[Step]] = {}
-    for step in all_steps():
-        if (
-            step.error is None
-            and step.scenario != "s10-closure"
-            or step.name in ("01-evaluated", "02-closed")
-        ):
-            scenarios.setdefault(step.scenario, []).append(step)
-    return scenarios
 
 
 def test_the_ke_loop_scenarios_produce_exactly_the_expected_gp_messages(

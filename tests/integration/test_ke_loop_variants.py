@@ -10,7 +10,6 @@ from datetime import timedelta
 from typing import Any
 
 from adapters.apprec import build_apprec, serialize_apprec
-from adapters.dialogmelding.model import Dialogmelding, Notat, RichText
 from adapters.iplan.model import IpExport
 from adapters.iplan.model_work import Meeting, MeetingDecision
 from adapters.iplan.scenarios import all_steps
@@ -18,33 +17,18 @@ from adapters.iplan.scenarios import people as p
 from adapters.iplan.scenarios.build import Step, by_id, edit, oslo, revise, upsert
 from adapters.iplan.scenarios.kari_closure import consent_withdrawn
 from adapters.iplan.scenarios.replay import encode
-from adapters.msghead import (
-    Code,
-    Ident,
-    Organisation,
-    Patient,
-    build_msghead,
-    parse_msghead,
-    serialize_msghead,
-)
+from adapters.msghead import Code, parse_msghead
 from gateway.feedback import runner
 from gateway.feedback.loop import FeedbackLoop
+from gateway.feedback.scenarios import GP_PERSON_HER, flag, gp_answer, gp_avvik
 from mappings.base import fixed_context
 from mappings.iplan_fhir.facade import ip_export_to_fhir
 from tests.integration.conftest import AUTH
-from tests.integration.ke_support import GP_PERSON_HER, Loop, flag, loop_fixture
+from tests.integration.ke_support import Loop, loop_fixture
 
 __all__ = ["loop_fixture"]
 
 STEPS = {s.key: s for s in all_steps()}
-HER = Code.of("HER", "HER-id", 9051)
-OFFICE = Organisation(name="Sentrum legekontor", idents=(Ident("80101", HER),))
-KOMMUNE = Organisation(name="Steinkjer kommune", idents=(Ident("80001", HER),))
-KARI = Patient(
-    family_name="Nordmann",
-    given_name="Kari",
-    idents=(Ident(p.KARI_FNR, Code.of("FNR", "Fødselsnummer", 8116)),),
-)
 UP_TO_MEETING = [
     "s01-referral/01-registered",
     "s02-gp-answer/01-consent-recorded",
@@ -230,26 +214,8 @@ def test_missing_apprec_resends_after_the_timeout(loop: Loop) -> None:
 def test_dialog_avvik_from_the_gp_stops_feedback_to_that_gp(loop: Loop) -> None:
     loop.post_export(STEPS["s01-referral/01-registered"])
     [f1] = loop.gp_messages()
-    avvik = build_msghead(
-        msg_type=Code.of("DIALOG_AVVIK", "Avvik", 8279),
-        sender=Organisation(
-            name="Sentrum legekontor", idents=(Ident("80101", Code.of("HER", "HER-id", 9051)),)
-        ),
-        receiver=Organisation(
-            name="Steinkjer kommune", idents=(Ident("80001", Code.of("HER", "HER-id", 9051)),)
-        ),
-        payload=Dialogmelding(
-            version="1.1",
-            notater=(
-                Notat(
-                    tema_kodet=Code.of("1", "Feil pasient", 8117),
-                    tekst_notat_innhold=RichText("Ikke min pasient"),
-                ),
-            ),
-        ),
-        patient=KARI,
-    )
-    assert loop.gw.post(serialize_msghead(avvik)).status_code == 202
+    avvik = gp_avvik("Ikke min pasient")
+    assert loop.gw.post(avvik).status_code == 202
     loop.run()
     loop.post_export(STEPS["s02-gp-answer/01-consent-recorded"])
     loop.post_export(STEPS["s03-decision/01-decided-delta"])
@@ -315,26 +281,8 @@ def test_the_feedback_job_runs_once_under_the_lease(loop: Loop) -> None:
 
 def test_a_gp_answer_that_needs_consent_gives_the_coordinator_a_task(loop: Loop) -> None:
     loop.post_export(STEPS["s01-referral/01-registered"])
-    answer = build_msghead(
-        msg_type=Code.of("DIALOG_SVAR", "Svar på forespørsel", 8279),
-        sender=Organisation(
-            name="Sentrum legekontor", idents=(Ident("80101", Code.of("HER", "HER-id", 9051)),)
-        ),
-        receiver=Organisation(
-            name="Steinkjer kommune", idents=(Ident("80001", Code.of("HER", "HER-id", 9051)),)
-        ),
-        payload=Dialogmelding(
-            version="1.1",
-            notater=(
-                Notat(
-                    tema_kodet=Code.of("4", "Krever pasientens samtykke", 9069),
-                    tekst_notat_innhold=RichText("Trenger samtykke før jeg sender legemiddellisten"),
-                ),
-            ),
-        ),
-        patient=KARI,
-    )
-    assert loop.gw.post(serialize_msghead(answer)).status_code == 202
+    answer = gp_answer("4", "Krever pasientens samtykke", "Trenger samtykke før jeg sender legemiddellisten")
+    assert loop.gw.post(answer).status_code == 202
     loop.run()
     alerts = [e for e in loop.gw.get(f"/patients/{p.KARI_FNR}/timeline")["entries"] if e["type"] == "alert"]
     [task] = [a for a in alerts if a["kind"] == "coordinator-task"]
