@@ -39,6 +39,28 @@ def element_path(element: etree._Element) -> str:
     return "/" + "/".join(reversed(steps))
 
 
+def tree_paths(root: etree._Element) -> dict[etree._Element, str]:
+    """``element_path`` of every element under ``root`` (a top element) in one walk of the tree."""
+    paths = {root: "/" + local(root)}
+    stack = [root]
+    while stack:
+        parent = stack.pop()
+        base = paths[parent] + "/"
+        kids = list(_elements(parent))
+        names = [local(c) for c in kids]
+        counts: dict[str, int] = {}
+        for name in names:
+            counts[name] = counts.get(name, 0) + 1
+        seen: dict[str, int] = {}
+        for kid, name in zip(kids, names, strict=True):
+            if counts[name] > 1:
+                seen[name] = seen.get(name, 0) + 1
+                name = f"{name}[{seen[name]}]"
+            paths[kid] = base + name
+            stack.append(kid)
+    return paths
+
+
 @dataclass
 class Source:
     """One document being read; ``seen`` holds the paths of the elements a mapping consumed."""
@@ -46,14 +68,22 @@ class Source:
     root: etree._Element
     prefix: str = ""
     seen: set[str] = field(default_factory=set)
+    paths: dict[etree._Element, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def path_of(self, element: etree._Element) -> str:
+        """``element_path`` of an element, from the paths of the whole tree worked out once."""
+        if not self.paths:
+            self.paths.update(tree_paths(self.root.getroottree().getroot()))
+        found = self.paths.get(element)
+        return found if found is not None else element_path(element)
 
     def node(self) -> Node:
         return Node(self.root, self)
 
     def mark(self, element: etree._Element, subtree: bool = False) -> None:
-        self.seen.add(element_path(element))
+        self.seen.add(self.path_of(element))
         if subtree:
-            self.seen.update(element_path(e) for e in element.iterdescendants() if isinstance(e.tag, str))
+            self.seen.update(self.path_of(e) for e in element.iterdescendants() if isinstance(e.tag, str))
 
     def leftovers(self) -> list[tuple[str, etree._Element]]:
         """The top-most elements nothing was read from (path with ``prefix``, element)."""
@@ -65,9 +95,9 @@ class Source:
         for element in self.root.iter():
             if not isinstance(element.tag, str):
                 continue
-            path = element_path(element)
+            path = self.path_of(element)
             parent = element.getparent()
-            if path not in touched and (parent is None or element_path(parent) in touched):
+            if path not in touched and (parent is None or self.path_of(parent) in touched):
                 out.append((self.prefix + path, element))
         return out
 
@@ -81,7 +111,7 @@ class Node:
 
     @property
     def path(self) -> str:
-        return self.source.prefix + element_path(self.element)
+        return self.source.prefix + self.source.path_of(self.element)
 
     @property
     def name(self) -> str:
