@@ -8,7 +8,6 @@ and the KE would receive is recorded by the transports instead of being sent any
 
 from __future__ import annotations
 
-import functools
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -227,9 +226,3 @@ def run_loop(progress: Callable[[str], None] = lambda scenario: None) -> LoopRes
         finally:
             c.svc.engine.dispose()
     return result
-
-
-@functools.cache
-def loop_result() -> LoopResult:
-    """The run, once per process: the messages, referrals and feedback parts share it."""
-    return run_loop()
