@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, select, update
+from sqlalchemy import Connection, Engine, Row, delete, func, select, update
 
 from gateway.delivery.transports.base import DeliveryRequest, Receipt
 from gateway.errors import DeliveryRefused
@@ -37,22 +37,58 @@ def _comparable(resource: Resource) -> Resource:
     return {k: v for k, v in resource.items() if k != "meta"}
 
 
+Key = tuple[str, str]
+Known = tuple[Row[Any] | None, int]
+"""What is stored for one key: its current row (or None) and its highest version (0: none)."""
+
+
+def _known(conn: Connection, keys: set[Key]) -> dict[Key, Known]:
+    """Current row and highest version of every key, in two queries for the whole set."""
+    ids = sorted({rid for _rtype, rid in keys})
+    current: dict[Key, Row[Any]] = {}
+    for start in range(0, len(ids), 500):
+        rows = conn.execute(
+            select(fhir_resources).where(
+                fhir_resources.c.resource_id.in_(ids[start : start + 500]), fhir_resources.c.current.is_(True)
+            )
+        )
+        current.update(((row.resource_type, row.resource_id), row) for row in rows)
+    missing = sorted({rid for rtype, rid in keys if (rtype, rid) not in current})
+    last: dict[Key, int] = {}
+    for start in range(0, len(missing), 500):
+        rows = conn.execute(
+            select(
+                fhir_resources.c.resource_type,
+                fhir_resources.c.resource_id,
+                func.max(fhir_resources.c.version),
+            )
+            .where(fhir_resources.c.resource_id.in_(missing[start : start + 500]))
+            .group_by(fhir_resources.c.resource_type, fhir_resources.c.resource_id)
+        )
+        last.update(((rtype, rid), int(top or 0)) for rtype, rid, top in rows)
+    return {key: (current.get(key), last.get(key, 0)) for key in keys}
+
+
 def upsert_resource(
-    conn: Connection, resource: Resource, source_message_id: str | None, now: datetime
+    conn: Connection,
+    resource: Resource,
+    source_message_id: str | None,
+    now: datetime,
+    known: Known | None = None,
 ) -> int:
-    """Store ``resource`` as the new current version when it differs; return the current version."""
+    """Store ``resource`` as the new current version when it differs; return the current version.
+
+    ``known`` is what ``_known`` read for its key in this transaction (read here when absent).
+    """
     rtype, rid = str(resource["resourceType"]), str(resource["id"])
     key = (fhir_resources.c.resource_type == rtype, fhir_resources.c.resource_id == rid)
-    current = conn.execute(select(fhir_resources).where(*key, fhir_resources.c.current.is_(True))).first()
+    current, last = known if known is not None else _known(conn, {(rtype, rid)})[(rtype, rid)]
     if current is not None and _comparable(current.body) == _comparable(resource):
         return int(current.version)
-    version = 1 if current is None else int(current.version) + 1
     if current is None:
-        last = conn.execute(
-            select(fhir_resources.c.version).where(*key).order_by(fhir_resources.c.version.desc())
-        )
-        version = int(last.scalar() or 0) + 1
+        version = last + 1
     else:
+        version = int(current.version) + 1
         conn.execute(update(fhir_resources).where(*key).values(current=False))
     index_identifiers(conn, rtype, rid, resource)
     meta = {**resource.get("meta", {}), "versionId": str(version), "lastUpdated": now.isoformat()}
@@ -79,9 +115,13 @@ def index_identifiers(conn: Connection, rtype: str, rid: str, resource: Resource
     for ident in resource.get("identifier") or []:
         if isinstance(ident, dict) and ident.get("value"):
             values.setdefault(str(ident["value"])[:255], str(ident.get("system") or "")[:255] or None)
-    for value, system in values.items():
+    if values:  # one executemany for all of them
         conn.execute(
-            fhir_identifiers.insert().values(resource_type=rtype, resource_id=rid, value=value, system=system)
+            fhir_identifiers.insert(),
+            [
+                {"resource_type": rtype, "resource_id": rid, "value": value, "system": system}
+                for value, system in values.items()
+            ],
         )
 
 
@@ -117,15 +157,24 @@ def apply_bundle(conn: Connection, bundle: Resource, source_message_id: str | No
     if bundle.get("resourceType") != "Bundle":
         upsert_resource(conn, bundle, source_message_id, now)
         return 1
+    entries = list(_entries(bundle))
+    upserts = [r for method, r, url in entries if not (method == "DELETE" and url) and _stored(r)]
+    known = _known(conn, {(str(r["resourceType"]), str(r["id"])) for r in upserts if r is not None})
     written = 0
-    for method, resource, url in _entries(bundle):
+    for method, resource, url in entries:
         if method == "DELETE" and url:
             rtype, _, rid = url.partition("/")
             delete_resource(conn, rtype, rid.split("?")[0])
-        elif resource and resource.get("id") and resource.get("resourceType") not in SKIPPED:
-            upsert_resource(conn, resource, source_message_id, now)
-            written += 1
+            known.pop((rtype, rid.split("?")[0]), None)
+        elif resource is not None and _stored(resource):
+            key = (str(resource["resourceType"]), str(resource["id"]))
+            upsert_resource(conn, resource, source_message_id, now, known.pop(key, None))
+            written += 1  # a key written once more in this Bundle is read again (known popped)
     return written
+
+
+def _stored(resource: Resource | None) -> bool:
+    return bool(resource and resource.get("id") and resource.get("resourceType") not in SKIPPED)
 
 
 def search(
