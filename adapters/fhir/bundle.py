@@ -12,6 +12,7 @@ from typing import Any, cast
 from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError
 
+from adapters.fhir.dump import dump
 from gateway.errors import ParseError, SchemaInvalid
 
 JsonDict = dict[str, object]
@@ -63,8 +64,7 @@ def parse_bundle(data: JsonDict | bytes | str) -> Bundle:
 
 def normalize(data: JsonDict) -> JsonDict:
     """Validate a Bundle dict and return it in FHIR element order, without empty fields."""
-    model = parse_bundle(data)
-    return cast(JsonDict, model.model_dump(mode="json", exclude_none=True))
+    return cast(JsonDict, dump(parse_bundle(data)))
 
 
 def serialize_bundle(data: JsonDict) -> bytes:
