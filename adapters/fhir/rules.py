@@ -4,7 +4,7 @@ Norwegian identifier systems and required codes. Each rule returns ``Finding``s 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import cast
 
 from adapters.fhir.identifiers import DNR, FNR, HER, is_norwegian_system, valid_person_number
@@ -27,15 +27,23 @@ def _resource(entry: JsonDict) -> JsonDict:
     return cast(JsonDict, resource) if isinstance(resource, dict) else {}
 
 
-def _walk(node: object, pointer: str) -> Iterator[tuple[str, str, object]]:
-    """Every (pointer, key, value) below ``node``."""
-    if isinstance(node, Mapping):
+def _walk(node: object, pointer: str) -> list[tuple[str, str, object]]:
+    """Every (pointer, key, value) below ``node``, depth first in document order."""
+    found: list[tuple[str, str, object]] = []
+    _collect(node, pointer, found)
+    return found
+
+
+def _collect(node: object, pointer: str, found: list[tuple[str, str, object]]) -> None:
+    if isinstance(node, dict) or (not isinstance(node, list | str) and isinstance(node, Mapping)):
         for key, value in node.items():
-            yield f"{pointer}/{key}", str(key), value
-            yield from _walk(value, f"{pointer}/{key}")
+            here = f"{pointer}/{key}"
+            found.append((here, str(key), value))
+            if not isinstance(value, str | int | float | bool) and value is not None:  # leaves hold nothing
+                _collect(value, here, found)
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _walk(value, f"{pointer}/{index}")
+            _collect(value, f"{pointer}/{index}", found)
 
 
 def _finding(rule: str, message: str, pointer: str, severity: Severity = Severity.ERROR) -> Finding:
