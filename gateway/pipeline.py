@@ -111,14 +111,14 @@ def process(svc: Services, message_id: str) -> Outcome:
 def run_spine(svc: Services, message: StoredMessage) -> Outcome:
     """The spine in order; a rejection ends it with a negative AppRec (or an ebXML error signal)."""
     try:
-        message, original = peek_envelope(svc, message)
+        raw = load_raw(svc, message.id)
+        message, original = peek_envelope(svc, message, raw)
         if original is not None:
             return receipts.answer_duplicate(svc, message, original)
         if message.format == "apprec":
             return apprec_answers.record_incoming(svc, message)
         if message.format == "ebxml":
             return ebxml.unpack(svc, message)
-        raw = load_raw(svc, message.id)
         translate.check(raw)
         routes = route(svc, message)
         planned = plan(svc, message, raw, routes)
@@ -149,9 +149,15 @@ def fail(svc: Services, message_id: str, exc: Exception) -> Outcome:
     return Outcome(message_id, str(Status.FAILED), message.msg_id, errors=[error])
 
 
-def peek_envelope(svc: Services, message: StoredMessage) -> tuple[StoredMessage, StoredMessage | None]:
-    """Read the envelope, index its business keys, and find the message this one repeats (if any)."""
-    kind, envelope = translate.peek(load_raw(svc, message.id), message.content_type, message.format)
+def peek_envelope(
+    svc: Services, message: StoredMessage, raw: bytes | None = None
+) -> tuple[StoredMessage, StoredMessage | None]:
+    """Read the envelope, index its business keys, and find the message this one repeats (if any).
+
+    ``raw`` is the message's stored bytes when the caller already read them.
+    """
+    raw = load_raw(svc, message.id) if raw is None else raw
+    kind, envelope = translate.peek(raw, message.content_type, message.format)
     now = svc.now()
     with svc.engine.begin() as conn:
         repo.update_message(conn, message.id, now, format=kind, **repo.envelope_columns(envelope))
@@ -279,7 +285,7 @@ def _inherited(source: StoredMessage) -> Envelope:
 
 
 def _load(svc: Services, message_id: str) -> StoredMessage:
-    with svc.engine.begin() as conn:
+    with svc.reads.begin() as conn:  # a read: on SQLite it does not queue for the write lock
         return _load_in(conn, message_id)
 
 
@@ -291,7 +297,7 @@ def _load_in(conn: Connection, message_id: str) -> StoredMessage:
 
 
 def load_raw(svc: Services, message_id: str) -> bytes:
-    with svc.engine.begin() as conn:
+    with svc.reads.begin() as conn:  # a read: on SQLite it does not queue for the write lock
         raw = repo.get_raw(conn, message_id)
     if raw is None:
         raise KeyError(message_id)
