@@ -82,6 +82,9 @@ class DeliveryWorker:
         """Process received messages whose first processing never finished (the process died)."""
         s = self.svc.settings
         now = self.svc.now()
+        with self.svc.reads.begin() as conn:  # most passes find nothing: no write lock for that
+            if not repo.any_unprocessed(conn, now):
+                return 0
         with self.svc.engine.begin() as conn:
             mids = repo.claim_unprocessed(
                 conn,
