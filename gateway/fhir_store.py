@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, delete, func, select, update
+from sqlalchemy import Connection, Engine, Row, bindparam, delete, func, select, update
 
 from gateway.delivery.transports.base import DeliveryRequest, Receipt
 from gateway.errors import DeliveryRefused
@@ -37,6 +37,19 @@ def _comparable(resource: Resource) -> Resource:
     return {k: v for k, v in resource.items() if k != "meta"}
 
 
+# built once: the per-resource statements only take parameters
+_RETIRE = (
+    update(fhir_resources)
+    .where(
+        fhir_resources.c.resource_type == bindparam("key_type"),
+        fhir_resources.c.resource_id == bindparam("key_id"),
+    )
+    .values(current=False)
+)
+_UNINDEX = delete(fhir_identifiers).where(
+    fhir_identifiers.c.resource_type == bindparam("key_type"),
+    fhir_identifiers.c.resource_id == bindparam("key_id"),
+)
 Key = tuple[str, str]
 Known = tuple[Row[Any] | None, int]
 """What is stored for one key: its current row (or None) and its highest version (0: none)."""
@@ -81,7 +94,6 @@ def upsert_resource(
     ``known`` is what ``_known`` read for its key in this transaction (read here when absent).
     """
     rtype, rid = str(resource["resourceType"]), str(resource["id"])
-    key = (fhir_resources.c.resource_type == rtype, fhir_resources.c.resource_id == rid)
     current, last = known if known is not None else _known(conn, {(rtype, rid)})[(rtype, rid)]
     if current is not None and _comparable(current.body) == _comparable(resource):
         return int(current.version)
@@ -89,28 +101,26 @@ def upsert_resource(
         version = last + 1
     else:
         version = int(current.version) + 1
-        conn.execute(update(fhir_resources).where(*key).values(current=False))
+        conn.execute(_RETIRE, {"key_type": rtype, "key_id": rid})
     index_identifiers(conn, rtype, rid, resource)
     meta = {**resource.get("meta", {}), "versionId": str(version), "lastUpdated": now.isoformat()}
-    conn.execute(
-        fhir_resources.insert().values(
-            resource_type=rtype,
-            resource_id=rid,
-            version=version,
-            patient=patient_of(resource),
-            current=True,
-            body={**resource, "meta": meta},
-            source_message_id=source_message_id,
-            updated_at=now,
-        )
-    )
+    row = {
+        "resource_type": rtype,
+        "resource_id": rid,
+        "version": version,
+        "patient": patient_of(resource),
+        "current": True,
+        "body": {**resource, "meta": meta},
+        "source_message_id": source_message_id,
+        "updated_at": now,
+    }
+    conn.execute(fhir_resources.insert(), row)
     return version
 
 
 def index_identifiers(conn: Connection, rtype: str, rid: str, resource: Resource) -> None:
     """Keep the identifier index of the current version (Patient FNR/DNR, Organization HER-id, …)."""
-    key = (fhir_identifiers.c.resource_type == rtype, fhir_identifiers.c.resource_id == rid)
-    conn.execute(delete(fhir_identifiers).where(*key))
+    conn.execute(_UNINDEX, {"key_type": rtype, "key_id": rid})
     values: dict[str, str | None] = {}
     for ident in resource.get("identifier") or []:
         if isinstance(ident, dict) and ident.get("value"):
