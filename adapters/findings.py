@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
-from gateway.errors import GatewayError
+from samband.kernel.errors import GatewayError
 
 
 class Severity(StrEnum):

@@ -12,10 +12,16 @@ from enum import StrEnum
 
 from lxml import etree
 
-from adapters.base import Envelope
-from adapters.findings import Finding, Severity, finding_from_error
-from adapters.xml.safe import parse_xml, qname
-from gateway.errors import ContractViolation, GatewayError, MessageRejected, ParseError, UnsupportedMessage
+from samband.adapters.base import Envelope
+from samband.adapters.findings import Finding, Severity, finding_from_error
+from samband.adapters.xml.safe import parse_xml, qname
+from samband.kernel.errors import (
+    ContractViolation,
+    GatewayError,
+    MessageRejected,
+    ParseError,
+    UnsupportedMessage,
+)
 
 SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 MSGHEAD_NS = "http://www.kith.no/xmlstds/msghead/2006-05-24"
@@ -50,7 +56,7 @@ def _json_kind(raw: bytes) -> Kind:
         raise ParseError(f"not valid JSON: {exc}", code="json.invalid", expected="a JSON document") from exc
     if isinstance(data, dict) and "resourceType" in data:
         return Kind.FHIR
-    from adapters.iplan import looks_like_ip_export
+    from samband.adapters.iplan import looks_like_ip_export
 
     if looks_like_ip_export(raw):
         return Kind.IP_EXPORT
@@ -82,7 +88,7 @@ def _xml_kind(raw: bytes) -> Kind:
         return Kind.CPPA
     if namespace.startswith(AR_NS_PREFIX):
         return Kind.ADRESSEREGISTER
-    from adapters.iplan import looks_like_ip_export
+    from samband.adapters.iplan import looks_like_ip_export
 
     if looks_like_ip_export(raw):
         return Kind.IP_EXPORT
@@ -102,37 +108,37 @@ def detect(raw: bytes) -> Kind:
 
 
 def _validate_ebxml(raw: bytes) -> list[Finding]:
-    from adapters.ebxml import validate_ebxml
+    from samband.adapters.ebxml import validate_ebxml
 
     return validate_ebxml(raw)
 
 
 def _validate_msghead(raw: bytes) -> list[Finding]:
-    from adapters.msghead import validate_msghead
+    from samband.adapters.msghead import validate_msghead
 
     return validate_msghead(raw)
 
 
 def _validate_apprec(raw: bytes) -> list[Finding]:
-    from adapters.apprec import validate_apprec
+    from samband.adapters.apprec import validate_apprec
 
     return validate_apprec(raw)
 
 
 def _validate_fhir(raw: bytes) -> list[Finding]:
-    from adapters.fhir import validate_fhir
+    from samband.adapters.fhir import validate_fhir
 
     return validate_fhir(raw)
 
 
 def _validate_ip_export(raw: bytes) -> list[Finding]:
-    from adapters.iplan import validate_iplan
+    from samband.adapters.iplan import validate_iplan
 
     return validate_iplan(raw)
 
 
 def _validate_cppa(raw: bytes) -> list[Finding]:
-    from adapters.registry import parse_cppa
+    from samband.adapters.registry import parse_cppa
 
     parse_cppa(raw)
     return []
@@ -140,7 +146,7 @@ def _validate_cppa(raw: bytes) -> list[Finding]:
 
 def _validate_adresseregister(raw: bytes) -> list[Finding]:
     """Adresseregister data contracts are read as data: CommunicationParty or CertificateDetails."""
-    from adapters.registry import parse_certificate_details, parse_communication_party
+    from samband.adapters.registry import parse_certificate_details, parse_communication_party
 
     _namespace, local = qname(parse_xml(raw))
     if "Certificate" in local:
@@ -152,8 +158,8 @@ def _validate_adresseregister(raw: bytes) -> list[Finding]:
 
 def _validate_payload(raw: bytes) -> list[Finding]:
     """A bare payload (PLO, Dialogmelding …) outside its Hodemelding: schema plus payload rules."""
-    from adapters.msghead import PAYLOADS
-    from adapters.xml.schemas import schema_for_namespace, validate_with_catalog
+    from samband.adapters.msghead import PAYLOADS
+    from samband.adapters.xml.schemas import schema_for_namespace, validate_with_catalog
 
     root = parse_xml(raw)
     namespace, local = qname(root)
@@ -206,7 +212,7 @@ def rejection(kind: Kind, findings: list[Finding]) -> MessageRejected | None:
         return ContractViolation(
             first.message, code=first.rule, where=first.xpath, line=first.line, column=first.column
         )
-    from adapters.msghead import rejection_for
+    from samband.adapters.msghead import rejection_for
 
     return rejection_for(errors)
 
@@ -225,8 +231,8 @@ def payload_format(namespace: str | None) -> str | None:
     """The payload family of a Hodemelding (``plo`` or ``dialogmelding``) from its payload namespace."""
     if not namespace:
         return None
-    from adapters.dialogmelding import DIALOGMELDING_1_0, DIALOGMELDING_1_1
-    from adapters.plo import PLO_PAYLOADS
+    from samband.adapters.dialogmelding import DIALOGMELDING_1_0, DIALOGMELDING_1_1
+    from samband.adapters.plo import PLO_PAYLOADS
 
     if namespace in PLO_PAYLOADS:
         return "plo"
@@ -236,19 +242,19 @@ def payload_format(namespace: str | None) -> str | None:
 
 
 def _envelope_of_msghead(raw: bytes) -> Envelope:
-    from adapters.msghead import read_envelope
+    from samband.adapters.msghead import read_envelope
 
     return read_envelope(raw)
 
 
 def _envelope_of_apprec(raw: bytes) -> Envelope:
-    from adapters.apprec import read_envelope
+    from samband.adapters.apprec import read_envelope
 
     return read_envelope(raw)
 
 
 def _envelope_of_ebxml(raw: bytes) -> Envelope:
-    from adapters.ebxml import read_envelope
+    from samband.adapters.ebxml import read_envelope
 
     return read_envelope(raw)
 

@@ -40,7 +40,7 @@ def measure(name: str, work: Callable[[], object], seconds: float) -> tuple[str,
 
 def yardstick(raw: bytes) -> Callable[[], object]:
     """Plain lxml: parse and validate against the compiled official schema set."""
-    from adapters.xml.schemas import compiled_schema, document_namespaces
+    from samband.adapters.xml.schemas import compiled_schema, document_namespaces
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     schema = compiled_schema(document_namespaces(etree.fromstring(raw, parser)))
@@ -54,10 +54,10 @@ def with_new_msg_id(raw: bytes) -> bytes:
 
 def gateway_cases(raw: bytes, folder: Path) -> list[tuple[str, Callable[[], object]]]:
     """The service path on a real SQLite store: receive (store, validate, map, queue), then deliver."""
-    from gateway import pipeline
-    from gateway.delivery.worker import DeliveryWorker
-    from gateway.runtime import start_services
-    from gateway.settings import Settings
+    from samband.gateway import pipeline
+    from samband.gateway.delivery.worker import DeliveryWorker
+    from samband.gateway.runtime import start_services
+    from samband.gateway.settings import Settings
 
     settings = Settings(database_url=f"sqlite:///{folder / 'bench.db'}", dev_api_key="bench")
     services = start_services(settings)
@@ -83,9 +83,9 @@ def gateway_cases(raw: bytes, folder: Path) -> list[tuple[str, Callable[[], obje
 
 
 def cases(raw: bytes, folder: Path) -> list[tuple[str, Callable[[], object]]]:
-    from adapters.formats import validate
-    from mappings.base import fixed_context
-    from mappings.pivot import to_fhir
+    from samband.adapters.formats import validate
+    from samband.mappings.base import fixed_context
+    from samband.mappings.pivot import to_fhir
 
     return [
         ("lxml parse+validate (yardstick)", yardstick(raw)),

@@ -14,12 +14,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 
-from gateway.api import console, fhir, health, inbound, messages, referrals, timeline
-from gateway.delivery.worker import DeliveryWorker, start_worker_thread
-from gateway.errors import GatewayError, reply_for
-from gateway.feedback.loop import FeedbackLoop
-from gateway.runtime import Services, start_services
-from gateway.settings import Settings
+from samband.gateway.api import console, fhir, health, inbound, messages, referrals, timeline
+from samband.gateway.delivery.worker import DeliveryWorker, start_worker_thread
+from samband.gateway.feedback.loop import FeedbackLoop
+from samband.gateway.runtime import Services, start_services
+from samband.gateway.settings import Settings
+from samband.kernel.errors import GatewayError, reply_for
 
 log = logging.getLogger(__name__)
 

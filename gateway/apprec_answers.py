@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select
 
-from gateway import apprecs
-from gateway.receipts import make_outcome, received_receipt
-from gateway.runtime import Services
-from gateway.store import repository as repo
-from gateway.store.repository import Direction, Kind, Status, StoredMessage
-from gateway.store.tables import messages, receipts
+from samband.gateway import apprecs
+from samband.gateway.receipts import make_outcome, received_receipt
+from samband.gateway.runtime import Services
+from samband.gateway.store import repository as repo
+from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
+from samband.gateway.store.tables import messages, receipts
 
 if TYPE_CHECKING:
-    from gateway.pipeline import Outcome
+    from samband.gateway.pipeline import Outcome
 
 EMITTED_HODEMELDING = frozenset({"plo", "dialogmelding"})
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from adapters.apprec import (
+from samband.adapters.apprec import (
     build_apprec,
     build_negative_apprec,
     original_facts,
@@ -19,14 +19,14 @@ from adapters.apprec import (
     read_envelope,
     serialize_apprec,
 )
-from adapters.apprec.codes import error_code
-from adapters.base import Envelope
-from gateway.errors import GatewayError
-from gateway.store import repository as repo
+from samband.adapters.apprec.codes import error_code
+from samband.adapters.base import Envelope
+from samband.gateway.store import repository as repo
+from samband.kernel.errors import GatewayError
 
 if TYPE_CHECKING:
-    from gateway.runtime import Services
-    from gateway.store.repository import StoredMessage
+    from samband.gateway.runtime import Services
+    from samband.gateway.store.repository import StoredMessage
 
 
 @dataclass(frozen=True)

@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select
 
-from adapters.ebxml import envelope_of, receive_ebxml, serialize_ebxml, soap_fault
-from adapters.findings import Finding
-from gateway.errors import GatewayError
-from gateway.runtime import Services
-from gateway.store import repository as repo
-from gateway.store.repository import Direction, Kind, Status, StoredMessage
-from gateway.store.tables import events, messages
+from samband.adapters.ebxml import envelope_of, receive_ebxml, serialize_ebxml, soap_fault
+from samband.adapters.findings import Finding
+from samband.gateway.runtime import Services
+from samband.gateway.store import repository as repo
+from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
+from samband.gateway.store.tables import events, messages
+from samband.kernel.errors import GatewayError
 
 if TYPE_CHECKING:
-    from gateway.pipeline import Outcome
+    from samband.gateway.pipeline import Outcome
 
 SIGNAL_TYPE = "text/xml; charset=utf-8"
 
@@ -39,7 +39,7 @@ def soap_action_of(svc: Services, message_id: str) -> str | None:
 
 def unpack(svc: Services, message: StoredMessage) -> Outcome:
     """Answer the envelope (ack or MessageError, stored), then hand each payload to the pipeline."""
-    from gateway import pipeline
+    from samband.gateway import pipeline
 
     raw = pipeline.load_raw(svc, message.id)
     received = receive_ebxml(
@@ -117,7 +117,7 @@ def _refused(
     svc: Services, message: StoredMessage, error: GatewayError, reply: bytes, content_type: str
 ) -> Outcome:
     """Transport-level refusal: the payload never reaches the application (HIS 1037), no AppRec."""
-    from gateway import pipeline
+    from samband.gateway import pipeline
 
     now = svc.now()
     with svc.engine.begin() as conn:

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, bindparam, delete, func, select, update
 
-from gateway.delivery.transports.base import DeliveryRequest, Receipt
-from gateway.errors import DeliveryRefused
-from gateway.store.tables import fhir_identifiers, fhir_resources
+from samband.gateway.delivery.transports.base import DeliveryRequest, Receipt
+from samband.gateway.store.tables import fhir_identifiers, fhir_resources
+from samband.kernel.errors import DeliveryRefused
 
 Resource = dict[str, Any]
 SKIPPED = frozenset({"MessageHeader", "Bundle"})  # the envelope of a message Bundle is not state

@@ -15,14 +15,14 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from adapters.base import Envelope
-from gateway import apprec_answers, ebxml, receipts, replay, translate
-from gateway.errors import GatewayError, MessageRejected
-from gateway.routing.routes import Route
-from gateway.runtime import Services
-from gateway.store import deliveries as queue
-from gateway.store import repository as repo
-from gateway.store.repository import Direction, Kind, Status, StoredMessage
+from samband.adapters.base import Envelope
+from samband.gateway import apprec_answers, ebxml, receipts, replay, translate
+from samband.gateway.routing.routes import Route
+from samband.gateway.runtime import Services
+from samband.gateway.store import deliveries as queue
+from samband.gateway.store import repository as repo
+from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
+from samband.kernel.errors import GatewayError, MessageRejected
 
 log = logging.getLogger(__name__)
 

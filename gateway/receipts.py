@@ -17,19 +17,19 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
-from adapters.base import Envelope
-from gateway import apprecs
-from gateway.errors import GatewayError, MessageRejected, NoRouteMatched, reply_for
-from gateway.routing.routes import Route
-from gateway.runtime import Services
-from gateway.store import deliveries as queue
-from gateway.store import repository as repo
-from gateway.store.deliveries import Delivery, DeliveryStatus
-from gateway.store.repository import Direction, Kind, Status, StoredMessage
-from gateway.store.tables import messages, receipts, translations
+from samband.adapters.base import Envelope
+from samband.gateway import apprecs
+from samband.gateway.routing.routes import Route
+from samband.gateway.runtime import Services
+from samband.gateway.store import deliveries as queue
+from samband.gateway.store import repository as repo
+from samband.gateway.store.deliveries import Delivery, DeliveryStatus
+from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
+from samband.gateway.store.tables import messages, receipts, translations
+from samband.kernel.errors import GatewayError, MessageRejected, NoRouteMatched, reply_for
 
 if TYPE_CHECKING:
-    from gateway.pipeline import Outcome
+    from samband.gateway.pipeline import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ HODEMELDING_FORMATS = frozenset({"msghead"})
 
 
 def make_outcome(**values: Any) -> Outcome:
-    from gateway.pipeline import Outcome
+    from samband.gateway.pipeline import Outcome
 
     return Outcome(**values)
 

@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
-from gateway.errors import NoRouteMatched
-from gateway.routing.routes import Route, TargetFormat
-from gateway.runtime import Services
-from gateway.store import repository as repo
-from gateway.store.repository import Direction, Kind, Status, StoredMessage
-from gateway.store.tables import replays
+from samband.gateway.routing.routes import Route, TargetFormat
+from samband.gateway.runtime import Services
+from samband.gateway.store import repository as repo
+from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
+from samband.gateway.store.tables import replays
+from samband.kernel.errors import NoRouteMatched
 
 if TYPE_CHECKING:
-    from gateway.pipeline import Outcome
+    from samband.gateway.pipeline import Outcome
 
 OVERRIDE_ROUTE = "replay-override"
 
@@ -37,7 +37,7 @@ class ReplayOrder:
 
 def replay(svc: Services, original_id: str, actor: str, order: ReplayOrder) -> Outcome:
     """Store the replay (linked, attributed) in one transaction, then run it through the pipeline."""
-    from gateway import pipeline
+    from samband.gateway import pipeline
 
     now = svc.now()
     with svc.engine.begin() as conn:

@@ -12,13 +12,13 @@ from functools import cached_property
 
 from sqlalchemy import Engine
 
-from gateway.metrics import Metrics, QueueSnapshot
-from gateway.routing import load_routes
-from gateway.routing.table import RouteTable
-from gateway.settings import Settings
-from gateway.store import deliveries as queue
-from gateway.store.db import make_engine, reader, run_migrations
-from mappings.base import Context
+from samband.gateway.metrics import Metrics, QueueSnapshot
+from samband.gateway.routing import load_routes
+from samband.gateway.routing.table import RouteTable
+from samband.gateway.settings import Settings
+from samband.gateway.store import deliveries as queue
+from samband.gateway.store.db import make_engine, reader, run_migrations
+from samband.mappings.base import Context
 
 
 def utc_now() -> datetime:

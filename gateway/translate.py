@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from adapters.base import Envelope
-from adapters.findings import Finding
-from gateway.errors import GatewayError, MappingError, UnsupportedMessage
-from mappings.base import Context, Issue, Translation
+from samband.adapters.base import Envelope
+from samband.adapters.findings import Finding
+from samband.kernel.errors import GatewayError, MappingError, UnsupportedMessage
+from samband.mappings.base import Context, Issue, Translation
 
 FHIR_JSON = "application/fhir+json"
 XML = "application/xml"
@@ -26,10 +26,10 @@ def peek(raw: bytes, content_type: str | None = None, hint: str | None = None) -
     ``hint`` ``ebxml``: the HTTP body of ``POST /ebxml``, whose MIME boundary is in ``content_type``.
     """
     if hint == "ebxml":
-        from adapters.ebxml import read_envelope as ebxml_envelope
+        from samband.adapters.ebxml import read_envelope as ebxml_envelope
 
         return "ebxml", ebxml_envelope(raw, content_type=content_type)
-    from adapters.formats import read_envelope
+    from samband.adapters.formats import read_envelope
 
     kind = detect(raw)
     if kind == "fhir":
@@ -52,7 +52,7 @@ def _reference_id(value: object) -> str | None:
 
 def fhir_envelope(raw: bytes) -> Envelope:
     """FHIR message Bundle: MessageHeader id/event/sender/destination, first Patient identifier."""
-    from adapters.fhir import parse_json
+    from samband.adapters.fhir import parse_json
 
     data: dict[str, Any] = parse_json(raw)
     resources = [e.get("resource") or {} for e in data.get("entry", []) if isinstance(e, dict)]
@@ -74,7 +74,7 @@ def fhir_envelope(raw: bytes) -> Envelope:
 
 def ip_export_envelope(raw: bytes) -> Envelope:
     """ip-export v1: exportId, the plan (as conversation), the plan owner, the exporting service."""
-    from adapters.iplan import parse
+    from samband.adapters.iplan import parse
 
     export = parse(raw)
     her = export.source.her_id
@@ -90,7 +90,7 @@ def ip_export_envelope(raw: bytes) -> Envelope:
 
 
 def detect(raw: bytes) -> str:
-    from adapters.formats import detect as detect_kind
+    from samband.adapters.formats import detect as detect_kind
 
     return str(detect_kind(raw))
 
@@ -98,7 +98,7 @@ def detect(raw: bytes) -> str:
 def check(raw: bytes) -> list[Finding]:
     """Validate against the official schemas and the format's rules; an error-level finding refuses
     the message with its own coded error (T01 broken XML, T02 schema, E10 MsgId, E31 FNR, T10 …)."""
-    from adapters.formats import check as check_document
+    from samband.adapters.formats import check as check_document
 
     _kind, findings = check_document(raw)
     return findings
@@ -107,16 +107,16 @@ def check(raw: bytes) -> list[Finding]:
 def to_pivot(raw: bytes, kind: str, ctx: Context) -> Translation[dict[str, Any]]:
     """Map a received document to the FHIR R4 pivot (a Bundle)."""
     if kind == "fhir":
-        from adapters.fhir import parse_json
+        from samband.adapters.fhir import parse_json
 
         bundle: dict[str, Any] = parse_json(raw)
         return Translation(bundle)
     if kind == "ip-export":
-        from mappings.iplan_fhir.facade import ip_export_to_fhir
+        from samband.mappings.iplan_fhir.facade import ip_export_to_fhir
 
         done = ip_export_to_fhir(raw, ctx)
         return Translation(json.loads(done.result), done.issues)
-    from mappings import pivot
+    from samband.mappings import pivot
 
     result: Translation[dict[str, Any]] = pivot.to_fhir(raw, ctx)
     return result
@@ -130,7 +130,7 @@ def from_pivot(
         return raw, content_type or XML, []
     if target == "fhir":
         return json.dumps(bundle, ensure_ascii=False).encode("utf-8"), FHIR_JSON, []
-    from mappings import pivot
+    from samband.mappings import pivot
 
     from_fhir = getattr(pivot, "from_fhir", None)
     if from_fhir is None:

@@ -9,20 +9,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from adapters.fhir import check_bundle, normalize
-from adapters.findings import Severity
-from adapters.msghead.model import MsgHead
-from adapters.msghead.parse import parse_msghead
-from gateway.errors import GatewayError, MappingError, UnsupportedMessage
-from mappings.base import Context, Issue, IssueSeverity, Translation
-from mappings.common.state import MapState
-from mappings.common.view import BundleView
-from mappings.dialog_fhir.from_fhir import fhir_to_dialog
-from mappings.dialog_fhir.to_fhir import dialog_to_fhir
-from mappings.plo_fhir.from_fhir import BUILDERS as PLO_EVENTS
-from mappings.plo_fhir.from_fhir import fhir_to_plo
-from mappings.plo_fhir.to_fhir import HANDLERS as PLO_ROOTS
-from mappings.plo_fhir.to_fhir import plo_to_fhir
+from samband.adapters.fhir import check_bundle, normalize
+from samband.adapters.findings import Severity
+from samband.adapters.msghead.model import MsgHead
+from samband.adapters.msghead.parse import parse_msghead
+from samband.kernel.errors import GatewayError, MappingError, UnsupportedMessage
+from samband.mappings.base import Context, Issue, IssueSeverity, Translation
+from samband.mappings.common.state import MapState
+from samband.mappings.common.view import BundleView
+from samband.mappings.dialog_fhir.from_fhir import fhir_to_dialog
+from samband.mappings.dialog_fhir.to_fhir import dialog_to_fhir
+from samband.mappings.plo_fhir.from_fhir import BUILDERS as PLO_EVENTS
+from samband.mappings.plo_fhir.from_fhir import fhir_to_plo
+from samband.mappings.plo_fhir.to_fhir import HANDLERS as PLO_ROOTS
+from samband.mappings.plo_fhir.to_fhir import plo_to_fhir
 
 JsonDict = dict[str, object]
 ToFhir = Callable[[MsgHead, MapState], JsonDict]

@@ -2,11 +2,11 @@
 validation, and the builders for positive, negative and fallback receipts.
 """
 
-import adapters.msghead  # noqa: F401  (load order: the Hodemelding package first)
-from adapters.apprec.adapter import APPREC_ADAPTER, AppRecAdapter
-from adapters.apprec.build import build_apprec, build_negative_apprec, inst_of, original_facts
-from adapters.apprec.codec import parse_apprec, read_envelope, serialize_apprec
-from adapters.apprec.model import (
+import samband.adapters.msghead  # noqa: F401  (load order: the Hodemelding package first)
+from samband.adapters.apprec.adapter import APPREC_ADAPTER, AppRecAdapter
+from samband.adapters.apprec.build import build_apprec, build_negative_apprec, inst_of, original_facts
+from samband.adapters.apprec.codec import parse_apprec, read_envelope, serialize_apprec
+from samband.adapters.apprec.model import (
     APPREC_10_NS,
     APPREC_11_NS,
     HCP,
@@ -20,7 +20,7 @@ from adapters.apprec.model import (
     Inst,
     OriginalMsgId,
 )
-from adapters.apprec.validate import validate_apprec
+from samband.adapters.apprec.validate import validate_apprec
 
 __all__ = [
     "APPREC_ADAPTER",

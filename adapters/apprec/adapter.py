@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from adapters.apprec.codec import parse_apprec, read_envelope, serialize_apprec
-from adapters.apprec.model import AppRec
-from adapters.apprec.validate import validate_apprec
-from adapters.base import Envelope, Format
-from adapters.findings import Finding
+from samband.adapters.apprec.codec import parse_apprec, read_envelope, serialize_apprec
+from samband.adapters.apprec.model import AppRec
+from samband.adapters.apprec.validate import validate_apprec
+from samband.adapters.base import Envelope, Format
+from samband.adapters.findings import Finding
 
 
 class AppRecAdapter:

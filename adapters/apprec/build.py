@@ -18,8 +18,8 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from adapters.apprec.codes import error_code, norwegian_text, status_code
-from adapters.apprec.model import (
+from samband.adapters.apprec.codes import error_code, norwegian_text, status_code
+from samband.adapters.apprec.model import (
     HCP,
     MIG_VERSIONS,
     AdditionalId,
@@ -30,10 +30,10 @@ from adapters.apprec.model import (
     Inst,
     OriginalMsgId,
 )
-from adapters.base import Envelope
-from adapters.msghead.kith import Code
-from adapters.msghead.model import MsgHead, Organisation, parse_datetime
-from gateway.errors import GatewayError, reply_for
+from samband.adapters.base import Envelope
+from samband.adapters.msghead.kith import Code
+from samband.adapters.msghead.model import MsgHead, Organisation, parse_datetime
+from samband.kernel.errors import GatewayError, reply_for
 
 XS_DATETIME = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 HER_TYPE = Code(v="HER", dn="HER-id")
@@ -167,8 +167,8 @@ def build_negative_apprec(
 
 def original_facts(raw: bytes) -> MsgHead | Envelope:
     """The best-known facts of a received document: the MsgHead, else its envelope, else nothing."""
-    from adapters.msghead.envelope import read_envelope
-    from adapters.msghead.parse import parse_msghead
+    from samband.adapters.msghead.envelope import read_envelope
+    from samband.adapters.msghead.parse import parse_msghead
 
     try:
         return parse_msghead(raw)

@@ -8,7 +8,7 @@ from typing import TypedDict
 
 from lxml import etree
 
-from adapters.apprec.model import (
+from samband.adapters.apprec.model import (
     HCP,
     MIG_VERSIONS,
     NAMESPACES,
@@ -23,8 +23,8 @@ from adapters.apprec.model import (
     Inst,
     OriginalMsgId,
 )
-from adapters.base import Envelope
-from adapters.msghead.kith import (
+from samband.adapters.base import Envelope
+from samband.adapters.msghead.kith import (
     Code,
     add_cs,
     add_cv,
@@ -38,11 +38,11 @@ from adapters.msghead.kith import (
     sub,
     text,
 )
-from adapters.msghead.model import parse_datetime
-from adapters.msghead.parse import unwrap_fellesformat
-from adapters.xml.safe import DEFAULT_LIMITS, XmlLimits, parse_xml, qname
-from adapters.xml.schemas import compiled_schema, xsd_findings
-from gateway.errors import SchemaInvalid, UnsupportedMessage
+from samband.adapters.msghead.model import parse_datetime
+from samband.adapters.msghead.parse import unwrap_fellesformat
+from samband.adapters.xml.safe import DEFAULT_LIMITS, XmlLimits, parse_xml, qname
+from samband.adapters.xml.schemas import compiled_schema, xsd_findings
+from samband.kernel.errors import SchemaInvalid, UnsupportedMessage
 
 
 def apprec_root(raw: bytes, limits: XmlLimits = DEFAULT_LIMITS) -> etree._Element:

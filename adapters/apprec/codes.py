@@ -10,9 +10,9 @@ from typing import Any
 
 import yaml
 
-from adapters.apprec.model import ERROR_SYSTEM
-from adapters.msghead.kith import Code
-from gateway.errors import GatewayError
+from samband.adapters.apprec.model import ERROR_SYSTEM
+from samband.adapters.msghead.kith import Code
+from samband.kernel.errors import GatewayError
 
 _FILE = Path(__file__).with_name("kodeverk.yaml")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adapters.msghead.kith import Code
+from samband.adapters.msghead.kith import Code
 
 APPREC_10_NS = "http://www.kith.no/xmlstds/apprec/2004-11-21"
 APPREC_11_NS = "http://www.kith.no/xmlstds/apprec/2012-02-15"

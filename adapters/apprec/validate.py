@@ -8,14 +8,14 @@ import uuid
 
 from lxml import etree
 
-from adapters.apprec.codec import apprec_root
-from adapters.findings import Finding, Severity
-from adapters.msghead.kith import child, children, text, xpath_of
-from adapters.msghead.parse import FELLESFORMAT_NS
-from adapters.msghead.schema import readable
-from adapters.xml.safe import qname
-from adapters.xml.schemas import compiled_schema, xsd_findings
-from gateway.errors import GatewayError
+from samband.adapters.apprec.codec import apprec_root
+from samband.adapters.findings import Finding, Severity
+from samband.adapters.msghead.kith import child, children, text, xpath_of
+from samband.adapters.msghead.parse import FELLESFORMAT_NS
+from samband.adapters.msghead.schema import readable
+from samband.adapters.xml.safe import qname
+from samband.adapters.xml.schemas import compiled_schema, xsd_findings
+from samband.kernel.errors import GatewayError
 
 STATUSES = frozenset({"1", "2", "3"})
 

@@ -4,9 +4,9 @@
 ``payload`` module, so the Hodemelding package must be complete before ours is.
 """
 
-import adapters.msghead  # noqa: F401  (load order, see above)
-from adapters.dialogmelding.codec import parse_dialogmelding, serialize_dialogmelding
-from adapters.dialogmelding.model import (
+import samband.adapters.msghead  # noqa: F401  (load order, see above)
+from samband.adapters.dialogmelding.codec import parse_dialogmelding, serialize_dialogmelding
+from samband.adapters.dialogmelding.model import (
     DIALOG_10_NS,
     DIALOG_11_NS,
     Dialogmelding,
@@ -16,7 +16,7 @@ from adapters.dialogmelding.model import (
     RollerRelatertNotat,
     TilknyttetEnhet,
 )
-from adapters.dialogmelding.payload import DIALOGMELDING_1_0, DIALOGMELDING_1_1
+from samband.adapters.dialogmelding.payload import DIALOGMELDING_1_0, DIALOGMELDING_1_1
 
 __all__ = [
     "DIALOGMELDING_1_0",

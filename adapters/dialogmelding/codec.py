@@ -10,7 +10,7 @@ from copy import deepcopy
 
 from lxml import etree
 
-from adapters.dialogmelding.model import (
+from samband.adapters.dialogmelding.model import (
     DIALOG_10_NS,
     DIALOG_11_NS,
     FK1_NS,
@@ -21,7 +21,7 @@ from adapters.dialogmelding.model import (
     RollerRelatertNotat,
     TilknyttetEnhet,
 )
-from adapters.msghead.kith import (
+from samband.adapters.msghead.kith import (
     Code,
     add_cs,
     add_cv,
@@ -35,11 +35,17 @@ from adapters.msghead.kith import (
     sub,
     text,
 )
-from adapters.msghead.model import HealthcareProfessional, Patient
-from adapters.msghead.parts import read_hp, read_organisation, read_person, write_hp, write_organisation
-from adapters.msghead.parts import write_person as _write_person
-from adapters.xml.safe import parse_xml, qname
-from gateway.errors import UnsupportedMessage
+from samband.adapters.msghead.model import HealthcareProfessional, Patient
+from samband.adapters.msghead.parts import (
+    read_hp,
+    read_organisation,
+    read_person,
+    write_hp,
+    write_organisation,
+)
+from samband.adapters.msghead.parts import write_person as _write_person
+from samband.adapters.xml.safe import parse_xml, qname
+from samband.kernel.errors import UnsupportedMessage
 
 VERSIONS = {DIALOG_10_NS: "1.0", DIALOG_11_NS: "1.1"}
 

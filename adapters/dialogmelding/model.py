@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from adapters.msghead.kith import Code
-from adapters.msghead.model import HealthcareProfessional, Organisation, Patient
+from samband.adapters.msghead.kith import Code
+from samband.adapters.msghead.model import HealthcareProfessional, Organisation, Patient
 
 DIALOG_10_NS = "http://www.kith.no/xmlstds/dialog/2006-10-11"
 DIALOG_11_NS = "http://www.kith.no/xmlstds/dialog/2013-01-23"

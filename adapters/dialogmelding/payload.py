@@ -11,11 +11,11 @@ from typing import Any
 
 from lxml import etree
 
-from adapters.dialogmelding.codec import parse_dialogmelding, serialize_dialogmelding
-from adapters.dialogmelding.model import DIALOG_10_NS, DIALOG_11_NS, Dialogmelding
-from adapters.findings import Finding, Severity
-from adapters.msghead.kith import children, local_name, xpath_of
-from gateway.errors import MappingError
+from samband.adapters.dialogmelding.codec import parse_dialogmelding, serialize_dialogmelding
+from samband.adapters.dialogmelding.model import DIALOG_10_NS, DIALOG_11_NS, Dialogmelding
+from samband.adapters.findings import Finding, Severity
+from samband.adapters.msghead.kith import children, local_name, xpath_of
+from samband.kernel.errors import MappingError
 
 _TYPES_1_0 = frozenset({"DIALOG_FORESPORSEL", "DIALOG_SVAR", "DIALOG_NOTAT", "DIALOG_AVVIK"})
 _TYPES_1_1 = _TYPES_1_0 | {

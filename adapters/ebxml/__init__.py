@@ -4,7 +4,7 @@ Public surface: ``parse_ebxml``/``parse_http`` (tolerant), ``serialize_ebxml``/`
 (strict, XSD-checked), the builders, ``read_envelope``, ``validate_ebxml`` and the signing hooks.
 """
 
-from adapters.ebxml.builders import (
+from samband.adapters.ebxml.builders import (
     build_acknowledgment,
     build_apprec,
     build_message,
@@ -16,8 +16,8 @@ from adapters.ebxml.builders import (
     make_payload,
     signed_references,
 )
-from adapters.ebxml.facts import ADAPTER, EbxmlAdapter, envelope_of, read_envelope
-from adapters.ebxml.model import (
+from samband.adapters.ebxml.facts import ADAPTER, EbxmlAdapter, envelope_of, read_envelope
+from samband.adapters.ebxml.model import (
     Acknowledgment,
     AckRequested,
     Description,
@@ -34,11 +34,11 @@ from adapters.ebxml.model import (
     SchemaRef,
     Service,
 )
-from adapters.ebxml.reader import parse_ebxml, parse_http
-from adapters.ebxml.receive import Received, receive_ebxml, soap_fault
-from adapters.ebxml.signing import ACCEPT_ALL, UNSIGNED, Signer, Verifier
-from adapters.ebxml.validate import validate_ebxml
-from adapters.ebxml.writer import Package, serialize_ebxml, serialize_package
+from samband.adapters.ebxml.reader import parse_ebxml, parse_http
+from samband.adapters.ebxml.receive import Received, receive_ebxml, soap_fault
+from samband.adapters.ebxml.signing import ACCEPT_ALL, UNSIGNED, Signer, Verifier
+from samband.adapters.ebxml.validate import validate_ebxml
+from samband.adapters.ebxml.writer import Package, serialize_ebxml, serialize_package
 
 __all__ = [
     "ACCEPT_ALL",

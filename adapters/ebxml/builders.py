@@ -10,8 +10,8 @@ import dataclasses
 import uuid
 from datetime import UTC, datetime
 
-from adapters.ebxml.fragments import fragment_bytes
-from adapters.ebxml.model import (
+from samband.adapters.ebxml.fragments import fragment_bytes
+from samband.adapters.ebxml.model import (
     Acknowledgment,
     AckRequested,
     Description,
@@ -27,7 +27,7 @@ from adapters.ebxml.model import (
     Service,
     format_timestamp,
 )
-from adapters.ebxml.names import (
+from samband.adapters.ebxml.names import (
     ACTION_ACKNOWLEDGMENT,
     ACTION_MESSAGE_ERROR,
     ACTOR_TO_PARTY_MSH,
@@ -44,8 +44,8 @@ from adapters.ebxml.names import (
     SERVICE_TYPE,
     SEVERITIES,
 )
-from adapters.xml.safe import parse_xml
-from gateway.errors import UnsupportedMessage
+from samband.adapters.xml.safe import parse_xml
+from samband.kernel.errors import UnsupportedMessage
 
 
 def default_cpa_id(her_a: str, her_b: str) -> str:

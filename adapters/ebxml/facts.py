@@ -5,14 +5,14 @@
 
 from __future__ import annotations
 
-from adapters.base import Envelope, Format
-from adapters.ebxml.mime import unpack
-from adapters.ebxml.model import EbxmlMessage
-from adapters.ebxml.names import EB_NS, EB_VERSION
-from adapters.ebxml.reader import message_from_tree, parse_ebxml
-from adapters.ebxml.signing import UNSIGNED, Signer
-from adapters.ebxml.writer import serialize_ebxml
-from adapters.xml.safe import parse_xml
+from samband.adapters.base import Envelope, Format
+from samband.adapters.ebxml.mime import unpack
+from samband.adapters.ebxml.model import EbxmlMessage
+from samband.adapters.ebxml.names import EB_NS, EB_VERSION
+from samband.adapters.ebxml.reader import message_from_tree, parse_ebxml
+from samband.adapters.ebxml.signing import UNSIGNED, Signer
+from samband.adapters.ebxml.writer import serialize_ebxml
+from samband.adapters.xml.safe import parse_xml
 
 
 def envelope_of(message: EbxmlMessage) -> Envelope:

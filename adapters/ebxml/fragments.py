@@ -11,7 +11,7 @@ import re
 
 from lxml import etree
 
-from adapters.xml.safe import parse_xml
+from samband.adapters.xml.safe import parse_xml
 
 _PREFIX_IN_TEXT = re.compile(r"([A-Za-z_][\w.-]*):[A-Za-z_]")
 

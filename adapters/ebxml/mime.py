@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 
-from adapters.ebxml.model import Payload, bare_content_id
-from adapters.ebxml.names import MULTIPART_RELATED, SOAP_PART_TYPE, TRANSFER_ENCODINGS
-from gateway.errors import MessageRejected, ParseError, UnsupportedMessage
+from samband.adapters.ebxml.model import Payload, bare_content_id
+from samband.adapters.ebxml.names import MULTIPART_RELATED, SOAP_PART_TYPE, TRANSFER_ENCODINGS
+from samband.kernel.errors import MessageRejected, ParseError, UnsupportedMessage
 
 Headers = tuple[tuple[str, str], ...]
 MAX_PACKAGE_BYTES = 64 * 1024 * 1024

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from adapters.ebxml.names import (
+from samband.adapters.ebxml.names import (
     ACTION_ACKNOWLEDGMENT,
     ACTION_MESSAGE_ERROR,
     MSH_SERVICE,

@@ -11,9 +11,9 @@ import binascii
 import uuid
 from collections.abc import Sequence
 
-from adapters.ebxml.model import Payload
-from adapters.ebxml.names import MULTIPART_RELATED, SOAP_ACTION, SOAP_PART_TYPE, TRANSFER_ENCODINGS
-from gateway.errors import UnsupportedMessage
+from samband.adapters.ebxml.model import Payload
+from samband.adapters.ebxml.names import MULTIPART_RELATED, SOAP_ACTION, SOAP_PART_TYPE, TRANSFER_ENCODINGS
+from samband.kernel.errors import UnsupportedMessage
 
 
 def encode_body(data: bytes, encoding: str) -> bytes:

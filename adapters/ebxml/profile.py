@@ -12,10 +12,10 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from adapters.ebxml.builders import default_cpa_id
-from adapters.ebxml.mime import Unpacked, content_type_param, header_value, media_type
-from adapters.ebxml.model import EbxmlMessage, MessageKind, Party
-from adapters.ebxml.names import (
+from samband.adapters.ebxml.builders import default_cpa_id
+from samband.adapters.ebxml.mime import Unpacked, content_type_param, header_value, media_type
+from samband.adapters.ebxml.model import EbxmlMessage, MessageKind, Party
+from samband.adapters.ebxml.names import (
     ACTION_ACKNOWLEDGMENT,
     ACTION_MESSAGE_ERROR,
     APPREC_ACTION,
@@ -28,8 +28,8 @@ from adapters.ebxml.names import (
     SERVICE_PREFIX,
     SOAP_PART_TYPE,
 )
-from adapters.ebxml.rules import finding
-from adapters.findings import Finding
+from samband.adapters.ebxml.rules import finding
+from samband.adapters.findings import Finding
 
 HEADER = "/SOAP:Envelope/SOAP:Header/eb:MessageHeader"
 _ZONE = re.compile(r"(Z|[+-]\d\d:\d\d)$")

@@ -10,9 +10,9 @@ from typing import Any
 
 from lxml import etree
 
-from adapters.ebxml.fragments import fragment_bytes, requalified
-from adapters.ebxml.mime import Unpacked, payload_of, unpack
-from adapters.ebxml.model import (
+from samband.adapters.ebxml.fragments import fragment_bytes, requalified
+from samband.adapters.ebxml.mime import Unpacked, payload_of, unpack
+from samband.adapters.ebxml.model import (
     Acknowledgment,
     AckRequested,
     Description,
@@ -28,10 +28,10 @@ from adapters.ebxml.model import (
     SchemaRef,
     Service,
 )
-from adapters.ebxml.names import DS_NS, EB_NS, SOAP12_NS, SOAP_NS, XLINK_NS, XML_NS
-from adapters.ebxml.signing import Verifier
-from adapters.xml.safe import parse_xml
-from gateway.errors import ParseError, SchemaInvalid, UnsupportedMessage
+from samband.adapters.ebxml.names import DS_NS, EB_NS, SOAP12_NS, SOAP_NS, XLINK_NS, XML_NS
+from samband.adapters.ebxml.signing import Verifier
+from samband.adapters.xml.safe import parse_xml
+from samband.kernel.errors import ParseError, SchemaInvalid, UnsupportedMessage
 
 
 def _eb(name: str) -> str:

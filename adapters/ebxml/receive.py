@@ -12,16 +12,16 @@ from datetime import datetime
 
 from lxml import etree
 
-from adapters.ebxml.builders import build_acknowledgment, build_message_error, error_code_for
-from adapters.ebxml.mime import unpack
-from adapters.ebxml.model import EbxmlMessage
-from adapters.ebxml.names import SOAP_NS
-from adapters.ebxml.reader import message_from_tree, payloads_of
-from adapters.ebxml.signing import Verifier
-from adapters.ebxml.validate import validate_ebxml
-from adapters.findings import Finding, Severity
-from adapters.xml.safe import parse_xml
-from gateway.errors import GatewayError
+from samband.adapters.ebxml.builders import build_acknowledgment, build_message_error, error_code_for
+from samband.adapters.ebxml.mime import unpack
+from samband.adapters.ebxml.model import EbxmlMessage
+from samband.adapters.ebxml.names import SOAP_NS
+from samband.adapters.ebxml.reader import message_from_tree, payloads_of
+from samband.adapters.ebxml.signing import Verifier
+from samband.adapters.ebxml.validate import validate_ebxml
+from samband.adapters.findings import Finding, Severity
+from samband.adapters.xml.safe import parse_xml
+from samband.kernel.errors import GatewayError
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from types import MappingProxyType
 
 from lxml import etree
 
-from adapters.findings import Finding, Severity
+from samband.adapters.findings import Finding, Severity
 
 ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 

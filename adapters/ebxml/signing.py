@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from adapters.ebxml.model import Payload
+from samband.adapters.ebxml.model import Payload
 
 
 class Signer(Protocol):

@@ -12,10 +12,10 @@ import copy
 
 from lxml import etree
 
-from adapters.ebxml.fragments import requalified
-from adapters.ebxml.names import DS_NS, EB_NS, SOAP_NS
-from adapters.ebxml.rules import finding
-from adapters.findings import Finding
+from samband.adapters.ebxml.fragments import requalified
+from samband.adapters.ebxml.names import DS_NS, EB_NS, SOAP_NS
+from samband.adapters.ebxml.rules import finding
+from samband.adapters.findings import Finding
 
 _MUST_UNDERSTAND = f"{{{SOAP_NS}}}mustUnderstand"
 _HEADER_ENTRIES = frozenset(

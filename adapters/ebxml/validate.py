@@ -11,15 +11,15 @@ import dataclasses
 
 from lxml import etree
 
-from adapters.ebxml.mime import unpack
-from adapters.ebxml.names import DS_NS, EB_NS, SOAP_NS, XLINK_NS, XML_NS
-from adapters.ebxml.profile import header_findings, mime_findings, profile_findings
-from adapters.ebxml.reader import check_root, message_from_tree, payloads_of
-from adapters.ebxml.tolerance import mend
-from adapters.findings import Finding, finding_from_error
-from adapters.xml.safe import parse_xml
-from adapters.xml.schemas import compiled_schema, xsd_findings
-from gateway.errors import GatewayError
+from samband.adapters.ebxml.mime import unpack
+from samband.adapters.ebxml.names import DS_NS, EB_NS, SOAP_NS, XLINK_NS, XML_NS
+from samband.adapters.ebxml.profile import header_findings, mime_findings, profile_findings
+from samband.adapters.ebxml.reader import check_root, message_from_tree, payloads_of
+from samband.adapters.ebxml.tolerance import mend
+from samband.adapters.findings import Finding, finding_from_error
+from samband.adapters.xml.safe import parse_xml
+from samband.adapters.xml.schemas import compiled_schema, xsd_findings
+from samband.kernel.errors import GatewayError
 
 _NAMESPACES = (SOAP_NS, EB_NS, DS_NS, XLINK_NS, XML_NS)
 _PREFIXES = {"SOAP": SOAP_NS, "eb": EB_NS, "ds": DS_NS}

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from adapters.ebxml.model import (
+from samband.adapters.ebxml.model import (
     Acknowledgment,
     Description,
     EbxmlMessage,
@@ -20,12 +20,12 @@ from adapters.ebxml.model import (
     MessageHeader,
     Party,
 )
-from adapters.ebxml.names import DS_NS, EB_NS, EB_VERSION, NSMAP, SOAP_NS, XLINK_NS, XML_NS
-from adapters.ebxml.packaging import build_package
-from adapters.ebxml.signing import UNSIGNED, Signer
-from adapters.xml.safe import parse_xml
-from adapters.xml.schemas import compiled_schema, xsd_findings
-from gateway.errors import SchemaInvalid
+from samband.adapters.ebxml.names import DS_NS, EB_NS, EB_VERSION, NSMAP, SOAP_NS, XLINK_NS, XML_NS
+from samband.adapters.ebxml.packaging import build_package
+from samband.adapters.ebxml.signing import UNSIGNED, Signer
+from samband.adapters.xml.safe import parse_xml
+from samband.adapters.xml.schemas import compiled_schema, xsd_findings
+from samband.kernel.errors import SchemaInvalid
 
 _SCHEMA_NAMESPACES = (SOAP_NS, EB_NS, DS_NS, XLINK_NS, XML_NS)
 _MUST_UNDERSTAND = f"{{{SOAP_NS}}}mustUnderstand"

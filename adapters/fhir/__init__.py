@@ -1,7 +1,7 @@
 """FHIR R4 message Bundles as JSON: parse and serialize with fhir.resources.R4B, plus profile rules."""
 
-from adapters.fhir.bundle import normalize, parse_bundle, parse_json, serialize_bundle
-from adapters.fhir.rules import check_bundle
-from adapters.fhir.validate import validate_fhir
+from samband.adapters.fhir.bundle import normalize, parse_bundle, parse_json, serialize_bundle
+from samband.adapters.fhir.rules import check_bundle
+from samband.adapters.fhir.validate import validate_fhir
 
 __all__ = ["check_bundle", "normalize", "parse_bundle", "parse_json", "serialize_bundle", "validate_fhir"]

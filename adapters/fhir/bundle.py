@@ -12,8 +12,8 @@ from typing import Any, cast
 from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError
 
-from adapters.fhir.dump import dump
-from gateway.errors import ParseError, SchemaInvalid
+from samband.adapters.fhir.dump import dump
+from samband.kernel.errors import ParseError, SchemaInvalid
 
 JsonDict = dict[str, object]
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import cast
 
-from adapters.fhir.identifiers import DNR, FNR, HER, is_norwegian_system, valid_person_number
-from adapters.findings import Finding, Severity
+from samband.adapters.fhir.identifiers import DNR, FNR, HER, is_norwegian_system, valid_person_number
+from samband.adapters.findings import Finding, Severity
 
 JsonDict = dict[str, object]
 Rule = Callable[[JsonDict], list[Finding]]

@@ -8,10 +8,10 @@ from __future__ import annotations
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
-from adapters.fhir.bundle import parse_bundle, parse_json
-from adapters.fhir.rules import check_bundle
-from adapters.findings import Finding, Severity
-from gateway.errors import GatewayError
+from samband.adapters.fhir.bundle import parse_bundle, parse_json
+from samband.adapters.fhir.rules import check_bundle
+from samband.adapters.findings import Finding, Severity
+from samband.kernel.errors import GatewayError
 
 
 def _error(

@@ -1,7 +1,7 @@
 """Norwegian identifier checks: FNR/DNR (mod-11, synthetic test numbers accepted), HER-id, HPR, org.nr."""
 
-from adapters.ident.actor import her_problem, hpr_problem, is_valid_her, is_valid_hpr, is_valid_orgnr
-from adapters.ident.person import (
+from samband.adapters.ident.actor import her_problem, hpr_problem, is_valid_her, is_valid_hpr, is_valid_orgnr
+from samband.adapters.ident.person import (
     PersonIdCheck,
     PersonIdKind,
     birth_date,

@@ -6,8 +6,8 @@ Typed model, JSON and XML parse/serialize with schema and invariant checks, chan
 
 from __future__ import annotations
 
-from adapters.iplan.adapter import IpExportAdapter, envelope
-from adapters.iplan.io import (
+from samband.adapters.iplan.adapter import IpExportAdapter, envelope
+from samband.adapters.iplan.io import (
     check_json,
     check_xml,
     looks_like_ip_export,
@@ -18,7 +18,7 @@ from adapters.iplan.io import (
     serialize_xml,
     validate_iplan,
 )
-from adapters.iplan.model import SCHEMA_VERSION, XML_NAMESPACE, IndividualPlan, IpExport
+from samband.adapters.iplan.model import SCHEMA_VERSION, XML_NAMESPACE, IndividualPlan, IpExport
 
 __all__ = [
     "IpExportAdapter",

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from adapters.iplan.codec import to_dict
-from adapters.iplan.delta import COLLECTIONS, apply_delta, make_delta
-from adapters.iplan.detectors import DETECTORS, KINDS, ChangeKind
-from adapters.iplan.model import IndividualPlan, IpExport
-from gateway.errors import ContractViolation
+from samband.adapters.iplan.codec import to_dict
+from samband.adapters.iplan.delta import COLLECTIONS, apply_delta, make_delta
+from samband.adapters.iplan.detectors import DETECTORS, KINDS, ChangeKind
+from samband.adapters.iplan.model import IndividualPlan, IpExport
+from samband.kernel.errors import ContractViolation
 
 
 @dataclass(frozen=True)

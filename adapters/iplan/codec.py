@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from lxml import etree
 
-from adapters.iplan.spec import FieldSpec, fields_of
+from samband.adapters.iplan.spec import FieldSpec, fields_of
 
 T = TypeVar("T")
 JsonDict = dict[str, Any]

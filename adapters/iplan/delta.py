@@ -9,12 +9,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, cast
 
-from adapters.iplan.enums import Collection
-from adapters.iplan.invariants import check_invariants
-from adapters.iplan.model import IndividualPlan, IpExport
-from adapters.iplan.spec import fields_of
-from gateway.errors import ContractViolation
-from mappings.base import stable_id
+from samband.adapters.iplan.enums import Collection
+from samband.adapters.iplan.invariants import check_invariants
+from samband.adapters.iplan.model import IndividualPlan, IpExport
+from samband.adapters.iplan.spec import fields_of
+from samband.kernel.errors import ContractViolation
+from samband.mappings.base import stable_id
 
 COLLECTIONS: tuple[str, ...] = tuple(
     f.name
@@ -95,7 +95,7 @@ def apply_delta(previous: IpExport, delta: IpExport) -> IpExport:
 
 def make_delta(previous: IpExport, current: IpExport) -> IpExport:
     """The delta export that takes ``previous`` to ``current`` (both full, same plan)."""
-    from adapters.iplan.model_work import RemovedEntity
+    from samband.adapters.iplan.model_work import RemovedEntity
 
     changes: dict[str, Any] = {}
     removed: list[RemovedEntity] = []

@@ -10,9 +10,9 @@ import typing
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
-from adapters.iplan.delta import COLLECTIONS
-from adapters.iplan.model import IndividualPlan
-from adapters.iplan.spec import camel, fields_of
+from samband.adapters.iplan.delta import COLLECTIONS
+from samband.adapters.iplan.model import IndividualPlan
+from samband.adapters.iplan.spec import camel, fields_of
 
 ChangeKind = Literal[
     "plan.created",

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from adapters.ident import check_person_id
-from adapters.iplan.model import IndividualPlan, IpExport
-from adapters.iplan.model_parts import Consent, Participant
-from adapters.iplan.refs import dangling_refs, duplicate_ids, goal_cycles
+from samband.adapters.ident import check_person_id
+from samband.adapters.iplan.model import IndividualPlan, IpExport
+from samband.adapters.iplan.model_parts import Consent, Participant
+from samband.adapters.iplan.refs import dangling_refs, duplicate_ids, goal_cycles
 
 COORDINATOR_ROLES = frozenset({"koordinator", "barnekoordinator"})
 OWNER_ROLES = frozenset({"planeier"})

@@ -12,21 +12,21 @@ from typing import Any
 
 from lxml import etree
 
-from adapters.findings import Finding, Severity
-from adapters.iplan.codec import dict_to_xml, from_dict, to_dict, xml_to_dict
-from adapters.iplan.invariants import check_invariants
-from adapters.iplan.json_positions import locate, positions
-from adapters.iplan.model import XML_NAMESPACE, IpExport
-from adapters.iplan.schema_check import (
+from samband.adapters.findings import Finding, Severity
+from samband.adapters.iplan.codec import dict_to_xml, from_dict, to_dict, xml_to_dict
+from samband.adapters.iplan.invariants import check_invariants
+from samband.adapters.iplan.json_positions import locate, positions
+from samband.adapters.iplan.model import XML_NAMESPACE, IpExport
+from samband.adapters.iplan.schema_check import (
     json_schema_findings,
     line_of,
     pointer_to_xpath,
     xml_schema_findings,
 )
-from adapters.iplan.schemagen import ROOT_ELEMENT
-from adapters.xml.safe import DEFAULT_LIMITS
-from adapters.xml.safe import parse_xml as safe_parse_xml
-from gateway.errors import ContractViolation, GatewayError
+from samband.adapters.iplan.schemagen import ROOT_ELEMENT
+from samband.adapters.xml.safe import DEFAULT_LIMITS
+from samband.adapters.xml.safe import parse_xml as safe_parse_xml
+from samband.kernel.errors import ContractViolation, GatewayError
 
 _BOM = b"\xef\xbb\xbf"
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from adapters.iplan import enums as e
-from adapters.iplan.model_parts import (
+from samband.adapters.iplan import enums as e
+from samband.adapters.iplan.model_parts import (
     Code,
     Consent,
     Need,
@@ -20,7 +20,7 @@ from adapters.iplan.model_parts import (
     PlanResource,
     RelatedPerson,
 )
-from adapters.iplan.model_work import (
+from samband.adapters.iplan.model_work import (
     Archive,
     Attachment,
     Closure,
@@ -34,7 +34,7 @@ from adapters.iplan.model_work import (
     RemovedEntity,
     SectoralPlan,
 )
-from adapters.iplan.spec import spec_field as f
+from samband.adapters.iplan.spec import spec_field as f
 
 SCHEMA_VERSION = "1.0"
 XML_NAMESPACE = "urn:no:samband:ip-export:1"

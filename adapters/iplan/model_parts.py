@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from adapters.iplan import enums as e
-from adapters.iplan.spec import spec_field as f
+from samband.adapters.iplan import enums as e
+from samband.adapters.iplan.spec import spec_field as f
 
 NID = r"^\d{11}$"
 ORGNR = r"^\d{9}$"

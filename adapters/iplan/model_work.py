@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from adapters.iplan import enums as e
-from adapters.iplan.model_parts import Code, Comment, Organization, Period
-from adapters.iplan.spec import spec_field as f
+from samband.adapters.iplan import enums as e
+from samband.adapters.iplan.model_parts import Code, Comment, Organization, Period
+from samband.adapters.iplan.spec import spec_field as f
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from adapters.iplan.model import IndividualPlan
-from adapters.iplan.model_work import PsfsAssessment, PsfsItem
+from samband.adapters.iplan.model import IndividualPlan
+from samband.adapters.iplan.model_work import PsfsAssessment, PsfsItem
 
 ORIGINAL = "0-unable_10-able"
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from adapters.iplan.codec import to_dict
-from adapters.iplan.model import IndividualPlan
-from adapters.iplan.spec import fields_of
+from samband.adapters.iplan.codec import to_dict
+from samband.adapters.iplan.model import IndividualPlan
+from samband.adapters.iplan.spec import fields_of
 
 Problem = tuple[str, str, str]
 REF_CODE = "ip-export.invariant.ref"

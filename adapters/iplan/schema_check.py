@@ -15,11 +15,11 @@ from typing import Any
 import jsonschema
 from lxml import etree
 
-from adapters.findings import Finding, Severity
-from adapters.iplan.model import XML_NAMESPACE, IpExport
-from adapters.iplan.schemagen import JSON_SCHEMA_PATH, ROOT_ELEMENT, XSD_PATH
-from adapters.iplan.spec import field_by_json
-from adapters.xml.schemas import compiled_file, xsd_findings
+from samband.adapters.findings import Finding, Severity
+from samband.adapters.iplan.model import XML_NAMESPACE, IpExport
+from samband.adapters.iplan.schemagen import JSON_SCHEMA_PATH, ROOT_ELEMENT, XSD_PATH
+from samband.adapters.iplan.spec import field_by_json
+from samband.adapters.xml.schemas import compiled_file, xsd_findings
 
 SCHEMA_RULE = "ip-export.schema"
 PREFIX = "ipx"

@@ -1,6 +1,6 @@
 """Writes the ip-export v1 JSON Schema (2020-12) and XSD from the one model in ``adapters.iplan.spec``.
 
-``python -m adapters.iplan.schemagen`` regenerates schemas/ip-export/; a test fails when the files
+``python -m samband.adapters.iplan.schemagen`` regenerates schemas/ip-export/; a test fails when the files
 in the tree drift from the model, so the two encodings cannot disagree.
 """
 
@@ -11,9 +11,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from adapters.iplan import enums
-from adapters.iplan.model import JSON_SCHEMA_ID, SCHEMA_VERSION, XML_NAMESPACE, IpExport
-from adapters.iplan.spec import (
+from samband.adapters.iplan import enums
+from samband.adapters.iplan.model import JSON_SCHEMA_ID, SCHEMA_VERSION, XML_NAMESPACE, IpExport
+from samband.adapters.iplan.spec import (
     DATE_PATTERN,
     DATETIME_PATTERN,
     FieldSpec,
@@ -167,7 +167,7 @@ def xsd_text() -> str:
     """The XSD 1.0 of ip-export v1, pretty-printed."""
     from lxml import etree
 
-    from adapters.xml.safe import parse_xml
+    from samband.adapters.xml.safe import parse_xml
 
     enum_types: dict[str, tuple[str, ...]] = {}
     for cls in contract_types(IpExport):

@@ -10,9 +10,9 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from adapters.iplan.model import IndividualPlan, IpExport
-from adapters.iplan.model_work import Evaluation, FieldChange, LogEntry, Measure
-from gateway.errors import ContractViolation
+from samband.adapters.iplan.model import IndividualPlan, IpExport
+from samband.adapters.iplan.model_work import Evaluation, FieldChange, LogEntry, Measure
+from samband.kernel.errors import ContractViolation
 
 Scope = frozenset[str]
 ALL_PARTS = frozenset({"goals", "measures", "meetings", "documents", "log"})

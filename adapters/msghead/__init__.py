@@ -4,11 +4,11 @@ Leaf modules (kith, model, parts) are imported before those that reach the paylo
 payload packages may import ``adapters.msghead.model`` without an import cycle.
 """
 
-from adapters.msghead.adapter import MSGHEAD_ADAPTER, MsgHeadAdapter
-from adapters.msghead.build import attachment_document, build_msghead, reply_conversation
-from adapters.msghead.envelope import read_envelope
-from adapters.msghead.kith import Code
-from adapters.msghead.model import (
+from samband.adapters.msghead.adapter import MSGHEAD_ADAPTER, MsgHeadAdapter
+from samband.adapters.msghead.build import attachment_document, build_msghead, reply_conversation
+from samband.adapters.msghead.envelope import read_envelope
+from samband.adapters.msghead.kith import Code
+from samband.adapters.msghead.model import (
     BASE64_NS,
     MIG_VERSION,
     MSGHEAD_NS,
@@ -28,10 +28,16 @@ from adapters.msghead.model import (
     RefDoc,
     TeleCom,
 )
-from adapters.msghead.parse import parse_msghead
-from adapters.msghead.payloads import PAYLOADS, PayloadAdapter, parse_payload, payload_element, to_payload
-from adapters.msghead.serialize import serialize_msghead
-from adapters.msghead.validate import accept_msghead, rejection_for, validate_msghead
+from samband.adapters.msghead.parse import parse_msghead
+from samband.adapters.msghead.payloads import (
+    PAYLOADS,
+    PayloadAdapter,
+    parse_payload,
+    payload_element,
+    to_payload,
+)
+from samband.adapters.msghead.serialize import serialize_msghead
+from samband.adapters.msghead.validate import accept_msghead, rejection_for, validate_msghead
 
 __all__ = [
     "BASE64_NS",

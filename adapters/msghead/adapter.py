@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from adapters.base import Envelope, Format
-from adapters.findings import Finding
-from adapters.msghead.envelope import read_envelope
-from adapters.msghead.model import MsgHead
-from adapters.msghead.parse import parse_msghead
-from adapters.msghead.serialize import serialize_msghead
-from adapters.msghead.validate import validate_msghead
+from samband.adapters.base import Envelope, Format
+from samband.adapters.findings import Finding
+from samband.adapters.msghead.envelope import read_envelope
+from samband.adapters.msghead.model import MsgHead
+from samband.adapters.msghead.parse import parse_msghead
+from samband.adapters.msghead.serialize import serialize_msghead
+from samband.adapters.msghead.validate import validate_msghead
 
 
 class MsgHeadAdapter:

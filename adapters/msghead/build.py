@@ -10,8 +10,8 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from adapters.msghead.kith import Code
-from adapters.msghead.model import (
+from samband.adapters.msghead.kith import Code
+from samband.adapters.msghead.model import (
     MIG_VERSION,
     Attachment,
     ConversationRef,
@@ -24,7 +24,7 @@ from adapters.msghead.model import (
     Payload,
     RefDoc,
 )
-from adapters.msghead.payloads import to_payload
+from samband.adapters.msghead.payloads import to_payload
 
 XML_INSTANCE = Code(v="XML", dn="XML-instans")
 ATTACHMENT = Code(v="A", dn="Vedlegg")

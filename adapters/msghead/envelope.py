@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from lxml import etree
 
-from adapters.base import Envelope
-from adapters.msghead.kith import child, children, text
-from adapters.msghead.model import MSGHEAD_NS, PERSON_IDENT_TYPES, parse_datetime
-from adapters.msghead.parse import msghead_root
-from adapters.msghead.payloads import PAYLOADS
-from adapters.msghead.schema import content_elements
-from adapters.xml.safe import qname
+from samband.adapters.base import Envelope
+from samband.adapters.msghead.kith import child, children, text
+from samband.adapters.msghead.model import MSGHEAD_NS, PERSON_IDENT_TYPES, parse_datetime
+from samband.adapters.msghead.parse import msghead_root
+from samband.adapters.msghead.payloads import PAYLOADS
+from samband.adapters.msghead.schema import content_elements
+from samband.adapters.xml.safe import qname
 
 NS = MSGHEAD_NS
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from adapters.msghead.kith import Code
+from samband.adapters.msghead.kith import Code
 
 MSGHEAD_NS = "http://www.kith.no/xmlstds/msghead/2006-05-24"
 MIG_VERSION = "v1.2 2006-05-24"

@@ -11,8 +11,8 @@ import binascii
 
 from lxml import etree
 
-from adapters.msghead.kith import Code, attr_v, child, children, code, local_name, text
-from adapters.msghead.model import (
+from samband.adapters.msghead.kith import Code, attr_v, child, children, code, local_name, text
+from samband.adapters.msghead.model import (
     BASE64_NS,
     FK1_NS,
     MSGHEAD_NS,
@@ -26,10 +26,10 @@ from adapters.msghead.model import (
     Payload,
     RefDoc,
 )
-from adapters.msghead.parts import read_hp, read_organisation, read_person
-from adapters.msghead.payloads import payload_of
-from adapters.xml.safe import DEFAULT_LIMITS, XmlLimits, parse_xml, qname
-from gateway.errors import InvalidMsgId, SchemaInvalid, UnsupportedMessage
+from samband.adapters.msghead.parts import read_hp, read_organisation, read_person
+from samband.adapters.msghead.payloads import payload_of
+from samband.adapters.xml.safe import DEFAULT_LIMITS, XmlLimits, parse_xml, qname
+from samband.kernel.errors import InvalidMsgId, SchemaInvalid, UnsupportedMessage
 
 FELLESFORMAT_NS = "http://www.nav.no/xml/eiff/2/"
 NS = MSGHEAD_NS

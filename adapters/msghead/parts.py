@@ -12,7 +12,7 @@ from typing import TypedDict
 
 from lxml import etree
 
-from adapters.msghead.kith import (
+from samband.adapters.msghead.kith import (
     Code,
     add_cs,
     add_cv,
@@ -25,7 +25,14 @@ from adapters.msghead.kith import (
     sub,
     text,
 )
-from adapters.msghead.model import Address, HealthcareProfessional, Ident, Organisation, Patient, TeleCom
+from samband.adapters.msghead.model import (
+    Address,
+    HealthcareProfessional,
+    Ident,
+    Organisation,
+    Patient,
+    TeleCom,
+)
 
 
 def read_idents(parent: etree._Element, ns: str, inner: str) -> tuple[Ident, ...]:

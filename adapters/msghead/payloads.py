@@ -11,12 +11,12 @@ from typing import Any, Protocol
 
 from lxml import etree
 
-from adapters.dialogmelding.payload import DIALOGMELDING_1_0, DIALOGMELDING_1_1
-from adapters.findings import Finding
-from adapters.msghead.model import MSGHEAD_NS, Payload
-from adapters.plo.adapter import PLO_PAYLOADS
-from adapters.xml.safe import parse_xml, qname
-from gateway.errors import UnsupportedMessage
+from samband.adapters.dialogmelding.payload import DIALOGMELDING_1_0, DIALOGMELDING_1_1
+from samband.adapters.findings import Finding
+from samband.adapters.msghead.model import MSGHEAD_NS, Payload
+from samband.adapters.plo.adapter import PLO_PAYLOADS
+from samband.adapters.xml.safe import parse_xml, qname
+from samband.kernel.errors import UnsupportedMessage
 
 
 class PayloadAdapter(Protocol):

@@ -11,10 +11,15 @@ from dataclasses import replace
 
 from lxml import etree
 
-from adapters.findings import Finding
-from adapters.msghead.kith import children, xpath_of
-from adapters.msghead.model import MSGHEAD_NS
-from adapters.xml.schemas import compiled_schema, document_namespaces, schema_for_namespace, xsd_findings
+from samband.adapters.findings import Finding
+from samband.adapters.msghead.kith import children, xpath_of
+from samband.adapters.msghead.model import MSGHEAD_NS
+from samband.adapters.xml.schemas import (
+    compiled_schema,
+    document_namespaces,
+    schema_for_namespace,
+    xsd_findings,
+)
 
 
 def strip_unschematised(root: etree._Element) -> list[tuple[str, int | None]]:

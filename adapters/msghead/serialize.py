@@ -11,8 +11,8 @@ from copy import deepcopy
 
 from lxml import etree
 
-from adapters.msghead.kith import add_cs, add_cv, add_text, add_v, q, sub
-from adapters.msghead.model import (
+from samband.adapters.msghead.kith import add_cs, add_cv, add_text, add_v, q, sub
+from samband.adapters.msghead.model import (
     BASE64_NS,
     FK1_NS,
     MSGHEAD_NS,
@@ -24,10 +24,10 @@ from adapters.msghead.model import (
     Party,
     Payload,
 )
-from adapters.msghead.parts import write_hp, write_organisation, write_person
-from adapters.msghead.payloads import payload_element
-from adapters.msghead.schema import strip_unschematised, xsd_errors
-from gateway.errors import SchemaInvalid
+from samband.adapters.msghead.parts import write_hp, write_organisation, write_person
+from samband.adapters.msghead.payloads import payload_element
+from samband.adapters.msghead.schema import strip_unschematised, xsd_errors
+from samband.kernel.errors import SchemaInvalid
 
 NS = MSGHEAD_NS
 

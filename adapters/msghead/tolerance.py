@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from adapters.findings import Finding, Severity
-from adapters.msghead.kith import KITH_OID_PREFIX, local_name, pad_date, xpath_of
-from adapters.msghead.model import BASE64_NS, MSGHEAD_NS
+from samband.adapters.findings import Finding, Severity
+from samband.adapters.msghead.kith import KITH_OID_PREFIX, local_name, pad_date, xpath_of
+from samband.adapters.msghead.model import BASE64_NS, MSGHEAD_NS
 
 NS = MSGHEAD_NS
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"

@@ -11,22 +11,22 @@ import uuid
 
 from lxml import etree
 
-from adapters.findings import Finding, Severity
-from adapters.ident import check_person_id, her_problem
-from adapters.msghead.kith import child, children, text, xpath_of
-from adapters.msghead.model import BASE64_NS, MSGHEAD_NS, PERSON_IDENT_TYPES, MsgHead
-from adapters.msghead.parse import (
+from samband.adapters.findings import Finding, Severity
+from samband.adapters.ident import check_person_id, her_problem
+from samband.adapters.msghead.kith import child, children, text, xpath_of
+from samband.adapters.msghead.model import BASE64_NS, MSGHEAD_NS, PERSON_IDENT_TYPES, MsgHead
+from samband.adapters.msghead.parse import (
     FELLESFORMAT_NS,
     checked_msghead,
     msghead_from_element,
     msghead_root,
     unwrap_fellesformat,
 )
-from adapters.msghead.payloads import PAYLOADS
-from adapters.msghead.schema import content_elements, strip_unschematised, xsd_errors
-from adapters.msghead.tolerance import repair
-from adapters.xml.safe import parse_xml, qname
-from gateway.errors import (
+from samband.adapters.msghead.payloads import PAYLOADS
+from samband.adapters.msghead.schema import content_elements, strip_unschematised, xsd_errors
+from samband.adapters.msghead.tolerance import repair
+from samband.adapters.xml.safe import parse_xml, qname
+from samband.kernel.errors import (
     GatewayError,
     InvalidMsgId,
     MessageRejected,
@@ -78,7 +78,7 @@ def validate_msghead(raw: bytes) -> list[Finding]:
     try:
         top = unwrap_fellesformat(parse_xml(raw), "MsgHead", "AppRec")
         if etree.QName(top).localname == "AppRec" and "/apprec/" in (etree.QName(top).namespace or ""):
-            from adapters.apprec.validate import validate_apprec
+            from samband.adapters.apprec.validate import validate_apprec
 
             return validate_apprec(raw)
         root = checked_msghead(top)

@@ -4,8 +4,8 @@
 back into the document and checks the official XSD; ``validate_plo`` gives the rules beyond the XSD.
 """
 
-from adapters.plo.adapter import PLO_PAYLOADS, PloPayload
-from adapters.plo.build import (
+from samband.adapters.plo.adapter import PLO_PAYLOADS, PloPayload
+from samband.adapters.plo.build import (
     ansvar,
     build_helseopplysninger_lege,
     build_logistikk,
@@ -20,11 +20,17 @@ from adapters.plo.build import (
     new_message,
     tjeneste,
 )
-from adapters.plo.message import Logistikk, OpplysningOpphold, PloMessage, TidsfestetHendelse, UtskrevetTil
-from adapters.plo.nodes import Code, Quantity, without_source
-from adapters.plo.parse import locate_payload, parse_plo
-from adapters.plo.serialize import serialize_plo, serialize_plo_bytes, to_document
-from adapters.plo.validate import validate_plo
+from samband.adapters.plo.message import (
+    Logistikk,
+    OpplysningOpphold,
+    PloMessage,
+    TidsfestetHendelse,
+    UtskrevetTil,
+)
+from samband.adapters.plo.nodes import Code, Quantity, without_source
+from samband.adapters.plo.parse import locate_payload, parse_plo
+from samband.adapters.plo.serialize import serialize_plo, serialize_plo_bytes, to_document
+from samband.adapters.plo.validate import validate_plo
 
 __all__ = [
     "PLO_PAYLOADS",

@@ -13,9 +13,9 @@ from typing import Any
 
 from lxml import etree
 
-from adapters.findings import Finding
-from adapters.plo import catalog
-from gateway.errors import MappingError
+from samband.adapters.findings import Finding
+from samband.adapters.plo import catalog
+from samband.kernel.errors import MappingError
 
 
 @dataclass(frozen=True)
@@ -29,13 +29,13 @@ class PloPayload:
     message_types: frozenset[str]
 
     def parse(self, element: etree._Element) -> Any:
-        from adapters.plo.parse import parse_plo
+        from samband.adapters.plo.parse import parse_plo
 
         return parse_plo(element)
 
     def serialize(self, model: Any) -> etree._Element:
-        from adapters.plo.message import PloMessage
-        from adapters.plo.serialize import serialize_plo
+        from samband.adapters.plo.message import PloMessage
+        from samband.adapters.plo.serialize import serialize_plo
 
         if not isinstance(model, PloMessage):
             raise MappingError(
@@ -46,7 +46,7 @@ class PloPayload:
         return serialize_plo(model)
 
     def validate(self, element: etree._Element) -> list[Finding]:
-        from adapters.plo.validate import validate_plo
+        from samband.adapters.plo.validate import validate_plo
 
         return validate_plo(element)
 

@@ -11,18 +11,18 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from adapters.plo import catalog
-from adapters.plo import clinical as c
-from adapters.plo.message import Logistikk, PloMessage, TidsfestetHendelse, UtskrevetTil
-from adapters.plo.nodes import Code, Quantity
-from adapters.plo.parties import (
+from samband.adapters.plo import catalog
+from samband.adapters.plo import clinical as c
+from samband.adapters.plo.message import Logistikk, PloMessage, TidsfestetHendelse, UtskrevetTil
+from samband.adapters.plo.nodes import Code, Quantity
+from samband.adapters.plo.parties import (
     AnsvarForRapport,
     HealthcareProfessional,
     Ident,
     InformasjonOmForsendelsen,
     TeleCom,
 )
-from gateway.errors import UnsupportedMessage
+from samband.kernel.errors import UnsupportedMessage
 
 _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:samband:plo:komponent")
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from adapters.plo.nodes import Code, Field, Node, Quantity
-from adapters.plo.parties import HealthcareProfessional
+from samband.adapters.plo.nodes import Code, Field, Node, Quantity
+from samband.adapters.plo.parties import HealthcareProfessional
 
 _EPJ_ID = Field("komponent_id", "@komponentID", "attr")
 _EPJ_CATEGORY = Field("informasjonskategori", "@m1:informasjonskategori", "attr")

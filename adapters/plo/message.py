@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adapters.plo import clinical as c
-from adapters.plo import parties as p
-from adapters.plo.nodes import Code, Field, Node
+from samband.adapters.plo import clinical as c
+from samband.adapters.plo import parties as p
+from samband.adapters.plo.nodes import Code, Field, Node
 
 
 @dataclass(frozen=True)

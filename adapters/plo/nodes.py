@@ -15,9 +15,9 @@ from typing import Any, ClassVar, TypeVar
 
 from lxml import etree
 
-from adapters.msghead.kith import Code as Code
-from adapters.plo.xsdinfo import ContentModel, element_content, type_content
-from adapters.xml.safe import parse_xml
+from samband.adapters.msghead.kith import Code as Code
+from samband.adapters.plo.xsdinfo import ContentModel, element_content, type_content
+from samband.adapters.xml.safe import parse_xml
 
 Namespaces = Mapping[str, str | None]
 N = TypeVar("N", bound="Node")

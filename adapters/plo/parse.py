@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from lxml import etree
 
-from adapters.msghead.kith import xpath_of
-from adapters.plo import catalog
-from adapters.plo.message import Logistikk, PloMessage
-from adapters.plo.nodes import Namespaces, read_node
-from adapters.xml.safe import parse_xml, qname
-from gateway.errors import ParseError, UnsupportedMessage
+from samband.adapters.msghead.kith import xpath_of
+from samband.adapters.plo import catalog
+from samband.adapters.plo.message import Logistikk, PloMessage
+from samband.adapters.plo.nodes import Namespaces, read_node
+from samband.adapters.xml.safe import parse_xml, qname
+from samband.kernel.errors import ParseError, UnsupportedMessage
 
 MSGHEAD_NS = "http://www.kith.no/xmlstds/msghead/2006-05-24"
 _CONTENT = f"{{{MSGHEAD_NS}}}Document/{{{MSGHEAD_NS}}}RefDoc/{{{MSGHEAD_NS}}}Content"

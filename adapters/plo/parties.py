@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adapters.plo.nodes import Code, Field, Node
+from samband.adapters.plo.nodes import Code, Field, Node
 
 
 @dataclass(frozen=True)

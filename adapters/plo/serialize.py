@@ -10,16 +10,16 @@ from dataclasses import replace
 
 from lxml import etree
 
-from adapters.findings import Severity
-from adapters.plo import catalog
-from adapters.plo.message import Logistikk, PloMessage
-from adapters.plo.nodes import Namespaces, clark, read_node, write_node
-from adapters.plo.parse import find_logistikk, namespaces
-from adapters.plo.validate import validate_plo
-from adapters.plo.xsdinfo import element_content
-from adapters.xml.safe import parse_xml
-from adapters.xml.schemas import compiled_schema, schema_for_namespace, xsd_findings
-from gateway.errors import SchemaInvalid, UnsupportedMessage
+from samband.adapters.findings import Severity
+from samband.adapters.plo import catalog
+from samband.adapters.plo.message import Logistikk, PloMessage
+from samband.adapters.plo.nodes import Namespaces, clark, read_node, write_node
+from samband.adapters.plo.parse import find_logistikk, namespaces
+from samband.adapters.plo.validate import validate_plo
+from samband.adapters.plo.xsdinfo import element_content
+from samband.adapters.xml.safe import parse_xml
+from samband.adapters.xml.schemas import compiled_schema, schema_for_namespace, xsd_findings
+from samband.kernel.errors import SchemaInvalid, UnsupportedMessage
 
 _PREFIXES = ("fk1", "epj1", "epj2", "epj3", "m1")
 

@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterator
 
 from lxml import etree
 
-from adapters.findings import Finding, Severity
-from adapters.msghead.kith import xpath_of
-from adapters.plo import catalog
-from adapters.plo.parse import (
+from samband.adapters.findings import Finding, Severity
+from samband.adapters.msghead.kith import xpath_of
+from samband.adapters.plo import catalog
+from samband.adapters.plo.parse import (
     MSGHEAD_NS,
     as_element,
     find_logistikk,
@@ -21,8 +21,8 @@ from adapters.plo.parse import (
     message_spec,
     namespaces,
 )
-from adapters.xml.safe import qname
-from gateway.errors import GatewayError
+from samband.adapters.xml.safe import qname
+from samband.kernel.errors import GatewayError
 
 Rule = Callable[[etree._Element, "Scope"], Iterator[Finding]]
 

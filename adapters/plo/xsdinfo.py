@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from adapters.xml.safe import parse_xml
-from adapters.xml.schemas import XSD_NS, schema_for_namespace
+from samband.adapters.xml.safe import parse_xml
+from samband.adapters.xml.schemas import XSD_NS, schema_for_namespace
 
 _X = f"{{{XSD_NS}}}"
 _GROUPS = {f"{_X}sequence", f"{_X}choice", f"{_X}all"}

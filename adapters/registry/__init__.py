@@ -5,13 +5,13 @@
 ``ar_client`` and hands out the same models.
 """
 
-from adapters.registry.ar import (
+from samband.adapters.registry.ar import (
     certificate_details_from_element,
     communication_party_from_element,
     parse_certificate_details,
     parse_communication_party,
 )
-from adapters.registry.ar_model import (
+from samband.adapters.registry.ar_model import (
     ArCertificate,
     Code,
     CommunicationParty,
@@ -19,9 +19,9 @@ from adapters.registry.ar_model import (
     PartyType,
     PhysicalAddress,
 )
-from adapters.registry.certificates import CertificateInfo, certificate_info
-from adapters.registry.cppa import collaboration_protocol_from_element, parse_cppa
-from adapters.registry.cppa_model import (
+from samband.adapters.registry.certificates import CertificateInfo, certificate_info
+from samband.adapters.registry.cppa import collaboration_protocol_from_element, parse_cppa
+from samband.adapters.registry.cppa_model import (
     ActionBinding,
     CollaborationRole,
     Direction,
@@ -30,7 +30,12 @@ from adapters.registry.cppa_model import (
     PartyInfo,
     Transport,
 )
-from adapters.registry.protocol import CollaborationProtocol, EnvelopeChoice, ProtocolKind, ServiceChoice
+from samband.adapters.registry.protocol import (
+    CollaborationProtocol,
+    EnvelopeChoice,
+    ProtocolKind,
+    ServiceChoice,
+)
 
 __all__ = [
     "ActionBinding",

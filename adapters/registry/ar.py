@@ -11,16 +11,16 @@ from datetime import datetime
 
 from lxml import etree
 
-from adapters.registry.ar_model import (
+from samband.adapters.registry.ar_model import (
     ArCertificate,
     Code,
     CommunicationParty,
     ElectronicAddress,
     PhysicalAddress,
 )
-from adapters.registry.certificates import certificate_info
-from adapters.xml.safe import parse_xml
-from gateway.errors import ParseError
+from samband.adapters.registry.certificates import certificate_info
+from samband.adapters.xml.safe import parse_xml
+from samband.kernel.errors import ParseError
 
 CP_NS = "http://register.nhn.no/CommunicationParty"
 COMMON_NS = "http://register.nhn.no/Common"

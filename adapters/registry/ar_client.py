@@ -23,10 +23,10 @@ import zeep.exceptions
 from lxml import etree
 from zeep.transports import Transport
 
-from adapters.registry.ar import CP_NS, XSI_NS, communication_party_from_element
-from adapters.registry.ar_model import CommunicationParty
-from adapters.xml.safe import parse_xml
-from gateway.errors import GatewayError, NoRouteMatched, RegistryUnavailable
+from samband.adapters.registry.ar import CP_NS, XSI_NS, communication_party_from_element
+from samband.adapters.registry.ar_model import CommunicationParty
+from samband.adapters.xml.safe import parse_xml
+from samband.kernel.errors import GatewayError, NoRouteMatched, RegistryUnavailable
 
 log = logging.getLogger(__name__)
 

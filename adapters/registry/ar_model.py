@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from adapters.registry.certificates import CertificateInfo
+from samband.adapters.registry.certificates import CertificateInfo
 
 
 class PartyType(StrEnum):

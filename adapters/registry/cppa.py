@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from adapters.registry.certificates import certificate_info
-from adapters.registry.cppa_model import (
+from samband.adapters.registry.certificates import certificate_info
+from samband.adapters.registry.cppa_model import (
     ActionBinding,
     CollaborationRole,
     CppaCertificate,
@@ -25,9 +25,9 @@ from adapters.registry.cppa_model import (
     SimplePart,
     Transport,
 )
-from adapters.registry.protocol import CollaborationProtocol, ProtocolKind
-from adapters.xml.safe import parse_xml
-from gateway.errors import ParseError, UnsupportedMessage
+from samband.adapters.registry.protocol import CollaborationProtocol, ProtocolKind
+from samband.adapters.xml.safe import parse_xml
+from samband.kernel.errors import ParseError, UnsupportedMessage
 
 CPPA_NS = "http://www.oasis-open.org/committees/ebxml-cppa/schema/cpp-cpa-2_0.xsd"
 DS_NS = "http://www.w3.org/2000/09/xmldsig#"

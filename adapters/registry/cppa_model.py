@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from adapters.registry.certificates import CertificateInfo
+from samband.adapters.registry.certificates import CertificateInfo
 
 
 class Direction(StrEnum):

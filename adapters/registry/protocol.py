@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from adapters.registry.cppa_model import (
+from samband.adapters.registry.cppa_model import (
     CollaborationRole,
     Direction,
     NamespaceSupported,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from adapters.xml.safe import DEFAULT_LIMITS, XmlLimits, parse_xml, qname
+from samband.adapters.xml.safe import DEFAULT_LIMITS, XmlLimits, parse_xml, qname
 
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 XML_NS = "http://www.w3.org/XML/1998/namespace"

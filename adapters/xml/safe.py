@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from gateway.errors import ParseError, XmlRefused
+from samband.kernel.errors import ParseError, XmlRefused
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 64

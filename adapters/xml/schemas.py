@@ -16,8 +16,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from adapters.findings import Finding, Severity
-from gateway.errors import ConfigurationError
+from samband.adapters.findings import Finding, Severity
+from samband.kernel.errors import ConfigurationError
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 OWN_SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 
 router = APIRouter(tags=["console"], include_in_schema=False)
 
-STATIC = files("gateway.console") / "static"
+STATIC = files("samband.gateway.console") / "static"
 
 ASSETS: dict[str, str] = {
     "console.css": "text/css; charset=utf-8",

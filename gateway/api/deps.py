@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 
-from gateway.runtime import Services
+from samband.gateway.runtime import Services
 
 
 def get_services(request: Request) -> Services:

@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
-from gateway import fhir_store
-from gateway.api.deps import Actor, ServicesDep
+from samband.gateway import fhir_store
+from samband.gateway.api.deps import Actor, ServicesDep
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 

@@ -8,9 +8,9 @@ from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import Response
 from sqlalchemy import text
 
-from gateway.api.deps import Actor, ServicesDep
-from gateway.metrics import render_metrics
-from gateway.store import deliveries as queue
+from samband.gateway.api.deps import Actor, ServicesDep
+from samband.gateway.metrics import render_metrics
+from samband.gateway.store import deliveries as queue
 
 router = APIRouter(tags=["operations"])
 

@@ -12,11 +12,11 @@ from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from gateway import ebxml, pipeline
-from gateway.api.deps import Actor, ServicesDep
-from gateway.pipeline import Outcome
-from gateway.runtime import Services
-from gateway.store.repository import Kind
+from samband.gateway import ebxml, pipeline
+from samband.gateway.api.deps import Actor, ServicesDep
+from samband.gateway.pipeline import Outcome
+from samband.gateway.runtime import Services
+from samband.gateway.store.repository import Kind
 
 router = APIRouter(tags=["inbound"])
 

@@ -10,14 +10,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from gateway import receipts, replay
-from gateway.api.deps import Actor, ServicesDep
-from gateway.api.inbound import respond
-from gateway.store import deliveries as queue
-from gateway.store import repository as repo
-from gateway.store.repository import StoredMessage
-from gateway.store.search import MessageQuery, search_messages
-from gateway.store.tables import translations
+from samband.gateway import receipts, replay
+from samband.gateway.api.deps import Actor, ServicesDep
+from samband.gateway.api.inbound import respond
+from samband.gateway.store import deliveries as queue
+from samband.gateway.store import repository as repo
+from samband.gateway.store.repository import StoredMessage
+from samband.gateway.store.search import MessageQuery, search_messages
+from samband.gateway.store.tables import translations
 
 router = APIRouter(prefix="/messages", tags=["messages"])
 

@@ -8,10 +8,10 @@ from fastapi import APIRouter, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from gateway.api.deps import Actor, ServicesDep
-from gateway.feedback.wiring import feedback_for
-from gateway.referrals.flag import IdentificationFlag
-from gateway.referrals.service import submit
+from samband.gateway.api.deps import Actor, ServicesDep
+from samband.gateway.feedback.wiring import feedback_for
+from samband.gateway.referrals.flag import IdentificationFlag
+from samband.gateway.referrals.service import submit
 
 router = APIRouter(tags=["referrals"])
 

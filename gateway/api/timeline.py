@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from gateway.api.deps import Actor, ServicesDep
-from gateway.feedback.timeline import as_bundle, timeline
-from gateway.runtime import Services
+from samband.gateway.api.deps import Actor, ServicesDep
+from samband.gateway.feedback.timeline import as_bundle, timeline
+from samband.gateway.runtime import Services
 
 router = APIRouter(tags=["patients"])
 

@@ -17,9 +17,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from adapters.ebxml.mime import unpack
-from adapters.xml.canonical import canonicalize_xml, pretty_xml
-from gateway.errors import GatewayError
+from samband.adapters.ebxml.mime import unpack
+from samband.adapters.xml.canonical import canonicalize_xml, pretty_xml
+from samband.kernel.errors import GatewayError
 
 
 class Outcome(StrEnum):

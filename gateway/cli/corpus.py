@@ -20,15 +20,15 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 
-from adapters.fhir import serialize_bundle
-from adapters.formats import read_envelope
-from adapters.iplan.scenarios import all_steps
-from adapters.iplan.scenarios.replay import Outcome, replay
-from gateway.cli import corpus_loop
-from gateway.cli.corpus_readme import readme
-from gateway.feedback import scenarios
-from mappings.base import fixed_context
-from mappings.iplan_fhir import to_fhir
+from samband.adapters.fhir import serialize_bundle
+from samband.adapters.formats import read_envelope
+from samband.adapters.iplan.scenarios import all_steps
+from samband.adapters.iplan.scenarios.replay import Outcome, replay
+from samband.gateway.cli import corpus_loop
+from samband.gateway.cli.corpus_readme import readme
+from samband.gateway.feedback import scenarios
+from samband.mappings.base import fixed_context
+from samband.mappings.iplan_fhir import to_fhir
 
 EXIT_OK = 0
 

@@ -16,23 +16,23 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from adapters.apprec import build_apprec, serialize_apprec
-from adapters.iplan.scenarios.build import Step
-from adapters.iplan.scenarios.replay import encode
-from adapters.msghead import parse_msghead
-from adapters.registry.ar_model import CommunicationParty
-from gateway import pipeline
-from gateway.delivery.transports.base import DeliveryRequest, Receipt
-from gateway.delivery.worker import DeliveryWorker, default_transports
-from gateway.errors import NoRouteMatched
-from gateway.feedback import runner
-from gateway.feedback.scenarios import GP_PERSON_HER, chain, flag, hospital_message
-from gateway.feedback.service import FeedbackService
-from gateway.feedback.wiring import use_feedback
-from gateway.referrals.flag import IdentificationFlag
-from gateway.referrals.service import submit
-from gateway.runtime import Services, start_services
-from gateway.settings import Settings
+from samband.adapters.apprec import build_apprec, serialize_apprec
+from samband.adapters.iplan.scenarios.build import Step
+from samband.adapters.iplan.scenarios.replay import encode
+from samband.adapters.msghead import parse_msghead
+from samband.adapters.registry.ar_model import CommunicationParty
+from samband.gateway import pipeline
+from samband.gateway.delivery.transports.base import DeliveryRequest, Receipt
+from samband.gateway.delivery.worker import DeliveryWorker, default_transports
+from samband.gateway.feedback import runner
+from samband.gateway.feedback.scenarios import GP_PERSON_HER, chain, flag, hospital_message
+from samband.gateway.feedback.service import FeedbackService
+from samband.gateway.feedback.wiring import use_feedback
+from samband.gateway.referrals.flag import IdentificationFlag
+from samband.gateway.referrals.service import submit
+from samband.gateway.runtime import Services, start_services
+from samband.gateway.settings import Settings
+from samband.kernel.errors import NoRouteMatched
 
 OSLO = ZoneInfo("Europe/Oslo")
 START = datetime(2026, 1, 9, 11, 0, tzinfo=OSLO)

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from gateway.cli.comparison import Outcome, Pair, compare_sets
+from samband.gateway.cli.comparison import Outcome, Pair, compare_sets
 
 SAME = frozenset({Outcome.EXACT, Outcome.EQUIVALENT})
 LINE_STYLES = {"+": "green", "-": "red", "@": "cyan"}

@@ -21,14 +21,14 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from gateway import pipeline, replay
-from gateway.cli.serve import settings_for
-from gateway.delivery.worker import DeliveryWorker
-from gateway.pipeline import Outcome
-from gateway.runtime import Services, start_services
-from gateway.store import deliveries as queue
-from gateway.store.repository import Direction, Kind, get_message
-from gateway.store.search import MessageQuery, search_messages
+from samband.gateway import pipeline, replay
+from samband.gateway.cli.serve import settings_for
+from samband.gateway.delivery.worker import DeliveryWorker
+from samband.gateway.pipeline import Outcome
+from samband.gateway.runtime import Services, start_services
+from samband.gateway.store import deliveries as queue
+from samband.gateway.store.repository import Direction, Kind, get_message
+from samband.gateway.store.search import MessageQuery, search_messages
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 REFUSED = {"rejected", "failed"}

@@ -8,10 +8,10 @@ from types import FrameType
 
 import uvicorn
 
-from gateway.app import create_app
-from gateway.delivery.worker import DeliveryWorker
-from gateway.runtime import start_services
-from gateway.settings import Settings
+from samband.gateway.app import create_app
+from samband.gateway.delivery.worker import DeliveryWorker
+from samband.gateway.runtime import start_services
+from samband.gateway.settings import Settings
 
 log = logging.getLogger("samband")
 

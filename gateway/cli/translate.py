@@ -12,12 +12,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from adapters.fhir import parse_json, serialize_bundle
-from adapters.iplan import looks_like_ip_export
-from gateway.errors import GatewayError
-from mappings.base import Context, Issue, Translation
-from mappings.iplan_fhir.facade import fhir_to_ip_export, ip_export_to_fhir
-from mappings.pivot import from_fhir, to_fhir
+from samband.adapters.fhir import parse_json, serialize_bundle
+from samband.adapters.iplan import looks_like_ip_export
+from samband.kernel.errors import GatewayError
+from samband.mappings.base import Context, Issue, Translation
+from samband.mappings.iplan_fhir.facade import fhir_to_ip_export, ip_export_to_fhir
+from samband.mappings.pivot import from_fhir, to_fhir
 
 EXIT_OK, EXIT_FATAL, EXIT_USAGE = 0, 1, 2
 Translate = Callable[[bytes, Context], Translation[bytes]]

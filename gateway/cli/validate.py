@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from adapters.findings import Finding, Severity, has_errors
-from adapters.formats import Kind, validate
+from samband.adapters.findings import Finding, Severity, has_errors
+from samband.adapters.formats import Kind, validate
 
 DOCUMENT_SUFFIXES = {".xml", ".json"}
 

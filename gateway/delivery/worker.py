@@ -17,19 +17,24 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from gateway import apprec_answers, pipeline, receipts
-from gateway.delivery.retry import next_attempt_at
-from gateway.delivery.transports.base import DeliveryRequest, Receipt, Transport
-from gateway.delivery.transports.registry import FHIR_STORE, TRANSPORTS, TransportFactory, create_transport
-from gateway.errors import DeliveryError, DeliveryUnavailable, GatewayError, is_permanent
-from gateway.fhir_store import FhirStoreTransport
-from gateway.routing.routes import Route, TargetFormat
-from gateway.runtime import Services
-from gateway.store import deliveries as queue
-from gateway.store import repository as repo
-from gateway.store.deliveries import Delivery, Outcome
-from gateway.store.jobs import run_job
-from gateway.store.repository import Status
+from samband.gateway import apprec_answers, pipeline, receipts
+from samband.gateway.delivery.retry import next_attempt_at
+from samband.gateway.delivery.transports.base import DeliveryRequest, Receipt, Transport
+from samband.gateway.delivery.transports.registry import (
+    FHIR_STORE,
+    TRANSPORTS,
+    TransportFactory,
+    create_transport,
+)
+from samband.gateway.fhir_store import FhirStoreTransport
+from samband.gateway.routing.routes import Route, TargetFormat
+from samband.gateway.runtime import Services
+from samband.gateway.store import deliveries as queue
+from samband.gateway.store import repository as repo
+from samband.gateway.store.deliveries import Delivery, Outcome
+from samband.gateway.store.jobs import run_job
+from samband.gateway.store.repository import Status
+from samband.kernel.errors import DeliveryError, DeliveryUnavailable, GatewayError, is_permanent
 
 log = logging.getLogger(__name__)
 

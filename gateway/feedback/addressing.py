@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from adapters.registry.ar_client import AddressRegistry
-from adapters.registry.ar_model import CommunicationParty
-from gateway.errors import NoRouteMatched, RegistryUnavailable
-from gateway.feedback.facts import OrgParty
+from samband.adapters.registry.ar_client import AddressRegistry
+from samband.adapters.registry.ar_model import CommunicationParty
+from samband.gateway.feedback.facts import OrgParty
+from samband.kernel.errors import NoRouteMatched, RegistryUnavailable
 
 log = logging.getLogger(__name__)
 

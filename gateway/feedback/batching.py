@@ -12,9 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from gateway.feedback.events import EventKind
-from gateway.feedback.rules import ConsentNeed, DigestPolicy
-from gateway.feedback.state import ConsentState
+from samband.gateway.feedback.events import EventKind
+from samband.gateway.feedback.rules import ConsentNeed, DigestPolicy
+from samband.gateway.feedback.state import ConsentState
 
 
 @dataclass(frozen=True)

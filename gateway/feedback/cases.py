@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from adapters.iplan.io import parse as parse_ip_export
-from adapters.iplan.model import IndividualPlan, IpExport
-from adapters.msghead import ConversationRef
-from gateway.feedback import store
-from gateway.feedback.addressing import GpHint
-from gateway.feedback.facts import CaseFacts, OrgParty, PatientRef
-from gateway.feedback.plan_view import case_facts
-from gateway.feedback.service import Case, FeedbackService
-from gateway.feedback.tables import referrals
+from samband.adapters.iplan.io import parse as parse_ip_export
+from samband.adapters.iplan.model import IndividualPlan, IpExport
+from samband.adapters.msghead import ConversationRef
+from samband.gateway.feedback import store
+from samband.gateway.feedback.addressing import GpHint
+from samband.gateway.feedback.facts import CaseFacts, OrgParty, PatientRef
+from samband.gateway.feedback.plan_view import case_facts
+from samband.gateway.feedback.service import Case, FeedbackService
+from samband.gateway.feedback.tables import referrals
 
 
 def sender_of(export: IpExport) -> OrgParty:

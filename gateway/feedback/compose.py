@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from gateway.feedback.batching import DigestLine
-from gateway.feedback.consent import filter_values
-from gateway.feedback.engine import Decision
-from gateway.feedback.facts import CaseFacts, PersonContact, ServiceLine
-from gateway.feedback.format import no_date, no_datetime, service_values
-from gateway.feedback.rules import Channel, Rule
-from gateway.feedback.state import ConsentState
-from gateway.feedback.texts import Texts, fill, render_lines
+from samband.gateway.feedback.batching import DigestLine
+from samband.gateway.feedback.consent import filter_values
+from samband.gateway.feedback.engine import Decision
+from samband.gateway.feedback.facts import CaseFacts, PersonContact, ServiceLine
+from samband.gateway.feedback.format import no_date, no_datetime, service_values
+from samband.gateway.feedback.rules import Channel, Rule
+from samband.gateway.feedback.state import ConsentState
+from samband.gateway.feedback.texts import Texts, fill, render_lines
 
 
 @dataclass(frozen=True)

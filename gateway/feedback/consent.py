@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gateway.feedback.rules import ConsentNeed
-from gateway.feedback.state import ConsentState
+from samband.gateway.feedback.rules import ConsentNeed
+from samband.gateway.feedback.state import ConsentState
 
 PLAN_CONTENT_VALUES = frozenset(
     {

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from gateway.feedback.events import FeedbackEvent
-from gateway.feedback.rules import Channel, Delivery, Rule, RuleSet
-from gateway.feedback.state import FeedbackState, apply_event
+from samband.gateway.feedback.events import FeedbackEvent
+from samband.gateway.feedback.rules import Channel, Delivery, Rule, RuleSet
+from samband.gateway.feedback.state import FeedbackState, apply_event
 
 ANSWER_NEEDS_CONSENT = "4"
 """Svarkategori 9069 code 4: «krever pasientens samtykke» (domain.md §5 scenario 2 variant)."""

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from gateway.feedback.facts import ServiceLine
+from samband.gateway.feedback.facts import ServiceLine
 
 OSLO = ZoneInfo("Europe/Oslo")
 

@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
-from adapters.iplan.changes import ChangeEvent
-from adapters.iplan.model import IndividualPlan
-from gateway.feedback.events import EventKind, FeedbackEvent
-from gateway.feedback.from_iplan_services import decision_events, make_event, measure_events, title_of
-from gateway.feedback.plan_view import PlanView
-from gateway.feedback.texts import Texts
+from samband.adapters.iplan.changes import ChangeEvent
+from samband.adapters.iplan.model import IndividualPlan
+from samband.gateway.feedback.events import EventKind, FeedbackEvent
+from samband.gateway.feedback.from_iplan_services import decision_events, make_event, measure_events, title_of
+from samband.gateway.feedback.plan_view import PlanView
+from samband.gateway.feedback.texts import Texts
 
 ACTIVE_IP = "101"
 CONTENT_SCOPES = frozenset({"goals", "measures", "meetings", "all"})

@@ -8,11 +8,11 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from adapters.iplan.changes import ChangeEvent
-from adapters.iplan.model_work import Measure
-from gateway.feedback.events import EventKind, FeedbackEvent
-from gateway.feedback.facts import ServiceLine
-from gateway.feedback.plan_view import ENDED, PlanView
+from samband.adapters.iplan.changes import ChangeEvent
+from samband.adapters.iplan.model_work import Measure
+from samband.gateway.feedback.events import EventKind, FeedbackEvent
+from samband.gateway.feedback.facts import ServiceLine
+from samband.gateway.feedback.plan_view import ENDED, PlanView
 
 SOURCE = "ip-export"
 

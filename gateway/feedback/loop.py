@@ -8,10 +8,10 @@ import logging
 import os
 import threading
 
-from gateway.feedback import runner
-from gateway.feedback.wiring import feedback_for
-from gateway.runtime import Services
-from gateway.store.jobs import run_job
+from samband.gateway.feedback import runner
+from samband.gateway.feedback.wiring import feedback_for
+from samband.gateway.runtime import Services
+from samband.gateway.store.jobs import run_job
 
 log = logging.getLogger(__name__)
 

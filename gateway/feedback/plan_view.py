@@ -7,11 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from adapters.iplan.model import IndividualPlan
-from adapters.iplan.model_parts import Participant
-from adapters.iplan.model_work import Measure
-from gateway.feedback.facts import CaseFacts, OrgParty, PatientRef, PersonContact, ServiceLine, TeamEntry
-from gateway.feedback.texts import Texts
+from samband.adapters.iplan.model import IndividualPlan
+from samband.adapters.iplan.model_parts import Participant
+from samband.adapters.iplan.model_work import Measure
+from samband.gateway.feedback.facts import (
+    CaseFacts,
+    OrgParty,
+    PatientRef,
+    PersonContact,
+    ServiceLine,
+    TeamEntry,
+)
+from samband.gateway.feedback.texts import Texts
 
 ENDED = frozenset({"completed", "cancelled", "rejected"})
 

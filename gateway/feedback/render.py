@@ -15,8 +15,14 @@ from typing import Any
 
 import yaml
 
-from adapters.dialogmelding.model import Dialogmelding, Foresporsel, Notat, RichText, RollerRelatertNotat
-from adapters.msghead import (
+from samband.adapters.dialogmelding.model import (
+    Dialogmelding,
+    Foresporsel,
+    Notat,
+    RichText,
+    RollerRelatertNotat,
+)
+from samband.adapters.msghead import (
     ConversationRef,
     HealthcareProfessional,
     Ident,
@@ -27,15 +33,15 @@ from adapters.msghead import (
     build_msghead,
     serialize_msghead,
 )
-from adapters.msghead.kith import Code
-from adapters.plo import build as plo
-from adapters.plo import parties as plo_parties
-from gateway.errors import NoRouteMatched
-from gateway.feedback.compose import GpMessage
-from gateway.feedback.facts import CaseFacts, OrgParty, PersonContact, ServiceLine
-from gateway.feedback.format import no_date
-from gateway.feedback.rules import Channel
-from mappings.base import Context
+from samband.adapters.msghead.kith import Code
+from samband.adapters.plo import build as plo
+from samband.adapters.plo import parties as plo_parties
+from samband.gateway.feedback.compose import GpMessage
+from samband.gateway.feedback.facts import CaseFacts, OrgParty, PersonContact, ServiceLine
+from samband.gateway.feedback.format import no_date
+from samband.gateway.feedback.rules import Channel
+from samband.kernel.errors import NoRouteMatched
+from samband.mappings.base import Context
 
 CHANNELS_FILE = Path(__file__).with_name("channels.yaml")
 

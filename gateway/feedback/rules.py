@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import jsonschema
 import yaml
 
-from gateway.errors import ConfigurationError
-from gateway.feedback.events import EventKind
+from samband.gateway.feedback.events import EventKind
+from samband.kernel.errors import ConfigurationError
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schemas" / "feedback-rules.schema.json"

@@ -12,21 +12,21 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from adapters.iplan.changes import apply_delta, detect_changes
-from adapters.iplan.io import parse as parse_ip_export
-from adapters.iplan.io import serialize_json
-from adapters.msghead import MsgHead, parse_msghead, parse_payload, read_envelope
-from gateway.errors import GatewayError, MappingError
-from gateway.feedback import store
-from gateway.feedback.cases import bare_case, case_for_patient, case_from_export
-from gateway.feedback.events import EventKind, FeedbackEvent
-from gateway.feedback.from_iplan import events_from_changes
-from gateway.feedback.render import channel_codes
-from gateway.feedback.service import FeedbackService
-from gateway.feedback.tables import feedback_seen, feedback_state
-from gateway.feedback.tracking import flush_digests, retry_waiting, track
-from gateway.store.tables import messages
-from mappings.iplan_fhir.facade import fhir_to_ip_export
+from samband.adapters.iplan.changes import apply_delta, detect_changes
+from samband.adapters.iplan.io import parse as parse_ip_export
+from samband.adapters.iplan.io import serialize_json
+from samband.adapters.msghead import MsgHead, parse_msghead, parse_payload, read_envelope
+from samband.gateway.feedback import store
+from samband.gateway.feedback.cases import bare_case, case_for_patient, case_from_export
+from samband.gateway.feedback.events import EventKind, FeedbackEvent
+from samband.gateway.feedback.from_iplan import events_from_changes
+from samband.gateway.feedback.render import channel_codes
+from samband.gateway.feedback.service import FeedbackService
+from samband.gateway.feedback.tables import feedback_seen, feedback_state
+from samband.gateway.feedback.tracking import flush_digests, retry_waiting, track
+from samband.gateway.store.tables import messages
+from samband.kernel.errors import GatewayError, MappingError
+from samband.mappings.iplan_fhir.facade import fhir_to_ip_export
 
 log = logging.getLogger(__name__)
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.dialogmelding.model import Dialogmelding, Notat, RichText
-from adapters.iplan.scenarios import all_steps
-from adapters.iplan.scenarios import people as p
-from adapters.iplan.scenarios.build import Step
-from adapters.msghead import Code, Ident, Organisation, Patient, build_msghead, serialize_msghead
-from adapters.plo import build as plo
+from samband.adapters.dialogmelding.model import Dialogmelding, Notat, RichText
+from samband.adapters.iplan.scenarios import all_steps
+from samband.adapters.iplan.scenarios import people as p
+from samband.adapters.iplan.scenarios.build import Step
+from samband.adapters.msghead import Code, Ident, Organisation, Patient, build_msghead, serialize_msghead
+from samband.adapters.plo import build as plo
 
 GP_PERSON_HER = "80111"
 HER = Code.of("HER", "HER-id", 9051)

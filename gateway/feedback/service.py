@@ -15,25 +15,25 @@ from datetime import datetime
 
 from sqlalchemy import Connection, update
 
-from adapters.msghead import ConversationRef, read_envelope
-from adapters.registry.ar_client import AddressRegistry
-from gateway.errors import NoRouteMatched
-from gateway.feedback import store
-from gateway.feedback.addressing import GpHint, resolve_gp
-from gateway.feedback.batching import DigestItem
-from gateway.feedback.compose import GpMessage, compose
-from gateway.feedback.engine import Action, Decision, decide
-from gateway.feedback.events import EventKind, FeedbackEvent
-from gateway.feedback.facts import CaseFacts, OrgParty
-from gateway.feedback.render import effective_channel, render
-from gateway.feedback.rules import RuleSet, load_rules
-from gateway.feedback.state import FeedbackState
-from gateway.feedback.tables import feedback_digest
-from gateway.feedback.texts import Texts, load_texts
-from gateway.runtime import Services
-from gateway.store import deliveries as queue
-from gateway.store import repository as repo
-from gateway.store.repository import Direction, Kind, Status
+from samband.adapters.msghead import ConversationRef, read_envelope
+from samband.adapters.registry.ar_client import AddressRegistry
+from samband.gateway.feedback import store
+from samband.gateway.feedback.addressing import GpHint, resolve_gp
+from samband.gateway.feedback.batching import DigestItem
+from samband.gateway.feedback.compose import GpMessage, compose
+from samband.gateway.feedback.engine import Action, Decision, decide
+from samband.gateway.feedback.events import EventKind, FeedbackEvent
+from samband.gateway.feedback.facts import CaseFacts, OrgParty
+from samband.gateway.feedback.render import effective_channel, render
+from samband.gateway.feedback.rules import RuleSet, load_rules
+from samband.gateway.feedback.state import FeedbackState
+from samband.gateway.feedback.tables import feedback_digest
+from samband.gateway.feedback.texts import Texts, load_texts
+from samband.gateway.runtime import Services
+from samband.gateway.store import deliveries as queue
+from samband.gateway.store import repository as repo
+from samband.gateway.store.repository import Direction, Kind, Status
+from samband.kernel.errors import NoRouteMatched
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from gateway.feedback.events import EventKind, FeedbackEvent
-from gateway.feedback.rules import ConsentNeed
+from samband.gateway.feedback.events import EventKind, FeedbackEvent
+from samband.gateway.feedback.rules import ConsentNeed
 
 SCOPE_ALL = "all"
 

@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from gateway.feedback.events import FeedbackEvent
-from gateway.feedback.state import ConsentState, FeedbackState
-from gateway.feedback.tables import (
+from samband.gateway.feedback.events import FeedbackEvent
+from samband.gateway.feedback.state import ConsentState, FeedbackState
+from samband.gateway.feedback.tables import (
     feedback_alerts,
     feedback_decisions,
     feedback_events,

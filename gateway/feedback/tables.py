@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, Integer, LargeBinary, String, Table, Text
 
-from gateway.store.tables import UTCDateTime, metadata
+from samband.gateway.store.tables import UTCDateTime, metadata
 
 feedback_state = Table(
     "feedback_state",

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from gateway.errors import ConfigurationError
+from samband.kernel.errors import ConfigurationError
 
 TEXTS_FILE = Path(__file__).with_name("texts.yaml")
 VOCABULARY = (

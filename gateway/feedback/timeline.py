@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from gateway.feedback.tables import feedback_alerts, feedback_decisions, feedback_events, referrals
-from gateway.store.tables import messages
-from mappings.base import stable_id
+from samband.gateway.feedback.tables import feedback_alerts, feedback_decisions, feedback_events, referrals
+from samband.gateway.store.tables import messages
+from samband.mappings.base import stable_id
 
 IDENT_FNR = "urn:oid:2.16.578.1.12.4.1.4.1"
 HER_SYSTEM = "urn:oid:2.16.578.1.12.4.1.2"

@@ -14,17 +14,17 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from gateway.feedback import store
-from gateway.feedback.batching import DigestItem, admissible, digest_due, fold
-from gateway.feedback.cases import case_for_patient
-from gateway.feedback.compose import GpMessage, compose_digest
-from gateway.feedback.events import EventKind
-from gateway.feedback.facts import PersonContact, ServiceLine
-from gateway.feedback.render import render
-from gateway.feedback.rules import Channel, ConsentNeed
-from gateway.feedback.service import FeedbackService
-from gateway.feedback.tables import feedback_decisions, feedback_digest
-from gateway.store.tables import messages
+from samband.gateway.feedback import store
+from samband.gateway.feedback.batching import DigestItem, admissible, digest_due, fold
+from samband.gateway.feedback.cases import case_for_patient
+from samband.gateway.feedback.compose import GpMessage, compose_digest
+from samband.gateway.feedback.events import EventKind
+from samband.gateway.feedback.facts import PersonContact, ServiceLine
+from samband.gateway.feedback.render import render
+from samband.gateway.feedback.rules import Channel, ConsentNeed
+from samband.gateway.feedback.service import FeedbackService
+from samband.gateway.feedback.tables import feedback_decisions, feedback_digest
+from samband.gateway.store.tables import messages
 
 
 def _items(conn: Connection, patient_id: str) -> list[tuple[str, DigestItem]]:

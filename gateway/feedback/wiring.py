@@ -11,10 +11,10 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from adapters.registry.ar_client import ArClient, CachedRegistry
-from gateway.feedback.rules import load_rules
-from gateway.feedback.service import FeedbackService
-from gateway.runtime import Services
+from samband.adapters.registry.ar_client import ArClient, CachedRegistry
+from samband.gateway.feedback.rules import load_rules
+from samband.gateway.feedback.service import FeedbackService
+from samband.gateway.runtime import Services
 
 _LOCK = threading.Lock()
 _SERVICES: dict[int, FeedbackService] = {}

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from adapters.msghead import (
+from samband.adapters.msghead import (
     HealthcareProfessional,
     Ident,
     MsgHead,
@@ -25,14 +25,14 @@ from adapters.msghead import (
     build_msghead,
     serialize_msghead,
 )
-from adapters.msghead.kith import Code
-from adapters.plo import build as plo
-from adapters.plo import clinical
-from gateway.feedback.format import no_date
-from gateway.feedback.render import code
-from gateway.feedback.texts import fill, render_lines
-from gateway.referrals.flag import IdentificationFlag, PatientDetails
-from mappings.base import Context, stable_id
+from samband.adapters.msghead.kith import Code
+from samband.adapters.plo import build as plo
+from samband.adapters.plo import clinical
+from samband.gateway.feedback.format import no_date
+from samband.gateway.feedback.render import code
+from samband.gateway.feedback.texts import fill, render_lines
+from samband.gateway.referrals.flag import IdentificationFlag, PatientDetails
+from samband.mappings.base import Context, stable_id
 
 TEXTS_FILE = Path(__file__).with_name("texts.yaml")
 IDENTIFIER_FNR = "urn:oid:2.16.578.1.12.4.1.4.1"

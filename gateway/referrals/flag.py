@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-from adapters.ident import check_person_id, hpr_problem
+from samband.adapters.ident import check_person_id, hpr_problem
 
 
 class Edge(BaseModel):

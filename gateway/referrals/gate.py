@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gateway.errors import ContractViolation
-from gateway.referrals.flag import GpDecision, IdentificationFlag
+from samband.gateway.referrals.flag import GpDecision, IdentificationFlag
+from samband.kernel.errors import ContractViolation
 
 KEPT_LOCAL = {
     GpDecision.PENDING: "gp-decision-pending",

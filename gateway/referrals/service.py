@@ -10,15 +10,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from gateway import fhir_store
-from gateway.feedback import store
-from gateway.feedback.events import EventKind, FeedbackEvent
-from gateway.feedback.service import FeedbackService
-from gateway.feedback.state import apply_event
-from gateway.feedback.tables import referrals
-from gateway.referrals.compose import compose_referral
-from gateway.referrals.flag import IdentificationFlag
-from gateway.referrals.gate import gate
+from samband.gateway import fhir_store
+from samband.gateway.feedback import store
+from samband.gateway.feedback.events import EventKind, FeedbackEvent
+from samband.gateway.feedback.service import FeedbackService
+from samband.gateway.feedback.state import apply_event
+from samband.gateway.feedback.tables import referrals
+from samband.gateway.referrals.compose import compose_referral
+from samband.gateway.referrals.flag import IdentificationFlag
+from samband.gateway.referrals.gate import gate
 
 
 def referral_event(flag: IdentificationFlag, msg_id: str, at: datetime) -> FeedbackEvent:

@@ -19,10 +19,10 @@ from typing import Any
 import jsonschema
 import yaml
 
-from gateway.delivery.retry import DEFAULT_SCHEDULE, RetrySchedule, parse_duration
-from gateway.errors import ConfigurationError
-from gateway.routing.routes import Route, RouteMatch, TargetFormat
-from gateway.routing.table import DEFAULT_ROUTES, RouteTable
+from samband.gateway.delivery.retry import DEFAULT_SCHEDULE, RetrySchedule, parse_duration
+from samband.gateway.routing.routes import Route, RouteMatch, TargetFormat
+from samband.gateway.routing.table import DEFAULT_ROUTES, RouteTable
+from samband.kernel.errors import ConfigurationError
 
 SCHEMA_NAME = "routes.schema.json"
 HTTP_TRANSPORTS = frozenset({"http", "ebxml-http"})
@@ -33,7 +33,7 @@ _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 @cache
 def routes_schema() -> dict[str, Any]:
     """The JSON Schema of route files, shipped in the ``schemas`` package."""
-    schema: dict[str, Any] = json.loads(files("schemas").joinpath(SCHEMA_NAME).read_text("utf-8"))
+    schema: dict[str, Any] = json.loads(files("samband.schemas").joinpath(SCHEMA_NAME).read_text("utf-8"))
     return schema
 
 
@@ -130,7 +130,7 @@ def _expand(value: Any, environ: Mapping[str, str], source: _Source, path: tuple
 
 def _registered_transports() -> frozenset[str]:
     # Imported here: the transports import the routing shapes, so the registry cannot be a top import.
-    from gateway.delivery.transports.registry import transport_names
+    from samband.gateway.delivery.transports.registry import transport_names
 
     return transport_names()
 

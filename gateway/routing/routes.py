@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from adapters.base import Envelope
-from adapters.formats import payload_format
-from gateway.delivery.retry import DEFAULT_SCHEDULE, RetrySchedule
+from samband.adapters.base import Envelope
+from samband.adapters.formats import payload_format
+from samband.gateway.delivery.retry import DEFAULT_SCHEDULE, RetrySchedule
 
 
 class TargetFormat(StrEnum):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from adapters.base import Envelope
-from gateway.errors import ConfigurationError, NoRouteMatched
-from gateway.routing.routes import FHIR_STORE_ROUTE, Route
+from samband.adapters.base import Envelope
+from samband.gateway.routing.routes import FHIR_STORE_ROUTE, Route
+from samband.kernel.errors import ConfigurationError, NoRouteMatched
 
 
 @dataclass(frozen=True)

@@ -56,9 +56,9 @@ def reader(engine: Engine) -> Engine:
 
 def alembic_config(engine: Engine | None = None) -> Config:
     """The packaged Alembic configuration (``gateway/store/alembic.ini``), bound to ``engine``."""
-    ini = files("gateway.store").joinpath("alembic.ini")
+    ini = files("samband.gateway.store").joinpath("alembic.ini")
     config = Config(str(ini))
-    config.set_main_option("script_location", str(files("gateway.store").joinpath("migrations")))
+    config.set_main_option("script_location", str(files("samband.gateway.store").joinpath("migrations")))
     if engine is not None:
         config.attributes["engine"] = engine
     return config

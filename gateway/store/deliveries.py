@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, and_, func, or_, select, update
 
-from gateway.delivery.retry import DEFAULT_SCHEDULE, RetrySchedule
-from gateway.routing.routes import Route
-from gateway.store.repository import new_id
-from gateway.store.tables import deliveries, delivery_attempts, route_switches
+from samband.gateway.delivery.retry import DEFAULT_SCHEDULE, RetrySchedule
+from samband.gateway.routing.routes import Route
+from samband.gateway.store.repository import new_id
+from samband.gateway.store.tables import deliveries, delivery_attempts, route_switches
 
 
 class DeliveryStatus(StrEnum):

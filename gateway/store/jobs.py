@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select, update
 
-from gateway.store.tables import job_locks
+from samband.gateway.store.tables import job_locks
 
 if TYPE_CHECKING:
-    from gateway.runtime import Services
+    from samband.gateway.runtime import Services
 
 log = logging.getLogger(__name__)
 

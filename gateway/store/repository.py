@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Row, and_, func, or_, select, text, update
 
-from adapters.base import Envelope
-from gateway.store.tables import events, messages
+from samband.adapters.base import Envelope
+from samband.gateway.store.tables import events, messages
 
 
 class Direction(StrEnum):

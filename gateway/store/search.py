@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Connection, func, or_, select
 
-from gateway.store.repository import MESSAGE_COLUMNS, StoredMessage
-from gateway.store.tables import messages
+from samband.gateway.store.repository import MESSAGE_COLUMNS, StoredMessage
+from samband.gateway.store.tables import messages
 
 MAX_LIMIT = 500
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from mappings.base import Issue, IssueSeverity
+from samband.mappings.base import Issue, IssueSeverity
 
 HERE = Path(__file__).resolve().parent
 VOLVEN_OID = "2.16.578.1.12.4.1.1"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mappings.common.systems import MESSAGE_DEFINITION
-from mappings.common.view import BundleView, text_of
+from samband.mappings.common.systems import MESSAGE_DEFINITION
+from samband.mappings.common.view import BundleView, text_of
 
 
 def payload_version(view: BundleView, default: str) -> str:

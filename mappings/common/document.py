@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adapters.msghead.kith import Code
-from adapters.msghead.model import Document, MsgHead
-from mappings.common.head_time import fhir_datetime
-from mappings.common.state import MapState
-from mappings.common.systems import EXT_CONSENT, EXT_CONTENT_DESCRIPTION, EXT_ISSUE_DATE
-from mappings.common.view import JsonDict, as_dict, as_list, text_of
+from samband.adapters.msghead.kith import Code
+from samband.adapters.msghead.model import Document, MsgHead
+from samband.mappings.common.head_time import fhir_datetime
+from samband.mappings.common.state import MapState
+from samband.mappings.common.systems import EXT_CONSENT, EXT_CONTENT_DESCRIPTION, EXT_ISSUE_DATE
+from samband.mappings.common.view import JsonDict, as_dict, as_list, text_of
 
 DOCUMENT = "/MsgHead/Document"
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from adapters.msghead.model import MsgHead
-from adapters.msghead.payloads import adapter_for
-from mappings.base import stable_id
-from mappings.codes import lookup
-from mappings.common.document import document_extensions
-from mappings.common.head_time import instant
-from mappings.common.ids import ref
-from mappings.common.kith_parts import PartyRefs, add_organisation, add_patient
-from mappings.common.message import (
+from samband.adapters.msghead.model import MsgHead
+from samband.adapters.msghead.payloads import adapter_for
+from samband.mappings.base import stable_id
+from samband.mappings.codes import lookup
+from samband.mappings.common.document import document_extensions
+from samband.mappings.common.head_time import instant
+from samband.mappings.common.ids import ref
+from samband.mappings.common.kith_parts import PartyRefs, add_organisation, add_patient
+from samband.mappings.common.message import (
     BundleBuilder,
     HeaderFacts,
     ProvenanceFacts,
@@ -24,9 +24,9 @@ from mappings.common.message import (
     party_reference,
     provenance,
 )
-from mappings.common.narrative import annotate
-from mappings.common.state import MapState
-from mappings.common.systems import MESSAGE_DEFINITION
+from samband.mappings.common.narrative import annotate
+from samband.mappings.common.state import MapState
+from samband.mappings.common.systems import MESSAGE_DEFINITION
 
 JsonDict = dict[str, object]
 MSGINFO = "/MsgHead/MsgInfo"

@@ -9,8 +9,8 @@ import base64
 import binascii
 import uuid
 
-from adapters.msghead.kith import Code
-from adapters.msghead.model import (
+from samband.adapters.msghead.kith import Code
+from samband.adapters.msghead.model import (
     Attachment,
     ConversationRef,
     Document,
@@ -21,15 +21,15 @@ from adapters.msghead.model import (
     Payload,
     RefDoc,
 )
-from adapters.msghead.serialize import serialize_msghead
-from gateway.errors import MappingError
-from mappings.base import stable_id
-from mappings.codes import lookup
-from mappings.common import kith_out
-from mappings.common.document import document_facts
-from mappings.common.state import MapState
-from mappings.common.systems import MESSAGE_REFERENCE
-from mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
+from samband.adapters.msghead.serialize import serialize_msghead
+from samband.kernel.errors import MappingError
+from samband.mappings.base import stable_id
+from samband.mappings.codes import lookup
+from samband.mappings.common import kith_out
+from samband.mappings.common.document import document_facts
+from samband.mappings.common.state import MapState
+from samband.mappings.common.systems import MESSAGE_REFERENCE
+from samband.mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
 
 
 def msg_id(view: BundleView) -> str:

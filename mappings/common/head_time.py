@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from adapters.msghead.model import parse_datetime
+from samband.adapters.msghead.model import parse_datetime
 
 OSLO = ZoneInfo("Europe/Oslo")
 

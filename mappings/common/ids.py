@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mappings.base import stable_id
+from samband.mappings.base import stable_id
 
 
 def resource_id(resource_type: str, *key: str) -> str:

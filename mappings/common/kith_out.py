@@ -7,12 +7,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from adapters.msghead.kith import Code
-from adapters.msghead.model import Address, HealthcareProfessional, Ident, Organisation, Patient, TeleCom
-from mappings.codes import lookup
-from mappings.common.state import first_coding
-from mappings.common.systems import CANONICAL, ident_type
-from mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
+from samband.adapters.msghead.kith import Code
+from samband.adapters.msghead.model import (
+    Address,
+    HealthcareProfessional,
+    Ident,
+    Organisation,
+    Patient,
+    TeleCom,
+)
+from samband.mappings.codes import lookup
+from samband.mappings.common.state import first_coding
+from samband.mappings.common.systems import CANONICAL, ident_type
+from samband.mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
 
 LOCAL_KITH = f"{CANONICAL}/CodeSystem/kith-"
 """Project-local systems for KITH codes sent without ``S`` (see ``state.local_concept``)."""

@@ -8,10 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from adapters.msghead.model import Address, HealthcareProfessional, Ident, Organisation, Patient, TeleCom
-from mappings.common import participants as p
-from mappings.common.message import BundleBuilder
-from mappings.common.state import MapState
+from samband.adapters.msghead.model import (
+    Address,
+    HealthcareProfessional,
+    Ident,
+    Organisation,
+    Patient,
+    TeleCom,
+)
+from samband.mappings.common import participants as p
+from samband.mappings.common.message import BundleBuilder
+from samband.mappings.common.state import MapState
 
 
 def idents(items: tuple[Ident, ...]) -> tuple[p.Ident, ...]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from mappings.common.ids import ref, resource_id, urn
-from mappings.common.systems import (
+from samband.mappings.common.ids import ref, resource_id, urn
+from samband.mappings.common.systems import (
     FORSENDELSESSTATUS,
     HER,
     MESSAGE_ACTIVITY,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from mappings.common.view import as_dict, as_list, text_of
+from samband.mappings.common.view import as_dict, as_list, text_of
 
 JsonDict = dict[str, object]
 Entries = dict[str, JsonDict]

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from mappings.codes import lookup
-from mappings.common.ids import ref, resource_id
-from mappings.common.systems import HNR, PERSON_ID_TYPE, ident_system
+from samband.mappings.codes import lookup
+from samband.mappings.common.ids import ref, resource_id
+from samband.mappings.common.systems import HNR, PERSON_ID_TYPE, ident_system
 
 JsonDict = dict[str, object]
 PERSON_KEY_ORDER = ("FNR", "DNR", "FHN", "HPR", "HNR", "HER", "DUF")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from adapters.msghead.kith import Code
-from mappings.base import Context, Issue, IssueSeverity
-from mappings.codes import lookup
-from mappings.common.systems import CANONICAL
+from samband.adapters.msghead.kith import Code
+from samband.mappings.base import Context, Issue, IssueSeverity
+from samband.mappings.codes import lookup
+from samband.mappings.common.systems import CANONICAL
 
 JsonDict = dict[str, object]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-from gateway.errors import MappingError
+from samband.kernel.errors import MappingError
 
 JsonDict = dict[str, object]
 

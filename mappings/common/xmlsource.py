@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from adapters.msghead.kith import Code
+from samband.adapters.msghead.kith import Code
 
 
 def local(element: etree._Element) -> str:

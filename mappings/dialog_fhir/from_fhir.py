@@ -5,19 +5,19 @@ DIALOG_HELSEFAGLIG); CareTeam roles → RollerRelatertNotat; attachments → Bas
 
 from __future__ import annotations
 
-from adapters.dialogmelding.codec import serialize_dialogmelding
-from adapters.dialogmelding.model import NAMESPACES, Dialogmelding, Foresporsel, Notat, RichText
-from adapters.msghead.kith import Code
-from adapters.msghead.payloads import payload_of
-from gateway.errors import MappingError
-from mappings.codes import lookup
-from mappings.common import kith_out
-from mappings.common.definition import payload_version
-from mappings.common.head_out import attachment_documents, build_msghead
-from mappings.common.state import MapState
-from mappings.common.systems import DOK_ID, TASK_INPUT
-from mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
-from mappings.dialog_fhir.roles_out import roles
+from samband.adapters.dialogmelding.codec import serialize_dialogmelding
+from samband.adapters.dialogmelding.model import NAMESPACES, Dialogmelding, Foresporsel, Notat, RichText
+from samband.adapters.msghead.kith import Code
+from samband.adapters.msghead.payloads import payload_of
+from samband.kernel.errors import MappingError
+from samband.mappings.codes import lookup
+from samband.mappings.common import kith_out
+from samband.mappings.common.definition import payload_version
+from samband.mappings.common.head_out import attachment_documents, build_msghead
+from samband.mappings.common.state import MapState
+from samband.mappings.common.systems import DOK_ID, TASK_INPUT
+from samband.mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
+from samband.mappings.dialog_fhir.roles_out import roles
 
 DEFAULT_VERSION = "1.1"
 EVENTS = frozenset(code for code in lookup.table("8279").codes if code.startswith("DIALOG_"))

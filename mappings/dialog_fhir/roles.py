@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from adapters.dialogmelding.model import RollerRelatertNotat
-from mappings.common import participants as p
-from mappings.common.head import Frame
-from mappings.common.ids import ref
-from mappings.common.kith_parts import add_professional, idents, person, postal, telecoms
+from samband.adapters.dialogmelding.model import RollerRelatertNotat
+from samband.mappings.common import participants as p
+from samband.mappings.common.head import Frame
+from samband.mappings.common.ids import ref
+from samband.mappings.common.kith_parts import add_professional, idents, person, postal, telecoms
 
 JsonDict = dict[str, object]
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from adapters.dialogmelding.model import RollerRelatertNotat
-from adapters.msghead.kith import Code
-from mappings.common import kith_out
-from mappings.common.view import BundleView, JsonDict, as_list
+from samband.adapters.dialogmelding.model import RollerRelatertNotat
+from samband.adapters.msghead.kith import Code
+from samband.mappings.common import kith_out
+from samband.mappings.common.view import BundleView, JsonDict, as_list
 
 
 def _role(concepts: list[JsonDict], table: str) -> Code | None:

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import base64
 
-from adapters.dialogmelding.model import Dialogmelding, Foresporsel, Notat
-from adapters.msghead.model import Attachment, MsgHead
-from adapters.msghead.payloads import parse_payload
-from gateway.errors import MappingError
-from mappings.common.head import Frame, close_frame, open_frame
-from mappings.common.ids import ref
-from mappings.common.state import MapState
-from mappings.common.systems import DOK_ID, TASK_INPUT
-from mappings.dialog_fhir.roles import roles_team
+from samband.adapters.dialogmelding.model import Dialogmelding, Foresporsel, Notat
+from samband.adapters.msghead.model import Attachment, MsgHead
+from samband.adapters.msghead.payloads import parse_payload
+from samband.kernel.errors import MappingError
+from samband.mappings.common.head import Frame, close_frame, open_frame
+from samband.mappings.common.ids import ref
+from samband.mappings.common.state import MapState
+from samband.mappings.common.systems import DOK_ID, TASK_INPUT
+from samband.mappings.dialog_fhir.roles import roles_team
 
 JsonDict = dict[str, object]
 CONTENT = "/MsgHead/Document/RefDoc/Content/Dialogmelding"

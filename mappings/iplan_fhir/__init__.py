@@ -6,7 +6,7 @@ contract model, keeping every field docs/ip-export.md marks as round-trippable.
 
 from __future__ import annotations
 
-from mappings.iplan_fhir.from_fhir import from_fhir
-from mappings.iplan_fhir.to_fhir import to_fhir
+from samband.mappings.iplan_fhir.from_fhir import from_fhir
+from samband.mappings.iplan_fhir.to_fhir import to_fhir
 
 __all__ = ["from_fhir", "to_fhir"]

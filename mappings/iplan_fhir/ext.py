@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from adapters.iplan.codec import JsonDict
-from adapters.iplan.model_parts import Code, Period
-from adapters.iplan.spec import FieldSpec, fields_of
+from samband.adapters.iplan.codec import JsonDict
+from samband.adapters.iplan.model_parts import Code, Period
+from samband.adapters.iplan.spec import FieldSpec, fields_of
 
 
 def _value_key(fld: FieldSpec) -> str:

@@ -7,11 +7,11 @@ ip-export JSON (or XML with ``xml=True``).
 
 from __future__ import annotations
 
-from adapters.fhir import parse_json, serialize_bundle
-from adapters.iplan import looks_like_ip_export, parse, serialize_json, serialize_xml
-from mappings.base import Context, Translation
-from mappings.iplan_fhir.from_fhir import from_fhir
-from mappings.iplan_fhir.to_fhir import to_fhir
+from samband.adapters.fhir import parse_json, serialize_bundle
+from samband.adapters.iplan import looks_like_ip_export, parse, serialize_json, serialize_xml
+from samband.mappings.base import Context, Translation
+from samband.mappings.iplan_fhir.from_fhir import from_fhir
+from samband.mappings.iplan_fhir.to_fhir import to_fhir
 
 
 def ip_export_to_fhir(raw: bytes, ctx: Context) -> Translation[bytes]:

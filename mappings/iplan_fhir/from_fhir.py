@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.fhir.bundle import parse_bundle
-from adapters.iplan.codec import JsonDict, from_dict
-from adapters.iplan.model import SCHEMA_VERSION, IpExport, SourceSystem
-from adapters.iplan.model_parts import Need, PlanResource
-from adapters.iplan.model_work import Archive, Closure, Cooperation, SectoralPlan
-from adapters.iplan.schema_check import json_schema_findings
-from gateway.errors import MappingError
-from mappings.base import Context, Translation
-from mappings.common.systems import DNR, FNR, HER, HPR
-from mappings.iplan_fhir import ext, vocab
-from mappings.iplan_fhir import from_parts as parts
-from mappings.iplan_fhir.from_parts import Index, codes, first_code, source_id
-from mappings.iplan_fhir.work import PARENT_GOAL
+from samband.adapters.fhir.bundle import parse_bundle
+from samband.adapters.iplan.codec import JsonDict, from_dict
+from samband.adapters.iplan.model import SCHEMA_VERSION, IpExport, SourceSystem
+from samband.adapters.iplan.model_parts import Need, PlanResource
+from samband.adapters.iplan.model_work import Archive, Closure, Cooperation, SectoralPlan
+from samband.adapters.iplan.schema_check import json_schema_findings
+from samband.kernel.errors import MappingError
+from samband.mappings.base import Context, Translation
+from samband.mappings.common.systems import DNR, FNR, HER, HPR
+from samband.mappings.iplan_fhir import ext, vocab
+from samband.mappings.iplan_fhir import from_parts as parts
+from samband.mappings.iplan_fhir.from_parts import Index, codes, first_code, source_id
+from samband.mappings.iplan_fhir.work import PARENT_GOAL
 
 _REVERSE_STATUS = {v: k for k, v in vocab.CAREPLAN_STATUS.items()}
 _REVERSE_CATEGORY = {v: k for k, v in vocab.PLAN_CATEGORY_CODE.items()}

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.iplan.codec import JsonDict
-from adapters.iplan.model_parts import Consent, Participant, RelatedPerson
-from adapters.iplan.model_work import Evaluation, Extent, Meeting
-from mappings.common.systems import ENH, HER, HPR
-from mappings.iplan_fhir import ext, vocab
+from samband.adapters.iplan.codec import JsonDict
+from samband.adapters.iplan.model_parts import Consent, Participant, RelatedPerson
+from samband.adapters.iplan.model_work import Evaluation, Extent, Meeting
+from samband.mappings.common.systems import ENH, HER, HPR
+from samband.mappings.iplan_fhir import ext, vocab
 
 
 def codes(concept: Any, system: str) -> list[str]:
@@ -172,7 +172,7 @@ def comments(notes: list[JsonDict], index: Index) -> list[JsonDict]:
 def measure(resource: JsonDict, index: Index) -> JsonDict:
     extent = ext.find(resource, vocab.EXT_EXTENT)
     decision = ext.find(resource, vocab.EXT_DECISION)
-    from adapters.iplan.model_work import Decision
+    from samband.adapters.iplan.model_work import Decision
 
     return _drop_none(
         {

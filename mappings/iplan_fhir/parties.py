@@ -6,16 +6,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from adapters.iplan.codec import JsonDict, to_dict
-from adapters.iplan.model import IndividualPlan, IpExport
-from adapters.iplan.model_parts import Contact, Organization, Participant, ParticipantPerson, RelatedPerson
-from mappings.base import stable_id
-from mappings.common.ids import ref, resource_id
-from mappings.common.message import BundleBuilder
-from mappings.common.participants import Ident, Org, Person, organization, patient, related_person
-from mappings.common.systems import ENH, HER, HPR, URI
-from mappings.iplan_fhir import ext, vocab
-from mappings.iplan_fhir.vocab import coding, concept
+from samband.adapters.iplan.codec import JsonDict, to_dict
+from samband.adapters.iplan.model import IndividualPlan, IpExport
+from samband.adapters.iplan.model_parts import (
+    Contact,
+    Organization,
+    Participant,
+    ParticipantPerson,
+    RelatedPerson,
+)
+from samband.mappings.base import stable_id
+from samband.mappings.common.ids import ref, resource_id
+from samband.mappings.common.message import BundleBuilder
+from samband.mappings.common.participants import Ident, Org, Person, organization, patient, related_person
+from samband.mappings.common.systems import ENH, HER, HPR, URI
+from samband.mappings.iplan_fhir import ext, vocab
+from samband.mappings.iplan_fhir.vocab import coding, concept
 
 PARTICIPANT_EXTRAS = (
     "id",

@@ -4,15 +4,15 @@ EpisodeOfCare of the follow-up with the coordinator as care manager (fhir.md §6
 
 from __future__ import annotations
 
-from adapters.iplan.codec import JsonDict, to_dict
-from adapters.iplan.model import IpExport, SourceSystem
-from adapters.iplan.model_parts import Need, PlanResource
-from adapters.iplan.model_work import Archive, Closure, Cooperation, SectoralPlan
-from mappings.common.ids import ref, resource_id
-from mappings.iplan_fhir import ext, vocab
-from mappings.iplan_fhir.parties import Parties
-from mappings.iplan_fhir.vocab import coding, concept
-from mappings.iplan_fhir.work import rid
+from samband.adapters.iplan.codec import JsonDict, to_dict
+from samband.adapters.iplan.model import IpExport, SourceSystem
+from samband.adapters.iplan.model_parts import Need, PlanResource
+from samband.adapters.iplan.model_work import Archive, Closure, Cooperation, SectoralPlan
+from samband.mappings.common.ids import ref, resource_id
+from samband.mappings.iplan_fhir import ext, vocab
+from samband.mappings.iplan_fhir.parties import Parties
+from samband.mappings.iplan_fhir.vocab import coding, concept
+from samband.mappings.iplan_fhir.work import rid
 
 _LISTS: tuple[tuple[str, str, type], ...] = (
     ("resources", vocab.EXT_RESOURCE, PlanResource),

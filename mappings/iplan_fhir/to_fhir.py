@@ -7,16 +7,16 @@ What the contract marks as not round-trippable is reported as an Issue, never dr
 
 from __future__ import annotations
 
-from adapters.fhir.bundle import normalize
-from adapters.iplan.codec import JsonDict
-from adapters.iplan.model import IpExport
-from adapters.iplan.model_parts import Organization
-from mappings.base import Context, Issue, IssueSeverity, Translation
-from mappings.common.ids import resource_id, urn
-from mappings.common.message import BundleBuilder
-from mappings.iplan_fhir import plan as plan_map
-from mappings.iplan_fhir import vocab, work
-from mappings.iplan_fhir.parties import (
+from samband.adapters.fhir.bundle import normalize
+from samband.adapters.iplan.codec import JsonDict
+from samband.adapters.iplan.model import IpExport
+from samband.adapters.iplan.model_parts import Organization
+from samband.mappings.base import Context, Issue, IssueSeverity, Translation
+from samband.mappings.common.ids import resource_id, urn
+from samband.mappings.common.message import BundleBuilder
+from samband.mappings.iplan_fhir import plan as plan_map
+from samband.mappings.iplan_fhir import vocab, work
+from samband.mappings.iplan_fhir.parties import (
     Parties,
     add_care_team,
     add_organization,

@@ -7,7 +7,7 @@ are plain dicts: contract value → FHIR code; the reverse direction reads the l
 
 from __future__ import annotations
 
-from mappings.common.systems import CANONICAL, CAREPLAN_CATEGORY
+from samband.mappings.common.systems import CANONICAL, CAREPLAN_CATEGORY
 
 CS = f"{CANONICAL}/CodeSystem"
 SD = f"{CANONICAL}/StructureDefinition"

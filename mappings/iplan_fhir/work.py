@@ -4,14 +4,14 @@ ServiceRequest (tiltak), Task (møte) and Consent (domain.md §2.6, fhir.md §6.
 
 from __future__ import annotations
 
-from adapters.iplan.codec import JsonDict, to_dict
-from adapters.iplan.model import IndividualPlan
-from adapters.iplan.model_parts import Comment, Consent
-from adapters.iplan.model_work import Evaluation, Goal, Measure, Meeting, PsfsAssessment
-from mappings.common.ids import ref, resource_id
-from mappings.iplan_fhir import ext, vocab
-from mappings.iplan_fhir.parties import Parties, logical
-from mappings.iplan_fhir.vocab import coding, concept
+from samband.adapters.iplan.codec import JsonDict, to_dict
+from samband.adapters.iplan.model import IndividualPlan
+from samband.adapters.iplan.model_parts import Comment, Consent
+from samband.adapters.iplan.model_work import Evaluation, Goal, Measure, Meeting, PsfsAssessment
+from samband.mappings.common.ids import ref, resource_id
+from samband.mappings.iplan_fhir import ext, vocab
+from samband.mappings.iplan_fhir.parties import Parties, logical
+from samband.mappings.iplan_fhir.vocab import coding, concept
 
 
 def rid(kind: str, plan_id: str, entity_id: str) -> str:

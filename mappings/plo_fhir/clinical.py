@@ -5,15 +5,20 @@ functional assessment), AllergyIntolerances and the CareTeam of contacts and nex
 
 from __future__ import annotations
 
-from mappings.common.head import Frame
-from mappings.common.ids import ref
-from mappings.common.systems import COMMUNICATION_CATEGORY, EXT_MAIN_DIAGNOSIS, EXT_NOTE_HEADING, PLO_SECTION
-from mappings.common.xmlsource import Node
-from mappings.plo_fhir.contacts import Team, care_team
-from mappings.plo_fhir.extras import overall_function, previous_illnesses, reasons, stays
-from mappings.plo_fhir.medication import medications
-from mappings.plo_fhir.sections import sections
-from mappings.plo_fhir.services import service_request
+from samband.mappings.common.head import Frame
+from samband.mappings.common.ids import ref
+from samband.mappings.common.systems import (
+    COMMUNICATION_CATEGORY,
+    EXT_MAIN_DIAGNOSIS,
+    EXT_NOTE_HEADING,
+    PLO_SECTION,
+)
+from samband.mappings.common.xmlsource import Node
+from samband.mappings.plo_fhir.contacts import Team, care_team
+from samband.mappings.plo_fhir.extras import overall_function, previous_illnesses, reasons, stays
+from samband.mappings.plo_fhir.medication import medications
+from samband.mappings.plo_fhir.sections import sections
+from samband.mappings.plo_fhir.services import service_request
 
 JsonDict = dict[str, object]
 CATEGORY = {

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from adapters.msghead.parts import read_hp, read_organisation, read_person
-from mappings.common import participants as p
-from mappings.common.head import Frame
-from mappings.common.ids import ref
-from mappings.common.kith_parts import add_professional, idents, person, postal, telecoms
-from mappings.common.xmlsource import Node
+from samband.adapters.msghead.parts import read_hp, read_organisation, read_person
+from samband.mappings.common import participants as p
+from samband.mappings.common.head import Frame
+from samband.mappings.common.ids import ref
+from samband.mappings.common.kith_parts import add_professional, idents, person, postal, telecoms
+from samband.mappings.common.xmlsource import Node
 
 FK1 = "http://www.kith.no/xmlstds/felleskomponent1"
 JsonDict = dict[str, object]

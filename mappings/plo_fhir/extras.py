@@ -5,12 +5,12 @@ resolved), SamletVurderingFunksjonsniva (→ Observation), TilleggsopplysningPas
 
 from __future__ import annotations
 
-from mappings.common.head import Frame
-from mappings.common.head_time import fhir_datetime
-from mappings.common.ids import ref
-from mappings.common.state import local_concept
-from mappings.common.systems import EXT_ESTIMATED, EXT_LIVES_ALONE, PLO_SECTION
-from mappings.common.xmlsource import Node
+from samband.mappings.common.head import Frame
+from samband.mappings.common.head_time import fhir_datetime
+from samband.mappings.common.ids import ref
+from samband.mappings.common.state import local_concept
+from samband.mappings.common.systems import EXT_ESTIMATED, EXT_LIVES_ALONE, PLO_SECTION
+from samband.mappings.common.xmlsource import Node
 
 JsonDict = dict[str, object]
 CLINICAL_STATUS = "http://terminology.hl7.org/CodeSystem/condition-clinical"

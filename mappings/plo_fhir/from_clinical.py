@@ -7,17 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.plo import build
-from adapters.plo import clinical as c
-from adapters.plo.nodes import Code, Quantity
-from gateway.errors import MappingError
-from mappings.codes import lookup
-from mappings.common import kith_out
-from mappings.common.state import MapState, first_coding
-from mappings.common.systems import EXT_MAIN_DIAGNOSIS, EXT_MULTIDOSE, EXT_NOTE_HEADING
-from mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
-from mappings.plo_fhir import plo_parts
-from mappings.plo_fhir.from_services import _extension
+from samband.adapters.plo import build
+from samband.adapters.plo import clinical as c
+from samband.adapters.plo.nodes import Code, Quantity
+from samband.kernel.errors import MappingError
+from samband.mappings.codes import lookup
+from samband.mappings.common import kith_out
+from samband.mappings.common.state import MapState, first_coding
+from samband.mappings.common.systems import EXT_MAIN_DIAGNOSIS, EXT_MULTIDOSE, EXT_NOTE_HEADING
+from samband.mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
+from samband.mappings.plo_fhir import plo_parts
+from samband.mappings.plo_fhir.from_services import _extension
 
 
 def _about(view: BundleView, communication: JsonDict, resource_type: str) -> list[JsonDict]:

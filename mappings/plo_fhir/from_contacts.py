@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.plo import parties as pp
-from mappings.common import kith_out
-from mappings.common.state import MapState
-from mappings.common.view import BundleView, JsonDict, as_list, text_of
-from mappings.plo_fhir import plo_parts
+from samband.adapters.plo import parties as pp
+from samband.mappings.common import kith_out
+from samband.mappings.common.state import MapState
+from samband.mappings.common.view import BundleView, JsonDict, as_list, text_of
+from samband.mappings.plo_fhir import plo_parts
 
 AUTHOR_FIELDS = ("author", "sender")
 

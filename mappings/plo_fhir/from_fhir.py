@@ -10,18 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from adapters.msghead.payloads import payload_of
-from adapters.plo import forsendelse, new_message, serialize_plo
-from gateway.errors import MappingError
-from mappings.common.definition import payload_version
-from mappings.common.head_out import build_msghead
-from mappings.common.state import MapState
-from mappings.common.systems import FORSENDELSESSTATUS
-from mappings.common.view import BundleView, as_dict, as_list
-from mappings.plo_fhir.from_clinical import clinical_fields
-from mappings.plo_fhir.from_contacts import header_fields
-from mappings.plo_fhir.from_logistics import logistics_fields
-from mappings.plo_fhir.from_services import orientering_fields
+from samband.adapters.msghead.payloads import payload_of
+from samband.adapters.plo import forsendelse, new_message, serialize_plo
+from samband.kernel.errors import MappingError
+from samband.mappings.common.definition import payload_version
+from samband.mappings.common.head_out import build_msghead
+from samband.mappings.common.state import MapState
+from samband.mappings.common.systems import FORSENDELSESSTATUS
+from samband.mappings.common.view import BundleView, as_dict, as_list
+from samband.mappings.plo_fhir.from_clinical import clinical_fields
+from samband.mappings.plo_fhir.from_contacts import header_fields
+from samband.mappings.plo_fhir.from_logistics import logistics_fields
+from samband.mappings.plo_fhir.from_services import orientering_fields
 
 Fields = Callable[[BundleView, MapState], dict[str, Any]]
 BUILDERS: dict[str, Fields] = {

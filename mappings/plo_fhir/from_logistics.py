@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.plo import catalog
-from adapters.plo.message import Logistikk, TidsfestetHendelse, UtskrevetTil
-from gateway.errors import MappingError
-from mappings.common import kith_out
-from mappings.common.state import MapState
-from mappings.common.systems import EXT_DISCHARGE_STATE, EXT_ESTIMATED
-from mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
-from mappings.plo_fhir import plo_parts
-from mappings.plo_fhir.from_services import _extension
+from samband.adapters.plo import catalog
+from samband.adapters.plo.message import Logistikk, TidsfestetHendelse, UtskrevetTil
+from samband.kernel.errors import MappingError
+from samband.mappings.common import kith_out
+from samband.mappings.common.state import MapState
+from samband.mappings.common.systems import EXT_DISCHARGE_STATE, EXT_ESTIMATED
+from samband.mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
+from samband.mappings.plo_fhir import plo_parts
+from samband.mappings.plo_fhir.from_services import _extension
 
 
 def _event(encounter: JsonDict) -> TidsfestetHendelse:

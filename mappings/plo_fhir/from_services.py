@@ -7,13 +7,13 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from adapters.plo.clinical import EksisterendeTjeneste
-from gateway.errors import MappingError
-from mappings.common import kith_out
-from mappings.common.state import MapState
-from mappings.common.systems import EXT_PRIVATE_SERVICE, EXT_SERVICE_INFO, EXT_SERVICE_PROVIDER
-from mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
-from mappings.plo_fhir import plo_parts
+from samband.adapters.plo.clinical import EksisterendeTjeneste
+from samband.kernel.errors import MappingError
+from samband.mappings.common import kith_out
+from samband.mappings.common.state import MapState
+from samband.mappings.common.systems import EXT_PRIVATE_SERVICE, EXT_SERVICE_INFO, EXT_SERVICE_PROVIDER
+from samband.mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
+from samband.mappings.plo_fhir import plo_parts
 
 
 def _extension(resource: JsonDict, url: str) -> object:

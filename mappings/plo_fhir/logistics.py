@@ -4,12 +4,12 @@ events (Hendelsekode 9121, time, estimate) and, for dødsfall, Patient.deceasedD
 
 from __future__ import annotations
 
-from mappings.common.head import Frame
-from mappings.common.head_time import fhir_datetime
-from mappings.common.ids import ref
-from mappings.common.systems import EXT_DISCHARGE_STATE, EXT_ESTIMATED
-from mappings.common.xmlsource import Node
-from mappings.plo_fhir.contacts import Team, care_team
+from samband.mappings.common.head import Frame
+from samband.mappings.common.head_time import fhir_datetime
+from samband.mappings.common.ids import ref
+from samband.mappings.common.systems import EXT_DISCHARGE_STATE, EXT_ESTIMATED
+from samband.mappings.common.xmlsource import Node
+from samband.mappings.plo_fhir.contacts import Team, care_team
 
 JsonDict = dict[str, object]
 ENCOUNTER_STATUS = {

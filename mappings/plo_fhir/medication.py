@@ -4,12 +4,12 @@ Medication (ATC 7180, Legemiddelform 7448, Styrke), dosage text, Bruk (9101) and
 
 from __future__ import annotations
 
-from mappings.common.head import Frame
-from mappings.common.head_time import fhir_datetime
-from mappings.common.ids import ref
-from mappings.common.state import local_concept
-from mappings.common.systems import EXT_MULTIDOSE, EXT_NOT_WITH_OTHER
-from mappings.common.xmlsource import Node
+from samband.mappings.common.head import Frame
+from samband.mappings.common.head_time import fhir_datetime
+from samband.mappings.common.ids import ref
+from samband.mappings.common.state import local_concept
+from samband.mappings.common.systems import EXT_MULTIDOSE, EXT_NOT_WITH_OTHER
+from samband.mappings.common.xmlsource import Node
 
 JsonDict = dict[str, object]
 STATUS = {"2": "stopped"}

@@ -4,10 +4,10 @@
 
 from __future__ import annotations
 
-from adapters.msghead import model as mh
-from adapters.msghead.kith import Code as KithCode
-from adapters.plo import parties as pp
-from adapters.plo.nodes import Code
+from samband.adapters.msghead import model as mh
+from samband.adapters.msghead.kith import Code as KithCode
+from samband.adapters.plo import parties as pp
+from samband.adapters.plo.nodes import Code
 
 
 def code(value: KithCode | None) -> Code | None:

@@ -5,9 +5,9 @@ child block, headed by the element name, so their content reaches the receiver.
 
 from __future__ import annotations
 
-from mappings.common.head import Frame
-from mappings.common.systems import EXT_NOTE_HEADING, PLO_SECTION
-from mappings.common.xmlsource import Node
+from samband.mappings.common.head import Frame
+from samband.mappings.common.systems import EXT_NOTE_HEADING, PLO_SECTION
+from samband.mappings.common.xmlsource import Node
 
 JsonDict = dict[str, object]
 FLATTENED = (

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from mappings.common.head import Frame
-from mappings.common.ids import ref
-from mappings.common.systems import (
+from samband.mappings.common.head import Frame
+from samband.mappings.common.ids import ref
+from samband.mappings.common.systems import (
     CAREPLAN_CATEGORY,
     EXT_PRIVATE_SERVICE,
     EXT_SERVICE_INFO,
     EXT_SERVICE_PROVIDER,
 )
-from mappings.common.xmlsource import Node
-from mappings.plo_fhir.contacts import Team, care_team
+from samband.mappings.common.xmlsource import Node
+from samband.mappings.plo_fhir.contacts import Team, care_team
 
 JsonDict = dict[str, object]
 STATUS_BY_FORSENDELSE = {"C": "revoked"}

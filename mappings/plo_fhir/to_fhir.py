@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from adapters.msghead.model import MsgHead
-from adapters.xml.safe import parse_xml
-from gateway.errors import MappingError
-from mappings.common.head import Frame, close_frame, open_frame
-from mappings.common.state import MapState
-from mappings.common.xmlsource import Node, Source
-from mappings.plo_fhir.clinical import clinical
-from mappings.plo_fhir.contacts import Team, collect
-from mappings.plo_fhir.extras import patient_extras
-from mappings.plo_fhir.logistics import logistics
-from mappings.plo_fhir.services import orientering
+from samband.adapters.msghead.model import MsgHead
+from samband.adapters.xml.safe import parse_xml
+from samband.kernel.errors import MappingError
+from samband.mappings.common.head import Frame, close_frame, open_frame
+from samband.mappings.common.state import MapState
+from samband.mappings.common.xmlsource import Node, Source
+from samband.mappings.plo_fhir.clinical import clinical
+from samband.mappings.plo_fhir.contacts import Team, collect
+from samband.mappings.plo_fhir.extras import patient_extras
+from samband.mappings.plo_fhir.logistics import logistics
+from samband.mappings.plo_fhir.services import orientering
 
 JsonDict = dict[str, object]
 Handler = Callable[[Frame, Node, Team, str | None], None]

@@ -7,7 +7,7 @@ import json
 
 from lxml import etree
 
-from adapters.xml.safe import parse_xml
+from samband.adapters.xml.safe import parse_xml
 
 
 def _strip(element: etree._Element) -> None:

@@ -11,9 +11,9 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from adapters.fhir import serialize_bundle
-from mappings.base import Issue, fixed_context
-from mappings.pivot import from_fhir, to_fhir
+from samband.adapters.fhir import serialize_bundle
+from samband.mappings.base import Issue, fixed_context
+from samband.mappings.pivot import from_fhir, to_fhir
 
 Output = tuple[bytes, list[str]]
 
@@ -42,7 +42,7 @@ def _from_fhir(target: str) -> Callable[[bytes], Output]:
 
 
 def _iplan_to_fhir(raw: bytes) -> Output:
-    from mappings.iplan_fhir.facade import ip_export_to_fhir
+    from samband.mappings.iplan_fhir.facade import ip_export_to_fhir
 
     done = ip_export_to_fhir(raw, fixed_context())
     return done.result, issue_lines(done.issues)

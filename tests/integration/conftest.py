@@ -15,10 +15,10 @@ import httpx
 import pytest
 import sqlalchemy
 
-from gateway.app import create_app
-from gateway.delivery.worker import DeliveryWorker
-from gateway.runtime import Services
-from gateway.settings import Settings
+from samband.gateway.app import create_app
+from samband.gateway.delivery.worker import DeliveryWorker
+from samband.gateway.runtime import Services
+from samband.gateway.settings import Settings
 from tests.integration.receiver import Receiver
 from tests.integration.server import LiveServer
 

@@ -1,6 +1,6 @@
 """Shared by the KE loop tests: the running gateway with a GP and a KE receiver, a local
 Adresseregister, a feedback service and a controllable clock; the synthetic flag and messages come
-from gateway.feedback.scenarios.
+from samband.gateway.feedback.scenarios.
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from adapters.apprec import build_apprec, serialize_apprec
-from adapters.iplan.scenarios.build import Step
-from adapters.iplan.scenarios.replay import encode
-from adapters.msghead import parse_msghead
-from adapters.registry.ar_client import ArClient, CachedRegistry
-from gateway.feedback import runner
-from gateway.feedback.scenarios import GP_PERSON_HER, flag, hospital_message
-from gateway.feedback.service import FeedbackService
-from gateway.feedback.wiring import use_feedback
+from samband.adapters.apprec import build_apprec, serialize_apprec
+from samband.adapters.iplan.scenarios.build import Step
+from samband.adapters.iplan.scenarios.replay import encode
+from samband.adapters.msghead import parse_msghead
+from samband.adapters.registry.ar_client import ArClient, CachedRegistry
+from samband.gateway.feedback import runner
+from samband.gateway.feedback.scenarios import GP_PERSON_HER, flag, hospital_message
+from samband.gateway.feedback.service import FeedbackService
+from samband.gateway.feedback.wiring import use_feedback
 from tests.integration.conftest import AUTH, Gateway, GatewayFactory
 from tests.integration.receiver import Receiver
 from tests.support.soap_server import Party, Register, SoapServer, serve

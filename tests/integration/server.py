@@ -9,7 +9,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from gateway.runtime import Services
+from samband.gateway.runtime import Services
 
 
 class LiveServer:

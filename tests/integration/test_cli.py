@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gateway.cli.main import app
+from samband.gateway.cli.main import app
 from tests.integration.conftest import GatewayFactory
 from tests.integration.messages import hodemelding, msg_id_of
 from tests.integration.receiver import Receiver

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from adapters.msghead import parse_msghead
-from adapters.xml.canonical import xml_equivalent
-from gateway.cli.main import app
+from samband.adapters.msghead import parse_msghead
+from samband.adapters.xml.canonical import xml_equivalent
+from samband.gateway.cli.main import app
 from tests.golden.compare import canonical_xml, diff
 from tests.integration.ke_support import GOLDEN, masked
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from adapters.ebxml import build_message, make_payload, parse_ebxml, serialize_package
+from samband.adapters.ebxml import build_message, make_payload, parse_ebxml, serialize_package
 from tests.integration.conftest import AUTH, GatewayFactory
 from tests.integration.messages import RECEIVER_HER, SENDER_HER, hodemelding, msg_id_of
 from tests.integration.receiver import Receiver

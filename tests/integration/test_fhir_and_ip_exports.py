@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from adapters.iplan import serialize_json, serialize_xml
-from adapters.iplan.scenarios import kari
+from samband.adapters.iplan import serialize_json, serialize_xml
+from samband.adapters.iplan.scenarios import kari
 from tests.conftest import ROOT
 from tests.integration.conftest import AUTH, GatewayFactory
 from tests.integration.receiver import Receiver

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from adapters.iplan.scenarios import people as p
-from adapters.msghead import parse_msghead
-from adapters.msghead.validate import validate_msghead
-from gateway.feedback.scenarios import chain, flag, hospital_message
+from samband.adapters.iplan.scenarios import people as p
+from samband.adapters.msghead import parse_msghead
+from samband.adapters.msghead.validate import validate_msghead
+from samband.gateway.feedback.scenarios import chain, flag, hospital_message
 from tests.golden.compare import canonical_xml, diff
 from tests.integration.conftest import AUTH
 from tests.integration.ke_support import GOLDEN, OSLO, Loop, loop_fixture, masked

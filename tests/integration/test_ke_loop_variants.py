@@ -9,20 +9,20 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from adapters.apprec import build_apprec, serialize_apprec
-from adapters.iplan.model import IpExport
-from adapters.iplan.model_work import Meeting, MeetingDecision
-from adapters.iplan.scenarios import all_steps
-from adapters.iplan.scenarios import people as p
-from adapters.iplan.scenarios.build import Step, by_id, edit, oslo, revise, upsert
-from adapters.iplan.scenarios.kari_closure import consent_withdrawn
-from adapters.iplan.scenarios.replay import encode
-from adapters.msghead import Code, parse_msghead
-from gateway.feedback import runner
-from gateway.feedback.loop import FeedbackLoop
-from gateway.feedback.scenarios import GP_PERSON_HER, flag, gp_answer, gp_avvik
-from mappings.base import fixed_context
-from mappings.iplan_fhir.facade import ip_export_to_fhir
+from samband.adapters.apprec import build_apprec, serialize_apprec
+from samband.adapters.iplan.model import IpExport
+from samband.adapters.iplan.model_work import Meeting, MeetingDecision
+from samband.adapters.iplan.scenarios import all_steps
+from samband.adapters.iplan.scenarios import people as p
+from samband.adapters.iplan.scenarios.build import Step, by_id, edit, oslo, revise, upsert
+from samband.adapters.iplan.scenarios.kari_closure import consent_withdrawn
+from samband.adapters.iplan.scenarios.replay import encode
+from samband.adapters.msghead import Code, parse_msghead
+from samband.gateway.feedback import runner
+from samband.gateway.feedback.loop import FeedbackLoop
+from samband.gateway.feedback.scenarios import GP_PERSON_HER, flag, gp_answer, gp_avvik
+from samband.mappings.base import fixed_context
+from samband.mappings.iplan_fhir.facade import ip_export_to_fhir
 from tests.integration.conftest import AUTH
 from tests.integration.ke_support import Loop, loop_fixture
 

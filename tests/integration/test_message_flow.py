@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from gateway import translate
+from samband.gateway import translate
 from tests.integration.conftest import AUTH, GatewayFactory
 from tests.integration.messages import RECEIVER_HER, SENDER_HER, hodemelding
 from tests.integration.receiver import Receiver

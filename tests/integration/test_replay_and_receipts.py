@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from adapters.apprec import build_apprec, original_facts, serialize_apprec
-from gateway import pipeline
-from gateway.store import repository as repo
-from gateway.store.repository import Kind
+from samband.adapters.apprec import build_apprec, original_facts, serialize_apprec
+from samband.gateway import pipeline
+from samband.gateway.store import repository as repo
+from samband.gateway.store.repository import Kind
 from tests.integration.conftest import AUTH, GatewayFactory
 from tests.integration.messages import hodemelding
 from tests.integration.receiver import Receiver

@@ -8,13 +8,13 @@ from datetime import timedelta
 
 import pytest
 
-from gateway import pipeline
-from gateway.delivery.worker import DeliveryWorker
-from gateway.runtime import Services, start_services
-from gateway.settings import Settings
-from gateway.store import deliveries as queue
-from gateway.store.jobs import run_job
-from gateway.store.repository import Kind
+from samband.gateway import pipeline
+from samband.gateway.delivery.worker import DeliveryWorker
+from samband.gateway.runtime import Services, start_services
+from samband.gateway.settings import Settings
+from samband.gateway.store import deliveries as queue
+from samband.gateway.store.jobs import run_job
+from samband.gateway.store.repository import Kind
 from tests.integration.conftest import GatewayFactory, pg_schema_url
 from tests.integration.messages import hodemelding
 from tests.integration.receiver import Receiver

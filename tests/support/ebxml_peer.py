@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from adapters.ebxml.builders import build_acknowledgment, build_message_error
-from adapters.ebxml.reader import parse_http
-from adapters.ebxml.writer import serialize_ebxml
+from samband.adapters.ebxml.builders import build_acknowledgment, build_message_error
+from samband.adapters.ebxml.reader import parse_http
+from samband.adapters.ebxml.writer import serialize_ebxml
 from tests.support.receivers import RecordedRequest, Reply
 
 SOAP_XML = {"Content-Type": 'text/xml; charset="UTF-8"'}

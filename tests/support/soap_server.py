@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from adapters.xml.safe import parse_xml, qname
+from samband.adapters.xml.safe import parse_xml, qname
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas" / "adresseregister"
 WSDL_NAME = "CommunicationPartyService.wsdl"

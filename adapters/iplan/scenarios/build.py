@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar, cast
 
-from adapters.iplan.enums import LogAction, TargetType
-from adapters.iplan.model import IndividualPlan, IpExport, SourceSystem
-from adapters.iplan.model_work import LogEntry
-from mappings.base import stable_id
+from samband.adapters.iplan.enums import LogAction, TargetType
+from samband.adapters.iplan.model import IndividualPlan, IpExport, SourceSystem
+from samband.adapters.iplan.model_work import LogEntry
+from samband.mappings.base import stable_id
 
 T = TypeVar("T")
 Log = tuple[LogAction, TargetType, str | None]

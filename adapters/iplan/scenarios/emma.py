@@ -9,10 +9,10 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from adapters.ident import synthetic_fnr
-from adapters.iplan.enums import AccessScope, ConsentType, MeasureStatus, Role, Sector
-from adapters.iplan.model import IndividualPlan, IpExport
-from adapters.iplan.model_parts import (
+from samband.adapters.ident import synthetic_fnr
+from samband.adapters.iplan.enums import AccessScope, ConsentType, MeasureStatus, Role, Sector
+from samband.adapters.iplan.model import IndividualPlan, IpExport
+from samband.adapters.iplan.model_parts import (
     Consent,
     NationalId,
     Organization,
@@ -20,9 +20,9 @@ from adapters.iplan.model_parts import (
     ParticipantPerson,
     Period,
 )
-from adapters.iplan.model_work import Extent, Goal, Measure, SectoralPlan
-from adapters.iplan.scenarios import people as p
-from adapters.iplan.scenarios.build import Step, first_export, oslo
+from samband.adapters.iplan.model_work import Extent, Goal, Measure, SectoralPlan
+from samband.adapters.iplan.scenarios import people as p
+from samband.adapters.iplan.scenarios.build import Step, first_export, oslo
 
 PLAN_ID = "sampro-ip-5120"
 START = date(2026, 3, 2)

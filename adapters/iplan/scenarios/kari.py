@@ -7,12 +7,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from adapters.iplan.enums import AccessScope
-from adapters.iplan.model import IndividualPlan, IpExport
-from adapters.iplan.model_parts import Code, Consent, Need, Period
-from adapters.iplan.model_work import Decision, Extent, Goal, Measure, PsfsAssessment, PsfsItem, PsfsTarget
-from adapters.iplan.scenarios import people as p
-from adapters.iplan.scenarios.build import Log, Step, edit, first_export, oslo, revise, upsert
+from samband.adapters.iplan.enums import AccessScope
+from samband.adapters.iplan.model import IndividualPlan, IpExport
+from samband.adapters.iplan.model_parts import Code, Consent, Need, Period
+from samband.adapters.iplan.model_work import (
+    Decision,
+    Extent,
+    Goal,
+    Measure,
+    PsfsAssessment,
+    PsfsItem,
+    PsfsTarget,
+)
+from samband.adapters.iplan.scenarios import people as p
+from samband.adapters.iplan.scenarios.build import Log, Step, edit, first_export, oslo, revise, upsert
 
 PLAN_ID = "sampro-ip-4711"
 
@@ -289,7 +297,7 @@ def steps() -> list[Step]:
     s3 = decided(s2)
     s4 = coordinator_appointed(s3)
     s5 = plan_created(s4)
-    from adapters.iplan.delta import make_delta
+    from samband.adapters.iplan.delta import make_delta
 
     return [
         Step("s01-referral", "01-registered", s1, None, note="KE registers the referral as a draft plan"),

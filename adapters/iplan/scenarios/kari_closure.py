@@ -9,11 +9,11 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from adapters.iplan.delta import make_delta
-from adapters.iplan.enums import ScaleDirection
-from adapters.iplan.model import IpExport
-from adapters.iplan.model_parts import Consent, Period
-from adapters.iplan.model_work import (
+from samband.adapters.iplan.delta import make_delta
+from samband.adapters.iplan.enums import ScaleDirection
+from samband.adapters.iplan.model import IpExport
+from samband.adapters.iplan.model_parts import Consent, Period
+from samband.adapters.iplan.model_work import (
     Archive,
     Closure,
     Evaluation,
@@ -22,9 +22,9 @@ from adapters.iplan.model_work import (
     PsfsAssessment,
     PsfsItem,
 )
-from adapters.iplan.scenarios import kari
-from adapters.iplan.scenarios import kari_later as later
-from adapters.iplan.scenarios.build import Step, by_id, edit, oslo, revise, upsert
+from samband.adapters.iplan.scenarios import kari
+from samband.adapters.iplan.scenarios import kari_later as later
+from samband.adapters.iplan.scenarios.build import Step, by_id, edit, oslo, revise, upsert
 
 
 def _rescore(direction: ScaleDirection, butikk: int, dusj: int) -> PsfsAssessment:

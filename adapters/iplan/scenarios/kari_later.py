@@ -9,10 +9,10 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from adapters.iplan.enums import TargetType
-from adapters.iplan.model import IpExport
-from adapters.iplan.model_parts import Comment, Organization
-from adapters.iplan.model_work import (
+from samband.adapters.iplan.enums import TargetType
+from samband.adapters.iplan.model import IpExport
+from samband.adapters.iplan.model_parts import Comment, Organization
+from samband.adapters.iplan.model_work import (
     Cooperation,
     Decision,
     Extent,
@@ -20,7 +20,7 @@ from adapters.iplan.model_work import (
     Meeting,
     MeetingDecision,
 )
-from adapters.iplan.scenarios.build import Log, by_id, edit, oslo, revise, upsert
+from samband.adapters.iplan.scenarios.build import Log, by_id, edit, oslo, revise, upsert
 
 TEAM = ("p-kari", "p-ola", "p-hjemme", "p-fysio", "p-nav")
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from adapters.ident import synthetic_fnr
-from adapters.iplan.enums import Role, Sector
-from adapters.iplan.model import SourceSystem
-from adapters.iplan.model_parts import (
+from samband.adapters.ident import synthetic_fnr
+from samband.adapters.iplan.enums import Role, Sector
+from samband.adapters.iplan.model import SourceSystem
+from samband.adapters.iplan.model_parts import (
     Code,
     Contact,
     GpRef,

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from adapters.iplan.changes import ChangeEvent, apply_delta, detect_changes
-from adapters.iplan.io import parse, serialize_json, serialize_xml
-from adapters.iplan.model import IpExport
-from adapters.iplan.scenarios.build import Step
-from gateway.errors import ContractViolation
+from samband.adapters.iplan.changes import ChangeEvent, apply_delta, detect_changes
+from samband.adapters.iplan.io import parse, serialize_json, serialize_xml
+from samband.adapters.iplan.model import IpExport
+from samband.adapters.iplan.scenarios.build import Step
+from samband.kernel.errors import ContractViolation
 
 
 @dataclass

@@ -1,11 +1,11 @@
 """Delivery transports: HTTP, ebXML over HTTP, file drop, and a fake for tests; ``TRANSPORTS`` names them."""
 
-from gateway.delivery.transports.base import DeliveryRequest, Receipt, Transport
-from gateway.delivery.transports.ebxml import EbxmlHttpTransport
-from gateway.delivery.transports.fake import FakeTransport
-from gateway.delivery.transports.filedrop import FileDropTransport
-from gateway.delivery.transports.http import HttpTransport
-from gateway.delivery.transports.registry import (
+from samband.gateway.delivery.transports.base import DeliveryRequest, Receipt, Transport
+from samband.gateway.delivery.transports.ebxml import EbxmlHttpTransport
+from samband.gateway.delivery.transports.fake import FakeTransport
+from samband.gateway.delivery.transports.filedrop import FileDropTransport
+from samband.gateway.delivery.transports.http import HttpTransport
+from samband.gateway.delivery.transports.registry import (
     FHIR_STORE,
     TRANSPORTS,
     TransportFactory,

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from adapters.base import Envelope
-from gateway.routing.routes import Route
+from samband.adapters.base import Envelope
+from samband.gateway.routing.routes import Route
 
 BODY_EXCERPT_CHARS = 2000
 

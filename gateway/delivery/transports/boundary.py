@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import httpx
 
-from gateway.errors import DeliveryError, DeliveryRefused, DeliveryUnavailable
+from samband.kernel.errors import DeliveryError, DeliveryRefused, DeliveryUnavailable
 
 # (library exception, gateway error class, code, what the operator reads)
 EXCEPTION_MAP: tuple[tuple[type[BaseException], type[DeliveryError], str, str], ...] = (

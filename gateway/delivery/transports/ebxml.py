@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import httpx
 
-from adapters.ebxml.builders import build_message, make_payload
-from adapters.ebxml.model import EbxmlMessage, MessageKind
-from adapters.ebxml.reader import parse_http
-from adapters.ebxml.signing import UNSIGNED, Signer
-from adapters.ebxml.writer import serialize_package
-from gateway.delivery.transports.base import DeliveryRequest, Receipt, excerpt
-from gateway.delivery.transports.http import HttpTransport, check_status, endpoint_of, request_headers
-from gateway.errors import DeliveryRefused, DeliveryUnavailable, MessageRejected
-from gateway.routing.routes import Route
-from mappings.base import stable_id
+from samband.adapters.ebxml.builders import build_message, make_payload
+from samband.adapters.ebxml.model import EbxmlMessage, MessageKind
+from samband.adapters.ebxml.reader import parse_http
+from samband.adapters.ebxml.signing import UNSIGNED, Signer
+from samband.adapters.ebxml.writer import serialize_package
+from samband.gateway.delivery.transports.base import DeliveryRequest, Receipt, excerpt
+from samband.gateway.delivery.transports.http import HttpTransport, check_status, endpoint_of, request_headers
+from samband.gateway.routing.routes import Route
+from samband.kernel.errors import DeliveryRefused, DeliveryUnavailable, MessageRejected
+from samband.mappings.base import stable_id
 
 # Route options this transport reads (docs/routing.md): values from the CPA win over the defaults.
 OPTION_NAMES = ("cpa_id", "service", "action", "from_role", "to_role", "from_her", "to_her", "acknowledgment")

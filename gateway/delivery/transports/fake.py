@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from time import perf_counter
 
-from gateway.delivery.transports.base import DeliveryRequest, Receipt
+from samband.gateway.delivery.transports.base import DeliveryRequest, Receipt
 
 Handler = Callable[[DeliveryRequest], Receipt | None]
 

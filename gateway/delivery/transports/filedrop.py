@@ -15,10 +15,10 @@ import uuid
 from pathlib import Path
 from time import perf_counter
 
-from gateway.delivery.transports.base import DeliveryRequest, Receipt
-from gateway.delivery.transports.boundary import delivery_errors
-from gateway.errors import DeliveryRefused, DeliveryUnavailable
-from gateway.routing.routes import Route
+from samband.gateway.delivery.transports.base import DeliveryRequest, Receipt
+from samband.gateway.delivery.transports.boundary import delivery_errors
+from samband.gateway.routing.routes import Route
+from samband.kernel.errors import DeliveryRefused, DeliveryUnavailable
 
 SUFFIXES = {
     "application/fhir+json": ".json",

@@ -15,10 +15,10 @@ from typing import Any
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_fixed
 
-from gateway.delivery.transports.base import DeliveryRequest, Receipt, excerpt
-from gateway.delivery.transports.boundary import delivery_errors
-from gateway.errors import DeliveryRefused, DeliveryUnavailable
-from gateway.routing.routes import Route
+from samband.gateway.delivery.transports.base import DeliveryRequest, Receipt, excerpt
+from samband.gateway.delivery.transports.boundary import delivery_errors
+from samband.gateway.routing.routes import Route
+from samband.kernel.errors import DeliveryRefused, DeliveryUnavailable
 
 TRANSIENT_STATUSES = frozenset({408, 425, 429})
 RESET_ERRORS = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)

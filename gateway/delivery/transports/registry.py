@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from gateway.delivery.transports.base import Transport
-from gateway.delivery.transports.ebxml import EbxmlHttpTransport
-from gateway.delivery.transports.filedrop import FileDropTransport
-from gateway.delivery.transports.http import HttpTransport
-from gateway.errors import ConfigurationError
-from gateway.routing.routes import Route
+from samband.gateway.delivery.transports.base import Transport
+from samband.gateway.delivery.transports.ebxml import EbxmlHttpTransport
+from samband.gateway.delivery.transports.filedrop import FileDropTransport
+from samband.gateway.delivery.transports.http import HttpTransport
+from samband.gateway.routing.routes import Route
+from samband.kernel.errors import ConfigurationError
 
 TransportFactory = Callable[[Route], Transport]
 

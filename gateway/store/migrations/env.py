@@ -8,8 +8,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
-from gateway.store.db import make_engine
-from gateway.store.tables import metadata
+from samband.gateway.store.db import make_engine
+from samband.gateway.store.tables import metadata
 
 
 def _engine() -> Engine:

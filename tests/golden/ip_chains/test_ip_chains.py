@@ -16,15 +16,15 @@ from typing import Any
 
 import pytest
 
-from adapters.fhir import serialize_bundle
-from adapters.iplan import IpExport, parse
-from adapters.iplan.changes import apply_delta, detect_changes
-from adapters.iplan.scenarios import all_steps
-from adapters.iplan.scenarios.replay import replay
-from gateway.cli.corpus import step_files, write_ip_chains
-from gateway.errors import ContractViolation
-from mappings.base import fixed_context
-from mappings.iplan_fhir import to_fhir
+from samband.adapters.fhir import serialize_bundle
+from samband.adapters.iplan import IpExport, parse
+from samband.adapters.iplan.changes import apply_delta, detect_changes
+from samband.adapters.iplan.scenarios import all_steps
+from samband.adapters.iplan.scenarios.replay import replay
+from samband.gateway.cli.corpus import step_files, write_ip_chains
+from samband.kernel.errors import ContractViolation
+from samband.mappings.base import fixed_context
+from samband.mappings.iplan_fhir import to_fhir
 from tests.golden.compare import canonical_json, diff
 
 HERE = Path(__file__).resolve().parent

@@ -12,10 +12,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from adapters.dialogmelding.codec import serialize_dialogmelding
-from adapters.dialogmelding.model import Dialogmelding, Foresporsel, Notat, RichText, RollerRelatertNotat
-from adapters.msghead.kith import Code as KCode
-from adapters.msghead.model import (
+from samband.adapters.dialogmelding.codec import serialize_dialogmelding
+from samband.adapters.dialogmelding.model import (
+    Dialogmelding,
+    Foresporsel,
+    Notat,
+    RichText,
+    RollerRelatertNotat,
+)
+from samband.adapters.msghead.kith import Code as KCode
+from samband.adapters.msghead.model import (
     Address,
     Attachment,
     ConversationRef,
@@ -31,13 +37,13 @@ from adapters.msghead.model import (
     RefDoc,
     TeleCom,
 )
-from adapters.msghead.payloads import payload_of
-from adapters.msghead.serialize import serialize_msghead
-from adapters.plo import build, serialize_plo
-from adapters.plo import clinical as c
-from adapters.plo import parties as pp
-from adapters.plo.message import OpplysningOpphold, PloMessage, UtskrevetTil
-from adapters.plo.nodes import Quantity
+from samband.adapters.msghead.payloads import payload_of
+from samband.adapters.msghead.serialize import serialize_msghead
+from samband.adapters.plo import build, serialize_plo
+from samband.adapters.plo import clinical as c
+from samband.adapters.plo import parties as pp
+from samband.adapters.plo.message import OpplysningOpphold, PloMessage, UtskrevetTil
+from samband.adapters.plo.nodes import Quantity
 
 HERE = Path(__file__).resolve().parent
 DIALOG_DIR = HERE.parent / "dialogmelding"
@@ -493,7 +499,7 @@ ATTACHMENT = Document(
 
 
 def main() -> None:
-    from mappings.codes.lookup import display
+    from samband.mappings.codes.lookup import display
 
     for name, (msg, sender, receiver, conversation) in plo_messages().items():
         payload = payload_of(serialize_plo(msg))

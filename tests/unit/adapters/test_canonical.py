@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.xml.canonical import canonicalize_xml, pretty_xml, xml_equivalent
-from gateway.errors import ParseError, XmlRefused
+from samband.adapters.xml.canonical import canonicalize_xml, pretty_xml, xml_equivalent
+from samband.kernel.errors import ParseError, XmlRefused
 
 MSGHEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <MsgHead xmlns="http://www.kith.no/xmlstds/msghead/2006-05-24">

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from adapters.xml.safe import XmlLimits, document_encoding, parse_xml
-from gateway.errors import ParseError, XmlRefused
+from samband.adapters.xml.safe import XmlLimits, document_encoding, parse_xml
+from samband.kernel.errors import ParseError, XmlRefused
 
 BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>

@@ -18,14 +18,14 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from gateway.api.console import STATIC
-from gateway.app import create_app
-from gateway.cli import serve
-from gateway.delivery.transports.registry import TRANSPORTS
-from gateway.delivery.worker import DeliveryWorker
-from gateway.routing.routes import TargetFormat
-from gateway.settings import Settings
-from gateway.store.repository import Kind, Status
+from samband.gateway.api.console import STATIC
+from samband.gateway.app import create_app
+from samband.gateway.cli import serve
+from samband.gateway.delivery.transports.registry import TRANSPORTS
+from samband.gateway.delivery.worker import DeliveryWorker
+from samband.gateway.routing.routes import TargetFormat
+from samband.gateway.settings import Settings
+from samband.gateway.store.repository import Kind, Status
 from tests.integration.messages import RECEIVER_HER, SENDER_HER, hodemelding, msg_id_of
 from tests.integration.server import LiveServer
 

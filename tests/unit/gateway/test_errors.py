@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import gateway.errors as errors
-from gateway.errors import REPLIES, GatewayError, is_permanent, reply_for
+import samband.kernel.errors as errors
+from samband.kernel.errors import REPLIES, GatewayError, is_permanent, reply_for
 
 
 def _all_subclasses(cls: type[GatewayError]) -> set[type[GatewayError]]:

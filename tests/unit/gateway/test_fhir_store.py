@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from adapters.base import Envelope
-from gateway import fhir_store
-from gateway.delivery.transports.base import DeliveryRequest
-from gateway.errors import DeliveryRefused
-from gateway.routing import FHIR_STORE_ROUTE
-from gateway.store import repository as repo
-from gateway.store.db import make_engine, run_migrations
-from gateway.store.repository import Direction, Kind, Status
+from samband.adapters.base import Envelope
+from samband.gateway import fhir_store
+from samband.gateway.delivery.transports.base import DeliveryRequest
+from samband.gateway.routing import FHIR_STORE_ROUTE
+from samband.gateway.store import repository as repo
+from samband.gateway.store.db import make_engine, run_migrations
+from samband.gateway.store.repository import Direction, Kind, Status
+from samband.kernel.errors import DeliveryRefused
 
 NOW = datetime(2026, 2, 1, tzinfo=UTC)
 FNR_SYSTEM = "urn:oid:2.16.578.1.12.4.1.4.1"

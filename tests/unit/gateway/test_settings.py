@@ -7,7 +7,7 @@ import logging
 import pytest
 from pydantic import ValidationError
 
-from gateway.settings import DEFAULT_DATABASE_URL, Settings
+from samband.gateway.settings import DEFAULT_DATABASE_URL, Settings
 
 
 def test_defaults_are_the_embedded_store_and_a_fhir_store_route(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mappings.base import IssueSeverity
-from mappings.codes import lookup
+from samband.mappings.base import IssueSeverity
+from samband.mappings.codes import lookup
 
 REQUIRED = {"7309", "7321", "8116", "8221", "8258", "8279", "9034", "9051", "9151"}
 

@@ -9,11 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from adapters.dialogmelding.model import Dialogmelding, Foresporsel, Notat, RichText, RollerRelatertNotat
-from adapters.msghead.parse import parse_msghead
-from adapters.msghead.payloads import parse_payload
-from mappings.base import fixed_context
-from mappings.pivot import from_fhir, to_fhir
+from samband.adapters.dialogmelding.model import (
+    Dialogmelding,
+    Foresporsel,
+    Notat,
+    RichText,
+    RollerRelatertNotat,
+)
+from samband.adapters.msghead.parse import parse_msghead
+from samband.adapters.msghead.payloads import parse_payload
+from samband.mappings.base import fixed_context
+from samband.mappings.pivot import from_fhir, to_fhir
 from tests.conftest import SAMPLES
 from tests.unit.mappings.test_plo_roundtrip import head_fields
 

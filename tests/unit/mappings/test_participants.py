@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mappings.common import participants as p
-from mappings.common.systems import ident_system, ident_type
+from samband.mappings.common import participants as p
+from samband.mappings.common.systems import ident_system, ident_type
 
 
 def test_identifier_systems_follow_no_basis() -> None:

@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 
-from adapters.findings import Severity
-from adapters.msghead.parse import parse_msghead
-from adapters.plo import parse_plo
-from adapters.xml.safe import parse_xml
-from adapters.xml.schemas import validate_with_catalog
-from gateway.errors import MappingError, MessageRejected, UnsupportedMessage
-from mappings.base import fixed_context
-from mappings.common.view import BundleView
-from mappings.pivot import SUPPORTED_TO_FHIR, from_fhir, target_for, to_fhir
+from samband.adapters.findings import Severity
+from samband.adapters.msghead.parse import parse_msghead
+from samband.adapters.plo import parse_plo
+from samband.adapters.xml.safe import parse_xml
+from samband.adapters.xml.schemas import validate_with_catalog
+from samband.kernel.errors import MappingError, MessageRejected, UnsupportedMessage
+from samband.mappings.base import fixed_context
+from samband.mappings.common.view import BundleView
+from samband.mappings.pivot import SUPPORTED_TO_FHIR, from_fhir, target_for, to_fhir
 
 TESTS = Path(__file__).resolve().parents[2]
 PLO = TESTS / "messages" / "plo"
@@ -166,7 +166,7 @@ def test_odd_fhir_input_gives_a_coded_error_not_a_crash() -> None:
 
 
 def test_narrative_is_generated_and_escaped() -> None:
-    from mappings.common.narrative import narrative
+    from samband.mappings.common.narrative import narrative
 
     text = narrative("Plan <A&B>", ["Tiltak 1", None, "x < y"])
     assert text["status"] == "generated"

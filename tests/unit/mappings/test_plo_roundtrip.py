@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 
-from adapters.findings import Severity
-from adapters.msghead.model import MsgHead
-from adapters.msghead.parse import parse_msghead
-from adapters.plo import PloMessage, parse_plo
-from adapters.xml.safe import parse_xml
-from adapters.xml.schemas import validate_with_catalog
-from mappings.base import fixed_context
-from mappings.common.head_time import fhir_datetime
-from mappings.pivot import from_fhir, to_fhir
+from samband.adapters.findings import Severity
+from samband.adapters.msghead.model import MsgHead
+from samband.adapters.msghead.parse import parse_msghead
+from samband.adapters.plo import PloMessage, parse_plo
+from samband.adapters.xml.safe import parse_xml
+from samband.adapters.xml.schemas import validate_with_catalog
+from samband.mappings.base import fixed_context
+from samband.mappings.common.head_time import fhir_datetime
+from samband.mappings.pivot import from_fhir, to_fhir
 from tests.conftest import SAMPLES
 
 TESTS = Path(__file__).resolve().parents[2]

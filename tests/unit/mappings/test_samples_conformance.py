@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from adapters.fhir import check_bundle, parse_bundle
-from adapters.findings import Severity
-from adapters.msghead.parse import parse_msghead
-from mappings.base import fixed_context
-from mappings.pivot import TO_FHIR, to_fhir
+from samband.adapters.fhir import check_bundle, parse_bundle
+from samband.adapters.findings import Severity
+from samband.adapters.msghead.parse import parse_msghead
+from samband.mappings.base import fixed_context
+from samband.mappings.pivot import TO_FHIR, to_fhir
 from tests.conftest import SAMPLES
 
 

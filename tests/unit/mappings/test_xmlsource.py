@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from adapters.xml.safe import parse_xml
-from mappings.common.xmlsource import Source
+from samband.adapters.xml.safe import parse_xml
+from samband.mappings.common.xmlsource import Source
 
 DOC = b"""<R xmlns="urn:x"><A><B>1</B><C V="x" DN="y"/></A><A><B>2</B></A><D><E>lost</E><F>lost</F></D></R>"""
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from gateway.store.tables import UTCDateTime
+from samband.gateway.store.tables import UTCDateTime
 
 revision: str = "0001"
 down_revision: str | None = None

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from gateway.feedback.tables import FEEDBACK_TABLES
+from samband.gateway.feedback.tables import FEEDBACK_TABLES
 
 revision: str = "f001"
 down_revision: str | None = "0002"

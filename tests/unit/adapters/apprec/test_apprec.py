@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.apprec import (
+from samband.adapters.apprec import (
     AppRec,
     build_apprec,
     build_negative_apprec,
@@ -16,12 +16,12 @@ from adapters.apprec import (
     serialize_apprec,
     validate_apprec,
 )
-from adapters.base import Envelope
-from adapters.findings import Severity
-from adapters.msghead import parse_msghead
-from adapters.xml.safe import parse_xml
-from adapters.xml.schemas import compiled_schema
-from gateway.errors import DeliveryUnavailable, ParseError, SchemaInvalid, UnsupportedMessage
+from samband.adapters.base import Envelope
+from samband.adapters.findings import Severity
+from samband.adapters.msghead import parse_msghead
+from samband.adapters.xml.safe import parse_xml
+from samband.adapters.xml.schemas import compiled_schema
+from samband.kernel.errors import DeliveryUnavailable, ParseError, SchemaInvalid, UnsupportedMessage
 from tests.conftest import SAMPLES
 from tests.unit.adapters.msghead.builders import NOW
 
@@ -142,9 +142,9 @@ def test_original_issue_date_is_always_an_xs_datetime(gen_date: str, issue_date:
 
 
 def test_adapter_objects_satisfy_the_adapter_protocol() -> None:
-    from adapters.apprec import APPREC_ADAPTER
-    from adapters.base import Adapter, Format
-    from adapters.msghead import MSGHEAD_ADAPTER
+    from samband.adapters.apprec import APPREC_ADAPTER
+    from samband.adapters.base import Adapter, Format
+    from samband.adapters.msghead import MSGHEAD_ADAPTER
 
     adapters: list[Adapter[object]] = [MSGHEAD_ADAPTER, APPREC_ADAPTER]
     assert [a.format for a in adapters] == [Format.MSGHEAD, Format.APPREC]
@@ -155,7 +155,7 @@ def test_adapter_objects_satisfy_the_adapter_protocol() -> None:
 
 @pytest.mark.parametrize("path", APPREC_SAMPLES, ids=lambda p: p.name)
 def test_validate_msghead_hands_apprecs_to_the_apprec_validator(path: Path) -> None:
-    from adapters.msghead import validate_msghead
+    from samband.adapters.msghead import validate_msghead
 
     raw = path.read_bytes()
     assert validate_msghead(raw) == validate_apprec(raw)

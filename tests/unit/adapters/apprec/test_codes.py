@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from adapters.apprec.codes import error_code, error_hint, norwegian_text, status_code
-from adapters.msghead.validate import REJECTIONS
-from gateway.errors import REPLIES, PatientIdentInvalid, reply_for
+from samband.adapters.apprec.codes import error_code, error_hint, norwegian_text, status_code
+from samband.adapters.msghead.validate import REJECTIONS
+from samband.kernel.errors import REPLIES, PatientIdentInvalid, reply_for
 
 
 def test_every_status_and_error_code_in_the_replies_table_has_texts() -> None:

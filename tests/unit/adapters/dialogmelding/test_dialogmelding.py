@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.dialogmelding import (
+from samband.adapters.dialogmelding import (
     DIALOG_10_NS,
     DIALOG_11_NS,
     Dialogmelding,
@@ -11,11 +11,11 @@ from adapters.dialogmelding import (
     parse_dialogmelding,
     serialize_dialogmelding,
 )
-from adapters.findings import Severity
-from adapters.msghead import PAYLOADS, Code, parse_msghead, parse_payload, payload_element
-from adapters.msghead.payloads import payload_of
-from adapters.xml.safe import parse_xml
-from adapters.xml.schemas import compiled_schema
+from samband.adapters.findings import Severity
+from samband.adapters.msghead import PAYLOADS, Code, parse_msghead, parse_payload, payload_element
+from samband.adapters.msghead.payloads import payload_of
+from samband.adapters.xml.safe import parse_xml
+from samband.adapters.xml.schemas import compiled_schema
 from tests.conftest import SAMPLES
 
 SAREPTA = SAMPLES / "dialogmelding" / "sarepta"
@@ -91,8 +91,8 @@ def test_payload_element_gives_a_fresh_element_of_the_payload() -> None:
 
 
 def test_tilknyttet_enhet_and_person_roles_are_schema_valid_and_read_back() -> None:
-    from adapters.dialogmelding import Notat, RollerRelatertNotat, TilknyttetEnhet
-    from adapters.msghead import Ident, Organisation, Patient
+    from samband.adapters.dialogmelding import Notat, RollerRelatertNotat, TilknyttetEnhet
+    from samband.adapters.msghead import Ident, Organisation, Patient
 
     her = Code.of("HER", "HER-id", 9051)
     enhet = TilknyttetEnhet(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.ebxml import (
+from samband.adapters.ebxml import (
     Description,
     EbxmlMessage,
     MessageKind,
@@ -22,10 +22,10 @@ from adapters.ebxml import (
     serialize_package,
     validate_ebxml,
 )
-from adapters.ebxml.names import ACTOR_TO_PARTY_MSH, DS_NS, MSH_SERVICE
-from adapters.findings import Severity
-from adapters.xml.safe import parse_xml
-from gateway.errors import UnsupportedMessage
+from samband.adapters.ebxml.names import ACTOR_TO_PARTY_MSH, DS_NS, MSH_SERVICE
+from samband.adapters.findings import Severity
+from samband.adapters.xml.safe import parse_xml
+from samband.kernel.errors import UnsupportedMessage
 from tests.conftest import SAMPLES
 
 WHEN = datetime(2026, 3, 2, 8, 30, 15, tzinfo=UTC)

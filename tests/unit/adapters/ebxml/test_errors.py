@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.ebxml import parse_ebxml, read_envelope, serialize_ebxml, validate_ebxml
-from adapters.findings import Severity
-from gateway.errors import GatewayError, ParseError, SchemaInvalid, UnsupportedMessage, XmlRefused
+from samband.adapters.ebxml import parse_ebxml, read_envelope, serialize_ebxml, validate_ebxml
+from samband.adapters.findings import Severity
+from samband.kernel.errors import GatewayError, ParseError, SchemaInvalid, UnsupportedMessage, XmlRefused
 from tests.conftest import SAMPLES
 
 SAMPLE = SAMPLES / "ebxml/nav/payloadmessage.xml"
@@ -128,7 +128,7 @@ def test_business_message_without_ack_requested_is_an_error(samples_dir: Path) -
 
 
 def test_oversized_package_is_refused_before_reading(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("adapters.ebxml.mime.MAX_PACKAGE_BYTES", 1024)
+    monkeypatch.setattr("samband.adapters.ebxml.mime.MAX_PACKAGE_BYTES", 1024)
     with pytest.raises(GatewayError) as info:
         parse_ebxml(b"MIME-Version: 1.0\r\n" + b"x" * 2048)
     assert info.value.code == "ebxml.mime-too-large"

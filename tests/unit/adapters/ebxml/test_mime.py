@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adapters.ebxml import (
+from samband.adapters.ebxml import (
     build_message,
     make_payload,
     parse_ebxml,
@@ -16,8 +16,8 @@ from adapters.ebxml import (
     serialize_package,
     validate_ebxml,
 )
-from adapters.findings import Severity
-from gateway.errors import GatewayError, ParseError, UnsupportedMessage
+from samband.adapters.findings import Severity
+from samband.kernel.errors import GatewayError, ParseError, UnsupportedMessage
 
 WHEN = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
 BINARY = b"\x00\r\n--not-a-boundary\r\n\xff\xfe" + bytes(range(256)) + b"\r\n"

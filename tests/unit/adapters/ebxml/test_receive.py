@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from adapters.ebxml import (
+from samband.adapters.ebxml import (
     MessageKind,
     Payload,
     build_message,
@@ -16,10 +16,10 @@ from adapters.ebxml import (
     serialize_package,
     soap_fault,
 )
-from adapters.ebxml.names import SOAP_NS
-from adapters.xml.safe import parse_xml
-from adapters.xml.schemas import compiled_schema, xsd_findings
-from gateway.errors import MessageRejected
+from samband.adapters.ebxml.names import SOAP_NS
+from samband.adapters.xml.safe import parse_xml
+from samband.adapters.xml.schemas import compiled_schema, xsd_findings
+from samband.kernel.errors import MessageRejected
 
 WHEN = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.ebxml import (
+from samband.adapters.ebxml import (
     EbxmlMessage,
     MessageKind,
     parse_ebxml,
@@ -15,11 +15,11 @@ from adapters.ebxml import (
     serialize_package,
     validate_ebxml,
 )
-from adapters.ebxml.names import DS_NS, EB_NS, SOAP_NS, XLINK_NS, XML_NS
-from adapters.findings import Severity
-from adapters.xml.safe import parse_xml
-from adapters.xml.schemas import compiled_schema, xsd_findings
-from gateway.errors import SchemaInvalid
+from samband.adapters.ebxml.names import DS_NS, EB_NS, SOAP_NS, XLINK_NS, XML_NS
+from samband.adapters.findings import Severity
+from samband.adapters.xml.safe import parse_xml
+from samband.adapters.xml.schemas import compiled_schema, xsd_findings
+from samband.kernel.errors import SchemaInvalid
 from tests.conftest import SAMPLES
 
 EBXML = SAMPLES / "ebxml"

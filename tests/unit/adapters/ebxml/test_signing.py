@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.ebxml import (
+from samband.adapters.ebxml import (
     Payload,
     build_message,
     error_code_for,
@@ -15,7 +15,7 @@ from adapters.ebxml import (
     serialize_ebxml,
     serialize_package,
 )
-from gateway.errors import MessageRejected
+from samband.kernel.errors import MessageRejected
 
 MARK = b"<!-- signed -->"
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from adapters.fhir import normalize, parse_bundle, parse_json, serialize_bundle
-from gateway.errors import ParseError, SchemaInvalid
+from samband.adapters.fhir import normalize, parse_bundle, parse_json, serialize_bundle
+from samband.kernel.errors import ParseError, SchemaInvalid
 
 MINIMAL: dict[str, object] = {
     "resourceType": "Bundle",
@@ -57,7 +57,7 @@ def test_serialize_is_stable_and_in_fhir_order() -> None:
 
 
 def test_validate_fhir_reports_structure_and_rules() -> None:
-    from adapters.fhir import validate_fhir
+    from samband.adapters.fhir import validate_fhir
 
     assert [f.rule for f in validate_fhir(json.dumps(MINIMAL).encode())] == ["fhir.message.provenance"]
     assert validate_fhir(b"{")[0].rule == "fhir.not-json"

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
-from adapters.fhir.dump import dump
+from samband.adapters.fhir.dump import dump
 
 GOLDEN = Path(__file__).resolve().parents[3] / "golden"
 

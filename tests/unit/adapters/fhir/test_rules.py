@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import copy
 
-from adapters.fhir.identifiers import valid_person_number
-from adapters.fhir.rules import check_bundle
-from adapters.findings import Finding, Severity
+from samband.adapters.fhir.identifiers import valid_person_number
+from samband.adapters.fhir.rules import check_bundle
+from samband.adapters.findings import Finding, Severity
 
 HEADER: dict[str, object] = {
     "resourceType": "MessageHeader",

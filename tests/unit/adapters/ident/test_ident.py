@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from adapters.ident import (
+from samband.adapters.ident import (
     PersonIdKind,
     check_person_id,
     is_valid_dnr,
@@ -67,14 +67,14 @@ def test_her_hpr_and_orgnr_formats() -> None:
     "birth", [date(1899, 7, 1), date(1950, 2, 28), date(2000, 2, 29), date(2024, 11, 30)]
 )
 def test_birth_date_is_read_back_with_the_right_century(birth: date) -> None:
-    from adapters.ident import birth_date
+    from samband.adapters.ident import birth_date
 
     assert birth_date(synthetic_fnr(birth, 2)) == birth
     assert birth_date(synthetic_fnr(birth, dnr=True, test_offset=40)) == birth
 
 
 def test_impossible_dates_are_refused_even_with_right_check_digits() -> None:
-    from adapters.ident.person import check_digits_ok
+    from samband.adapters.ident.person import check_digits_ok
 
     candidates = (f"300250{n:03d}{k1}{k2}" for n in range(100) for k1 in range(10) for k2 in range(10))
     value = next(v for v in candidates if check_digits_ok(v))  # 30 February 1950, check digits right

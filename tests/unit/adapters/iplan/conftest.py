@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from adapters.iplan import IpExport, serialize_json, serialize_xml
-from adapters.iplan.scenarios import emma, kari, kari_closure, kari_later
+from samband.adapters.iplan import IpExport, serialize_json, serialize_xml
+from samband.adapters.iplan.scenarios import emma, kari, kari_closure, kari_later
 
 
 @pytest.fixture(scope="session")

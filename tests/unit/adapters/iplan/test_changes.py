@@ -7,13 +7,13 @@ from datetime import date
 
 import pytest
 
-from adapters.iplan import IpExport
-from adapters.iplan.changes import KINDS, ChangeEvent, apply_delta, detect_changes, make_delta
-from adapters.iplan.model_parts import Consent, Period
-from adapters.iplan.model_work import Evaluation, Goal, Meeting
-from adapters.iplan.scenarios import kari, kari_closure, kari_later
-from adapters.iplan.scenarios.build import by_id, edit, oslo, revise, upsert
-from gateway.errors import ContractViolation
+from samband.adapters.iplan import IpExport
+from samband.adapters.iplan.changes import KINDS, ChangeEvent, apply_delta, detect_changes, make_delta
+from samband.adapters.iplan.model_parts import Consent, Period
+from samband.adapters.iplan.model_work import Evaluation, Goal, Meeting
+from samband.adapters.iplan.scenarios import kari, kari_closure, kari_later
+from samband.adapters.iplan.scenarios.build import by_id, edit, oslo, revise, upsert
+from samband.kernel.errors import ContractViolation
 
 AT = oslo(2026, 6, 1, 10)
 
@@ -282,7 +282,7 @@ def test_reversed_scale_scenario_keeps_its_direction() -> None:
 
 
 def test_psfs_course_is_normalised_whatever_the_scale() -> None:
-    from adapters.iplan.psfs import courses
+    from samband.adapters.iplan.psfs import courses
 
     steps = {s.key: s.export for s in kari_closure.steps()}
     original = {

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from adapters.iplan import parse
-from gateway.cli.main import app
+from samband.adapters.iplan import parse
+from samband.gateway.cli.main import app
 
 MESSAGES = Path(__file__).resolve().parents[3] / "messages" / "ip-export"
 runner = CliRunner()

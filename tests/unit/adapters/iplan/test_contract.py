@@ -7,9 +7,9 @@ import re
 
 from lxml import etree
 
-from adapters.iplan import docgen, schemagen
-from adapters.iplan.model import XML_NAMESPACE
-from adapters.xml.safe import parse_xml
+from samband.adapters.iplan import docgen, schemagen
+from samband.adapters.iplan.model import XML_NAMESPACE
+from samband.adapters.xml.safe import parse_xml
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
 
@@ -93,7 +93,7 @@ def test_the_nine_regulation_items_are_all_covered() -> None:
 
 
 def test_the_examples_in_the_docs_are_valid_and_agree() -> None:
-    from adapters.iplan import parse_json, parse_xml
+    from samband.adapters.iplan import parse_json, parse_xml
 
     text = docgen.DOC_PATH.read_text(encoding="utf-8")
     json_block = re.search(r"```json\n(.*?)```", text, re.S)

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from adapters.ident import synthetic_fnr
-from adapters.iplan import IpExport, parse_json, parse_xml, serialize_json, serialize_xml
-from adapters.iplan.invariants import check_invariants
-from adapters.iplan.model_parts import NationalId
-from gateway.errors import ContractViolation
+from samband.adapters.ident import synthetic_fnr
+from samband.adapters.iplan import IpExport, parse_json, parse_xml, serialize_json, serialize_xml
+from samband.adapters.iplan.invariants import check_invariants
+from samband.adapters.iplan.model_parts import NationalId
+from samband.kernel.errors import ContractViolation
 from tests.unit.adapters.iplan.conftest import dump
 
 
@@ -228,7 +228,7 @@ def test_further_invariants(kari_json: dict[str, Any], mutate: Any, code: str, w
 
 
 def check_invariants_of(data: dict[str, Any]) -> list[tuple[str, str]]:
-    from adapters.iplan.codec import from_dict
+    from samband.adapters.iplan.codec import from_dict
 
     export = from_dict(IpExport, json.loads(dump(data)))
     return [(v.code, v.pointer) for v in check_invariants(export)]

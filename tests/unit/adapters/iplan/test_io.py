@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.iplan import (
+from samband.adapters.iplan import (
     IpExport,
     looks_like_ip_export,
     parse,
@@ -14,9 +14,9 @@ from adapters.iplan import (
     serialize_xml,
     validate_iplan,
 )
-from adapters.iplan.model import XML_NAMESPACE
-from adapters.iplan.scenarios import Step, all_steps
-from adapters.xml.safe import parse_xml as safe_parse
+from samband.adapters.iplan.model import XML_NAMESPACE
+from samband.adapters.iplan.scenarios import Step, all_steps
+from samband.adapters.xml.safe import parse_xml as safe_parse
 
 VALID_STEPS = [s for s in all_steps() if s.error is None]
 
@@ -72,8 +72,8 @@ def test_json_output_is_plain_contract_json(kari_active: IpExport) -> None:
 
 
 def test_the_adapter_gives_envelope_facts(kari_active: IpExport) -> None:
-    from adapters.base import Adapter, Format
-    from adapters.iplan.adapter import IpExportAdapter
+    from samband.adapters.base import Adapter, Format
+    from samband.adapters.iplan.adapter import IpExportAdapter
 
     adapter = IpExportAdapter(xml=True)
     as_protocol: Adapter[IpExport] = adapter

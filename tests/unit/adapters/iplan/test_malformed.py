@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from adapters.iplan import parse_json, parse_xml, validate_iplan
-from gateway.errors import ContractViolation, ParseError, XmlRefused
+from samband.adapters.iplan import parse_json, parse_xml, validate_iplan
+from samband.kernel.errors import ContractViolation, ParseError, XmlRefused
 from tests.unit.adapters.iplan.conftest import dump
 
 

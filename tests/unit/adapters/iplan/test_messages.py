@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import yaml
 
-from adapters.formats import Kind, detect
-from adapters.iplan import parse, validate_iplan
-from gateway.errors import GatewayError
+from samband.adapters.formats import Kind, detect
+from samband.adapters.iplan import parse, validate_iplan
+from samband.kernel.errors import GatewayError
 
 MESSAGES = Path(__file__).resolve().parents[3] / "messages" / "ip-export"
 EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from adapters.ident import synthetic_fnr
-from adapters.msghead import Code, HealthcareProfessional, Ident, Organisation, Patient
+from samband.adapters.ident import synthetic_fnr
+from samband.adapters.msghead import Code, HealthcareProfessional, Ident, Organisation, Patient
 
 NOW = datetime(2024, 3, 1, 10, 30, tzinfo=UTC)
 ORG_HER = Code.of("HER", "HER-id", 9051)

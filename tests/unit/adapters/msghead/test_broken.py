@@ -9,10 +9,10 @@ from collections.abc import Callable
 
 import pytest
 
-from adapters.apprec import build_negative_apprec, parse_apprec, serialize_apprec, validate_apprec
-from adapters.findings import Severity
-from adapters.msghead import accept_msghead, rejection_for, validate_msghead
-from gateway.errors import GatewayError, is_permanent
+from samband.adapters.apprec import build_negative_apprec, parse_apprec, serialize_apprec, validate_apprec
+from samband.adapters.findings import Severity
+from samband.adapters.msghead import accept_msghead, rejection_for, validate_msghead
+from samband.kernel.errors import GatewayError, is_permanent
 from tests.unit.adapters.msghead.builders import NOW, patient
 from tests.unit.adapters.msghead.test_build import _foresporsel_1_0
 
@@ -116,7 +116,7 @@ def test_unknown_message_type_with_a_known_payload_is_only_a_warning() -> None:
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_rejection_for_the_findings_gives_the_same_8221_code(case: str) -> None:
-    from gateway.errors import reply_for
+    from samband.kernel.errors import reply_for
 
     make, _code, apprec_code = CASES[case]
     findings = validate_msghead(make())

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.dialogmelding import Dialogmelding, Foresporsel, Notat, RichText, RollerRelatertNotat
-from adapters.findings import Severity
-from adapters.msghead import (
+from samband.adapters.dialogmelding import Dialogmelding, Foresporsel, Notat, RichText, RollerRelatertNotat
+from samband.adapters.findings import Severity
+from samband.adapters.msghead import (
     Code,
     attachment_document,
     build_msghead,
@@ -16,8 +16,8 @@ from adapters.msghead import (
     serialize_msghead,
     validate_msghead,
 )
-from adapters.msghead.payloads import parse_payload
-from gateway.errors import SchemaInvalid
+from samband.adapters.msghead.payloads import parse_payload
+from samband.kernel.errors import SchemaInvalid
 from tests.unit.adapters.msghead.builders import NOW, gp_office, municipality, patient
 
 FORESPORSEL = Foresporsel(
@@ -126,7 +126,7 @@ def test_1_1_only_element_in_a_1_0_dialogmelding_is_refused_on_serialize() -> No
 def test_several_content_elements_and_deeper_levels_are_kept() -> None:
     from dataclasses import replace
 
-    from adapters.msghead import Attachment, Organisation
+    from samband.adapters.msghead import Attachment, Organisation
     from tests.unit.adapters.msghead.builders import her
 
     raw = _foresporsel_1_0()
@@ -153,7 +153,7 @@ def test_several_content_elements_and_deeper_levels_are_kept() -> None:
 def test_other_receivers_and_document_metadata_are_written_in_schema_order() -> None:
     from dataclasses import replace
 
-    from adapters.msghead import ConversationRef, OtherReceiver
+    from samband.adapters.msghead import ConversationRef, OtherReceiver
     from tests.unit.adapters.msghead.builders import gp_office
 
     model = parse_msghead(_foresporsel_1_0())

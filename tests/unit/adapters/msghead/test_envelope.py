@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from adapters.msghead import read_envelope
+from samband.adapters.msghead import read_envelope
 from tests.conftest import SAMPLES
 
 HELSENORGE = SAMPLES / "msghead" / "helsenorge"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from adapters.findings import Severity
-from adapters.msghead import Attachment, parse_msghead, serialize_msghead, validate_msghead
-from adapters.msghead.parse import msghead_root
-from adapters.xml.schemas import compiled_schema
+from samband.adapters.findings import Severity
+from samband.adapters.msghead import Attachment, parse_msghead, serialize_msghead, validate_msghead
+from samband.adapters.msghead.parse import msghead_root
+from samband.adapters.xml.schemas import compiled_schema
 from tests.conftest import SAMPLES
 
 MSGHEAD_SAMPLES = sorted(

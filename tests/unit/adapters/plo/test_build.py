@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
-from adapters.plo import (
+from samband.adapters.plo import (
     PloMessage,
     UtskrevetTil,
     ansvar,
@@ -27,14 +27,14 @@ from adapters.plo import (
     serialize_plo_bytes,
     tjeneste,
 )
-from adapters.plo.clinical import (
+from samband.adapters.plo.clinical import (
     InfoKartleggingFunksjonsniva,
     InfoMedisinskDiagnose,
     KartlagtFunksjon,
     MedisinskfagligeOpplysninger,
 )
-from adapters.xml.schemas import compiled_schema, xsd_findings
-from gateway.errors import SchemaInvalid, UnsupportedMessage
+from samband.adapters.xml.schemas import compiled_schema, xsd_findings
+from samband.kernel.errors import SchemaInvalid, UnsupportedMessage
 
 M1 = "{http://www.kith.no/xmlstds/epj/meta/2008-02-20}"
 RESPONSIBLE = ansvar("Nordmann", "Kari", "9912345", kategori="SP", rolle="9", telefon="12345678")

@@ -7,10 +7,10 @@ from dataclasses import replace
 import pytest
 from lxml import etree
 
-from adapters.findings import Severity
-from adapters.msghead import Payload, parse_msghead, parse_payload, to_payload, validate_msghead
-from adapters.plo import PloMessage, parse_plo
-from adapters.xml.safe import parse_xml
+from samband.adapters.findings import Severity
+from samband.adapters.msghead import Payload, parse_msghead, parse_payload, to_payload, validate_msghead
+from samband.adapters.plo import PloMessage, parse_plo
+from samband.adapters.xml.safe import parse_xml
 from tests.conftest import SAMPLES
 
 V16 = SAMPLES / "plo" / "1_6"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from adapters.findings import Finding, Severity
-from adapters.msghead.payloads import PAYLOADS
-from adapters.plo import PLO_PAYLOADS, PloMessage, parse_plo, validate_plo
-from adapters.plo.parse import MSGHEAD_NS
-from adapters.xml.safe import parse_xml
-from gateway.errors import ParseError, UnsupportedMessage
+from samband.adapters.findings import Finding, Severity
+from samband.adapters.msghead.payloads import PAYLOADS
+from samband.adapters.plo import PLO_PAYLOADS, PloMessage, parse_plo, validate_plo
+from samband.adapters.plo.parse import MSGHEAD_NS
+from samband.adapters.xml.safe import parse_xml
+from samband.kernel.errors import ParseError, UnsupportedMessage
 from tests.conftest import SAMPLES
 
 V16 = SAMPLES / "plo" / "1_6"

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from adapters.plo import PloMessage, parse_plo
+from samband.adapters.plo import PloMessage, parse_plo
 from tests.conftest import SAMPLES
 
 PLO = SAMPLES / "plo"

@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
-from adapters.plo import code, parse_plo, serialize_plo, tjeneste
-from adapters.plo.nodes import Code, without_source
-from adapters.plo.parties import AnsvarForRapport
-from gateway.errors import SchemaInvalid
+from samband.adapters.plo import code, parse_plo, serialize_plo, tjeneste
+from samband.adapters.plo.nodes import Code, without_source
+from samband.adapters.plo.parties import AnsvarForRapport
+from samband.kernel.errors import SchemaInvalid
 from tests.conftest import SAMPLES
 
 V16 = SAMPLES / "plo" / "1_6"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.registry import PartyType, parse_certificate_details, parse_communication_party
-from adapters.registry.ar_model import AMQP_ASYNC
-from gateway.errors import ParseError
+from samband.adapters.registry import PartyType, parse_certificate_details, parse_communication_party
+from samband.adapters.registry.ar_model import AMQP_ASYNC
+from samband.kernel.errors import ParseError
 from tests.conftest import SAMPLES
 
 AR = SAMPLES / "adresseregister"

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from adapters.registry.ar_client import ArClient, CachedRegistry
-from adapters.registry.ar_model import CommunicationParty
-from gateway.errors import NoRouteMatched, RegistryUnavailable
+from samband.adapters.registry.ar_client import ArClient, CachedRegistry
+from samband.adapters.registry.ar_model import CommunicationParty
+from samband.kernel.errors import NoRouteMatched, RegistryUnavailable
 from tests.support.soap_server import SYNTHETIC_PARTIES, Register, SoapServer, serve
 
 

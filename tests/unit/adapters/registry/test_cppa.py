@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.registry import Direction, ProtocolKind, parse_cppa
-from gateway.errors import ParseError, UnsupportedMessage, XmlRefused
+from samband.adapters.registry import Direction, ProtocolKind, parse_cppa
+from samband.kernel.errors import ParseError, UnsupportedMessage, XmlRefused
 from tests.conftest import SAMPLES
 
 CPPA = SAMPLES / "cppa"

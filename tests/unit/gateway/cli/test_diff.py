@@ -10,11 +10,11 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from adapters.ebxml.builders import build_message
-from adapters.ebxml.writer import serialize_package
-from gateway.cli.comparison import Outcome, compare_sets, json_key
-from gateway.cli.diff import run_diff
-from gateway.cli.main import app
+from samband.adapters.ebxml.builders import build_message
+from samband.adapters.ebxml.writer import serialize_package
+from samband.gateway.cli.comparison import Outcome, compare_sets, json_key
+from samband.gateway.cli.diff import run_diff
+from samband.gateway.cli.main import app
 
 NS = "http://www.kith.no/xmlstds/msghead/2006-05-24"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from gateway.cli.main import app
+from samband.gateway.cli.main import app
 
 TESTS = Path(__file__).resolve().parents[3]
 ORIENTERING = TESTS / "messages" / "plo" / "orientering_ny_1_6.xml"

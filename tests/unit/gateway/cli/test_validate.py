@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gateway.cli.main import app
+from samband.gateway.cli.main import app
 from tests.conftest import SAMPLES
 
 runner = CliRunner()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from gateway.delivery.transports.boundary import EXCEPTION_MAP, delivery_errors, to_delivery_error
-from gateway.errors import DeliveryError, DeliveryRefused, DeliveryUnavailable
+from samband.gateway.delivery.transports.boundary import EXCEPTION_MAP, delivery_errors, to_delivery_error
+from samband.kernel.errors import DeliveryError, DeliveryRefused, DeliveryUnavailable
 
 
 def _subclasses(cls: type[BaseException]) -> set[type[BaseException]]:

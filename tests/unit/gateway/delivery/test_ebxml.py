@@ -7,14 +7,14 @@ from dataclasses import replace
 
 import pytest
 
-from adapters.ebxml.builders import build_acknowledgment, build_message_error
-from adapters.ebxml.model import EbxmlMessage
-from adapters.ebxml.reader import parse_http
-from adapters.ebxml.writer import serialize_ebxml
-from gateway.delivery.transports.base import DeliveryRequest
-from gateway.delivery.transports.ebxml import EbxmlHttpTransport, ebxml_message_id, to_ebxml
-from gateway.errors import DeliveryRefused, DeliveryUnavailable, is_permanent
-from gateway.routing.routes import Route, TargetFormat
+from samband.adapters.ebxml.builders import build_acknowledgment, build_message_error
+from samband.adapters.ebxml.model import EbxmlMessage
+from samband.adapters.ebxml.reader import parse_http
+from samband.adapters.ebxml.writer import serialize_ebxml
+from samband.gateway.delivery.transports.base import DeliveryRequest
+from samband.gateway.delivery.transports.ebxml import EbxmlHttpTransport, ebxml_message_id, to_ebxml
+from samband.gateway.routing.routes import Route, TargetFormat
+from samband.kernel.errors import DeliveryRefused, DeliveryUnavailable, is_permanent
 from tests.support.ebxml_peer import acknowledge, refuse
 from tests.support.receivers import Receiver, Reply
 from tests.unit.gateway.delivery.factories import ENVELOPE, RECEIVER_HER, SENDER_HER, make_request, make_route

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gateway.delivery.transports.filedrop import FileDropTransport, file_name
-from gateway.errors import DeliveryRefused, DeliveryUnavailable, is_permanent
+from samband.gateway.delivery.transports.filedrop import FileDropTransport, file_name
+from samband.kernel.errors import DeliveryRefused, DeliveryUnavailable, is_permanent
 from tests.unit.gateway.delivery.factories import make_request, make_route
 
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from gateway.delivery.transports.http import HttpTransport
-from gateway.errors import DeliveryRefused, DeliveryUnavailable, is_permanent
+from samband.gateway.delivery.transports.http import HttpTransport
+from samband.kernel.errors import DeliveryRefused, DeliveryUnavailable, is_permanent
 from tests.support.receivers import Receiver, Reply
 from tests.unit.gateway.delivery.factories import make_request, make_route
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.delivery.transports import (
+from samband.gateway.delivery.transports import (
     FHIR_STORE,
     TRANSPORTS,
     EbxmlHttpTransport,
@@ -16,8 +16,8 @@ from gateway.delivery.transports import (
     create_transport,
     transport_names,
 )
-from gateway.delivery.transports.base import Receipt
-from gateway.errors import ConfigurationError
+from samband.gateway.delivery.transports.base import Receipt
+from samband.kernel.errors import ConfigurationError
 from tests.unit.gateway.delivery.factories import make_request, make_route
 
 

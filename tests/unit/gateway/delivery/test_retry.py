@@ -6,14 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from gateway.delivery.retry import (
+from samband.gateway.delivery.retry import (
     DEFAULT_SCHEDULE,
     RetrySchedule,
     format_duration,
     next_attempt_at,
     parse_duration,
 )
-from gateway.errors import ConfigurationError, DeliveryRefused, DeliveryUnavailable, MappingError
+from samband.kernel.errors import ConfigurationError, DeliveryRefused, DeliveryUnavailable, MappingError
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 SCHEDULE = RetrySchedule.parse(["30s", "2m", "10m", "1h"], max_attempts=6)

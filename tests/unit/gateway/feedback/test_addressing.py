@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from adapters.registry.ar_model import CommunicationParty
-from gateway.errors import NoRouteMatched, RegistryUnavailable
-from gateway.feedback.addressing import GpHint, resolve_gp
+from samband.adapters.registry.ar_model import CommunicationParty
+from samband.gateway.feedback.addressing import GpHint, resolve_gp
+from samband.kernel.errors import NoRouteMatched, RegistryUnavailable
 
 GP = CommunicationParty(
     "80111",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from gateway.feedback.batching import DigestItem, admissible, digest_due, fold
-from gateway.feedback.events import EventKind
-from gateway.feedback.rules import ConsentNeed, load_rules
-from gateway.feedback.state import ConsentState
+from samband.gateway.feedback.batching import DigestItem, admissible, digest_due, fold
+from samband.gateway.feedback.events import EventKind
+from samband.gateway.feedback.rules import ConsentNeed, load_rules
+from samband.gateway.feedback.state import ConsentState
 
 OSLO = ZoneInfo("Europe/Oslo")
 POLICY = load_rules().digest

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from gateway.feedback.compose import GpMessage, compose
-from gateway.feedback.engine import decide
-from gateway.feedback.events import EventKind
-from gateway.feedback.rules import Channel, load_rules
-from gateway.feedback.state import ConsentState
-from gateway.feedback.texts import load_texts
+from samband.gateway.feedback.compose import GpMessage, compose
+from samband.gateway.feedback.engine import decide
+from samband.gateway.feedback.events import EventKind
+from samband.gateway.feedback.rules import Channel, load_rules
+from samband.gateway.feedback.state import ConsentState
+from samband.gateway.feedback.texts import load_texts
 from tests.unit.gateway.feedback.helpers import case, event, state
 
 RULES = load_rules()
@@ -62,7 +62,7 @@ def test_the_consent_filter_removes_plan_content_whatever_the_rule() -> None:
 
 
 def test_decision_lists_granted_and_rejected_services() -> None:
-    from gateway.feedback.facts import ServiceLine
+    from samband.gateway.feedback.facts import ServiceLine
 
     granted = ServiceLine("Hjemmesykepleie", extent_text="3 besøk per uke", start=date(2026, 2, 1))
     rejected = ServiceLine("Praktisk bistand", status="rejected", reason="Dekkes av hjemmesykepleien")

@@ -3,13 +3,13 @@ checks the SOAP header against msg-header-2_0.xsd), and back again unchanged."""
 
 from __future__ import annotations
 
-from adapters.ebxml.builders import build_message, make_payload
-from adapters.ebxml.reader import parse_http
-from adapters.ebxml.writer import serialize_package
-from gateway.feedback.compose import GpMessage
-from gateway.feedback.render import render
-from gateway.feedback.rules import Channel
-from mappings.base import fixed_context
+from samband.adapters.ebxml.builders import build_message, make_payload
+from samband.adapters.ebxml.reader import parse_http
+from samband.adapters.ebxml.writer import serialize_package
+from samband.gateway.feedback.compose import GpMessage
+from samband.gateway.feedback.render import render
+from samband.gateway.feedback.rules import Channel
+from samband.mappings.base import fixed_context
 from tests.unit.gateway.feedback.helpers import OLA, case
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.feedback.engine import Action, Reason, decide
-from gateway.feedback.events import EventKind
-from gateway.feedback.rules import load_rules
-from gateway.feedback.state import FeedbackState
+from samband.gateway.feedback.engine import Action, Reason, decide
+from samband.gateway.feedback.events import EventKind
+from samband.gateway.feedback.rules import load_rules
+from samband.gateway.feedback.state import FeedbackState
 from tests.unit.gateway.feedback.helpers import event, state
 
 RULES = load_rules()

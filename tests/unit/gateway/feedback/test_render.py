@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from adapters.msghead import parse_msghead
-from adapters.msghead.validate import validate_msghead
-from gateway.feedback.compose import GpMessage
-from gateway.feedback.facts import ServiceLine
-from gateway.feedback.render import render
-from gateway.feedback.rules import Channel
-from mappings.base import fixed_context
+from samband.adapters.msghead import parse_msghead
+from samband.adapters.msghead.validate import validate_msghead
+from samband.gateway.feedback.compose import GpMessage
+from samband.gateway.feedback.facts import ServiceLine
+from samband.gateway.feedback.render import render
+from samband.gateway.feedback.rules import Channel
+from samband.mappings.base import fixed_context
 from tests.unit.gateway.feedback.helpers import OLA, case
 
 SERVICE = ServiceLine(

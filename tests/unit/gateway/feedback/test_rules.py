@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 import yaml
 
-from gateway.errors import ConfigurationError
-from gateway.feedback.engine import check_predicates
-from gateway.feedback.events import EventKind
-from gateway.feedback.rules import RULES_FILE, Channel, ConsentNeed, Delivery, load_rules, parse_rules
-from gateway.feedback.texts import load_texts
+from samband.gateway.feedback.engine import check_predicates
+from samband.gateway.feedback.events import EventKind
+from samband.gateway.feedback.rules import RULES_FILE, Channel, ConsentNeed, Delivery, load_rules, parse_rules
+from samband.gateway.feedback.texts import load_texts
+from samband.kernel.errors import ConfigurationError
 
 
 def raw() -> dict[str, Any]:

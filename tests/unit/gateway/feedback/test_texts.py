@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.feedback.texts import fill, load_texts, render_lines
+from samband.gateway.feedback.texts import fill, load_texts, render_lines
 
 
 def test_a_line_with_a_missing_value_is_left_out_not_left_blank() -> None:

@@ -9,12 +9,12 @@ from typing import Any
 
 import jsonschema
 
-from gateway.feedback.compose import GpMessage
-from gateway.feedback.facts import ServiceLine
-from gateway.feedback.rules import SCHEMA_FILE, Channel
-from gateway.feedback.store import jsonable
-from gateway.feedback.timeline import as_bundle
-from gateway.feedback.tracking import draft_of
+from samband.gateway.feedback.compose import GpMessage
+from samband.gateway.feedback.facts import ServiceLine
+from samband.gateway.feedback.rules import SCHEMA_FILE, Channel
+from samband.gateway.feedback.store import jsonable
+from samband.gateway.feedback.timeline import as_bundle
+from samband.gateway.feedback.tracking import draft_of
 from tests.unit.gateway.feedback.helpers import OLA
 
 ENTRIES: list[dict[str, Any]] = [

@@ -7,14 +7,14 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from adapters.iplan.scenarios import people as p
-from adapters.msghead import parse_msghead
-from adapters.msghead.validate import validate_msghead
-from gateway.errors import ContractViolation
-from gateway.referrals.compose import compose_referral, referral_text
-from gateway.referrals.flag import IdentificationFlag
-from gateway.referrals.gate import gate
-from mappings.base import fixed_context
+from samband.adapters.iplan.scenarios import people as p
+from samband.adapters.msghead import parse_msghead
+from samband.adapters.msghead.validate import validate_msghead
+from samband.gateway.referrals.compose import compose_referral, referral_text
+from samband.gateway.referrals.flag import IdentificationFlag
+from samband.gateway.referrals.gate import gate
+from samband.kernel.errors import ContractViolation
+from samband.mappings.base import fixed_context
 
 
 def flag(**changes: Any) -> IdentificationFlag:

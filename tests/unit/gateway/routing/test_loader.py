@@ -9,10 +9,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from adapters.base import Envelope, Format
-from gateway.errors import ConfigurationError
-from gateway.routing import DEFAULT_ROUTES, TargetFormat, load_routes, parse_routes
-from gateway.routing.loader import routes_schema
+from samband.adapters.base import Envelope, Format
+from samband.gateway.routing import DEFAULT_ROUTES, TargetFormat, load_routes, parse_routes
+from samband.gateway.routing.loader import routes_schema
+from samband.kernel.errors import ConfigurationError
 
 ROOT = Path(__file__).resolve().parents[4]
 EXAMPLE = ROOT / "examples" / "routes.yaml"

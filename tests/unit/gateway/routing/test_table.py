@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from adapters.base import Envelope
-from gateway.errors import ConfigurationError, NoRouteMatched, reply_for
-from gateway.routing import DEFAULT_ROUTES, Route, RouteMatch, TargetFormat, route_table
+from samband.adapters.base import Envelope
+from samband.gateway.routing import DEFAULT_ROUTES, Route, RouteMatch, TargetFormat, route_table
+from samband.kernel.errors import ConfigurationError, NoRouteMatched, reply_for
 
 PLO_IN = Envelope(msg_id="m-1", msg_type="INNLEGGELSESRAPPORT", sender_her="8100001", receiver_her="8100002")
 DIALOG = Envelope(msg_id="m-2", msg_type="DIALOG_FORESPORSEL", sender_her="8100001", receiver_her="8100003")
