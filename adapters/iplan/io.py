@@ -16,14 +16,13 @@ from samband.adapters.findings import Finding, Severity
 from samband.adapters.iplan.codec import dict_to_xml, from_dict, to_dict, xml_to_dict
 from samband.adapters.iplan.invariants import check_invariants
 from samband.adapters.iplan.json_positions import locate, positions
-from samband.adapters.iplan.model import XML_NAMESPACE, IpExport
+from samband.adapters.iplan.model import ROOT_ELEMENT, XML_NAMESPACE, IpExport
 from samband.adapters.iplan.schema_check import (
     json_schema_findings,
     line_of,
     pointer_to_xpath,
     xml_schema_findings,
 )
-from samband.adapters.iplan.schemagen import ROOT_ELEMENT
 from samband.adapters.xml.safe import DEFAULT_LIMITS
 from samband.adapters.xml.safe import parse_xml as safe_parse_xml
 from samband.kernel.errors import ContractViolation, GatewayError

@@ -39,6 +39,7 @@ from samband.adapters.iplan.spec import spec_field as f
 SCHEMA_VERSION = "1.0"
 XML_NAMESPACE = "urn:no:samband:ip-export:1"
 JSON_SCHEMA_ID = "urn:no:samband:ip-export:1:schema.json"
+ROOT_ELEMENT = "IndividualPlanExport"
 
 
 @dataclass(frozen=True, kw_only=True)

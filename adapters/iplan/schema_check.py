@@ -10,17 +10,20 @@ import dataclasses
 import functools
 import json
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 from lxml import etree
 
 from samband.adapters.findings import Finding, Severity
-from samband.adapters.iplan.model import XML_NAMESPACE, IpExport
-from samband.adapters.iplan.schemagen import JSON_SCHEMA_PATH, ROOT_ELEMENT, XSD_PATH
+from samband.adapters.iplan.model import ROOT_ELEMENT, XML_NAMESPACE, IpExport
 from samband.adapters.iplan.spec import field_by_json
 from samband.adapters.xml.schemas import compiled_file, xsd_findings
 
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas" / "ip-export"
+JSON_SCHEMA_PATH = SCHEMA_DIR / "ip-export-v1.schema.json"
+XSD_PATH = SCHEMA_DIR / "ip-export-v1.xsd"
 SCHEMA_RULE = "ip-export.schema"
 PREFIX = "ipx"
 

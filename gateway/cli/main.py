@@ -109,10 +109,10 @@ def diff(
 
 @app.command()
 def corpus(out: Annotated[Path, typer.Option("--out", help="folder to write into")]) -> None:
-    """Write the scenario message chains (synthetic persons) used by tests and demos."""
-    from samband.gateway.cli.corpus import run_corpus
+    """Write the scenario message chains (synthetic persons) used by tests and demos (source checkout)."""
+    from samband.gateway.cli.checkout import source_tool  # lazy: start-up
 
-    raise typer.Exit(run_corpus(out))
+    raise typer.Exit(source_tool("corpus", "tools.corpus.parts", "run_corpus")(out))
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Shared by the KE loop tests: the running gateway with a GP and a KE receiver, a local
 Adresseregister, a feedback service and a controllable clock; the synthetic flag and messages come
-from samband.gateway.feedback.scenarios.
+from tools.scenarios.feedback.
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from samband.adapters.apprec import build_apprec, serialize_apprec
-from samband.adapters.iplan.scenarios.build import Step
-from samband.adapters.iplan.scenarios.replay import encode
 from samband.adapters.msghead import parse_msghead
 from samband.adapters.registry.ar_client import ArClient, CachedRegistry
 from samband.gateway.feedback import runner
-from samband.gateway.feedback.scenarios import GP_PERSON_HER, flag, hospital_message
 from samband.gateway.feedback.service import FeedbackService
 from samband.gateway.feedback.wiring import use_feedback
 from tests.integration.conftest import AUTH, Gateway, GatewayFactory
 from tests.integration.receiver import Receiver
 from tests.support.soap_server import Party, Register, SoapServer, serve
+from tools.scenarios.build import Step
+from tools.scenarios.feedback import GP_PERSON_HER, flag, hospital_message
+from tools.scenarios.replay import encode
 
 __all__ = ["GP_PERSON_HER", "flag", "hospital_message"]
 

@@ -6,10 +6,10 @@ import json
 from collections.abc import Callable
 
 from samband.adapters.iplan import serialize_json, serialize_xml
-from samband.adapters.iplan.scenarios import kari
 from tests.conftest import ROOT
 from tests.integration.conftest import AUTH, GatewayFactory
 from tests.integration.receiver import Receiver
+from tools.scenarios import kari
 
 HANDBUILT = ROOT / "tests" / "golden" / "fhir_to_plo" / "careplan_handbuilt" / "input.json"
 FHIR_HEADERS = {**AUTH, "Content-Type": "application/fhir+json"}

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from samband.adapters.iplan.scenarios import people as p
 from samband.adapters.msghead import parse_msghead
 from samband.adapters.msghead.validate import validate_msghead
-from samband.gateway.feedback.scenarios import chain, flag, hospital_message
 from tests.golden.compare import canonical_xml, diff
 from tests.integration.conftest import AUTH
 from tests.integration.ke_support import GOLDEN, OSLO, Loop, loop_fixture, masked
+from tools.scenarios import people as p
+from tools.scenarios.feedback import chain, flag, hospital_message
 
 __all__ = ["loop_fixture"]
 

@@ -12,19 +12,19 @@ from typing import Any
 from samband.adapters.apprec import build_apprec, serialize_apprec
 from samband.adapters.iplan.model import IpExport
 from samband.adapters.iplan.model_work import Meeting, MeetingDecision
-from samband.adapters.iplan.scenarios import all_steps
-from samband.adapters.iplan.scenarios import people as p
-from samband.adapters.iplan.scenarios.build import Step, by_id, edit, oslo, revise, upsert
-from samband.adapters.iplan.scenarios.kari_closure import consent_withdrawn
-from samband.adapters.iplan.scenarios.replay import encode
 from samband.adapters.msghead import Code, parse_msghead
 from samband.gateway.feedback import runner
 from samband.gateway.feedback.loop import FeedbackLoop
-from samband.gateway.feedback.scenarios import GP_PERSON_HER, flag, gp_answer, gp_avvik
 from samband.mappings.base import fixed_context
 from samband.mappings.iplan_fhir.facade import ip_export_to_fhir
 from tests.integration.conftest import AUTH
 from tests.integration.ke_support import Loop, loop_fixture
+from tools.scenarios import all_steps
+from tools.scenarios import people as p
+from tools.scenarios.build import Step, by_id, edit, oslo, revise, upsert
+from tools.scenarios.feedback import GP_PERSON_HER, flag, gp_answer, gp_avvik
+from tools.scenarios.kari_closure import consent_withdrawn
+from tools.scenarios.replay import encode
 
 __all__ = ["loop_fixture"]
 

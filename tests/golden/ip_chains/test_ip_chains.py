@@ -19,13 +19,13 @@ import pytest
 from samband.adapters.fhir import serialize_bundle
 from samband.adapters.iplan import IpExport, parse
 from samband.adapters.iplan.changes import apply_delta, detect_changes
-from samband.adapters.iplan.scenarios import all_steps
-from samband.adapters.iplan.scenarios.replay import replay
-from samband.gateway.cli.corpus import step_files, write_ip_chains
 from samband.kernel.errors import ContractViolation
 from samband.mappings.base import fixed_context
 from samband.mappings.iplan_fhir import to_fhir
 from tests.golden.compare import canonical_json, diff
+from tools.corpus.parts import step_files, write_ip_chains
+from tools.scenarios import all_steps
+from tools.scenarios.replay import replay
 
 HERE = Path(__file__).resolve().parent
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from samband.adapters.iplan import IpExport, serialize_json, serialize_xml
-from samband.adapters.iplan.scenarios import emma, kari, kari_closure, kari_later
+from tools.scenarios import emma, kari, kari_closure, kari_later
 
 
 @pytest.fixture(scope="session")

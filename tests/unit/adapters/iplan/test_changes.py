@@ -11,9 +11,9 @@ from samband.adapters.iplan import IpExport
 from samband.adapters.iplan.changes import KINDS, ChangeEvent, apply_delta, detect_changes, make_delta
 from samband.adapters.iplan.model_parts import Consent, Period
 from samband.adapters.iplan.model_work import Evaluation, Goal, Meeting
-from samband.adapters.iplan.scenarios import kari, kari_closure, kari_later
-from samband.adapters.iplan.scenarios.build import by_id, edit, oslo, revise, upsert
 from samband.kernel.errors import ContractViolation
+from tools.scenarios import kari, kari_closure, kari_later
+from tools.scenarios.build import by_id, edit, oslo, revise, upsert
 
 AT = oslo(2026, 6, 1, 10)
 

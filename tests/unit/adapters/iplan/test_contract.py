@@ -7,26 +7,27 @@ import re
 
 from lxml import etree
 
-from samband.adapters.iplan import docgen, schemagen
 from samband.adapters.iplan.model import XML_NAMESPACE
+from samband.adapters.iplan.schema_check import JSON_SCHEMA_PATH, XSD_PATH
 from samband.adapters.xml.safe import parse_xml
+from tools.iplan import docgen, schemagen
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
 
 
 def test_json_schema_file_is_generated_from_the_model() -> None:
-    on_disk = schemagen.JSON_SCHEMA_PATH.read_text(encoding="utf-8")
-    assert on_disk == schemagen.json_schema_text(), "run: python -m adapters.iplan.schemagen"
+    on_disk = JSON_SCHEMA_PATH.read_text(encoding="utf-8")
+    assert on_disk == schemagen.json_schema_text(), "run: python -m tools.iplan.schemagen"
 
 
 def test_xsd_file_is_generated_from_the_model() -> None:
-    on_disk = schemagen.XSD_PATH.read_text(encoding="utf-8")
+    on_disk = XSD_PATH.read_text(encoding="utf-8")
     assert on_disk == '<?xml version="1.0" encoding="UTF-8"?>\n' + schemagen.xsd_text()
 
 
 def test_docs_reference_is_current() -> None:
     assert docgen.DOC_PATH.read_text(encoding="utf-8") == docgen.current_doc(), (
-        "run: python -m adapters.iplan.docgen"
+        "run: python -m tools.iplan.docgen"
     )
 
 
@@ -43,7 +44,7 @@ def _documented() -> dict[str, list[tuple[str, str]]]:
 
 
 def _xsd_types() -> dict[str, set[str]]:
-    root = parse_xml(schemagen.XSD_PATH.read_bytes())
+    root = parse_xml(XSD_PATH.read_bytes())
     out: dict[str, set[str]] = {}
     for complex_type in root.iter(f"{XS}complexType"):
         name = complex_type.get("name")
@@ -57,7 +58,7 @@ def _xsd_types() -> dict[str, set[str]]:
 
 def test_every_documented_field_exists_in_both_schemas() -> None:
     documented = _documented()
-    json_defs = json.loads(schemagen.JSON_SCHEMA_PATH.read_text(encoding="utf-8"))["$defs"]
+    json_defs = json.loads(JSON_SCHEMA_PATH.read_text(encoding="utf-8"))["$defs"]
     xsd_types = _xsd_types()
     assert "IndividualPlan" in documented and "Participant" in documented
     for type_name, rows in documented.items():
@@ -71,14 +72,14 @@ def test_every_documented_field_exists_in_both_schemas() -> None:
 
 def test_every_schema_field_is_documented() -> None:
     documented = {t: {f for f, _ in rows} for t, rows in _documented().items()}
-    json_defs = json.loads(schemagen.JSON_SCHEMA_PATH.read_text(encoding="utf-8"))["$defs"]
+    json_defs = json.loads(JSON_SCHEMA_PATH.read_text(encoding="utf-8"))["$defs"]
     for type_name, schema in json_defs.items():
         if schema.get("type") == "object":
             assert set(schema["properties"]) == documented[type_name], type_name
 
 
 def test_xsd_targets_the_documented_namespace() -> None:
-    root = parse_xml(schemagen.XSD_PATH.read_bytes())
+    root = parse_xml(XSD_PATH.read_bytes())
     assert root.get("targetNamespace") == XML_NAMESPACE == "urn:no:samband:ip-export:1"
     assert XML_NAMESPACE in docgen.DOC_PATH.read_text(encoding="utf-8")
     assert etree.QName(root).localname == "schema"

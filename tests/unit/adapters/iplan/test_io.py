@@ -15,8 +15,8 @@ from samband.adapters.iplan import (
     validate_iplan,
 )
 from samband.adapters.iplan.model import XML_NAMESPACE
-from samband.adapters.iplan.scenarios import Step, all_steps
 from samband.adapters.xml.safe import parse_xml as safe_parse
+from tools.scenarios import Step, all_steps
 
 VALID_STEPS = [s for s in all_steps() if s.error is None]
 

@@ -8,9 +8,9 @@ import pytest
 
 from samband.adapters.iplan import IpExport, parse_json, serialize_json
 from samband.adapters.iplan.model_work import FieldChange
-from samband.adapters.iplan.scenarios import kari_closure
 from samband.adapters.iplan.views import gp_summary, participant_view
 from samband.kernel.errors import ContractViolation
+from tools.scenarios import kari_closure
 
 
 def test_gp_summary_holds_what_the_gp_consent_covers(kari_active: IpExport) -> None:

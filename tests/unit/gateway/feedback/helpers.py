@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from samband.adapters.iplan.scenarios import people as p
 from samband.gateway.feedback.events import EventKind, FeedbackEvent
 from samband.gateway.feedback.facts import CaseFacts, OrgParty, PatientRef, PersonContact, TeamEntry
 from samband.gateway.feedback.state import ConsentState, FeedbackState
+from tools.scenarios import people as p
 
 AT = datetime(2026, 2, 3, 10, 0, tzinfo=UTC)
 KE = OrgParty("Steinkjer kommune", "80001", unit_name="Saksbehandling", unit_her="80003")

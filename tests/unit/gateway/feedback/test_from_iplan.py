@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from samband.adapters.iplan.scenarios import all_steps
-from samband.adapters.iplan.scenarios.replay import Outcome, replay
 from samband.gateway.feedback.events import EventKind, FeedbackEvent
 from samband.gateway.feedback.from_iplan import events_from_changes
 from samband.gateway.feedback.texts import load_texts
+from tools.scenarios import all_steps
+from tools.scenarios.replay import Outcome, replay
 
 
 @cache

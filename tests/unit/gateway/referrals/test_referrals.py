@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from samband.adapters.iplan.scenarios import people as p
 from samband.adapters.msghead import parse_msghead
 from samband.adapters.msghead.validate import validate_msghead
 from samband.gateway.referrals.compose import compose_referral, referral_text
@@ -15,6 +14,7 @@ from samband.gateway.referrals.flag import IdentificationFlag
 from samband.gateway.referrals.gate import gate
 from samband.kernel.errors import ContractViolation
 from samband.mappings.base import fixed_context
+from tools.scenarios import people as p
 
 
 def flag(**changes: Any) -> IdentificationFlag:

@@ -11,11 +11,11 @@ import pytest
 from samband.adapters.iplan import IpExport
 from samband.adapters.iplan.codec import to_dict
 from samband.adapters.iplan.model_work import Attachment
-from samband.adapters.iplan.scenarios import all_steps, kari
 from samband.adapters.iplan.spec import fields_of
 from samband.kernel.errors import MappingError, SchemaInvalid
 from samband.mappings.base import fixed_context
 from samband.mappings.iplan_fhir import from_fhir, to_fhir
+from tools.scenarios import all_steps, kari
 
 
 def round_trippable(cls: type, data: dict[str, Any]) -> dict[str, Any]:
@@ -86,7 +86,7 @@ def test_incomplete_bundle_says_what_is_missing() -> None:
 
 def test_delta_holding_only_a_new_sub_goal_keeps_its_parent() -> None:
     from samband.adapters.iplan.changes import make_delta
-    from samband.adapters.iplan.scenarios.build import oslo, revise
+    from tools.scenarios.build import oslo, revise
 
     active = kari.plan_created(kari.coordinator_appointed(kari.decided(kari.gp_answered(kari.registered()))))
     sub = dataclasses.replace(active.plan.goals[1], id="g-1d", text="Lage middag selv", psfs_targets=())

@@ -9,10 +9,10 @@ from fhir.resources.R4B.bundle import Bundle
 
 from samband.adapters.fhir.rules import identifier_systems, references_resolve
 from samband.adapters.iplan import IpExport
-from samband.adapters.iplan.scenarios import all_steps, emma, kari
 from samband.mappings.base import fixed_context
 from samband.mappings.common.systems import FNR, HPR
 from samband.mappings.iplan_fhir import to_fhir, vocab
+from tools.scenarios import all_steps, emma, kari
 
 JsonDict = dict[str, Any]
 
@@ -152,7 +152,7 @@ def test_consent_names_the_participant_scope_and_period(bundle: JsonDict) -> Non
 
 
 def test_meetings_are_tasks_with_the_meeting_status() -> None:
-    from samband.adapters.iplan.scenarios import kari_later
+    from tools.scenarios import kari_later
 
     export = kari_later.meeting_held(kari_later.meeting_scheduled(
         kari.plan_created(kari.coordinator_appointed(kari.decided(kari.gp_answered(kari.registered()))))

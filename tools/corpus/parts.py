@@ -4,7 +4,7 @@
 part holds one folder per scenario and step: the export as the IP tool would send it, the FHIR
 Bundle the gateway makes of it, and the change events (or the coded refusal) it gives. The
 messages, referrals and feedback parts come from one run of the KE loop through a real gateway
-(``corpus_loop``): the Hodemeldinger it took in, the identification flags with its answers, and
+(``tools.corpus.loop``): the Hodemeldinger it took in, the identification flags with its answers, and
 the GP messages its feedback rules produced. ``DIR/README.md`` describes what was written.
 """
 
@@ -22,13 +22,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 
 from samband.adapters.fhir import serialize_bundle
 from samband.adapters.formats import read_envelope
-from samband.adapters.iplan.scenarios import all_steps
-from samband.adapters.iplan.scenarios.replay import Outcome, replay
-from samband.gateway.cli import corpus_loop
-from samband.gateway.cli.corpus_readme import readme
-from samband.gateway.feedback import scenarios
 from samband.mappings.base import fixed_context
 from samband.mappings.iplan_fhir import to_fhir
+from tools.corpus import loop as corpus_loop
+from tools.corpus.readme import readme
+from tools.scenarios import all_steps
+from tools.scenarios import feedback as scenarios
+from tools.scenarios.replay import Outcome, replay
 
 EXIT_OK = 0
 

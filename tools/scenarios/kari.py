@@ -19,8 +19,8 @@ from samband.adapters.iplan.model_work import (
     PsfsItem,
     PsfsTarget,
 )
-from samband.adapters.iplan.scenarios import people as p
-from samband.adapters.iplan.scenarios.build import Log, Step, edit, first_export, oslo, revise, upsert
+from tools.scenarios import people as p
+from tools.scenarios.build import Log, Step, edit, first_export, oslo, revise, upsert
 
 PLAN_ID = "sampro-ip-4711"
 

@@ -91,6 +91,13 @@ def revise(export: IpExport, at: datetime, actor: str, log: Sequence[Log], **pla
     )
 
 
+def variant(export: IpExport, name: str) -> IpExport:
+    """``export`` as a branch of its chain: an export id of its own, since the IP tool never sends two
+    different exports under one id (the gateway drops the second as a repeat)."""
+    plan = export.plan
+    return dataclasses.replace(export, export_id=stable_id("ip-export", plan.id, str(plan.revision), name))
+
+
 def first_export(plan: IndividualPlan, at: datetime, actor: str, source: SourceSystem) -> IpExport:
     """The plan's first full export: ``plan`` at revision 0 plus its ``created`` changeLog entry."""
     blank = IpExport(

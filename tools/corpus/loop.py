@@ -17,15 +17,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from samband.adapters.apprec import build_apprec, serialize_apprec
-from samband.adapters.iplan.scenarios.build import Step
-from samband.adapters.iplan.scenarios.replay import encode
 from samband.adapters.msghead import parse_msghead
 from samband.adapters.registry.ar_model import CommunicationParty
 from samband.gateway import pipeline
 from samband.gateway.delivery.transports.base import DeliveryRequest, Receipt
 from samband.gateway.delivery.worker import DeliveryWorker, default_transports
 from samband.gateway.feedback import runner
-from samband.gateway.feedback.scenarios import GP_PERSON_HER, chain, flag, hospital_message
 from samband.gateway.feedback.service import FeedbackService
 from samband.gateway.feedback.wiring import use_feedback
 from samband.gateway.referrals.flag import IdentificationFlag
@@ -33,6 +30,9 @@ from samband.gateway.referrals.service import submit
 from samband.gateway.runtime import Services, start_services
 from samband.gateway.settings import Settings
 from samband.kernel.errors import NoRouteMatched
+from tools.scenarios.build import Step
+from tools.scenarios.feedback import GP_PERSON_HER, chain, flag, hospital_message
+from tools.scenarios.replay import encode
 
 OSLO = ZoneInfo("Europe/Oslo")
 START = datetime(2026, 1, 9, 11, 0, tzinfo=OSLO)

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from samband.adapters.iplan.changes import ChangeEvent, apply_delta, detect_changes
 from samband.adapters.iplan.io import parse, serialize_json, serialize_xml
 from samband.adapters.iplan.model import IpExport
-from samband.adapters.iplan.scenarios.build import Step
 from samband.kernel.errors import ContractViolation
+from tools.scenarios.build import Step
 
 
 @dataclass

@@ -6,8 +6,8 @@ each step names the step whose state it follows, and the error code when it must
 
 from __future__ import annotations
 
-from samband.adapters.iplan.scenarios import emma, kari, kari_closure
-from samband.adapters.iplan.scenarios.build import Step
+from tools.scenarios import emma, kari, kari_closure
+from tools.scenarios.build import Step
 
 
 def all_steps() -> list[Step]:

@@ -22,9 +22,9 @@ from samband.adapters.iplan.model_work import (
     PsfsAssessment,
     PsfsItem,
 )
-from samband.adapters.iplan.scenarios import kari
-from samband.adapters.iplan.scenarios import kari_later as later
-from samband.adapters.iplan.scenarios.build import Step, by_id, edit, oslo, revise, upsert
+from tools.scenarios import kari
+from tools.scenarios import kari_later as later
+from tools.scenarios.build import Step, by_id, edit, oslo, revise, upsert, variant
 
 
 def _rescore(direction: ScaleDirection, butikk: int, dusj: int) -> PsfsAssessment:
@@ -189,11 +189,16 @@ def steps() -> list[Step]:
         Step(
             "s10-closure", "04-revision-gap", gap, "s10-closure/01-evaluated", error="ip-export.revision-gap"
         ),
-        Step("s10-closure", "05-consent-withdrawn", consent_withdrawn(m2), "s06-meeting/02-held"),
+        Step(
+            "s10-closure",
+            "05-consent-withdrawn",
+            variant(consent_withdrawn(m2), "consent-withdrawn"),
+            "s06-meeting/02-held",
+        ),
         Step(
             "s10-closure",
             "06-reversed-psfs-scale",
-            evaluated(b8, _rescore("0-no-problem_10-unable", 2, 1)),
+            variant(evaluated(b8, _rescore("0-no-problem_10-unable", 2, 1)), "reversed-psfs-scale"),
             "s08-hospital/02-discharged",
             note="PSFS on the reversed scale: 2 and 1 normalise to 8 and 9",
         ),

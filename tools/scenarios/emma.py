@@ -21,8 +21,8 @@ from samband.adapters.iplan.model_parts import (
     Period,
 )
 from samband.adapters.iplan.model_work import Extent, Goal, Measure, SectoralPlan
-from samband.adapters.iplan.scenarios import people as p
-from samband.adapters.iplan.scenarios.build import Step, first_export, oslo
+from tools.scenarios import people as p
+from tools.scenarios.build import Step, first_export, oslo, variant
 
 PLAN_ID = "sampro-ip-5120"
 START = date(2026, 3, 2)
@@ -168,7 +168,7 @@ def steps() -> list[Step]:
         Step(
             "s09-barnekoordinator",
             "02-adult-owner-refused",
-            adult_owner(export),
+            variant(adult_owner(export), "adult-owner"),
             None,
             error="ip-export.invariant.barnekoordinator-age",
         ),

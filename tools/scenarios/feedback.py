@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from samband.adapters.dialogmelding.model import Dialogmelding, Notat, RichText
-from samband.adapters.iplan.scenarios import all_steps
-from samband.adapters.iplan.scenarios import people as p
-from samband.adapters.iplan.scenarios.build import Step
 from samband.adapters.msghead import Code, Ident, Organisation, Patient, build_msghead, serialize_msghead
 from samband.adapters.plo import build as plo
+from tools.scenarios import all_steps
+from tools.scenarios import people as p
+from tools.scenarios.build import Step
 
 GP_PERSON_HER = "80111"
 HER = Code.of("HER", "HER-id", 9051)

@@ -20,7 +20,7 @@ from samband.adapters.iplan.model_work import (
     Meeting,
     MeetingDecision,
 )
-from samband.adapters.iplan.scenarios.build import Log, by_id, edit, oslo, revise, upsert
+from tools.scenarios.build import Log, by_id, edit, oslo, revise, upsert
 
 TEAM = ("p-kari", "p-ola", "p-hjemme", "p-fysio", "p-nav")
 

@@ -1,6 +1,6 @@
 """Writes the ip-export v1 JSON Schema (2020-12) and XSD from the one model in ``adapters.iplan.spec``.
 
-``python -m samband.adapters.iplan.schemagen`` regenerates schemas/ip-export/; a test fails when the files
+``python -m tools.iplan.schemagen`` regenerates schemas/ip-export/; a test fails when the files
 in the tree drift from the model, so the two encodings cannot disagree.
 """
 
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from samband.adapters.iplan import enums
-from samband.adapters.iplan.model import JSON_SCHEMA_ID, SCHEMA_VERSION, XML_NAMESPACE, IpExport
+from samband.adapters.iplan.model import JSON_SCHEMA_ID, ROOT_ELEMENT, SCHEMA_VERSION, XML_NAMESPACE, IpExport
+from samband.adapters.iplan.schema_check import JSON_SCHEMA_PATH, SCHEMA_DIR, XSD_PATH
 from samband.adapters.iplan.spec import (
     DATE_PATTERN,
     DATETIME_PATTERN,
@@ -23,10 +23,6 @@ from samband.adapters.iplan.spec import (
     fields_of,
 )
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas" / "ip-export"
-JSON_SCHEMA_PATH = SCHEMA_DIR / "ip-export-v1.schema.json"
-XSD_PATH = SCHEMA_DIR / "ip-export-v1.xsd"
-ROOT_ELEMENT = "IndividualPlanExport"
 _NS = vars(enums)
 
 

@@ -1,0 +1,1 @@
+"""Developer tools run from a source checkout (scenario builders, corpus, generators); not in the wheel."""
