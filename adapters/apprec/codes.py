@@ -1,5 +1,5 @@
-"""Kodeverk 8258 (AppRec Status) and 8221 (AppRec Error) read from ``kodeverk.yaml``, plus the
-Norwegian error text a GP or vendor can act on (what was wrong, where, what was expected).
+"""AppRec Status (kodeverk 8258) and Error (8221) codes from ``kernel/codes``, plus the Norwegian error
+text a GP or vendor can act on (``texts.yaml``: what was wrong, where, what was expected).
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ import yaml
 
 from samband.adapters.apprec.model import ERROR_SYSTEM
 from samband.adapters.msghead.kith import Code
+from samband.kernel.codes import lookup
 from samband.kernel.errors import GatewayError
 
-_FILE = Path(__file__).with_name("kodeverk.yaml")
+_FILE = Path(__file__).with_name("texts.yaml")
 
 
 @functools.cache
-def _table() -> dict[str, Any]:
+def _texts() -> dict[str, Any]:
     data = yaml.safe_load(_FILE.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"{_FILE} is not a mapping")
@@ -27,22 +28,21 @@ def _table() -> dict[str, Any]:
 
 def status_code(value: str) -> Code:
     """Status (8258) as written in AppRec/Status (kith:CS, so no S)."""
-    return Code(v=value, dn=str(_table()["status"].get(value, value)))
+    return Code(v=value, dn=lookup.display("8258", value) or value)
 
 
 def error_code(value: str, text_no: str | None = None) -> Code:
     """Error (8221) with its display text and the free text in OT."""
-    entry = _table()["errors"].get(value, {})
-    return Code(v=value, s=ERROR_SYSTEM, dn=str(entry.get("dn", value)), ot=text_no)
+    return Code(v=value, s=ERROR_SYSTEM, dn=lookup.display("8221", value) or value, ot=text_no)
 
 
 def error_hint(value: str) -> str:
-    return str(_table()["errors"].get(value, {}).get("hint", ""))
+    return str(_texts()["hints"].get(value, ""))
 
 
 def norwegian_text(error: GatewayError, value: str) -> str:
     """The sender-facing text: hint for the 8221 code, then what, where, expected, received."""
-    problem = _table().get("problems", {}).get(error.code)
+    problem = _texts().get("problems", {}).get(error.code)
     technical = error.detail.rstrip(". ")
     detail = f"Feil: {problem} Detalj: {technical}." if problem else f"Feil: {technical}."
     parts = [error_hint(value), detail]

@@ -9,14 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from samband.adapters.msghead.kith import Code
+from samband.kernel.codes import lookup
 
 APPREC_10_NS = "http://www.kith.no/xmlstds/apprec/2004-11-21"
 APPREC_11_NS = "http://www.kith.no/xmlstds/apprec/2012-02-15"
 NAMESPACES = {"1.0": APPREC_10_NS, "1.1": APPREC_11_NS}
 VERSIONS = {APPREC_10_NS: "1.0", APPREC_11_NS: "1.1"}
 MIG_VERSIONS = {"1.0": "1.0 2004-11-21", "1.1": "v1.1 2012-02-15"}
-STATUS_SYSTEM = "2.16.578.1.12.4.1.1.8258"
-ERROR_SYSTEM = "2.16.578.1.12.4.1.1.8221"
+STATUS_SYSTEM = lookup.oid("8258")
+ERROR_SYSTEM = lookup.oid("8221")
 
 
 @dataclass(frozen=True)

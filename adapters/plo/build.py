@@ -1,7 +1,7 @@
 """Compose PLO messages from scratch: what the gateway sends (HIS 80704 §3 flows).
 
 Each builder returns a ``PloMessage`` without ``source``; ``serialize_plo`` writes it in XSD order
-and checks the official schema. Codes get their Volven OID and display name from ``codes.yaml``.
+and checks the official schema. Codes get their Volven OID and display name from ``kernel/codes``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from samband.adapters.plo.parties import (
     InformasjonOmForsendelsen,
     TeleCom,
 )
+from samband.kernel.codes import lookup
 from samband.kernel.errors import UnsupportedMessage
 
 _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:samband:plo:komponent")
@@ -29,9 +30,8 @@ _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:samband:plo:komponent")
 
 def code(system: str, value: str, dn: str | None = None, *, cs: bool = False) -> Code:
     """A code from Volven list ``system`` ("9151"); kith:CS (``cs=True``) carries no ``S``."""
-    known = catalog.code_lists().get(system)
-    name = dn or (known.values.get(value) if known else None)
-    return Code(v=value, dn=name, s=None if cs else catalog.OID_PREFIX + system)
+    name = dn or lookup.display(system, value)
+    return Code(v=value, dn=name, s=None if cs else lookup.oid(system))
 
 
 def komponent_id(*parts: str | None) -> str:
@@ -40,7 +40,7 @@ def komponent_id(*parts: str | None) -> str:
 
 
 def forsendelse(status: str = "N", *, svar_paa_foresporsel: bool | None = None) -> InformasjonOmForsendelsen:
-    """InformasjonOmForsendelsen with Forsendelsesstatus (7309, kith:CS): N, M or C."""
+    """InformasjonOmForsendelsen with Forsendelsesstatus (7309, kith:CS): N, M, C …"""
     return InformasjonOmForsendelsen(
         forsendelsesstatus=code("7309", status, cs=True), svar_paa_foresporsel=svar_paa_foresporsel
     )

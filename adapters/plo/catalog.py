@@ -1,6 +1,7 @@
 """The PLO message catalog as data: payload namespace → version, root and MsgInfo/Type (kodeverk 8279).
 
-Read from ``catalog.yaml`` and ``codes.yaml`` next to this module (PLO XSDs 1.5/1.6/2.0, HIS 80704).
+Read from ``catalog.yaml`` next to this module (PLO XSDs 1.5/1.6/2.0, HIS 80704); the Volven code
+tables the PLO rules check are in ``kernel/codes``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import Any
 import yaml
 
 _HERE = Path(__file__).resolve().parent
-OID_PREFIX = "2.16.578.1.12.4.1.1."
 
 
 @dataclass(frozen=True)
@@ -26,20 +26,6 @@ class MessageSpec:
     kind: str | None
     dn: str
     verified: bool = True
-
-
-@dataclass(frozen=True)
-class CodeList:
-    """A Volven code list: values with display names; ``complete`` lists say every value is known."""
-
-    oid: str
-    name: str
-    complete: bool
-    values: dict[str, str]
-
-    @property
-    def system(self) -> str:
-        return OID_PREFIX + self.oid
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -114,19 +100,4 @@ def message_types() -> frozenset[str]:
 @functools.cache
 def iplos_vurdering() -> dict[str, str]:
     """IPLOS Vurdering score → meaning (1–5, 9 ikke relevant)."""
-    return {str(k): str(v) for k, v in _load("codes.yaml")["iplos_vurdering"].items()}
-
-
-@functools.cache
-def code_lists() -> dict[str, CodeList]:
-    """Code list id (``"9151"``) → CodeList."""
-    rows = _load("codes.yaml")["lists"]
-    return {
-        str(oid): CodeList(
-            oid=str(oid),
-            name=row["name"],
-            complete=bool(row["complete"]),
-            values={str(k): str(v) for k, v in row["values"].items()},
-        )
-        for oid, row in rows.items()
-    }
+    return {str(k): str(v) for k, v in _catalog()["iplos_vurdering"].items()}

@@ -22,6 +22,7 @@ from samband.adapters.plo.parse import (
     namespaces,
 )
 from samband.adapters.xml.safe import qname
+from samband.kernel.codes import lookup
 from samband.kernel.errors import GatewayError
 
 Rule = Callable[[etree._Element, "Scope"], Iterator[Finding]]
@@ -45,10 +46,10 @@ def _finding(rule: str, severity: Severity, message: str, element: etree._Elemen
 
 
 def forsendelsesstatus(payload: etree._Element, scope: Scope) -> Iterator[Finding]:
-    """InformasjonOmForsendelsen/Forsendelsesstatus must be present and one of 7309 N/M/C."""
+    """InformasjonOmForsendelsen/Forsendelsesstatus must be present and a code of 7309 (N, M, C …)."""
     info = next(payload.iter(scope.po_tag("InformasjonOmForsendelsen")), None)
     status = None if info is None else info.find(scope.po_tag("Forsendelsesstatus"))
-    allowed = catalog.code_lists()["7309"].values
+    allowed = lookup.table("7309").codes
     if status is None:
         where = payload if info is None else info
         yield _finding(
@@ -86,15 +87,15 @@ def msginfo_type(payload: etree._Element, scope: Scope) -> Iterator[Finding]:
 
 
 def _coded(payload: etree._Element, scope: Scope, local: str, list_id: str, rule: str) -> Iterator[Finding]:
-    codes = catalog.code_lists()[list_id]
+    codes = lookup.table(list_id)
     for element in payload.iter(scope.po_tag(local)):
         value, system = element.get("V"), element.get("S")
-        if system is not None and system != codes.system:
-            message = f"{local} S={system!r}, expected {codes.system} ({codes.name})"
+        if system is not None and system != codes.oid:
+            message = f"{local} S={system!r}, expected {codes.oid} ({codes.name})"
             yield _finding(rule, Severity.WARNING, message, element)
         elif value is None or not value.isdigit():
             yield _finding(rule, Severity.WARNING, f"{local} V={value!r} is not a {codes.name} code", element)
-        elif codes.complete and value not in codes.values:
+        elif codes.complete and value not in codes.codes:
             yield _finding(
                 rule, Severity.WARNING, f"unknown {codes.name} code {value!r} ({list_id})", element
             )

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from samband.adapters.msghead.model import MsgHead
 from samband.adapters.msghead.payloads import adapter_for
+from samband.kernel.codes import lookup
 from samband.mappings.base import stable_id
-from samband.mappings.codes import lookup
 from samband.mappings.common.document import document_extensions
 from samband.mappings.common.head_time import instant
 from samband.mappings.common.ids import ref
@@ -25,7 +25,7 @@ from samband.mappings.common.message import (
     provenance,
 )
 from samband.mappings.common.narrative import annotate
-from samband.mappings.common.state import MapState
+from samband.mappings.common.state import MapState, check_code
 from samband.mappings.common.systems import MESSAGE_DEFINITION
 
 JsonDict = dict[str, object]
@@ -88,7 +88,7 @@ def close_frame(frame: Frame, status: str | None = None) -> JsonDict:
     """MessageHeader first, then Provenance, then every resource; Bundle id from sender + MsgId."""
     info = frame.head.msg_info
     event = info.type.v or ""
-    issue = lookup.check("8279", event, f"{MSGINFO}/Type")
+    issue = check_code("8279", event, f"{MSGINFO}/Type")
     if issue:
         frame.state.issues.append(issue)
     facts = HeaderFacts(

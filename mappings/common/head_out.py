@@ -22,9 +22,9 @@ from samband.adapters.msghead.model import (
     RefDoc,
 )
 from samband.adapters.msghead.serialize import serialize_msghead
+from samband.kernel.codes import lookup
 from samband.kernel.errors import MappingError
 from samband.mappings.base import stable_id
-from samband.mappings.codes import lookup
 from samband.mappings.common import kith_out
 from samband.mappings.common.document import document_facts
 from samband.mappings.common.state import MapState

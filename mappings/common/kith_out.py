@@ -16,7 +16,7 @@ from samband.adapters.msghead.model import (
     Patient,
     TeleCom,
 )
-from samband.mappings.codes import lookup
+from samband.kernel.codes import lookup
 from samband.mappings.common.state import first_coding
 from samband.mappings.common.systems import CANONICAL, ident_type
 from samband.mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of

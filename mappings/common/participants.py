@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from samband.mappings.codes import lookup
+from samband.kernel.codes import lookup
 from samband.mappings.common.ids import ref, resource_id
 from samband.mappings.common.systems import HNR, PERSON_ID_TYPE, ident_system
 

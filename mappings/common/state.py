@@ -9,11 +9,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from samband.adapters.msghead.kith import Code
+from samband.kernel.codes import lookup
 from samband.mappings.base import Context, Issue, IssueSeverity
-from samband.mappings.codes import lookup
 from samband.mappings.common.systems import CANONICAL
 
 JsonDict = dict[str, object]
+
+
+def check_code(table_id: str, code: str | None, path: str) -> Issue | None:
+    """An ``Issue`` when ``code`` is missing from its table; None when it is known or the table is not
+    in ``kernel/codes`` (an unknown code never crashes a translation)."""
+    if code is None or lookup.known(table_id, code) is not False:
+        return None
+    table = lookup.table(table_id)
+    return Issue(
+        path=path,
+        code="code.unknown",
+        severity=IssueSeverity.WARNING,
+        text=f"code {code!r} is not in code system {table_id} ({table.name}, {table.version})",
+        text_no=f"Koden {code!r} finnes ikke i kodeverk {table_id} ({table.name})",
+    )
 
 
 @dataclass
@@ -49,7 +64,7 @@ class MapState:
             return None
         table_of_s = lookup.table_id_of(code.s)
         system_id = table_of_s or table_id
-        found = lookup.check(system_id, code.v, path)
+        found = check_code(system_id, code.v, path)
         if found:
             self.issues.append(found)
         out: JsonDict = {"system": lookup.system_uri(system_id), "code": code.v}

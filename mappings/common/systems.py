@@ -7,7 +7,7 @@ National systems come from no-basis and Volven (``urn:oid:…``); what has no na
 from __future__ import annotations
 
 from samband.adapters.fhir.identifiers import DNR, DUF, ENH, FHN, FNR, HER, HNR, HPR, LOCAL_PREFIX, RESH, URI
-from samband.mappings.codes.lookup import system_uri
+from samband.kernel.codes.lookup import system_uri
 
 __all__ = ["DNR", "DUF", "ENH", "FHN", "FNR", "HER", "HNR", "HPR", "RESH", "URI"]
 

@@ -9,8 +9,8 @@ from samband.adapters.dialogmelding.codec import serialize_dialogmelding
 from samband.adapters.dialogmelding.model import NAMESPACES, Dialogmelding, Foresporsel, Notat, RichText
 from samband.adapters.msghead.kith import Code
 from samband.adapters.msghead.payloads import payload_of
+from samband.kernel.codes import lookup
 from samband.kernel.errors import MappingError
-from samband.mappings.codes import lookup
 from samband.mappings.common import kith_out
 from samband.mappings.common.definition import payload_version
 from samband.mappings.common.head_out import attachment_documents, build_msghead

@@ -10,8 +10,8 @@ from typing import Any
 from samband.adapters.plo import build
 from samband.adapters.plo import clinical as c
 from samband.adapters.plo.nodes import Code, Quantity
+from samband.kernel.codes import lookup
 from samband.kernel.errors import MappingError
-from samband.mappings.codes import lookup
 from samband.mappings.common import kith_out
 from samband.mappings.common.state import MapState, first_coding
 from samband.mappings.common.systems import EXT_MAIN_DIAGNOSIS, EXT_MULTIDOSE, EXT_NOTE_HEADING

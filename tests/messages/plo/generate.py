@@ -499,7 +499,7 @@ ATTACHMENT = Document(
 
 
 def main() -> None:
-    from samband.mappings.codes.lookup import display
+    from samband.kernel.codes.lookup import display
 
     for name, (msg, sender, receiver, conversation) in plo_messages().items():
         payload = payload_of(serialize_plo(msg))

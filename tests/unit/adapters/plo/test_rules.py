@@ -33,13 +33,13 @@ def _rules(findings: list[Finding]) -> dict[str, Finding]:
 
 def test_invalid_forsendelsesstatus_gives_an_error_with_xpath_and_line() -> None:
     root = _sample("Orientering_om_tjenestetilbud_v1-6_Ny.xml")
-    _status(root).set("V", "X")
+    _status(root).set("V", "Z")
     finding = _rules(validate_plo(etree.tostring(root)))["plo.forsendelsesstatus"]
     assert finding.severity is Severity.ERROR
     assert finding.xpath is not None
     assert finding.xpath.endswith("OrienteringOmTjenestetilbud/InformasjonOmForsendelsen/Forsendelsesstatus")
     assert finding.line is not None and finding.line > 1
-    assert "'X'" in finding.message
+    assert "'Z'" in finding.message
 
 
 def test_missing_forsendelsesstatus_is_an_error() -> None:

@@ -84,7 +84,7 @@ def test_removing_a_required_element_is_refused_not_emitted() -> None:
 def test_invalid_forsendelsesstatus_is_refused_on_send() -> None:
     msg = parse_plo(_orientering())
     assert msg.forsendelse is not None
-    bad = replace(msg, forsendelse=replace(msg.forsendelse, forsendelsesstatus=Code(v="X")))
+    bad = replace(msg, forsendelse=replace(msg.forsendelse, forsendelsesstatus=Code(v="Z")))
     with pytest.raises(SchemaInvalid) as caught:
         serialize_plo(bad)
     assert caught.value.code == "plo.forsendelsesstatus"

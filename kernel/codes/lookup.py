@@ -1,7 +1,8 @@
-"""Code tables as data: loads the Volven/FAT tables in this folder and answers code look-ups.
+"""The code tables in this folder, loaded once, and the look-ups adapters and mappings share.
 
-An unknown code never crashes a translation: ``check`` returns an ``Issue`` the mapping attaches to
-its ``Translation``. Systems follow the no-basis convention ``urn:oid:2.16.578.1.12.4.1.1.<id>``.
+Each ``<id>-<name>.yaml`` is one Volven code system (``codes``: code → display) with its ``source``,
+``version`` and whether it claims to be ``complete``; ``fields`` names the elements it codes when
+they carry no ``S`` (kith:CS). Systems follow ``urn:oid:2.16.578.1.12.4.1.1.<id>``.
 """
 
 from __future__ import annotations
@@ -12,23 +13,27 @@ from pathlib import Path
 
 import yaml
 
-from samband.mappings.base import Issue, IssueSeverity
-
 HERE = Path(__file__).resolve().parent
 VOLVEN_OID = "2.16.578.1.12.4.1.1"
 
 
 @dataclass(frozen=True)
 class CodeTable:
-    """One code system: ``codes`` maps code → display; ``fhir`` optionally maps code → FHIR code."""
+    """One code system: ``codes`` maps code → display; ``fhir`` optionally maps code → FHIR code.
+
+    ``complete`` says every code that may be received is listed, so an unknown one is an error of
+    the sender; an incomplete table only knows the codes the project has met.
+    """
 
     id: str
     oid: str
     name: str
     source: str
     version: str
+    complete: bool
     codes: dict[str, str]
     fhir: dict[str, str] = field(default_factory=dict)
+    fields: tuple[str, ...] = ()
 
     @property
     def system(self) -> str:
@@ -43,8 +48,10 @@ def _load(path: Path) -> CodeTable:
         name=str(data["name"]),
         source=str(data["source"]),
         version=str(data["version"]),
+        complete=bool(data["complete"]),
         codes={str(k): str(v) for k, v in data["codes"].items()},
         fhir={str(k): str(v) for k, v in (data.get("fhir") or {}).items()},
+        fields=tuple(str(f) for f in data.get("fields") or ()),
     )
 
 
@@ -65,13 +72,18 @@ def system_uri(table_id: str) -> str:
     return f"urn:oid:{VOLVEN_OID}.{table_id}"
 
 
+def oid(table_id: str) -> str:
+    """The bare OID a KITH CV carries in ``S`` (``2.16.578.1.12.4.1.1.<id>``)."""
+    return f"{VOLVEN_OID}.{table_id}"
+
+
 def table_id_of(system: str | None) -> str | None:
     """The Volven number in a ``urn:oid:`` system or a bare OID (``S`` attribute), else None."""
     if not system:
         return None
-    oid = system.removeprefix("urn:oid:")
+    bare = system.removeprefix("urn:oid:")
     prefix = VOLVEN_OID + "."
-    return oid[len(prefix) :] if oid.startswith(prefix) else None
+    return bare[len(prefix) :] if bare.startswith(prefix) else None
 
 
 def display(table_id: str, code: str) -> str | None:
@@ -80,18 +92,10 @@ def display(table_id: str, code: str) -> str | None:
     return known.codes.get(code) if known else None
 
 
-def check(table_id: str, code: str | None, path: str) -> Issue | None:
-    """An ``Issue`` when ``code`` is missing from its table; None when it is known."""
-    known = tables().get(table_id)
-    if known is None or code is None or code in known.codes:
-        return None
-    return Issue(
-        path=path,
-        code="code.unknown",
-        severity=IssueSeverity.WARNING,
-        text=f"code {code!r} is not in code system {table_id} ({known.name}, {known.version})",
-        text_no=f"Koden {code!r} finnes ikke i kodeverk {table_id} ({known.name})",
-    )
+def known(table_id: str, code: str) -> bool | None:
+    """True when the table lists ``code``, False when it does not, None when there is no such table."""
+    found = tables().get(table_id)
+    return None if found is None else code in found.codes
 
 
 def to_fhir_code(table_id: str, code: str) -> str | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from samband.kernel.codes import lookup
 from samband.mappings.base import IssueSeverity
-from samband.mappings.codes import lookup
+from samband.mappings.common.state import check_code
 
 REQUIRED = {"7309", "7321", "8116", "8221", "8258", "8279", "9034", "9051", "9151"}
 
@@ -20,11 +21,11 @@ def test_the_issue_tables_are_present_with_source_and_version() -> None:
 
 def test_known_code_has_a_display_and_no_issue() -> None:
     assert lookup.display("9151", "15") == "[Hjemmetjenester:] Helsetjenester i hjemmet"
-    assert lookup.check("7309", "C", "/x") is None
+    assert check_code("7309", "C", "/x") is None
 
 
 def test_unknown_code_is_a_warning_issue_with_the_path() -> None:
-    issue = lookup.check("9151", "999", "/OrienteringOmTjenestetilbud/EksisterendeTjeneste/IPLOStjenestetype")
+    issue = check_code("9151", "999", "/OrienteringOmTjenestetilbud/EksisterendeTjeneste/IPLOStjenestetype")
     assert issue is not None
     assert issue.code == "code.unknown"
     assert issue.severity is IssueSeverity.WARNING
@@ -33,7 +34,7 @@ def test_unknown_code_is_a_warning_issue_with_the_path() -> None:
 
 
 def test_code_systems_outside_the_folder_are_not_judged() -> None:
-    assert lookup.check("7110", "I50", "/x") is None
+    assert check_code("7110", "I50", "/x") is None
     assert lookup.display("7110", "I50") is None
 
 
