@@ -2,7 +2,7 @@
 
 ``parse_cppa`` reads a profile or agreement; ``parse_communication_party`` and
 ``parse_certificate_details`` read Adresseregister data contracts. The SOAP client lives in
-``ar_client`` and hands out the same models.
+``samband.integrations.adresseregister`` and hands out the same models.
 """
 
 from samband.adapters.registry.ar import (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from samband.adapters.registry.ar_client import AddressRegistry
+from samband.integrations.adresseregister import AddressRegistry
 from samband.adapters.registry.ar_model import CommunicationParty
 from samband.gateway.feedback.facts import OrgParty
 from samband.kernel.errors import NoRouteMatched, RegistryUnavailable

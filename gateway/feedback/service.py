@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import Connection, update
 
 from samband.adapters.msghead import ConversationRef, read_envelope
-from samband.adapters.registry.ar_client import AddressRegistry
+from samband.integrations.adresseregister import AddressRegistry
 from samband.gateway.feedback import store
 from samband.gateway.feedback.addressing import GpHint, resolve_gp
 from samband.gateway.feedback.batching import DigestItem

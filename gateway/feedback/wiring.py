@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from samband.adapters.registry.ar_client import ArClient, CachedRegistry
+from samband.integrations.adresseregister import ArClient, CachedRegistry
 from samband.gateway.feedback.rules import load_rules
 from samband.gateway.feedback.service import FeedbackService
 from samband.gateway.runtime import Services

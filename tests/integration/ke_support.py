@@ -16,7 +16,7 @@ import pytest
 
 from samband.adapters.apprec import build_apprec, serialize_apprec
 from samband.adapters.msghead import parse_msghead
-from samband.adapters.registry.ar_client import ArClient, CachedRegistry
+from samband.integrations.adresseregister import ArClient, CachedRegistry
 from samband.gateway.feedback import runner
 from samband.gateway.feedback.service import FeedbackService
 from samband.gateway.feedback.wiring import use_feedback

@@ -31,7 +31,7 @@ from samband.kernel.errors import GatewayError, NoRouteMatched, RegistryUnavaila
 log = logging.getLogger(__name__)
 
 WSDL_FILE = (
-    Path(__file__).resolve().parents[2] / "schemas" / "adresseregister" / "CommunicationPartyService.wsdl"
+    Path(__file__).resolve().parents[1] / "schemas" / "adresseregister" / "CommunicationPartyService.wsdl"
 )
 AR_NS = CP_NS
 BINDING = f"{{{AR_NS}}}BasicHttpBinding_ICommunicationPartyService"
