@@ -54,13 +54,14 @@ def with_new_msg_id(raw: bytes) -> bytes:
 
 def gateway_cases(raw: bytes, folder: Path) -> list[tuple[str, Callable[[], object]]]:
     """The service path on a real SQLite store: receive (store, validate, map, queue), then deliver."""
+    from samband.features.registry import MIGRATIONS
     from samband.gateway import pipeline
     from samband.gateway.delivery.worker import DeliveryWorker
     from samband.gateway.runtime import start_services
     from samband.gateway.settings import Settings
 
     settings = Settings(database_url=f"sqlite:///{folder / 'bench.db'}", dev_api_key="bench")
-    services = start_services(settings)
+    services = start_services(settings, migrations=MIGRATIONS)
     worker = DeliveryWorker(services)
 
     def receive() -> object:

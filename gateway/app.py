@@ -1,6 +1,7 @@
-"""The FastAPI application: ``create_app(settings)`` wires store, routes, metrics, routers and worker.
+"""The FastAPI application: ``create_app(settings)`` wires store, routes, metrics, routers and worker,
+and composes the features (``samband.features.registry``): their settings, migrations, routers, jobs.
 
-Nothing is created at import time; the settings object passed in is the only configuration.
+Nothing is created at import time; the settings object passed in is the only core configuration.
 Coded ``GatewayError``s become JSON replies with the HTTP status of ``errors.REPLIES``.
 """
 
@@ -14,9 +15,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 
-from samband.gateway.api import console, fhir, health, inbound, messages, referrals, timeline
+from samband.features.registry import FEATURES, MIGRATIONS
+from samband.gateway.api import console, fhir, health, inbound, messages
 from samband.gateway.delivery.worker import DeliveryWorker, start_worker_thread
-from samband.gateway.feedback.loop import FeedbackLoop
 from samband.gateway.runtime import Services, start_services
 from samband.gateway.settings import Settings
 from samband.kernel.errors import GatewayError, reply_for
@@ -27,8 +28,12 @@ log = logging.getLogger(__name__)
 def create_app(
     settings: Settings, services: Services | None = None, run_worker: bool | None = None
 ) -> FastAPI:
-    """The gateway's HTTP app; with ``settings.worker_enabled`` it also runs a delivery worker."""
-    svc = services or start_services(settings)
+    """The gateway's HTTP app; with ``settings.worker_enabled`` it also runs a delivery worker (and
+    the features' jobs). Each feature's settings group is read here, so a bad one stops the start."""
+    svc = services or start_services(settings, migrations=MIGRATIONS)
+    for feature in FEATURES.values():
+        if feature.settings is not None:
+            feature.settings()
     settings.api_key()
     with_worker = settings.worker_enabled if run_worker is None else run_worker
 
@@ -37,10 +42,10 @@ def create_app(
         worker = DeliveryWorker(svc) if with_worker else None
         thread = start_worker_thread(worker) if worker else None
         app.state.worker = worker
-        feedback_loop = FeedbackLoop(svc).start() if with_worker else None
+        jobs = [f.job(svc) for f in FEATURES.values() if f.job] if with_worker else []
         yield
-        if feedback_loop:
-            feedback_loop.stop()
+        for job in jobs:
+            job.stop()
         if worker and thread:
             worker.stopping.set()
             thread.join(timeout=10)
@@ -52,8 +57,11 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = svc
-    for module in (inbound, messages, fhir, health, console, referrals, timeline):
+    for module in (inbound, messages, fhir, health, console):
         app.include_router(module.router)
+    for feature in FEATURES.values():
+        if feature.router is not None:
+            app.include_router(feature.router)
     app.add_exception_handler(GatewayError, _gateway_error)
     app.add_exception_handler(DBAPIError, _store_unavailable)
     return app

@@ -5,10 +5,11 @@ Built once by ``create_app`` or a worker from a ``Settings``; nothing here exist
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -52,12 +53,18 @@ class Services:
         return QueueSnapshot(depth, age, stale, dead)
 
 
-def start_services(settings: Settings, routes: RouteTable | None = None, migrate: bool = True) -> Services:
-    """Validate the route file, open the store and bring its schema up to date."""
+def start_services(
+    settings: Settings,
+    routes: RouteTable | None = None,
+    migrate: bool = True,
+    migrations: Sequence[Path] = (),
+) -> Services:
+    """Validate the route file, open the store and bring its schema up to date (with the version
+    folders of the features the service runs, ``migrations``)."""
     table = routes if routes is not None else load_routes(settings.routes)
     engine = make_engine(settings.database_url)
     if migrate:
-        run_migrations(engine)
+        run_migrations(engine, migrations)
     services = Services(settings=settings, engine=engine, routes=table)
     services.metrics.set_queue_probe(services.queue_snapshot)
     return services

@@ -1,1 +1,1 @@
-"""Clients of outside services, with I/O: the NHN Adresseregister SOAP client; adapters read the data they return."""
+"""Clients of outside services, with I/O: the NHN Adresseregister SOAP client (adapters read its data)."""

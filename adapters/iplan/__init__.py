@@ -1,7 +1,7 @@
 """ip-export v1: the contract IP tools (SamPro, Samspill, …) export individual plans to.
 
-Typed model, JSON and XML parse/serialize with schema and invariant checks, change detection
-(``adapters.iplan.changes``). The contract reference is docs/ip-export.md.
+Typed model, JSON and XML parse/serialize with schema and invariant checks. Change detection between
+revisions lives in ``samband.features.changes``. The contract reference is docs/ip-export.md.
 """
 
 from __future__ import annotations

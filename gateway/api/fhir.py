@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
 from samband.gateway import fhir_store
-from samband.gateway.api.deps import Actor, ServicesDep
+from samband.gateway.deps import Actor, ServicesDep
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 

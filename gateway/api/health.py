@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import Response
 from sqlalchemy import text
 
-from samband.gateway.api.deps import Actor, ServicesDep
+from samband.gateway.deps import Actor, ServicesDep
 from samband.gateway.metrics import render_metrics
 from samband.gateway.store import deliveries as queue
 

@@ -13,7 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from samband.gateway import ebxml, pipeline
-from samband.gateway.api.deps import Actor, ServicesDep
+from samband.gateway.deps import Actor, ServicesDep
 from samband.gateway.pipeline import Outcome
 from samband.gateway.runtime import Services
 from samband.gateway.store.repository import Kind

@@ -11,8 +11,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from samband.gateway import receipts, replay
-from samband.gateway.api.deps import Actor, ServicesDep
 from samband.gateway.api.inbound import respond
+from samband.gateway.deps import Actor, ServicesDep
 from samband.gateway.store import deliveries as queue
 from samband.gateway.store import repository as repo
 from samband.gateway.store.repository import StoredMessage

@@ -46,7 +46,7 @@ def validate(
     ] = OutputFormat.TEXT,
 ) -> None:
     """Validate ebXML, Hodemelding, AppRec, Dialogmelding, PLO, FHIR or ip-export documents."""
-    from samband.gateway.cli.validate import run_validate
+    from samband.gateway.cli.validate import run_validate  # lazy: start-up
 
     raise typer.Exit(run_validate(paths, json_output=output is OutputFormat.JSON))
 
@@ -58,7 +58,7 @@ def translate(
     out: Annotated[Path | None, typer.Option("-o", "--out", help="write here, not stdout")] = None,
 ) -> None:
     """Translate one document; the result goes to stdout (or OUT), issues to stderr."""
-    from samband.gateway.cli.translate import run_translate
+    from samband.gateway.cli.translate import run_translate  # lazy: start-up
 
     raise typer.Exit(run_translate(path, str(to), out))
 
@@ -70,7 +70,7 @@ def serve(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Run the HTTP API, console and a delivery worker in one process."""
-    from samband.gateway.cli.serve import run_serve
+    from samband.gateway.cli.serve import run_serve  # lazy: start-up
 
     run_serve(host, port, database_url)
 
@@ -78,7 +78,7 @@ def serve(
 @app.command()
 def worker(database_url: DatabaseUrl = None) -> None:
     """Run an extra delivery worker against a shared database."""
-    from samband.gateway.cli.serve import run_worker
+    from samband.gateway.cli.serve import run_worker  # lazy: start-up
 
     run_worker(database_url)
 
@@ -91,7 +91,7 @@ def replay(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Re-send stored messages or files from a folder, with progress and a summary."""
-    from samband.gateway.cli.replay import run_replay
+    from samband.gateway.cli.replay import run_replay  # lazy: start-up
 
     raise typer.Exit(run_replay(source, to, dry_run, database_url))
 
@@ -102,7 +102,7 @@ def diff(
     b: Annotated[Path, typer.Argument(help="second message set (file or folder)")],
 ) -> None:
     """Compare two message sets paired by MsgId: exact, equivalent, different, missing."""
-    from samband.gateway.cli.diff import run_diff
+    from samband.gateway.cli.diff import run_diff  # lazy: start-up
 
     raise typer.Exit(run_diff(a, b))
 

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from samband.features.registry import MIGRATIONS
 from samband.gateway import pipeline, replay
 from samband.gateway.cli.serve import settings_for
 from samband.gateway.delivery.worker import DeliveryWorker
@@ -109,7 +110,7 @@ def deliver_queued(svc: Services, outcomes: list[Outcome]) -> Counter[str]:
 def run_replay(source: str, to: str | None, dry_run: bool, database_url: str | None) -> int:
     """The ``samband replay`` command; returns the exit code."""
     console = Console(stderr=True)
-    svc = start_services(settings_for(database_url))
+    svc = start_services(settings_for(database_url), migrations=MIGRATIONS)
     try:
         items = select_items(svc, source)
     except ValueError as exc:

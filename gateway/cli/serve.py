@@ -8,6 +8,7 @@ from types import FrameType
 
 import uvicorn
 
+from samband.features.registry import MIGRATIONS
 from samband.gateway.app import create_app
 from samband.gateway.delivery.worker import DeliveryWorker
 from samband.gateway.runtime import start_services
@@ -45,7 +46,7 @@ def run_worker(database_url: str | None) -> None:
     """An extra delivery worker against a shared store (PostgreSQL) until SIGINT/SIGTERM."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = settings_for(database_url)
-    worker = DeliveryWorker(start_services(settings))
+    worker = DeliveryWorker(start_services(settings, migrations=MIGRATIONS))
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
         worker.stopping.set()

@@ -6,6 +6,7 @@ migrations run at start-up (under an advisory lock on PostgreSQL, so replicas ma
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -54,27 +55,35 @@ def reader(engine: Engine) -> Engine:
     return engine.execution_options(**{READ_ONLY: True})
 
 
-def alembic_config(engine: Engine | None = None) -> Config:
-    """The packaged Alembic configuration (``gateway/store/alembic.ini``), bound to ``engine``."""
+def alembic_config(engine: Engine | None = None, locations: Sequence[Path] = ()) -> Config:
+    """The packaged Alembic configuration (``gateway/store/alembic.ini``), bound to ``engine``.
+
+    ``locations`` are the version folders of features (each its own branch) beside the core's own.
+    """
     ini = files("samband.gateway.store").joinpath("alembic.ini")
     config = Config(str(ini))
-    config.set_main_option("script_location", str(files("samband.gateway.store").joinpath("migrations")))
+    migrations = files("samband.gateway.store").joinpath("migrations")
+    config.set_main_option("script_location", str(migrations))
+    config.set_main_option("path_separator", "newline")
+    folders = [str(migrations.joinpath("versions")), *(str(p) for p in locations)]
+    config.set_main_option("version_locations", "\n".join(folders))
     if engine is not None:
         config.attributes["engine"] = engine
     return config
 
 
-def run_migrations(engine: Engine) -> None:
-    """Bring the schema to the newest revisions (every branch: packages such as GP feedback add their
-    own); safe when several processes start at once."""
+def run_migrations(engine: Engine, locations: Sequence[Path] = ()) -> None:
+    """Bring the schema to the newest revisions of the core and of every feature whose version folder
+    is in ``locations``; safe when several processes start at once."""
+    config = alembic_config(engine, locations)
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
             connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
             connection.commit()
             try:
-                command.upgrade(alembic_config(engine), "heads")
+                command.upgrade(config, "heads")
             finally:
                 connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
                 connection.commit()
         return
-    command.upgrade(alembic_config(engine), "heads")
+    command.upgrade(config, "heads")

@@ -16,10 +16,10 @@ import pytest
 
 from samband.adapters.apprec import build_apprec, serialize_apprec
 from samband.adapters.msghead import parse_msghead
+from samband.features.feedback import runner
+from samband.features.feedback.service import FeedbackService
+from samband.features.feedback.wiring import use_feedback
 from samband.integrations.adresseregister import ArClient, CachedRegistry
-from samband.gateway.feedback import runner
-from samband.gateway.feedback.service import FeedbackService
-from samband.gateway.feedback.wiring import use_feedback
 from tests.integration.conftest import AUTH, Gateway, GatewayFactory
 from tests.integration.receiver import Receiver
 from tests.support.soap_server import Party, Register, SoapServer, serve

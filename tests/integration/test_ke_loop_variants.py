@@ -13,8 +13,8 @@ from samband.adapters.apprec import build_apprec, serialize_apprec
 from samband.adapters.iplan.model import IpExport
 from samband.adapters.iplan.model_work import Meeting, MeetingDecision
 from samband.adapters.msghead import Code, parse_msghead
-from samband.gateway.feedback import runner
-from samband.gateway.feedback.loop import FeedbackLoop
+from samband.features.feedback import runner
+from samband.features.feedback.loop import FeedbackLoop
 from samband.mappings.base import fixed_context
 from samband.mappings.iplan_fhir.facade import ip_export_to_fhir
 from tests.integration.conftest import AUTH

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from samband.features.registry import MIGRATIONS
 from samband.gateway import pipeline
 from samband.gateway.delivery.worker import DeliveryWorker
 from samband.gateway.runtime import Services, start_services
@@ -35,7 +36,10 @@ def pg_schema(pg_url: str) -> Iterator[str]:
 
 def _worker_services(url: str, routes_file: str, n: int) -> list[Services]:
     return [
-        start_services(Settings(database_url=url, routes=routes_file, dev_api_key="k", worker_batch=5))
+        start_services(
+            Settings(database_url=url, routes=routes_file, dev_api_key="k", worker_batch=5),
+            migrations=MIGRATIONS,
+        )
         for _ in range(n)
     ]
 

@@ -19,14 +19,15 @@ from zoneinfo import ZoneInfo
 from samband.adapters.apprec import build_apprec, serialize_apprec
 from samband.adapters.msghead import parse_msghead
 from samband.adapters.registry.ar_model import CommunicationParty
+from samband.features.feedback import runner
+from samband.features.feedback.service import FeedbackService
+from samband.features.feedback.wiring import use_feedback
+from samband.features.referrals.flag import IdentificationFlag
+from samband.features.referrals.service import submit
+from samband.features.registry import MIGRATIONS
 from samband.gateway import pipeline
 from samband.gateway.delivery.transports.base import DeliveryRequest, Receipt
 from samband.gateway.delivery.worker import DeliveryWorker, default_transports
-from samband.gateway.feedback import runner
-from samband.gateway.feedback.service import FeedbackService
-from samband.gateway.feedback.wiring import use_feedback
-from samband.gateway.referrals.flag import IdentificationFlag
-from samband.gateway.referrals.service import submit
 from samband.gateway.runtime import Services, start_services
 from samband.gateway.settings import Settings
 from samband.kernel.errors import NoRouteMatched
@@ -181,7 +182,7 @@ def start_chain(folder: Path) -> Chain:
     settings = Settings(
         database_url=f"sqlite:///{folder / 'corpus.db'}", routes=routes, worker_enabled=False, dev_api_key="-"
     )
-    svc = start_services(settings)
+    svc = start_services(settings, migrations=MIGRATIONS)
     gp, ke = Recorder(), Recorder()
     chain_ = Chain(svc, FeedbackService(svc, registry=LocalRegistry()), DeliveryWorker(svc), gp, ke)
     svc.now = lambda: chain_.moment

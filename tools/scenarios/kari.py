@@ -297,7 +297,7 @@ def steps() -> list[Step]:
     s3 = decided(s2)
     s4 = coordinator_appointed(s3)
     s5 = plan_created(s4)
-    from samband.adapters.iplan.delta import make_delta
+    from samband.features.changes.delta import make_delta
 
     return [
         Step("s01-referral", "01-registered", s1, None, note="KE registers the referral as a draft plan"),

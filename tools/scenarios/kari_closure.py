@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from samband.adapters.iplan.delta import make_delta
 from samband.adapters.iplan.enums import ScaleDirection
 from samband.adapters.iplan.model import IpExport
 from samband.adapters.iplan.model_parts import Consent, Period
@@ -22,6 +21,7 @@ from samband.adapters.iplan.model_work import (
     PsfsAssessment,
     PsfsItem,
 )
+from samband.features.changes.delta import make_delta
 from tools.scenarios import kari
 from tools.scenarios import kari_later as later
 from tools.scenarios.build import Step, by_id, edit, oslo, revise, upsert, variant

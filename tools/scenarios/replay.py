@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from samband.adapters.iplan.changes import ChangeEvent, apply_delta, detect_changes
 from samband.adapters.iplan.io import parse, serialize_json, serialize_xml
 from samband.adapters.iplan.model import IpExport
+from samband.features.changes.detect import ChangeEvent, apply_delta, detect_changes
 from samband.kernel.errors import ContractViolation
 from tools.scenarios.build import Step
 

@@ -18,7 +18,7 @@ import pytest
 
 from samband.adapters.fhir import serialize_bundle
 from samband.adapters.iplan import IpExport, parse
-from samband.adapters.iplan.changes import apply_delta, detect_changes
+from samband.features.changes.detect import apply_delta, detect_changes
 from samband.kernel.errors import ContractViolation
 from samband.mappings.base import fixed_context
 from samband.mappings.iplan_fhir import to_fhir

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from samband.integrations.adresseregister import ArClient, CachedRegistry
 from samband.adapters.registry.ar_model import CommunicationParty
+from samband.integrations.adresseregister import ArClient, CachedRegistry
 from samband.kernel.errors import NoRouteMatched, RegistryUnavailable
 from tests.support.soap_server import SYNTHETIC_PARTIES, Register, SoapServer, serve
 

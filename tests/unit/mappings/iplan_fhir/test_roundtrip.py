@@ -85,7 +85,7 @@ def test_incomplete_bundle_says_what_is_missing() -> None:
 
 
 def test_delta_holding_only_a_new_sub_goal_keeps_its_parent() -> None:
-    from samband.adapters.iplan.changes import make_delta
+    from samband.features.changes.detect import make_delta
     from tools.scenarios.build import oslo, revise
 
     active = kari.plan_created(kari.coordinator_appointed(kari.decided(kari.gp_answered(kari.registered()))))

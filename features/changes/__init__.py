@@ -1,0 +1,1 @@
+"""Change detection between revisions of an ip-export plan: deltas applied and made, typed change events."""

@@ -1,0 +1,1 @@
+"""The feedback feature's Alembic branch (label ``feedback``), run beside the core store's revisions."""

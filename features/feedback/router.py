@@ -1,0 +1,36 @@
+"""GET /patients/{id}/timeline: what happened to the patient and what the GP was told (JSON or FHIR)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+
+from samband.features.feedback.timeline import as_bundle, timeline
+from samband.gateway.deps import Actor, ServicesDep
+from samband.gateway.runtime import Services
+
+router = APIRouter(tags=["patients"])
+
+
+def _read(svc: Services, patient_id: str) -> list[dict[str, Any]]:
+    with svc.engine.begin() as conn:
+        return timeline(conn, patient_id)
+
+
+@router.get("/patients/{patient_id}/timeline")
+async def get_timeline(
+    patient_id: str,
+    svc: ServicesDep,
+    _actor: Actor,
+    format: Annotated[Literal["json", "fhir"], Query(description="json entries or a FHIR Bundle")] = "json",
+) -> JSONResponse:
+    """Referral, events, decisions (with the reason when nothing was sent), feedback messages with
+    their AppRec status, and operator alerts, oldest first. ``?format=fhir`` gives a Bundle of
+    Task (events), Communication (messages to the GP) and Provenance."""
+    entries = await run_in_threadpool(_read, svc, patient_id)
+    if format == "fhir":
+        return JSONResponse(as_bundle(entries, patient_id), media_type="application/fhir+json")
+    return JSONResponse({"patient": patient_id, "entries": entries})

@@ -1,0 +1,171 @@
+"""Reading and writing the feedback tables: state per patient, events, decisions, digest items, alerts.
+
+Small functions over one ``Connection`` so the service can keep a whole event in one transaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from samband.features.feedback.events import FeedbackEvent
+from samband.features.feedback.state import ConsentState, FeedbackState
+from samband.features.feedback.tables import (
+    feedback_alerts,
+    feedback_decisions,
+    feedback_events,
+    feedback_plans,
+    feedback_state,
+)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def jsonable(value: Any) -> Any:
+    """Facts as JSON: dataclasses as dicts, dates as ISO text, decimals as numbers."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def load_state(conn: Connection, patient_id: str) -> FeedbackState:
+    row = conn.execute(select(feedback_state).where(feedback_state.c.patient_id == patient_id)).first()
+    if row is None:
+        return FeedbackState(patient_id)
+    return FeedbackState(
+        patient_id=patient_id,
+        consent=ConsentState(bool(row.consent_gp_feedback), bool(row.consent_plan_content)),
+        gp_her=row.gp_her,
+        referrer_her=row.referrer_her,
+        blocked_gps=frozenset(row.blocked_gps or ()),
+        known=dict(row.known or {}),
+    )
+
+
+def last_digest_at(conn: Connection, patient_id: str) -> datetime | None:
+    row = conn.execute(
+        select(feedback_state.c.last_digest_at).where(feedback_state.c.patient_id == patient_id)
+    ).first()
+    return None if row is None else row.last_digest_at
+
+
+def save_state(
+    conn: Connection, state: FeedbackState, now: datetime, digest_at: datetime | None = None
+) -> None:
+    values: dict[str, Any] = {
+        "gp_her": state.gp_her,
+        "referrer_her": state.referrer_her,
+        "consent_gp_feedback": state.consent.gp_feedback,
+        "consent_plan_content": state.consent.plan_content,
+        "blocked_gps": sorted(state.blocked_gps),
+        "known": dict(state.known),
+        "updated_at": now,
+    }
+    if digest_at is not None:
+        values["last_digest_at"] = digest_at
+    exists = conn.execute(
+        select(feedback_state.c.patient_id).where(feedback_state.c.patient_id == state.patient_id)
+    ).first()
+    if exists is None:
+        conn.execute(feedback_state.insert().values(patient_id=state.patient_id, **values))
+    else:
+        conn.execute(
+            update(feedback_state).where(feedback_state.c.patient_id == state.patient_id).values(**values)
+        )
+
+
+def insert_event(conn: Connection, event: FeedbackEvent, now: datetime) -> str | None:
+    """Store the event; None when an event with the same key was stored before (duplicate)."""
+    seen = conn.execute(select(feedback_events.c.id).where(feedback_events.c.event_key == event.key)).first()
+    if seen is not None:
+        return None
+    event_id = new_id()
+    conn.execute(
+        feedback_events.insert().values(
+            id=event_id,
+            event_key=event.key,
+            patient_id=event.patient_id,
+            kind=event.kind.value,
+            at=event.at,
+            source=event.source,
+            source_ref=event.source_ref,
+            plan_id=event.plan_id,
+            subject_id=event.subject_id,
+            significant=event.significant,
+            facts=jsonable(dict(event.facts)),
+            created_at=now,
+        )
+    )
+    return event_id
+
+
+def insert_decision(conn: Connection, now: datetime, **values: Any) -> str:
+    decision_id = new_id()
+    values.setdefault("attempts", 0)
+    conn.execute(
+        feedback_decisions.insert().values(id=decision_id, created_at=now, updated_at=now, **jsonable(values))
+    )
+    return decision_id
+
+
+def update_decision(conn: Connection, decision_id: str, now: datetime, **values: Any) -> None:
+    conn.execute(
+        update(feedback_decisions)
+        .where(feedback_decisions.c.id == decision_id)
+        .values(updated_at=now, **jsonable(values))
+    )
+
+
+def alert(conn: Connection, patient_id: str | None, kind: str, now: datetime, **detail: Any) -> str:
+    """An operator event (shown in the timeline and the logs)."""
+    alert_id = new_id()
+    conn.execute(
+        feedback_alerts.insert().values(
+            id=alert_id, patient_id=patient_id, kind=kind, detail=jsonable(detail), created_at=now
+        )
+    )
+    return alert_id
+
+
+def save_plan(
+    conn: Connection, plan_id: str, patient_id: str, revision: int, export: bytes, now: datetime
+) -> None:
+    exists = conn.execute(select(feedback_plans.c.plan_id).where(feedback_plans.c.plan_id == plan_id)).first()
+    values = {"patient_id": patient_id, "revision": revision, "export": export, "updated_at": now}
+    if exists is None:
+        conn.execute(feedback_plans.insert().values(plan_id=plan_id, **values))
+    else:
+        conn.execute(update(feedback_plans).where(feedback_plans.c.plan_id == plan_id).values(**values))
+
+
+def load_plan(conn: Connection, plan_id: str) -> bytes | None:
+    row = conn.execute(select(feedback_plans.c.export).where(feedback_plans.c.plan_id == plan_id)).first()
+    return None if row is None else bytes(row.export)
+
+
+def plan_of_patient(conn: Connection, patient_id: str) -> bytes | None:
+    row = conn.execute(
+        select(feedback_plans.c.export)
+        .where(feedback_plans.c.patient_id == patient_id)
+        .order_by(feedback_plans.c.updated_at.desc())
+    ).first()
+    return None if row is None else bytes(row.export)
