@@ -8,19 +8,15 @@ the ``samband_apprec_missing`` metric once per late message.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from samband.gateway import apprecs
-from samband.gateway.receipts import make_outcome, received_receipt
+from samband.gateway.outcome import Outcome
 from samband.gateway.runtime import Services
 from samband.gateway.store import repository as repo
+from samband.gateway.store.receipts import add_receipt, overdue_apprecs, received_receipt
 from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
-from samband.gateway.store.tables import messages, receipts
-
-if TYPE_CHECKING:
-    from samband.gateway.pipeline import Outcome
 
 EMITTED_HODEMELDING = frozenset({"plo", "dialogmelding"})
 
@@ -38,47 +34,31 @@ def apprec_due(svc: Services, now: datetime) -> datetime:
     return now + timedelta(seconds=svc.settings.apprec_timeout_seconds)
 
 
-def record_incoming(svc: Services, message: StoredMessage) -> Outcome:
+def record_incoming(svc: Services, message: StoredMessage, raw: bytes) -> Outcome:
     """An AppRec for a message we sent: link it, update that message's status; never answer an AppRec."""
     now = svc.now()
-    facts = apprecs.read(_raw(svc, message.id))
+    facts = apprecs.read(raw)
     with svc.engine.begin() as conn:
         sent = repo.find_sent(conn, facts.original_msg_id) if facts.original_msg_id else None
         if sent is None:
             repo.settle(conn, message.id, now, Status.STORED, kind="apprec")
             repo.add_event(conn, message.id, "apprec.unmatched", now, original_msg_id=facts.original_msg_id)
-            return make_outcome(id=message.id, status=str(Status.STORED), msg_id=message.msg_id)
+            return Outcome(id=message.id, status=str(Status.STORED), msg_id=message.msg_id)
         accepted = facts.status in {"1", "3"}
         repo.settle(conn, message.id, now, Status.STORED, kind="apprec", source_id=sent.id)
         repo.update_message(
             conn, sent.id, now, status=Status.ACCEPTED if accepted else Status.REFUSED, apprec_due_at=None
         )
         if received_receipt(conn, sent.id) is None:
-            conn.execute(
-                receipts.insert().values(
-                    id=repo.new_id(),
-                    message_id=sent.id,
-                    apprec_id=message.id,
-                    direction="received",
-                    status=facts.status,
-                    errors=facts.errors,
-                    created_at=now,
-                )
-            )
+            add_receipt(conn, sent.id, message.id, "received", facts.status, facts.errors, now)
         repo.add_event(conn, sent.id, "apprec.received", now, apprec=message.id, status=facts.status)
         repo.add_event(conn, message.id, "apprec.matched", now, answers=sent.id, status=facts.status)
-    return make_outcome(id=message.id, status=str(Status.STORED), msg_id=message.msg_id)
-
-
-def _raw(svc: Services, message_id: str) -> bytes:
-    with svc.engine.begin() as conn:
-        return repo.get_raw(conn, message_id) or b""
+    return Outcome(id=message.id, status=str(Status.STORED), msg_id=message.msg_id)
 
 
 def flag_overdue(conn: Connection, svc: Services, now: datetime) -> int:
     """Scheduled job: sent messages whose AppRec is late get an event and a metric, once each."""
-    query = select(messages.c.id).where(messages.c.apprec_due_at.is_not(None), messages.c.apprec_due_at < now)
-    late = [mid for (mid,) in conn.execute(query.limit(500))]
+    late = overdue_apprecs(conn, now)
     for mid in late:
         message = repo.get_message(conn, mid)
         if message is None:

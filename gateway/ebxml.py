@@ -9,66 +9,49 @@ envelope, and takes the ordinary way (its AppRec included). Signals are recorded
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from samband.adapters.ebxml import envelope_of, receive_ebxml, serialize_ebxml, soap_fault
 from samband.adapters.findings import Finding
+from samband.gateway.outcome import Outcome
 from samband.gateway.runtime import Services
 from samband.gateway.store import repository as repo
+from samband.gateway.store import signals
 from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
-from samband.gateway.store.tables import events, messages
 from samband.kernel.errors import GatewayError
-
-if TYPE_CHECKING:
-    from samband.gateway.pipeline import Outcome
 
 SIGNAL_TYPE = "text/xml; charset=utf-8"
 
 
-def soap_action_of(svc: Services, message_id: str) -> str | None:
-    """The SOAPAction header the message came with (kept in its ``received`` event)."""
-    with svc.engine.begin() as conn:
-        row = conn.execute(
-            select(events.c.detail).where(events.c.message_id == message_id, events.c.kind == "received")
-        ).first()
-    action = (row.detail or {}).get("soap_action") if row else None
-    return str(action) if action is not None else None
-
-
-def unpack(svc: Services, message: StoredMessage) -> Outcome:
-    """Answer the envelope (ack or MessageError, stored), then hand each payload to the pipeline."""
-    from samband.gateway import pipeline
-
-    raw = pipeline.load_raw(svc, message.id)
-    received = receive_ebxml(
-        raw, content_type=message.content_type, soap_action=soap_action_of(svc, message.id), now=svc.now()
-    )
+def unpack(svc: Services, message: StoredMessage, raw: bytes) -> tuple[Outcome, list[str]]:
+    """Answer the envelope (ack or MessageError, stored); returns the outcome and the ids of the
+    stored payloads, which the spine then takes in turn."""
+    with svc.reads.begin() as conn:
+        soap_action = signals.soap_action_of(conn, message.id)
+    received = receive_ebxml(raw, content_type=message.content_type, soap_action=soap_action, now=svc.now())
     if received.message is None:
         error = received.error or GatewayError("unreadable ebXML message", code="ebxml.unreadable")
-        return refuse(svc, message, error)
+        return refuse(svc, message, error), []
     now = svc.now()
     if received.reply is None:  # a signal: recorded, never answered (no ack of an ack)
         with svc.engine.begin() as conn:
             repo.settle(conn, message.id, now, Status.STORED, completed_at=now)
             repo.add_event(conn, message.id, "ebxml.signal", now, action=received.message.header.action)
-        return pipeline.Outcome(message.id, str(Status.STORED), None)
+        return Outcome(message.id, str(Status.STORED), None), []
     reply = serialize_ebxml(received.reply)
     if not received.accepted:
         first = received.errors[0] if received.errors else None
         error = received.error or _finding_error(first)
-        return _refused(svc, message, error, reply, SIGNAL_TYPE)
+        return _refused(svc, message, error, reply, SIGNAL_TYPE), []
     lease = now + timedelta(seconds=svc.settings.processing_grace_seconds)
     with svc.engine.begin() as conn:  # the ack and the payloads it acknowledges commit together
         repo.settle(conn, message.id, now, Status.ROUTED, completed_at=now)
         _store_reply(conn, svc, message, reply, SIGNAL_TYPE)
         inner = [_store_payload(conn, message, part.data, now, lease) for part in received.message.payloads]
         repo.add_event(conn, message.id, "ebxml.unpacked", now, payloads=inner)
-    for mid in inner:
-        pipeline.process(svc, mid)
     envelope = envelope_of(received.message)
-    return pipeline.Outcome(message.id, str(Status.ROUTED), envelope.ebxml_message_id)
+    return Outcome(message.id, str(Status.ROUTED), envelope.ebxml_message_id), inner
 
 
 def _store_payload(
@@ -117,17 +100,13 @@ def _refused(
     svc: Services, message: StoredMessage, error: GatewayError, reply: bytes, content_type: str
 ) -> Outcome:
     """Transport-level refusal: the payload never reaches the application (HIS 1037), no AppRec."""
-    from samband.gateway import pipeline
-
     now = svc.now()
     with svc.engine.begin() as conn:
         repo.settle(conn, message.id, now, Status.REJECTED, error=error.as_dict(), completed_at=now)
         _store_reply(conn, svc, message, reply, content_type)
         repo.add_event(conn, message.id, "rejected", now, **error.as_dict())
     svc.metrics.failed(message.msg_type, None, error.code)
-    return pipeline.Outcome(
-        message.id, str(Status.REJECTED), message.ebxml_message_id, errors=[error.as_dict()]
-    )
+    return Outcome(message.id, str(Status.REJECTED), message.ebxml_message_id, errors=[error.as_dict()])
 
 
 def _finding_error(first: Finding | None) -> GatewayError:
@@ -140,11 +119,5 @@ def _finding_error(first: Finding | None) -> GatewayError:
 
 def reply_of(svc: Services, message_id: str) -> tuple[bytes, str] | None:
     """The signal (or SOAP Fault) the gateway answered ``message_id`` with: the same bytes every time."""
-    with svc.engine.begin() as conn:
-        row = conn.execute(
-            select(messages.c.raw, messages.c.content_type)
-            .where(messages.c.source_id == message_id, messages.c.kind == str(Kind.ACK))
-            .order_by(messages.c.received_at)
-            .limit(1)
-        ).first()
-    return None if row is None else (bytes(row.raw), str(row.content_type))
+    with svc.reads.begin() as conn:
+        return signals.reply_of(conn, message_id)

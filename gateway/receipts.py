@@ -13,48 +13,24 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from samband.adapters.base import Envelope
 from samband.gateway import apprecs
+from samband.gateway.outcome import Outcome
 from samband.gateway.routing.routes import Route
 from samband.gateway.runtime import Services
 from samband.gateway.store import deliveries as queue
 from samband.gateway.store import repository as repo
 from samband.gateway.store.deliveries import Delivery, DeliveryStatus
+from samband.gateway.store.receipts import add_receipt, lock_message, sent_receipt
 from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
-from samband.gateway.store.tables import messages, receipts, translations
 from samband.kernel.errors import GatewayError, MessageRejected, NoRouteMatched, reply_for
-
-if TYPE_CHECKING:
-    from samband.gateway.pipeline import Outcome
 
 log = logging.getLogger(__name__)
 
 HODEMELDING_FORMATS = frozenset({"msghead"})
-
-
-def make_outcome(**values: Any) -> Outcome:
-    from samband.gateway.pipeline import Outcome
-
-    return Outcome(**values)
-
-
-def sent_receipt(conn: Connection, message_id: str) -> dict[str, Any] | None:
-    """The AppRec the gateway produced for ``message_id``: receipt row facts, or None."""
-    row = conn.execute(
-        select(receipts).where(receipts.c.message_id == message_id, receipts.c.direction == "sent")
-    ).first()
-    return None if row is None else dict(row._asdict())
-
-
-def received_receipt(conn: Connection, message_id: str) -> dict[str, Any] | None:
-    row = conn.execute(
-        select(receipts).where(receipts.c.message_id == message_id, receipts.c.direction == "received")
-    ).first()
-    return None if row is None else dict(row._asdict())
 
 
 def apprec_routes(svc: Services, envelope: Envelope) -> list[Route]:
@@ -95,17 +71,7 @@ def store_apprec(
         envelope=envelope,
         source_id=answered.id,
     )
-    conn.execute(
-        receipts.insert().values(
-            id=repo.new_id(),
-            message_id=answered.id,
-            apprec_id=apprec_id,
-            direction="sent",
-            status=status,
-            errors=errors,
-            created_at=now,
-        )
-    )
+    add_receipt(conn, answered.id, apprec_id, "sent", status, list(errors), now)
     queued = send_apprec(conn, svc, apprec_id, envelope, now)
     repo.add_event(conn, answered.id, "apprec.produced", now, apprec=apprec_id, status=status, routes=queued)
     return apprec_id
@@ -146,7 +112,7 @@ def reject(svc: Services, message: StoredMessage, error: MessageRejected) -> Out
             errors = [{"code": reply.apprec_error or "X99", "text": error.detail, "where": error.where or ""}]
             apprec_id = _try_apprec(conn, svc, current, reply.apprec_status, errors, error)
     svc.metrics.failed(message.msg_type, None, error.code)
-    return make_outcome(
+    return Outcome(
         id=message.id,
         status=str(Status.REJECTED),
         msg_id=message.msg_id,
@@ -204,7 +170,7 @@ def answer_duplicate(svc: Services, message: StoredMessage, original: StoredMess
             if apprec_msg is not None:
                 send_apprec(conn, svc, apprec_msg.id, apprec_msg.envelope(), now)
         latest = repo.get_message(conn, original.id) or original
-    return make_outcome(
+    return Outcome(
         id=original.id,
         status=latest.status,
         msg_id=original.msg_id,
@@ -217,10 +183,7 @@ def answer_duplicate(svc: Services, message: StoredMessage, original: StoredMess
 def after_delivery(conn: Connection, svc: Services, source_id: str) -> None:
     """When every delivery of a received message is done: its final status and (once) its AppRec."""
     now = svc.now()
-    query = select(messages.c.id).where(messages.c.id == source_id)
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update()
-    conn.execute(query)
+    lock_message(conn, source_id)
     source = repo.get_message(conn, source_id)
     if source is None or source.direction != Direction.INBOUND or source.status != Status.ROUTED:
         return
@@ -250,24 +213,3 @@ def _refusal_text(delivery: Delivery) -> dict[str, str]:
     """The Avvist error for a destination that refused the message for good (the system behind us)."""
     detail = str((delivery.last_error or {}).get("detail", ""))[:200]
     return {"code": "X99", "text": f"Mottakersystemet avviste meldingen: {detail}", "where": delivery.route}
-
-
-def record_translation(
-    conn: Connection,
-    source_id: str,
-    output_id: str,
-    route: Route,
-    issues: list[dict[str, Any]],
-    now: datetime,
-) -> None:
-    conn.execute(
-        translations.insert().values(
-            id=repo.new_id(),
-            message_id=source_id,
-            output_id=output_id,
-            route=route.name,
-            target_format=str(route.target_format),
-            issues=issues,
-            created_at=now,
-        )
-    )

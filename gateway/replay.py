@@ -1,4 +1,5 @@
-"""Replay: re-run a stored message from its original raw bytes, to all routes, some, or one endpoint.
+"""Replay: store a stored message again from its original raw bytes, to all routes, some, or one
+endpoint; the spine then runs it through its replay stages (``pipeline.REPLAYED``).
 
 The replay is a new message (kind ``replay``) linked to the original; the ``replays`` table and both
 timelines record who replayed what, when and where to. History is never overwritten, and a replay
@@ -8,19 +9,13 @@ never sends the sender a second AppRec.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import Connection, select
 
 from samband.gateway.routing.routes import Route, TargetFormat
 from samband.gateway.runtime import Services
+from samband.gateway.store import replays
 from samband.gateway.store import repository as repo
 from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
-from samband.gateway.store.tables import replays
 from samband.kernel.errors import NoRouteMatched
-
-if TYPE_CHECKING:
-    from samband.gateway.pipeline import Outcome
 
 OVERRIDE_ROUTE = "replay-override"
 
@@ -35,10 +30,8 @@ class ReplayOrder:
     target_format: str | None = None
 
 
-def replay(svc: Services, original_id: str, actor: str, order: ReplayOrder) -> Outcome:
-    """Store the replay (linked, attributed) in one transaction, then run it through the pipeline."""
-    from samband.gateway import pipeline
-
+def store_replay(svc: Services, original_id: str, actor: str, order: ReplayOrder) -> str:
+    """Store the replay (linked, attributed) in one transaction; returns its message id."""
     now = svc.now()
     with svc.engine.begin() as conn:
         original = repo.get_message(conn, original_id)
@@ -55,21 +48,11 @@ def replay(svc: Services, original_id: str, actor: str, order: ReplayOrder) -> O
             content_type=original.content_type,
             source_id=original.id,
         )
-        conn.execute(
-            replays.insert().values(
-                id=repo.new_id(),
-                original_id=original.id,
-                new_id=new_id,
-                actor=actor,
-                at=now,
-                destinations=list(order.destinations),
-                endpoint=order.endpoint,
-            )
-        )
+        replays.add_replay(conn, original.id, new_id, actor, now, list(order.destinations), order.endpoint)
         where = {"destinations": order.destinations, "endpoint": order.endpoint}
         repo.add_event(conn, original.id, "replayed", now, actor=actor, replay=new_id, **where)
         repo.add_event(conn, new_id, "replay-of", now, actor=actor, original=original.id, **where)
-    return pipeline.process(svc, new_id)
+    return new_id
 
 
 def store_only(svc: Services, raw: bytes, content_type: str | None, **detail: str | None) -> str:
@@ -91,8 +74,8 @@ def store_only(svc: Services, raw: bytes, content_type: str | None, **detail: st
 
 
 def _order_of(svc: Services, message: StoredMessage) -> tuple[ReplayOrder, str | None]:
-    with svc.engine.begin() as conn:
-        row = conn.execute(select(replays).where(replays.c.new_id == message.id)).first()
+    with svc.reads.begin() as conn:
+        row = replays.order_of(conn, message.id)
     if row is None:
         return ReplayOrder(), None
     return ReplayOrder(list(row.destinations or []), row.endpoint), row.actor
@@ -132,18 +115,3 @@ def _override(svc: Services, message: StoredMessage, order: ReplayOrder, source_
         endpoint=order.endpoint,
         description="replay to an override endpoint",
     )
-
-
-def replays_of(conn: Connection, original_id: str) -> list[dict[str, Any]]:
-    """Who replayed ``original_id``, when, where to, and the message each replay became."""
-    query = select(replays).where(replays.c.original_id == original_id).order_by(replays.c.at)
-    return [
-        {
-            "id": r.new_id,
-            "actor": r.actor,
-            "at": r.at.isoformat(),
-            "destinations": r.destinations,
-            "endpoint": r.endpoint,
-        }
-        for r in conn.execute(query)
-    ]

@@ -18,7 +18,7 @@ from samband.features.feedback.tables import referrals
 from samband.features.referrals.compose import compose_referral
 from samband.features.referrals.flag import IdentificationFlag
 from samband.features.referrals.gate import gate
-from samband.gateway import fhir_store
+from samband.gateway.store import fhir as fhir_store
 
 
 def referral_event(flag: IdentificationFlag, msg_id: str, at: datetime) -> FeedbackEvent:

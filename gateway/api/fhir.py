@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
-from samband.gateway import fhir_store
 from samband.gateway.deps import Actor, ServicesDep
+from samband.gateway.store import fhir as fhir_store
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import Response
-from sqlalchemy import text
 
 from samband.gateway.deps import Actor, ServicesDep
 from samband.gateway.metrics import render_metrics
 from samband.gateway.store import deliveries as queue
+from samband.gateway.store.db import ping
 
 router = APIRouter(tags=["operations"])
 
@@ -18,8 +18,7 @@ router = APIRouter(tags=["operations"])
 @router.get("/healthz")
 def healthz(svc: ServicesDep) -> dict[str, Any]:
     """Liveness: the process answers and the store does too (no credentials needed)."""
-    with svc.reads.begin() as conn:
-        conn.execute(text("SELECT 1"))
+    ping(svc.engine)
     return {"status": "ok", "database": svc.engine.dialect.name, "routes": len(svc.routes)}
 
 

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, Response
 
 from samband.gateway import ebxml, pipeline
 from samband.gateway.deps import Actor, ServicesDep
-from samband.gateway.pipeline import Outcome
+from samband.gateway.outcome import Outcome
 from samband.gateway.runtime import Services
 from samband.gateway.store.repository import Kind
 

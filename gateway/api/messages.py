@@ -10,14 +10,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from samband.gateway import receipts, replay
+from samband.gateway import pipeline, replay
 from samband.gateway.api.inbound import respond
 from samband.gateway.deps import Actor, ServicesDep
 from samband.gateway.store import deliveries as queue
 from samband.gateway.store import repository as repo
+from samband.gateway.store.receipts import received_receipt, sent_receipt, translations_of
+from samband.gateway.store.replays import replays_of
 from samband.gateway.store.repository import StoredMessage
 from samband.gateway.store.search import MessageQuery, search_messages
-from samband.gateway.store.tables import translations
 
 router = APIRouter(prefix="/messages", tags=["messages"])
 
@@ -87,7 +88,7 @@ def get_message(message_id: str, svc: ServicesDep, _actor: Actor) -> dict[str, A
         m = repo.get_message(conn, message_id)
         if m is None:
             raise not_found(message_id)
-        rows = conn.execute(translations.select().where(translations.c.message_id == message_id)).all()
+        rows = translations_of(conn, message_id)
         sent = queue.for_source(conn, message_id) or queue.for_message(conn, message_id)
         return {
             **summary(m),
@@ -106,9 +107,9 @@ def get_message(message_id: str, svc: ServicesDep, _actor: Actor) -> dict[str, A
             "deliveries": [
                 {**queue.delivery_summary(d), "attempts": queue.attempts_of(conn, d.id)} for d in sent
             ],
-            "apprec": _receipt(receipts.sent_receipt(conn, message_id)),
-            "apprec_received": _receipt(receipts.received_receipt(conn, message_id)),
-            "replays": replay.replays_of(conn, message_id),
+            "apprec": _receipt(sent_receipt(conn, message_id)),
+            "apprec_received": _receipt(received_receipt(conn, message_id)),
+            "replays": replays_of(conn, message_id),
         }
 
 
@@ -147,7 +148,7 @@ def get_events(message_id: str, svc: ServicesDep, _actor: Actor) -> dict[str, An
 def get_apprec(message_id: str, svc: ServicesDep, _actor: Actor) -> Response:
     """The AppRec the gateway produced for this message (XML); 404 while there is none yet."""
     with svc.reads.begin() as conn:
-        receipt = receipts.sent_receipt(conn, message_id)
+        receipt = sent_receipt(conn, message_id)
         raw = repo.get_raw(conn, receipt["apprec_id"]) if receipt else None
     if receipt is None or raw is None:
         raise HTTPException(
@@ -177,7 +178,7 @@ async def post_replay(
         request.destinations, request.endpoint, request.transport, request.target_format
     )
     try:
-        outcome = await run_in_threadpool(replay.replay, svc, message_id, actor, order)
+        outcome = await run_in_threadpool(pipeline.replay_message, svc, message_id, actor, order)
     except KeyError as exc:
         raise not_found(message_id) from exc
     return respond(outcome)

@@ -25,7 +25,7 @@ from samband.features.registry import MIGRATIONS
 from samband.gateway import pipeline, replay
 from samband.gateway.cli.serve import settings_for
 from samband.gateway.delivery.worker import DeliveryWorker
-from samband.gateway.pipeline import Outcome
+from samband.gateway.outcome import Outcome
 from samband.gateway.runtime import Services, start_services
 from samband.gateway.store import deliveries as queue
 from samband.gateway.store.repository import Direction, Kind, get_message
@@ -87,9 +87,9 @@ def run_one(svc: Services, item: Item, to: str | None, actor: str) -> Outcome:
         if to is None:
             return pipeline.receive(svc, raw, None)
         stored = replay.store_only(svc, raw, None, actor=actor, path=str(item.path))
-        return replay.replay(svc, stored, actor, replay.ReplayOrder(endpoint=to))
+        return pipeline.replay_message(svc, stored, actor, replay.ReplayOrder(endpoint=to))
     assert item.message_id is not None
-    return replay.replay(svc, item.message_id, actor, replay.ReplayOrder(endpoint=to))
+    return pipeline.replay_message(svc, item.message_id, actor, replay.ReplayOrder(endpoint=to))
 
 
 def deliver_queued(svc: Services, outcomes: list[Outcome]) -> Counter[str]:

@@ -20,13 +20,13 @@ from typing import Any
 from samband.gateway import apprec_answers, pipeline, receipts
 from samband.gateway.delivery.retry import next_attempt_at
 from samband.gateway.delivery.transports.base import DeliveryRequest, Receipt, Transport
+from samband.gateway.delivery.transports.fhir_store import FhirStoreTransport
 from samband.gateway.delivery.transports.registry import (
     FHIR_STORE,
     TRANSPORTS,
     TransportFactory,
     create_transport,
 )
-from samband.gateway.fhir_store import FhirStoreTransport
 from samband.gateway.routing.routes import Route, TargetFormat
 from samband.gateway.runtime import Services
 from samband.gateway.store import deliveries as queue

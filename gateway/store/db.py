@@ -55,6 +55,12 @@ def reader(engine: Engine) -> Engine:
     return engine.execution_options(**{READ_ONLY: True})
 
 
+def ping(engine: Engine) -> None:
+    """Raise unless the store answers (a read: it never waits for the write lock)."""
+    with reader(engine).begin() as conn:
+        conn.execute(text("SELECT 1"))
+
+
 def alembic_config(engine: Engine | None = None, locations: Sequence[Path] = ()) -> Config:
     """The packaged Alembic configuration (``gateway/store/alembic.ini``), bound to ``engine``.
 

@@ -7,16 +7,13 @@ current version only when its content changed (FHIR ``meta.versionId`` counts th
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, bindparam, delete, func, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, func, select, update
 
-from samband.gateway.delivery.transports.base import DeliveryRequest, Receipt
 from samband.gateway.store.tables import fhir_identifiers, fhir_resources
-from samband.kernel.errors import DeliveryRefused
 
 Resource = dict[str, Any]
 SKIPPED = frozenset({"MessageHeader", "Bundle"})  # the envelope of a message Bundle is not state
@@ -230,23 +227,3 @@ def searchset(resources: list[Resource], base: str = "") -> Resource:
             for r in resources
         ],
     }
-
-
-class FhirStoreTransport:
-    """Transport ``fhir-store``: delivers a FHIR Bundle into this gateway's own store."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
-    def send(self, request: DeliveryRequest) -> Receipt:
-        try:
-            bundle = json.loads(request.payload)
-        except ValueError as exc:
-            raise DeliveryRefused(
-                f"fhir-store takes FHIR JSON only: {exc}", code="delivery.fhir-store.not-json"
-            ) from exc
-        if not isinstance(bundle, dict) or "resourceType" not in bundle:
-            raise DeliveryRefused("not a FHIR resource", code="delivery.fhir-store.not-fhir")
-        with self.engine.begin() as conn:
-            written = apply_bundle(conn, bundle, request.message_id, datetime.now(UTC))
-        return Receipt(status_code=200, detail=f"{written} resources stored")

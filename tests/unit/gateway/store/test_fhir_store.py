@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import Engine
 
 from samband.adapters.base import Envelope
-from samband.gateway import fhir_store
 from samband.gateway.delivery.transports.base import DeliveryRequest
+from samband.gateway.delivery.transports.fhir_store import FhirStoreTransport
 from samband.gateway.routing import FHIR_STORE_ROUTE
+from samband.gateway.store import fhir as fhir_store
 from samband.gateway.store import repository as repo
 from samband.gateway.store.db import make_engine, run_migrations
 from samband.gateway.store.repository import Direction, Kind, Status
@@ -82,7 +83,7 @@ def test_search_by_patient_and_delete_entries(engine: Engine) -> None:
 
 
 def test_the_fhir_store_transport_refuses_what_is_not_fhir(engine: Engine) -> None:
-    transport = fhir_store.FhirStoreTransport(engine)
+    transport = FhirStoreTransport(engine)
     with engine.begin() as conn:
         repo.insert_message(
             conn, raw=b"{}", direction=Direction.OUTBOUND, kind=Kind.TRANSLATION, status=Status.PENDING,

@@ -1,0 +1,235 @@
+"""The stages of the spine, each a small function of the running gateway and one message's ``Pass``.
+
+A stage returns the pass with what it found (the raw bytes, the envelope, the routes, the planned
+payloads) or an ``Outcome`` that ends it. ``pipeline`` lists them in order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from samband.adapters.base import Envelope
+from samband.gateway import apprec_answers, receipts, replay, translate
+from samband.gateway.outcome import Outcome
+from samband.gateway.routing.routes import Route
+from samband.gateway.runtime import Services
+from samband.gateway.store import deliveries as queue
+from samband.gateway.store import repository as repo
+from samband.gateway.store.receipts import add_translation
+from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
+from samband.kernel.errors import GatewayError
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One destination's payload, ready to be stored and queued."""
+
+    route: Route
+    payload: bytes
+    content_type: str
+    issues: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One message on its way through the stages, with what the stages before found."""
+
+    message: StoredMessage
+    raw: bytes = b""
+    routes: tuple[Route, ...] = ()
+    planned: tuple[Planned, ...] = ()
+
+
+Stage = Callable[[Services, Pass], "Pass | Outcome"]
+
+
+def read(svc: Services, p: Pass) -> Pass:
+    """The stored bytes, read once for every stage after."""
+    return replace(p, raw=load_raw(svc, p.message.id))
+
+
+def envelope(svc: Services, p: Pass) -> Pass:
+    """Read the envelope and index its business keys (a replay is never a repeat)."""
+    message, _original = peek_envelope(svc, p.message, p.raw)
+    return replace(p, message=message)
+
+
+def dedup(svc: Services, p: Pass) -> Pass | Outcome:
+    """Read the envelope; a repeat of a received message gets the first one's AppRec again."""
+    message, original = peek_envelope(svc, p.message, p.raw)
+    if original is not None:
+        return receipts.answer_duplicate(svc, message, original)
+    return replace(p, message=message)
+
+
+def answer_receipts(svc: Services, p: Pass) -> Pass | Outcome:
+    """An AppRec answers a message the gateway sent: recorded, never routed."""
+    if p.message.format == "apprec":
+        return apprec_answers.record_incoming(svc, p.message, p.raw)
+    return p
+
+
+def validate(svc: Services, p: Pass) -> Pass:
+    """The document against its schema and rules; a permanent error ends the pass as a refusal."""
+    translate.check(p.raw)
+    return p
+
+
+def route(svc: Services, p: Pass) -> Pass:
+    """The routes that take this message."""
+    return replace(p, routes=tuple(svc.routes.match(p.message.envelope(), source_format(svc, p.message))))
+
+
+def route_replay(svc: Services, p: Pass) -> Pass:
+    """The routes a replay goes to, as its stored order says (so a taken-over replay goes the same way)."""
+    routes = replay.replay_routes(svc, p.message, source_format(svc, p.message))
+    return replace(p, routes=tuple(routes))
+
+
+def plan(svc: Services, p: Pass) -> Pass:
+    """Map to the pivot once, then from the pivot once per route (the payload each route delivers)."""
+    ctx = svc.context()
+    source = p.message.format or ""
+    bundle: dict[str, Any] = {}
+    pivot_issues: list[dict[str, Any]] = []
+    if translate.needs_pivot([str(r.target_format) for r in p.routes]):
+        try:
+            pivot = translate.to_pivot(p.raw, source, ctx)
+        except GatewayError:
+            raise
+        except (ValueError, KeyError, TypeError) as exc:
+            raise translate.mapping_failed(source, exc) from exc
+        bundle, pivot_issues = pivot.result, [i.as_dict() for i in pivot.issues]
+    planned = []
+    for r in p.routes:
+        payload, content_type, issues = translate.from_pivot(
+            bundle, str(r.target_format), p.raw, p.message.content_type, ctx
+        )
+        planned.append(Planned(r, payload, content_type, pivot_issues + [i.as_dict() for i in issues]))
+    return replace(p, planned=tuple(planned))
+
+
+def enqueue(svc: Services, p: Pass) -> Outcome:
+    """Store each translation as an outbound message and queue its delivery, all in one transaction."""
+    now = svc.now()
+    message = p.message
+    issues = list({json.dumps(i, sort_keys=True): i for q in p.planned for i in q.issues}.values())
+    with svc.engine.begin() as conn:
+        for q in p.planned:
+            store_translation(conn, message, q, now)
+        repo.settle(conn, message.id, now, Status.ROUTED, issues=issues)
+        repo.add_event(conn, message.id, "routed", now, routes=[q.route.name for q in p.planned])
+    for q in p.planned:
+        svc.metrics.translated(message.msg_type, q.route.name)
+    return Outcome(message.id, str(Status.ROUTED), message.msg_id)
+
+
+def peek_envelope(
+    svc: Services, message: StoredMessage, raw: bytes
+) -> tuple[StoredMessage, StoredMessage | None]:
+    """Read the envelope, index its business keys, and find the message this one repeats (if any)."""
+    kind, found = translate.peek(raw, message.content_type, message.format)
+    now = svc.now()
+    with svc.engine.begin() as conn:
+        repo.update_message(conn, message.id, now, format=kind, **repo.envelope_columns(found))
+        current = load_in(conn, message.id)
+        original = None
+        if message.kind == Kind.MESSAGE:
+            repo.lock_key(conn, found.msg_id or current.sha256)
+            original = repo.find_original(conn, current)
+        repo.add_event(conn, message.id, "envelope", now, format=kind, msg_id=found.msg_id)
+    svc.metrics.received(found.msg_type, kind)
+    return current, original
+
+
+def source_format(svc: Services, message: StoredMessage) -> str:
+    """How the message came in: a Hodemelding unpacked from an ebXML envelope came in as ``ebxml``
+    (a replay, as its original did)."""
+    if message.source_id and message.format == "msghead":
+        with svc.reads.begin() as conn:
+            parent = repo.get_message(conn, message.source_id)
+        if parent is not None and parent.format == "ebxml":
+            return "ebxml"
+        if parent is not None and message.kind == Kind.REPLAY:
+            return source_format(svc, parent)
+    return message.format or ""
+
+
+def store_translation(conn: Connection, source: StoredMessage, p: Planned, now: datetime) -> str:
+    """One outbound message (searchable like any other), its translation row and its delivery."""
+    target = str(p.route.target_format)
+    kind = Kind.TRANSLATION if target != "as-is" else Kind.FORWARD
+    if target == "as-is":
+        found = source.envelope()  # the same bytes: the same envelope, no second read
+    else:
+        found = translate.output_envelope(p.payload, target) or _inherited(source)
+    out_id = repo.insert_message(
+        conn,
+        raw=p.payload,
+        direction=Direction.OUTBOUND,
+        kind=kind,
+        status=Status.PENDING,
+        now=now,
+        content_type=p.content_type,
+        format=target,
+        envelope=found,
+        source_id=source.id,
+        route=p.route.name,
+    )
+    repo.update_message(conn, out_id, now, issues=p.issues)
+    add_translation(conn, source.id, out_id, p.route.name, target, p.issues, now)
+    queue.enqueue(
+        conn,
+        message_id=out_id,
+        source_id=source.id,
+        route=p.route.name,
+        transport=p.route.transport,
+        endpoint=p.route.endpoint,
+        target_format=target,
+        schedule=queue.schedule_data(p.route),
+        now=now,
+    )
+    repo.add_event(
+        conn, source.id, "translated", now, route=p.route.name, output=out_id, issues=len(p.issues)
+    )
+    return out_id
+
+
+def _inherited(source: StoredMessage) -> Envelope:
+    """Business keys an emitted FHIR Bundle shares with the message it came from (for search)."""
+    e = source.envelope()
+    return Envelope(
+        msg_id=None,
+        msg_type=e.msg_type,
+        sender_her=e.sender_her,
+        receiver_her=e.receiver_her,
+        conversation_ref=e.conversation_ref,
+        parent_ref=e.msg_id,
+        patient_id=e.patient_id,
+    )
+
+
+def load(svc: Services, message_id: str) -> StoredMessage:
+    with svc.reads.begin() as conn:  # a read: on SQLite it does not queue for the write lock
+        return load_in(conn, message_id)
+
+
+def load_in(conn: Connection, message_id: str) -> StoredMessage:
+    message = repo.get_message(conn, message_id)
+    if message is None:
+        raise KeyError(message_id)
+    return message
+
+
+def load_raw(svc: Services, message_id: str) -> bytes:
+    with svc.reads.begin() as conn:  # a read: on SQLite it does not queue for the write lock
+        raw = repo.get_raw(conn, message_id)
+    if raw is None:
+        raise KeyError(message_id)
+    return raw

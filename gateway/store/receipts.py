@@ -1,0 +1,96 @@
+"""Receipt rows (the AppRecs the gateway gave and got), translation rows, and AppRecs overdue.
+
+HIS 80415: one AppRec per received business message (``direction`` sent), and the AppRec that
+answers each message the gateway sent (``direction`` received).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, select
+
+from samband.gateway.store.repository import new_id
+from samband.gateway.store.tables import messages, receipts, translations
+
+
+def _receipt(conn: Connection, message_id: str, direction: str) -> dict[str, Any] | None:
+    row = conn.execute(
+        select(receipts).where(receipts.c.message_id == message_id, receipts.c.direction == direction)
+    ).first()
+    return None if row is None else dict(row._asdict())
+
+
+def sent_receipt(conn: Connection, message_id: str) -> dict[str, Any] | None:
+    """The AppRec the gateway produced for ``message_id``: receipt row facts, or None."""
+    return _receipt(conn, message_id, "sent")
+
+
+def received_receipt(conn: Connection, message_id: str) -> dict[str, Any] | None:
+    """The AppRec that answered ``message_id`` (a message the gateway sent), or None."""
+    return _receipt(conn, message_id, "received")
+
+
+def add_receipt(
+    conn: Connection,
+    message_id: str,
+    apprec_id: str,
+    direction: str,
+    status: str,
+    errors: list[dict[str, Any]],
+    now: datetime,
+) -> None:
+    conn.execute(
+        receipts.insert().values(
+            id=new_id(),
+            message_id=message_id,
+            apprec_id=apprec_id,
+            direction=direction,
+            status=status,
+            errors=errors,
+            created_at=now,
+        )
+    )
+
+
+def add_translation(
+    conn: Connection,
+    source_id: str,
+    output_id: str,
+    route: str,
+    target_format: str,
+    issues: list[dict[str, Any]],
+    now: datetime,
+) -> None:
+    conn.execute(
+        translations.insert().values(
+            id=new_id(),
+            message_id=source_id,
+            output_id=output_id,
+            route=route,
+            target_format=target_format,
+            issues=issues,
+            created_at=now,
+        )
+    )
+
+
+def translations_of(conn: Connection, message_id: str) -> list[Row[Any]]:
+    """The translations made of ``message_id``, one per route it went to."""
+    return list(conn.execute(translations.select().where(translations.c.message_id == message_id)).all())
+
+
+def lock_message(conn: Connection, message_id: str) -> None:
+    """Hold the message row until the transaction ends (PostgreSQL; SQLite already serialises writers),
+    so two deliveries finishing at once settle their source once."""
+    query = select(messages.c.id).where(messages.c.id == message_id)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    conn.execute(query)
+
+
+def overdue_apprecs(conn: Connection, now: datetime, limit: int = 500) -> list[str]:
+    """Sent messages whose AppRec was due before ``now`` and has not been flagged yet."""
+    query = select(messages.c.id).where(messages.c.apprec_due_at.is_not(None), messages.c.apprec_due_at < now)
+    return [mid for (mid,) in conn.execute(query.limit(limit))]
