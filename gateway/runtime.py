@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from samband.gateway.metrics import Metrics, QueueSnapshot
-from samband.gateway.routing import load_routes
+from samband.gateway.routing.loader import load_routes
 from samband.gateway.routing.table import RouteTable
 from samband.gateway.settings import Settings
 from samband.gateway.store import deliveries as queue

@@ -12,6 +12,7 @@ from typing import Any, cast
 from samband.adapters.iplan.enums import Collection
 from samband.adapters.iplan.invariants import check_invariants
 from samband.adapters.iplan.model import IndividualPlan, IpExport
+from samband.adapters.iplan.model_work import RemovedEntity
 from samband.adapters.iplan.spec import fields_of
 from samband.kernel.errors import ContractViolation
 from samband.mappings.base import stable_id
@@ -95,8 +96,6 @@ def apply_delta(previous: IpExport, delta: IpExport) -> IpExport:
 
 def make_delta(previous: IpExport, current: IpExport) -> IpExport:
     """The delta export that takes ``previous`` to ``current`` (both full, same plan)."""
-    from samband.adapters.iplan.model_work import RemovedEntity
-
     changes: dict[str, Any] = {}
     removed: list[RemovedEntity] = []
     json_of = {f.name: f.json for f in fields_of(IndividualPlan)}

@@ -1,6 +1,8 @@
-"""Routing as data: routes from a validated YAML file (or the built-in default) and the pure matcher."""
+"""Routing as data: routes from a validated YAML file (``routing.loader``, or the built-in default)
+and the pure matcher. The loader is not re-exported here: it checks transport names, and the
+transports import the route shapes from this package.
+"""
 
-from samband.gateway.routing.loader import load_routes, parse_routes
 from samband.gateway.routing.routes import FHIR_STORE_ROUTE, Route, RouteMatch, TargetFormat
 from samband.gateway.routing.table import DEFAULT_ROUTES, RouteTable, route_table
 
@@ -11,7 +13,5 @@ __all__ = [
     "RouteMatch",
     "RouteTable",
     "TargetFormat",
-    "load_routes",
-    "parse_routes",
     "route_table",
 ]

@@ -20,6 +20,7 @@ import jsonschema
 import yaml
 
 from samband.gateway.delivery.retry import DEFAULT_SCHEDULE, RetrySchedule, parse_duration
+from samband.gateway.delivery.transports.registry import transport_names
 from samband.gateway.routing.routes import Route, RouteMatch, TargetFormat
 from samband.gateway.routing.table import DEFAULT_ROUTES, RouteTable
 from samband.kernel.errors import ConfigurationError
@@ -97,7 +98,7 @@ def parse_routes(
     data, source = _read_yaml(text, name)
     _validate(data, source)
     data = _expand(data, os.environ if environ is None else environ, source, ())
-    known = _registered_transports() if transports is None else frozenset(transports)
+    known = transport_names() if transports is None else frozenset(transports)
     defaults = data.get("defaults", {})
     routes = tuple(
         _route(entry, defaults, source, ("routes", index), known)
@@ -126,13 +127,6 @@ def _expand(value: Any, environ: Mapping[str, str], source: _Source, path: tuple
                 received=value,
             )
     return _ENV_REFERENCE.sub(lambda match: environ[match.group(1)], value)
-
-
-def _registered_transports() -> frozenset[str]:
-    # Imported here: the transports import the routing shapes, so the registry cannot be a top import.
-    from samband.gateway.delivery.transports.registry import transport_names
-
-    return transport_names()
 
 
 def _read_yaml(text: str, name: str) -> tuple[dict[str, Any], _Source]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from samband.adapters.iplan.codec import JsonDict
 from samband.adapters.iplan.model_parts import Consent, Participant, RelatedPerson
-from samband.adapters.iplan.model_work import Evaluation, Extent, Meeting
+from samband.adapters.iplan.model_work import Decision, Evaluation, Extent, Meeting
 from samband.mappings.common.systems import ENH, HER, HPR
 from samband.mappings.iplan_fhir import ext, vocab
 
@@ -172,8 +172,6 @@ def comments(notes: list[JsonDict], index: Index) -> list[JsonDict]:
 def measure(resource: JsonDict, index: Index) -> JsonDict:
     extent = ext.find(resource, vocab.EXT_EXTENT)
     decision = ext.find(resource, vocab.EXT_DECISION)
-    from samband.adapters.iplan.model_work import Decision
-
     return _drop_none(
         {
             "id": source_id(resource),

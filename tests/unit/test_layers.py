@@ -2,7 +2,9 @@
 no function imports a samband module (except the CLI's start-up imports, marked ``# lazy: start-up``).
 
 The walk reads every module of the ``samband`` package (kernel, adapters, mappings, integrations,
-gateway, features; the linked folders included) with ``ast``; tests, bench and tools may import anything.
+gateway, features; the linked folders included) with ``ast``. An import also reaches the packages
+whose ``__init__`` runs on the way (a cycle through one breaks at start-up all the same). Tests,
+bench and tools may import anything.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ ROOT = PACKAGE.parent
 
 @dataclass(frozen=True)
 class Import:
-    """One ``import`` of a samband module: where it stands, what it names, and how."""
+    """One ``import`` of a samband module: where it stands, what it names, and how (``implicit``: a
+    package whose ``__init__`` Python runs on the way to the named module)."""
 
     source: str
     target: str
@@ -47,6 +50,7 @@ class Import:
     line: int
     local: bool
     lazy_marked: bool
+    implicit: bool = False
 
     @property
     def at(self) -> str:
@@ -88,6 +92,14 @@ def _resolve(name: str, known: dict[str, Path]) -> str | None:
     return name or None
 
 
+def _packages_run(target: str, module: str, known: dict[str, Path]) -> list[str]:
+    """The packages whose ``__init__`` importing ``target`` runs first: its parents, but for the
+    importer's own (already running) and the root."""
+    parts = target.split(".")
+    parents = (".".join(parts[:i]) for i in range(2, len(parts)))
+    return [p for p in parents if p in known and not module.startswith(p + ".")]
+
+
 def _local_nodes(tree: ast.AST) -> set[int]:
     inside: set[int] = set()
     for fn in ast.walk(tree):
@@ -105,16 +117,14 @@ def imports_of(module: str, path: Path, known: dict[str, Path]) -> Iterator[Impo
     for node in ast.walk(tree):
         if not isinstance(node, ast.Import | ast.ImportFrom):
             continue
-        targets = {
-            _resolve(name, known)
-            for name in _named(node, module, path.name == "__init__.py")
-            if name.split(".")[0] == "samband"
-        }
-        for target in sorted(t for t in targets if t is not None and t != module):
-            end = lines[(node.end_lineno or node.lineno) - 1]
-            yield Import(
-                module, target, where, node.lineno, id(node) in local, end.rstrip().endswith(LAZY_MARK)
-            )
+        named = [n for n in _named(node, module, path.name == "__init__.py") if n.split(".")[0] == "samband"]
+        targets = {t for n in named if (t := _resolve(n, known)) is not None} - {module}
+        packages = {p for t in targets for p in _packages_run(t, module, known)} - targets - {module}
+        marked = lines[(node.end_lineno or node.lineno) - 1].rstrip().endswith(LAZY_MARK)
+        for target in sorted(targets):
+            yield Import(module, target, where, node.lineno, id(node) in local, marked)
+        for package in sorted(packages):
+            yield Import(module, package, where, node.lineno, id(node) in local, marked, implicit=True)
 
 
 def all_imports() -> list[Import]:
@@ -124,7 +134,7 @@ def all_imports() -> list[Import]:
 
 def upward(imports: list[Import]) -> list[str]:
     found = []
-    for imp in imports:
+    for imp in (i for i in imports if not i.implicit):
         own, other = layer_of(imp.source), layer_of(imp.target)
         if ORDER.index(other) > ORDER.index(own):
             found.append(f"{imp.at}: {imp.source} ({own}) imports {imp.target} ({other})")
@@ -134,7 +144,7 @@ def upward(imports: list[Import]) -> list[str]:
 def function_local(imports: list[Import]) -> list[str]:
     found = []
     for imp in imports:
-        if not imp.local:
+        if not imp.local or imp.implicit:
             continue
         if imp.lazy_marked and imp.source.startswith(LAZY_ALLOWED):
             continue
@@ -249,5 +259,11 @@ def test_the_walk_sees_what_it_checks() -> None:
     assert function_local([a, b, cli]) == [
         "gateway/y.py:5: samband.gateway.y imports samband.adapters.x inside a function"
     ]
+    known = modules()
+    assert _packages_run("samband.gateway.routing.routes", "samband.gateway.stages", known) == [
+        "samband.gateway",
+        "samband.gateway.routing",
+    ]
+    assert _packages_run("samband.gateway.routing.routes", "samband.gateway.routing.table", known) == []
     assert layer_of("samband.gateway.apprecs") == "gateway"
     assert layer_of("samband.gateway.app") == "service"

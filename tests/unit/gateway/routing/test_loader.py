@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 
 from samband.adapters.base import Envelope, Format
-from samband.gateway.routing import DEFAULT_ROUTES, TargetFormat, load_routes, parse_routes
-from samband.gateway.routing.loader import routes_schema
+from samband.gateway.routing import DEFAULT_ROUTES, TargetFormat
+from samband.gateway.routing.loader import load_routes, parse_routes, routes_schema
 from samband.kernel.errors import ConfigurationError
 
 ROOT = Path(__file__).resolve().parents[4]
