@@ -5,8 +5,6 @@ Used by the runner (a new export) and by the jobs (digests, retries) that start 
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from samband.adapters.iplan.io import parse as parse_ip_export
 from samband.adapters.iplan.model import IndividualPlan, IpExport
 from samband.adapters.msghead import ConversationRef
@@ -15,7 +13,6 @@ from samband.features.feedback.addressing import GpHint
 from samband.features.feedback.facts import CaseFacts, OrgParty, PatientRef
 from samband.features.feedback.plan_view import case_facts
 from samband.features.feedback.service import Case, FeedbackService
-from samband.features.feedback.tables import referrals
 
 
 def sender_of(export: IpExport) -> OrgParty:
@@ -58,14 +55,10 @@ def referral_conversation(fb: FeedbackService, patient_id: str) -> ConversationR
     (HITS 1218: RefToParent and RefToConversation = the referral's MsgId), so the GP's EPJ and
     replies land on the right case."""
     with fb.svc.engine.begin() as conn:
-        row = conn.execute(
-            select(referrals.c.msg_id)
-            .where(referrals.c.patient_id == patient_id, referrals.c.status == "sent")
-            .order_by(referrals.c.created_at)
-        ).first()
-    if row is None or not row.msg_id:
+        msg_id = store.referral_msg_id(conn, patient_id)
+    if msg_id is None:
         return None
-    return ConversationRef(ref_to_parent=row.msg_id, ref_to_conversation=row.msg_id)
+    return ConversationRef(ref_to_parent=msg_id, ref_to_conversation=msg_id)
 
 
 def case_from_export(fb: FeedbackService, export: IpExport, message_id: str | None) -> Case:

@@ -2,29 +2,25 @@
 pipeline accepted, then the digest and AppRec tracking jobs. ``run_once`` is safe to repeat.
 
 Each inbound message is handled once (``feedback_seen``); ip-exports are compared with the last
-full export of the plan (``feedback_plans``) by ``adapters.iplan.detect_changes``.
+full export of the plan (``feedback_plans``) by ``features.changes.detect_changes``.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
-
-from sqlalchemy import select
 
 from samband.adapters.iplan.io import parse as parse_ip_export
 from samband.adapters.iplan.io import serialize_json
 from samband.adapters.msghead import MsgHead, parse_msghead, parse_payload, read_envelope
 from samband.features.changes.detect import apply_delta, detect_changes
-from samband.features.feedback import store
+from samband.features.feedback import store, store_jobs
 from samband.features.feedback.cases import bare_case, case_for_patient, case_from_export
 from samband.features.feedback.events import EventKind, FeedbackEvent
 from samband.features.feedback.from_iplan import events_from_changes
 from samband.features.feedback.render import channel_codes
 from samband.features.feedback.service import FeedbackService
-from samband.features.feedback.tables import feedback_seen, feedback_state
 from samband.features.feedback.tracking import flush_digests, retry_waiting, track
-from samband.gateway.store.tables import messages
+from samband.gateway.store import repository as repo
 from samband.kernel.errors import GatewayError, MappingError
 from samband.mappings.iplan_fhir.facade import fhir_to_ip_export
 
@@ -56,8 +52,7 @@ def on_ip_export(fb: FeedbackService, message_id: str, raw: bytes) -> str:
 
 def _known_patient(fb: FeedbackService, patient_id: str) -> bool:
     with fb.svc.engine.begin() as conn:
-        query = select(feedback_state.c.patient_id).where(feedback_state.c.patient_id == patient_id)
-        return conn.execute(query).first() is not None or store.plan_of_patient(conn, patient_id) is not None
+        return store.known_patient(conn, patient_id)
 
 
 def dialog_answer(head: MsgHead) -> dict[str, str]:
@@ -131,28 +126,17 @@ HANDLERS = {"ip-export": on_ip_export, "msghead": on_msghead, "fhir": on_fhir}
 
 def pending(fb: FeedbackService, limit: int = 200) -> list[tuple[str, str]]:
     """Inbound messages the pipeline accepted that feedback has not looked at, oldest first."""
-    seen = select(feedback_seen.c.message_id)
-    query = (
-        select(messages.c.id, messages.c.format)
-        .where(
-            messages.c.direction == "inbound",
-            messages.c.kind == "message",
-            messages.c.status.in_(HANDLED_STATUSES),
-            messages.c.format.in_(FORMATS),
-            messages.c.id.not_in(seen),
-        )
-        .order_by(messages.c.received_at, messages.c.id)
-        .limit(limit)
-    )
     with fb.svc.engine.begin() as conn:
-        return [(row.id, row.format) for row in conn.execute(query)]
+        return store_jobs.unseen_messages(conn, FORMATS, HANDLED_STATUSES, limit)
 
 
 def handle_message(fb: FeedbackService, message_id: str, fmt: str) -> str:
     with fb.svc.engine.begin() as conn:
-        raw = conn.execute(select(messages.c.raw).where(messages.c.id == message_id)).scalar_one()
+        raw = repo.get_raw(conn, message_id)
+    if raw is None:
+        raise KeyError(message_id)
     try:
-        outcome = HANDLERS[fmt](fb, message_id, bytes(raw))
+        outcome = HANDLERS[fmt](fb, message_id, raw)
     except GatewayError as exc:
         log.warning("feedback could not use message %s: %s", message_id, exc)
         outcome = exc.code
@@ -160,13 +144,9 @@ def handle_message(fb: FeedbackService, message_id: str, fmt: str) -> str:
             store.alert(
                 conn, None, "feedback-input-refused", fb.svc.now(), message=message_id, error=exc.as_dict()
             )
-    _mark_seen(fb, message_id, outcome, fb.svc.now())
-    return outcome
-
-
-def _mark_seen(fb: FeedbackService, message_id: str, outcome: str, now: datetime) -> None:
     with fb.svc.engine.begin() as conn:
-        conn.execute(feedback_seen.insert().values(message_id=message_id, outcome=outcome[:40], seen_at=now))
+        store_jobs.mark_seen(conn, message_id, outcome, fb.svc.now())
+    return outcome
 
 
 def run_once(fb: FeedbackService) -> int:

@@ -13,10 +13,10 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection
 
 from samband.adapters.msghead import ConversationRef, read_envelope
-from samband.features.feedback import store
+from samband.features.feedback import store, store_jobs
 from samband.features.feedback.addressing import GpHint, resolve_gp
 from samband.features.feedback.batching import DigestItem
 from samband.features.feedback.compose import GpMessage, compose
@@ -26,7 +26,6 @@ from samband.features.feedback.facts import CaseFacts, OrgParty
 from samband.features.feedback.render import effective_channel, render
 from samband.features.feedback.rules import RuleSet, load_rules
 from samband.features.feedback.state import FeedbackState
-from samband.features.feedback.tables import feedback_digest
 from samband.features.feedback.texts import Texts, load_texts
 from samband.gateway.runtime import Services
 from samband.gateway.store import deliveries as queue
@@ -38,11 +37,16 @@ from samband.kernel.errors import NoRouteMatched
 log = logging.getLogger(__name__)
 
 
-def drop_pending_digest(conn: Connection, patient_id: str, reason: str) -> None:
-    """Minor edits still waiting are left out once the closure message (F9) has told the GP."""
-    waiting = (feedback_digest.c.patient_id == patient_id, feedback_digest.c.decision_id.is_(None))
-    conn.execute(
-        update(feedback_digest).where(*waiting, feedback_digest.c.dropped.is_(None)).values(dropped=reason)
+def digest_item(d: Decision) -> DigestItem:
+    """A minor event waiting for the daily digest."""
+    return DigestItem(
+        patient_id=d.event.patient_id,
+        event_key=d.event.key,
+        kind=d.event.kind,
+        at=d.event.at,
+        subject_id=d.event.subject_id,
+        title=str(d.event.fact("title") or d.event.subject_id or ""),
+        consent=d.rule.consent,
     )
 
 
@@ -81,7 +85,7 @@ class FeedbackService:
                 for decision in decisions:
                     ids.append(self._act(conn, decision, event_id, state, case, now))
             if any(e.kind is EventKind.PLAN_CLOSED for e in events):
-                drop_pending_digest(conn, events[0].patient_id, "plan-closed")
+                store_jobs.drop_pending_digest(conn, events[0].patient_id, "plan-closed")
             store.save_state(conn, state, now)
         return ids
 
@@ -100,7 +104,7 @@ class FeedbackService:
             )
         if d.action is Action.DIGEST:
             decision_id = store.insert_decision(conn, now, **base, status="digested")
-            self._add_digest_item(conn, d, decision_id)
+            store_jobs.add_digest_item(conn, digest_item(d))
             return decision_id
         message = compose(d, case.facts, self.texts, state.consent)
         if d.action is Action.TASK:
@@ -110,29 +114,6 @@ class FeedbackService:
             store.alert(conn, d.event.patient_id, "coordinator-task", now, rule=d.rule.id, text=message.text)
             return decision_id
         return self.send(conn, message, state, case, now, base)
-
-    def _add_digest_item(self, conn: Connection, d: Decision, decision_id: str) -> None:
-        item = DigestItem(
-            patient_id=d.event.patient_id,
-            event_key=d.event.key,
-            kind=d.event.kind,
-            at=d.event.at,
-            subject_id=d.event.subject_id,
-            title=str(d.event.fact("title") or d.event.subject_id or ""),
-            consent=d.rule.consent,
-        )
-        conn.execute(
-            feedback_digest.insert().values(
-                id=store.new_id(),
-                patient_id=item.patient_id,
-                event_key=item.event_key,
-                kind=item.kind.value,
-                at=item.at,
-                subject_id=item.subject_id,
-                title=item.title,
-                consent=item.consent.value,
-            )
-        )
 
     def gp_address(self, state: FeedbackState, case: Case) -> OrgParty | None:
         hints = list(case.gp_hints)

@@ -1,6 +1,7 @@
-"""Reading and writing the feedback tables: state per patient, events, decisions, digest items, alerts.
+"""Reading and writing the case tables: state per patient, events, decisions, alerts, plans, referrals.
 
-Small functions over one ``Connection`` so the service can keep a whole event in one transaction.
+Small functions over one ``Connection`` so the service can keep a whole event in one transaction;
+what the jobs read beside the case (inbound messages, digest items) is in ``store_jobs``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Row, select, update
 
 from samband.features.feedback.events import FeedbackEvent
 from samband.features.feedback.state import ConsentState, FeedbackState
@@ -23,7 +24,9 @@ from samband.features.feedback.tables import (
     feedback_events,
     feedback_plans,
     feedback_state,
+    referrals,
 )
+from samband.gateway.store.tables import messages
 
 
 def new_id() -> str:
@@ -169,3 +172,46 @@ def plan_of_patient(conn: Connection, patient_id: str) -> bytes | None:
         .order_by(feedback_plans.c.updated_at.desc())
     ).first()
     return None if row is None else bytes(row.export)
+
+
+def known_patient(conn: Connection, patient_id: str) -> bool:
+    """True when the feature has a state or a plan for the patient (a case to write about)."""
+    query = select(feedback_state.c.patient_id).where(feedback_state.c.patient_id == patient_id)
+    return conn.execute(query).first() is not None or plan_of_patient(conn, patient_id) is not None
+
+
+def add_referral(conn: Connection, flag_id: str, status: str, now: datetime, **values: Any) -> None:
+    """Record an identification flag and what became of it (no content when it stayed local)."""
+    conn.execute(
+        referrals.insert().values(id=new_id(), flag_id=flag_id, status=status, created_at=now, **values)
+    )
+
+
+def referral_msg_id(conn: Connection, patient_id: str) -> str | None:
+    """The MsgId of the patient's first referral sent through the gateway, or None."""
+    row = conn.execute(
+        select(referrals.c.msg_id)
+        .where(referrals.c.patient_id == patient_id, referrals.c.status == "sent")
+        .order_by(referrals.c.created_at)
+    ).first()
+    return None if row is None or not row.msg_id else str(row.msg_id)
+
+
+def case_rows(conn: Connection, patient_id: str) -> dict[str, list[Row[Any]]]:
+    """Everything stored about the patient's case, by kind: referrals, events, decisions (each with
+    the status of the message it sent), alerts."""
+    decisions = (
+        select(feedback_decisions, messages.c.status.label("message_status"))
+        .outerjoin(messages, messages.c.id == feedback_decisions.c.message_id)
+        .where(feedback_decisions.c.patient_id == patient_id)
+    )
+    return {
+        "referrals": list(conn.execute(select(referrals).where(referrals.c.patient_id == patient_id))),
+        "events": list(
+            conn.execute(select(feedback_events).where(feedback_events.c.patient_id == patient_id))
+        ),
+        "decisions": list(conn.execute(decisions)),
+        "alerts": list(
+            conn.execute(select(feedback_alerts).where(feedback_alerts.c.patient_id == patient_id))
+        ),
+    }

@@ -8,10 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Row
 
-from samband.features.feedback.tables import feedback_alerts, feedback_decisions, feedback_events, referrals
-from samband.gateway.store.tables import messages
+from samband.features.feedback.store import case_rows
 from samband.mappings.base import stable_id
 
 IDENT_FNR = "urn:oid:2.16.578.1.12.4.1.4.1"
@@ -23,8 +22,7 @@ def _at(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _referrals(conn: Connection, patient_id: str) -> list[dict[str, Any]]:
-    rows = conn.execute(select(referrals).where(referrals.c.patient_id == patient_id))
+def _referrals(rows: list[Row[Any]]) -> list[dict[str, Any]]:
     return [
         {
             "at": _at(r.created_at),
@@ -37,8 +35,7 @@ def _referrals(conn: Connection, patient_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def _events(conn: Connection, patient_id: str) -> list[dict[str, Any]]:
-    rows = conn.execute(select(feedback_events).where(feedback_events.c.patient_id == patient_id))
+def _events(rows: list[Row[Any]]) -> list[dict[str, Any]]:
     return [
         {
             "at": _at(r.at),
@@ -53,14 +50,9 @@ def _events(conn: Connection, patient_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def _decisions(conn: Connection, patient_id: str) -> list[dict[str, Any]]:
-    query = (
-        select(feedback_decisions, messages.c.status.label("message_status"))
-        .outerjoin(messages, messages.c.id == feedback_decisions.c.message_id)
-        .where(feedback_decisions.c.patient_id == patient_id)
-    )
+def _decisions(rows: list[Row[Any]]) -> list[dict[str, Any]]:
     out = []
-    for r in conn.execute(query):
+    for r in rows:
         entry: dict[str, Any] = {
             "at": _at(r.created_at),
             "type": "feedback" if r.message_id else "decision",
@@ -87,15 +79,15 @@ def _decisions(conn: Connection, patient_id: str) -> list[dict[str, Any]]:
     return out
 
 
-def _alerts(conn: Connection, patient_id: str) -> list[dict[str, Any]]:
-    rows = conn.execute(select(feedback_alerts).where(feedback_alerts.c.patient_id == patient_id))
+def _alerts(rows: list[Row[Any]]) -> list[dict[str, Any]]:
     return [{"at": _at(r.created_at), "type": "alert", "kind": r.kind, "detail": r.detail} for r in rows]
 
 
 def timeline(conn: Connection, patient_id: str) -> list[dict[str, Any]]:
     """Every entry about the patient, oldest first (stable within the same instant)."""
-    entries = _referrals(conn, patient_id) + _events(conn, patient_id)
-    entries += _decisions(conn, patient_id) + _alerts(conn, patient_id)
+    rows = case_rows(conn, patient_id)
+    entries = _referrals(rows["referrals"]) + _events(rows["events"])
+    entries += _decisions(rows["decisions"]) + _alerts(rows["alerts"])
     order = {"referral": 0, "event": 1, "decision": 2, "feedback": 3, "alert": 4}
     return sorted(entries, key=lambda e: (e["at"] or "", order[e["type"]]))
 

@@ -12,44 +12,16 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection
 
-from samband.features.feedback import store
-from samband.features.feedback.batching import DigestItem, admissible, digest_due, fold
+from samband.features.feedback import store, store_jobs
+from samband.features.feedback.batching import admissible, digest_due, fold
 from samband.features.feedback.cases import case_for_patient
 from samband.features.feedback.compose import GpMessage, compose_digest
-from samband.features.feedback.events import EventKind
 from samband.features.feedback.facts import PersonContact, ServiceLine
 from samband.features.feedback.render import render
-from samband.features.feedback.rules import Channel, ConsentNeed
+from samband.features.feedback.rules import Channel
 from samband.features.feedback.service import FeedbackService
-from samband.features.feedback.tables import feedback_decisions, feedback_digest
-from samband.gateway.store.tables import messages
-
-
-def _items(conn: Connection, patient_id: str) -> list[tuple[str, DigestItem]]:
-    rows = conn.execute(
-        select(feedback_digest).where(
-            feedback_digest.c.patient_id == patient_id,
-            feedback_digest.c.decision_id.is_(None),
-            feedback_digest.c.dropped.is_(None),
-        )
-    )
-    return [
-        (
-            row.id,
-            DigestItem(
-                row.patient_id,
-                row.event_key,
-                EventKind(row.kind),
-                row.at,
-                row.subject_id,
-                row.title,
-                ConsentNeed(row.consent),
-            ),
-        )
-        for row in rows
-    ]
 
 
 def flush_digests(fb: FeedbackService) -> int:
@@ -57,14 +29,7 @@ def flush_digests(fb: FeedbackService) -> int:
     now = fb.svc.now()
     policy = fb.rules.digest
     with fb.svc.engine.begin() as conn:
-        waiting = {
-            row.patient_id
-            for row in conn.execute(
-                select(feedback_digest.c.patient_id).where(
-                    feedback_digest.c.decision_id.is_(None), feedback_digest.c.dropped.is_(None)
-                )
-            )
-        }
+        waiting = store_jobs.patients_with_digest_items(conn)
     sent = 0
     for patient_id in sorted(waiting):
         with fb.svc.engine.begin() as conn:
@@ -78,15 +43,11 @@ def flush_digests(fb: FeedbackService) -> int:
 
 def _flush_one(fb: FeedbackService, conn: Connection, patient_id: str, case: Any, now: datetime) -> int:
     state = store.load_state(conn, patient_id)
-    pairs = _items(conn, patient_id)
+    pairs = store_jobs.digest_items(conn, patient_id)
     keep, drop = admissible([item for _, item in pairs], state.consent)
     ids = {item.event_key: row_id for row_id, item in pairs}
     for item in drop:
-        conn.execute(
-            update(feedback_digest)
-            .where(feedback_digest.c.id == ids[item.event_key])
-            .values(dropped="no-consent")
-        )
+        store_jobs.update_digest_item(conn, ids[item.event_key], dropped="no-consent")
     if not keep or case is None:
         return 0
     rule = fb.rules.by_id(fb.rules.digest.rule_id)
@@ -101,11 +62,7 @@ def _flush_one(fb: FeedbackService, conn: Connection, patient_id: str, case: Any
     }
     decision_id = fb.send(conn, message, state, case, now, base)
     for item in keep:
-        conn.execute(
-            update(feedback_digest)
-            .where(feedback_digest.c.id == ids[item.event_key])
-            .values(decision_id=decision_id)
-        )
+        store_jobs.update_digest_item(conn, ids[item.event_key], decision_id=decision_id)
     store.save_state(conn, state, now, digest_at=now)
     return 1
 
@@ -176,11 +133,7 @@ def track(fb: FeedbackService) -> int:
     now = fb.svc.now()
     timeout = timedelta(hours=fb.rules.tracking.apprec_timeout_hours)
     with fb.svc.engine.begin() as conn:
-        rows = conn.execute(
-            select(feedback_decisions, messages.c.status.label("message_status"), messages.c.completed_at)
-            .join(messages, messages.c.id == feedback_decisions.c.message_id)
-            .where(feedback_decisions.c.status == "queued")
-        ).all()
+        rows = store_jobs.queued_decisions(conn)
     changed = 0
     for row in rows:
         if row.message_status == "accepted":
@@ -200,7 +153,7 @@ def retry_waiting(fb: FeedbackService) -> int:
     """Drafts that had no GP address: try again (the referral or the register may know it now)."""
     now = fb.svc.now()
     with fb.svc.engine.begin() as conn:
-        rows = conn.execute(select(feedback_decisions).where(feedback_decisions.c.status == "waiting")).all()
+        rows = store_jobs.waiting_decisions(conn)
     done = 0
     for row in rows:
         case = case_for_patient(fb, row.patient_id, None)

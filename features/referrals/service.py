@@ -14,7 +14,6 @@ from samband.features.feedback import store
 from samband.features.feedback.events import EventKind, FeedbackEvent
 from samband.features.feedback.service import FeedbackService
 from samband.features.feedback.state import apply_event
-from samband.features.feedback.tables import referrals
 from samband.features.referrals.compose import compose_referral
 from samband.features.referrals.flag import IdentificationFlag
 from samband.features.referrals.gate import gate
@@ -44,34 +43,24 @@ def submit(fb: FeedbackService, flag: IdentificationFlag) -> dict[str, Any]:
     now = fb.svc.now()
     if not decision.send:
         with fb.svc.engine.begin() as conn:
-            conn.execute(
-                referrals.insert().values(
-                    id=store.new_id(),
-                    flag_id=flag.flag_id,
-                    status="kept-local",
-                    reason=decision.reason,
-                    created_at=now,
-                )
-            )
+            store.add_referral(conn, flag.flag_id, "kept-local", now, reason=decision.reason)
         return {"status": "kept-local", "reason": decision.reason, "flag_id": flag.flag_id}
     referral = compose_referral(flag, fb.svc.context())
     event = referral_event(flag, referral.msg_id, now)
     with fb.svc.engine.begin() as conn:
         out_id, routed = fb.queue_message(conn, referral.xml, None, now)
         fhir_store.upsert_resource(conn, referral.service_request, out_id, now)
-        conn.execute(
-            referrals.insert().values(
-                id=store.new_id(),
-                flag_id=flag.flag_id,
-                patient_id=event.patient_id,
-                gp_her=flag.gp.her_id,
-                status="sent",
-                reason=decision.reason,
-                message_id=out_id,
-                msg_id=referral.msg_id,
-                service_request=referral.service_request,
-                created_at=now,
-            )
+        store.add_referral(
+            conn,
+            flag.flag_id,
+            "sent",
+            now,
+            patient_id=event.patient_id,
+            gp_her=flag.gp.her_id,
+            reason=decision.reason,
+            message_id=out_id,
+            msg_id=referral.msg_id,
+            service_request=referral.service_request,
         )
         if store.insert_event(conn, event, now) is not None:
             state = apply_event(store.load_state(conn, event.patient_id), event)

@@ -1,5 +1,6 @@
-"""The layers hold: a module imports only from its own layer or below, no import forms a cycle, and
-no function imports a samband module (except the CLI's start-up imports, marked ``# lazy: start-up``).
+"""The layers hold: a module imports only from its own layer or below, no import forms a cycle, no
+function imports a samband module (except the CLI's start-up imports, marked ``# lazy: start-up``),
+and SQL runs only in store modules (the core's ``gateway/store/``, a feature's ``store``).
 
 The walk reads every module of the ``samband`` package (kernel, adapters, mappings, integrations,
 gateway, features; the linked folders included) with ``ast``. An import also reaches the packages
@@ -34,6 +35,7 @@ LAYERS: dict[str, str] = {
 }
 LAZY_MARK = "# lazy: start-up"
 LAZY_ALLOWED = ("samband.gateway.cli",)
+SQL_CALLS = frozenset({"execute", "exec_driver_sql", "executemany"})
 
 PACKAGE = Path(samband.__file__).parent
 ROOT = PACKAGE.parent
@@ -242,6 +244,29 @@ def test_no_function_local_import_of_a_samband_module() -> None:
     assert not found, f"function-local imports (only the CLI may, marked {LAZY_MARK!r}):\n" + "\n".join(found)
 
 
+def is_store(module: str) -> bool:
+    """Store modules: the core's ``gateway.store``, a feature's ``store``/``store_*``, migrations."""
+    parts = module.split(".")
+    return "store" in parts or "migrations" in parts or parts[-1].startswith("store_")
+
+
+def sql_outside_stores() -> list[str]:
+    found = []
+    for module, path in modules().items():
+        if is_store(module):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            call = node.func if isinstance(node, ast.Call) else None
+            if isinstance(call, ast.Attribute) and call.attr in SQL_CALLS:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {module} runs SQL ({call.attr})")
+    return found
+
+
+def test_sql_runs_only_in_store_modules() -> None:
+    found = sql_outside_stores()
+    assert not found, "SQL outside the store modules:\n" + "\n".join(found)
+
+
 def test_the_walk_sees_what_it_checks() -> None:
     """The checks themselves: an upward import, a cycle and a function-local import are each found."""
     a = Import("samband.adapters.x", "samband.gateway.y", "adapters/x.py", 3, local=False, lazy_marked=False)
@@ -265,5 +290,7 @@ def test_the_walk_sees_what_it_checks() -> None:
         "samband.gateway.routing",
     ]
     assert _packages_run("samband.gateway.routing.routes", "samband.gateway.routing.table", known) == []
+    assert is_store("samband.features.feedback.store_jobs") and is_store("samband.gateway.store.fhir")
+    assert not is_store("samband.gateway.pipeline")
     assert layer_of("samband.gateway.apprecs") == "gateway"
     assert layer_of("samband.gateway.app") == "service"
