@@ -255,10 +255,10 @@ def sql_outside_stores() -> list[str]:
     for module, path in modules().items():
         if is_store(module):
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            call = node.func if isinstance(node, ast.Call) else None
-            if isinstance(call, ast.Attribute) and call.attr in SQL_CALLS:
-                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {module} runs SQL ({call.attr})")
+        calls = (n for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(n, ast.Call))
+        for call in calls:
+            if isinstance(call.func, ast.Attribute) and call.func.attr in SQL_CALLS:
+                found.append(f"{path.relative_to(ROOT)}:{call.lineno}: {module} runs SQL ({call.func.attr})")
     return found
 
 

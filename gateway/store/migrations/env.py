@@ -1,6 +1,7 @@
 """Alembic environment: migrates the engine handed over by ``gateway.store.db.run_migrations``.
 
-Run by hand with ``alembic -c gateway/store/alembic.ini -x url=sqlite:///var/samband.db upgrade head``.
+The features' branches sit in version folders of their own, which ``run_migrations`` adds; every
+command that opens the store (``samband serve``, ``worker``, ``replay``) migrates it the same way.
 """
 
 from __future__ import annotations
