@@ -31,8 +31,9 @@ from samband.adapters.apprec.model import (
     OriginalMsgId,
 )
 from samband.adapters.base import Envelope
-from samband.adapters.msghead.kith import Code
-from samband.adapters.msghead.model import MsgHead, Organisation, parse_datetime
+from samband.adapters.kith.datatypes import Code
+from samband.adapters.kith.model import Organisation
+from samband.adapters.msghead.model import MsgHead, parse_datetime
 from samband.kernel.errors import GatewayError, reply_for
 
 XS_DATETIME = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")

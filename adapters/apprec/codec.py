@@ -1,10 +1,11 @@
 """AppRec bytes ↔ model: tolerant read (1.0 and 1.1, NAV EI_fellesformat too), strict schema-checked write,
-and the cheap envelope facts.
+and the cheap envelope facts. The parties (HCP) are read and written by the shared KITH codec from
+their description in ``adapters.apprec.parts``.
 """
 
 from __future__ import annotations
 
-from typing import TypedDict
+from dataclasses import replace
 
 from lxml import etree
 
@@ -13,23 +14,19 @@ from samband.adapters.apprec.model import (
     MIG_VERSIONS,
     NAMESPACES,
     VERSIONS,
-    AdditionalId,
     AppRec,
-    ApprecAddress,
     ApprecParty,
-    Dept,
-    HCPerson,
-    HCProf,
     Inst,
     OriginalMsgId,
 )
+from samband.adapters.apprec.parts import HCP_PART, dialect
 from samband.adapters.base import Envelope
-from samband.adapters.msghead.kith import (
+from samband.adapters.kith.codec import read, write
+from samband.adapters.kith.datatypes import (
     Code,
     add_cs,
     add_cv,
     add_text,
-    add_v,
     child,
     children,
     code,
@@ -88,68 +85,10 @@ def apprec_from_element(root: etree._Element) -> AppRec:
     )
 
 
-def _additional(el: etree._Element | None, ns: str) -> tuple[AdditionalId, ...]:
-    return tuple(
-        AdditionalId(id=text(a, ns, "Id") or "", type=code(a, ns, "Type") or Code())
-        for a in children(el, ns, "AdditionalId")
-    )
-
-
 def _read_party(el: etree._Element | None, ns: str) -> ApprecParty:
     hcp = child(el, ns, "HCP")
-    inst = child(hcp, ns, "Inst")
-    prof = child(hcp, ns, "HCProf")
-    address = child(hcp, ns, "Address")
     return ApprecParty(
-        role=code(el, ns, "Role"),
-        hcp=HCP(
-            inst=_read_inst(inst, ns) if inst is not None else None,
-            hc_prof=_read_prof(prof, ns) if prof is not None else None,
-            med_speciality=code(hcp, ns, "MedSpeciality"),
-            address=_read_address(address, ns) if address is not None else None,
-        ),
-    )
-
-
-class _Named(TypedDict):
-    name: str | None
-    id: str | None
-    type_id: Code | None
-    additional_ids: tuple[AdditionalId, ...]
-
-
-def _named(el: etree._Element, ns: str) -> _Named:
-    """Name, Id, TypeId and AdditionalId*: the identification Inst, Dept, HCPerson and HCProf share."""
-    return _Named(
-        name=text(el, ns, "Name"),
-        id=text(el, ns, "Id"),
-        type_id=code(el, ns, "TypeId"),
-        additional_ids=_additional(el, ns),
-    )
-
-
-def _read_inst(el: etree._Element, ns: str) -> Inst:
-    return Inst(
-        depts=tuple(Dept(type=code(d, ns, "Type"), **_named(d, ns)) for d in children(el, ns, "Dept")),
-        persons=tuple(HCPerson(**_named(p, ns)) for p in children(el, ns, "HCPerson")),
-        **_named(el, ns),
-    )
-
-
-def _read_prof(el: etree._Element, ns: str) -> HCProf:
-    return HCProf(type=code(el, ns, "Type"), **_named(el, ns))
-
-
-def _read_address(el: etree._Element, ns: str) -> ApprecAddress:
-    return ApprecAddress(
-        type=code(el, ns, "Type") or Code(),
-        street=text(el, ns, "StreetAdr"),
-        postal_code=text(el, ns, "PostalCode"),
-        city=text(el, ns, "City"),
-        county=code(el, ns, "County"),
-        country=code(el, ns, "Country"),
-        city_distr=code(el, ns, "CityDistr"),
-        tele_addresses=tuple((t.get("V") or "") for t in children(el, ns, "TeleAddress")),
+        role=code(el, ns, "Role"), hcp=read(dialect(ns), HCP_PART, hcp) if hcp is not None else HCP()
     )
 
 
@@ -184,72 +123,17 @@ def serialize_apprec(apprec: AppRec, encoding: str = "UTF-8") -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding=encoding))
 
 
-def _write_additional(el: etree._Element, ns: str, ids: tuple[AdditionalId, ...]) -> None:
-    for extra in ids:
-        a = sub(el, ns, "AdditionalId")
-        sub(a, ns, "Id", extra.id)
-        add_cs(a, ns, "Type", extra.type)
-
-
 def _write_party(root: etree._Element, ns: str, tag: str, party: ApprecParty) -> None:
+    """Sender/Receiver: Role, then HCP with Inst or HCProf (the schema's choice: Inst wins, and an
+    empty Inst stands in when there is neither)."""
     el = sub(root, ns, tag)
     add_cs(el, ns, "Role", party.role)
-    hcp = sub(el, ns, "HCP")
-    if party.hcp.inst is not None:
-        _write_inst(hcp, ns, party.hcp.inst)
-    elif party.hcp.hc_prof is not None:
-        prof = party.hcp.hc_prof
-        p = sub(hcp, ns, "HCProf")
-        add_cs(p, ns, "Type", prof.type)
-        _write_named(p, ns, prof.name, prof.id, prof.type_id, prof.additional_ids)
-    else:
-        sub(hcp, ns, "Inst")
-    add_cv(hcp, ns, "MedSpeciality", party.hcp.med_speciality)
-    if party.hcp.address is not None:
-        _write_address(hcp, ns, party.hcp.address)
-
-
-def _write_named(
-    el: etree._Element,
-    ns: str,
-    name: str | None,
-    id_: str | None,
-    type_id: Code | None,
-    extra: tuple[AdditionalId, ...],
-) -> None:
-    add_text(el, ns, "Name", name)
-    add_text(el, ns, "Id", id_)
-    add_cs(el, ns, "TypeId", type_id)
-    _write_additional(el, ns, extra)
-
-
-def _write_inst(hcp: etree._Element, ns: str, inst: Inst) -> None:
-    el = sub(hcp, ns, "Inst")
-    add_text(el, ns, "Name", inst.name)
-    add_text(el, ns, "Id", inst.id)
-    add_cs(el, ns, "TypeId", inst.type_id)
-    for dept in inst.depts:
-        d = sub(el, ns, "Dept")
-        add_cs(d, ns, "Type", dept.type)
-        _write_named(d, ns, dept.name, dept.id, dept.type_id, dept.additional_ids)
-    _write_additional(el, ns, inst.additional_ids)
-    for person in inst.persons:
-        _write_named(
-            sub(el, ns, "HCPerson"), ns, person.name, person.id, person.type_id, person.additional_ids
-        )
-
-
-def _write_address(hcp: etree._Element, ns: str, address: ApprecAddress) -> None:
-    el = sub(hcp, ns, "Address")
-    add_cs(el, ns, "Type", address.type)
-    add_text(el, ns, "StreetAdr", address.street)
-    add_text(el, ns, "PostalCode", address.postal_code)
-    add_text(el, ns, "City", address.city)
-    add_cs(el, ns, "County", address.county)
-    add_cs(el, ns, "Country", address.country)
-    add_cs(el, ns, "CityDistr", address.city_distr)
-    for tele in address.tele_addresses:
-        add_v(el, ns, "TeleAddress", tele)
+    hcp = party.hcp
+    if hcp.inst is not None:
+        hcp = replace(hcp, hc_prof=None)
+    elif hcp.hc_prof is None:
+        hcp = replace(hcp, inst=Inst())
+    write(dialect(ns), HCP_PART, hcp, el, "HCP", ns)
 
 
 def read_envelope(raw: bytes) -> Envelope:

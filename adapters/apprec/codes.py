@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from samband.adapters.apprec.model import ERROR_SYSTEM
-from samband.adapters.msghead.kith import Code
+from samband.adapters.kith.datatypes import Code
 from samband.kernel.codes import lookup
 from samband.kernel.errors import GatewayError
 

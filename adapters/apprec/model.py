@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from samband.adapters.msghead.kith import Code
+from samband.adapters.kith.datatypes import Code
 from samband.kernel.codes import lookup
 
 APPREC_10_NS = "http://www.kith.no/xmlstds/apprec/2004-11-21"

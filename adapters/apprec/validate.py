@@ -10,7 +10,7 @@ from lxml import etree
 
 from samband.adapters.apprec.codec import apprec_root
 from samband.adapters.findings import Finding, Severity
-from samband.adapters.msghead.kith import child, children, text, xpath_of
+from samband.adapters.kith.datatypes import child, children, text, xpath_of
 from samband.adapters.msghead.parse import FELLESFORMAT_NS
 from samband.adapters.msghead.schema import readable
 from samband.adapters.xml.safe import qname

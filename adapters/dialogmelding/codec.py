@@ -1,7 +1,8 @@
 """Dialogmelding element ↔ model, both versions (namespace decides the version on read).
 
 Children of felleskomponent1 types (Ident, Address, TeleCom, Kontaktenhet) are in the fk1
-namespace; everything else in the Dialogmelding namespace of the instance.
+namespace; everything else in the Dialogmelding namespace of the instance. The parties are read and
+written by the shared KITH codec in the Dialogmelding dialect (``adapters.kith.shapes``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from samband.adapters.dialogmelding.model import (
     RollerRelatertNotat,
     TilknyttetEnhet,
 )
-from samband.adapters.msghead.kith import (
+from samband.adapters.kith.codec import read, write
+from samband.adapters.kith.datatypes import (
     Code,
     add_cs,
     add_cv,
@@ -35,15 +37,8 @@ from samband.adapters.msghead.kith import (
     sub,
     text,
 )
-from samband.adapters.msghead.model import HealthcareProfessional, Patient
-from samband.adapters.msghead.parts import (
-    read_hp,
-    read_organisation,
-    read_person,
-    write_hp,
-    write_organisation,
-)
-from samband.adapters.msghead.parts import write_person as _write_person
+from samband.adapters.kith.model import HealthcareProfessional, Person
+from samband.adapters.kith.shapes import HEALTHCARE_PROFESSIONAL, ORGANISATION, PERSON, dialogmelding
 from samband.adapters.xml.safe import parse_xml, qname
 from samband.kernel.errors import UnsupportedMessage
 
@@ -130,7 +125,7 @@ def _read_enhet(el: etree._Element, ns: str) -> TilknyttetEnhet:
     kontakt = child(el, ns, "Kontaktenhet")
     hp, person = _read_person_or_hp(el, ns)
     return TilknyttetEnhet(
-        kontaktenhet=read_organisation(kontakt if kontakt is not None else el, FK1_NS),
+        kontaktenhet=read(dialogmelding(ns), ORGANISATION, kontakt if kontakt is not None else el),
         merknad=text(el, ns, "Merknad"),
         healthcare_professional=hp,
         person=person,
@@ -139,13 +134,14 @@ def _read_enhet(el: etree._Element, ns: str) -> TilknyttetEnhet:
 
 def _read_person_or_hp(
     parent: etree._Element, ns: str
-) -> tuple[HealthcareProfessional | None, Patient | None]:
+) -> tuple[HealthcareProfessional | None, Person | None]:
     """The HealthcareProfessional and Person children (fk1 types) of RollerRelatertNotat / TilknyttetEnhet."""
     hp = child(parent, ns, "HealthcareProfessional")
     person = child(parent, ns, "Person")
+    dialect = dialogmelding(ns)
     return (
-        read_hp(hp, ns, FK1_NS) if hp is not None else None,
-        read_person(person, ns, FK1_NS) if person is not None else None,
+        read(dialect, HEALTHCARE_PROFESSIONAL, hp) if hp is not None else None,
+        read(dialect, PERSON, person) if person is not None else None,
     )
 
 
@@ -213,18 +209,16 @@ def _write_roller(parent: etree._Element, ns: str, r: RollerRelatertNotat) -> No
     add_cv(el, ns, "RoleToPatient", r.role_to_patient)
     if r.tilknyttet_enhet is not None:
         enhet = sub(el, ns, "TilknyttetEnhet")
-        write_organisation(
-            enhet, FK1_NS, r.tilknyttet_enhet.kontaktenhet, tag="Kontaktenhet", tag_ns=ns, fk1=True
-        )
+        write(dialogmelding(ns), ORGANISATION, r.tilknyttet_enhet.kontaktenhet, enhet, "Kontaktenhet", ns)
         add_text(enhet, ns, "Merknad", r.tilknyttet_enhet.merknad)
         _write_person_or_hp(enhet, ns, r.tilknyttet_enhet.healthcare_professional, r.tilknyttet_enhet.person)
     _write_person_or_hp(el, ns, r.healthcare_professional, r.person)
 
 
 def _write_person_or_hp(
-    parent: etree._Element, ns: str, hp: HealthcareProfessional | None, person: Patient | None
+    parent: etree._Element, ns: str, hp: HealthcareProfessional | None, person: Person | None
 ) -> None:
     if hp is not None:
-        write_hp(parent, ns, FK1_NS, hp)
+        write(dialogmelding(ns), HEALTHCARE_PROFESSIONAL, hp, parent, "HealthcareProfessional", ns)
     elif person is not None:
-        _write_person(parent, ns, FK1_NS, person, tag="Person", given_first=True)
+        write(dialogmelding(ns), PERSON, person, parent, "Person", ns)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from samband.adapters.msghead.kith import Code
-from samband.adapters.msghead.model import HealthcareProfessional, Organisation, Patient
+from samband.adapters.kith.datatypes import Code
+from samband.adapters.kith.model import HealthcareProfessional, Organisation, Person
+from samband.adapters.kith.shapes import FK1_NS as FK1_NS
 
 DIALOG_10_NS = "http://www.kith.no/xmlstds/dialog/2006-10-11"
 DIALOG_11_NS = "http://www.kith.no/xmlstds/dialog/2013-01-23"
-FK1_NS = "http://www.kith.no/xmlstds/felleskomponent1"
 NAMESPACES = {"1.0": DIALOG_10_NS, "1.1": DIALOG_11_NS}
 
 
@@ -34,7 +34,7 @@ class TilknyttetEnhet:
     kontaktenhet: Organisation
     merknad: str | None = None
     healthcare_professional: HealthcareProfessional | None = None
-    person: Patient | None = None
+    person: Person | None = None
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class RollerRelatertNotat:
     role_to_patient: Code | None = None
     tilknyttet_enhet: TilknyttetEnhet | None = None
     healthcare_professional: HealthcareProfessional | None = None
-    person: Patient | None = None
+    person: Person | None = None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from lxml import etree
 from samband.adapters.dialogmelding.codec import parse_dialogmelding, serialize_dialogmelding
 from samband.adapters.dialogmelding.model import DIALOG_10_NS, DIALOG_11_NS, Dialogmelding
 from samband.adapters.findings import Finding, Severity
-from samband.adapters.msghead.kith import children, local_name, xpath_of
+from samband.adapters.kith.datatypes import children, local_name, xpath_of
 from samband.kernel.errors import MappingError
 
 _TYPES_1_0 = frozenset({"DIALOG_FORESPORSEL", "DIALOG_SVAR", "DIALOG_NOTAT", "DIALOG_AVVIK"})

@@ -1,32 +1,29 @@
 """Hodemelding (MsgHead 1.2): typed model, tolerant parse, strict serialize, envelope, validation.
 
-Leaf modules (kith, model, parts) are imported before those that reach the payload registry, so
-payload packages may import ``adapters.msghead.model`` without an import cycle.
+The parties (Ident, Address, TeleCom, Person, HealthcareProfessional, Organisation) and ``Code`` are
+the KITH shared types of ``adapters.kith``, exported here as the Hodemelding's own. Leaf modules
+(model) are imported before those that reach the payload registry, so payload packages may import
+``adapters.msghead.model`` without an import cycle.
 """
 
+from samband.adapters.kith.datatypes import Code
+from samband.adapters.kith.model import Address, HealthcareProfessional, Ident, Organisation, Person, TeleCom
 from samband.adapters.msghead.adapter import MSGHEAD_ADAPTER, MsgHeadAdapter
 from samband.adapters.msghead.build import attachment_document, build_msghead, reply_conversation
 from samband.adapters.msghead.envelope import read_envelope
-from samband.adapters.msghead.kith import Code
 from samband.adapters.msghead.model import (
     BASE64_NS,
     MIG_VERSION,
     MSGHEAD_NS,
-    Address,
     Attachment,
     ConversationRef,
     Document,
-    HealthcareProfessional,
-    Ident,
     MsgHead,
     MsgInfo,
-    Organisation,
     OtherReceiver,
     Party,
-    Patient,
     Payload,
     RefDoc,
-    TeleCom,
 )
 from samband.adapters.msghead.parse import parse_msghead
 from samband.adapters.msghead.payloads import (
@@ -58,7 +55,7 @@ __all__ = [
     "Organisation",
     "OtherReceiver",
     "Party",
-    "Patient",
+    "Person",
     "Payload",
     "PayloadAdapter",
     "RefDoc",

@@ -10,7 +10,8 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from samband.adapters.msghead.kith import Code
+from samband.adapters.kith.datatypes import Code
+from samband.adapters.kith.model import Organisation, Person
 from samband.adapters.msghead.model import (
     MIG_VERSION,
     Attachment,
@@ -18,9 +19,7 @@ from samband.adapters.msghead.model import (
     Document,
     MsgHead,
     MsgInfo,
-    Organisation,
     Party,
-    Patient,
     Payload,
     RefDoc,
 )
@@ -60,7 +59,7 @@ def build_msghead(
     sender: Organisation,
     receiver: Organisation,
     payload: Payload | object,
-    patient: Patient | None = None,
+    patient: Person | None = None,
     conversation_ref: ConversationRef | None = None,
     attachments: Sequence[Document] = (),
     now: datetime | None = None,

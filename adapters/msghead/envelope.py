@@ -10,8 +10,9 @@ from __future__ import annotations
 from lxml import etree
 
 from samband.adapters.base import Envelope
-from samband.adapters.msghead.kith import child, children, text
-from samband.adapters.msghead.model import MSGHEAD_NS, PERSON_IDENT_TYPES, parse_datetime
+from samband.adapters.kith.datatypes import child, children, text
+from samband.adapters.kith.model import PERSON_IDENT_TYPES
+from samband.adapters.msghead.model import MSGHEAD_NS, parse_datetime
 from samband.adapters.msghead.parse import msghead_root
 from samband.adapters.msghead.payloads import PAYLOADS
 from samband.adapters.msghead.schema import content_elements

@@ -1,9 +1,9 @@
 """Typed, immutable model of Hodemelding (MsgHead 1.2, HIS 80601:2006).
 
-One frozen dataclass per schema class: MsgInfo, Sender/Receiver (``Party``), Organisation with its
-nested level-2 Organisation and HealthcareProfessional, OtherReceiver, Patient, Document/RefDoc.
-RefDoc/Content is either an XML ``Payload`` (kept as bytes so models compare equal and stay
-immutable) or a kith Base64Container ``Attachment``.
+One frozen dataclass per schema class: MsgInfo, Sender/Receiver (``Party``), OtherReceiver,
+Document/RefDoc; the parties themselves (Organisation, HealthcareProfessional, Patient as ``Person``)
+are the KITH shared types of ``adapters.kith.model``. RefDoc/Content is either an XML ``Payload``
+(kept as bytes so models compare equal and stay immutable) or a kith Base64Container ``Attachment``.
 """
 
 from __future__ import annotations
@@ -11,112 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from samband.adapters.msghead.kith import Code
+from samband.adapters.kith.datatypes import Code
+from samband.adapters.kith.model import HealthcareProfessional, Organisation, Person
+from samband.adapters.kith.shapes import FK1_NS as FK1_NS
+from samband.adapters.kith.shapes import MSGHEAD_NS as MSGHEAD_NS
 
-MSGHEAD_NS = "http://www.kith.no/xmlstds/msghead/2006-05-24"
 MIG_VERSION = "v1.2 2006-05-24"
 BASE64_NS = "http://www.kith.no/xmlstds/base64container"
-FK1_NS = "http://www.kith.no/xmlstds/felleskomponent1"
 XMLDSIG_NS = "http://www.w3.org/2000/09/xmldsig#"
-
-HER = "HER"
-PERSON_IDENT_TYPES = frozenset({"FNR", "DNR", "HNR"})
-
-
-@dataclass(frozen=True)
-class Ident:
-    """Ident: ``Id`` plus ``TypeId`` (9051 for organisations, 8116 for persons)."""
-
-    id: str
-    type_id: Code
-
-    @property
-    def type(self) -> str | None:
-        return self.type_id.v
-
-
-@dataclass(frozen=True)
-class Address:
-    """Address (felleskomponent Address): Type 3401, StreetAdr, PostalCode, City, Postbox, County, Country."""
-
-    type: Code | None = None
-    street: str | None = None
-    postal_code: str | None = None
-    city: str | None = None
-    postbox: str | None = None
-    county: Code | None = None
-    country: Code | None = None
-
-
-@dataclass(frozen=True)
-class TeleCom:
-    """TeleCom: TypeTelecom (9061) and TeleAddress/@V (``tel:…``, ``mailto:…``)."""
-
-    address: str
-    type: Code | None = None
-
-
-def _ident_of(idents: tuple[Ident, ...], *types: str) -> str | None:
-    return next((i.id for i in idents if i.type_id.v in types), None)
-
-
-@dataclass(frozen=True)
-class HealthcareProfessional:
-    """HealthcareProfessional: TypeHealthcareProfessional (9060), RoleToPatient (9034), names, Ident+."""
-
-    idents: tuple[Ident, ...] = ()
-    type_hp: Code | None = None
-    role_to_patient: Code | None = None
-    family_name: str | None = None
-    middle_name: str | None = None
-    given_name: str | None = None
-    date_of_birth: str | None = None
-    sex: Code | None = None
-    nationality: Code | None = None
-    address: Address | None = None
-    telecoms: tuple[TeleCom, ...] = ()
-
-    @property
-    def her_id(self) -> str | None:
-        return _ident_of(self.idents, HER)
-
-    @property
-    def hpr(self) -> str | None:
-        return _ident_of(self.idents, "HPR")
-
-
-@dataclass(frozen=True)
-class Organisation:
-    """Organisation: name, TypeOrganisation (9040), Ident+ (9051), then level 2 Organisation and/or person.
-
-    The XSD allows an empty ``<Organisation/>`` (seen in real traffic); then ``name`` is None.
-    """
-
-    name: str | None = None
-    idents: tuple[Ident, ...] = ()
-    type_organisation: Code | None = None
-    address: Address | None = None
-    telecoms: tuple[TeleCom, ...] = ()
-    organisation: Organisation | None = None
-    healthcare_professional: HealthcareProfessional | None = None
-
-    @property
-    def her_id(self) -> str | None:
-        """HER-id of this level (Ident with TypeId V="HER")."""
-        return _ident_of(self.idents, HER)
-
-    @property
-    def communication_party_her(self) -> str | None:
-        """HER-id of the actual communication party: the deepest level with one (level 2 service
-        or person where present, else level 1).
-
-        HIS 1153 tjenestebasert adressering; same rule as Helsenorge.Messaging's MetadataHelper.
-        """
-        if self.organisation is not None and self.organisation.communication_party_her:
-            return self.organisation.communication_party_her
-        if self.healthcare_professional is not None and self.healthcare_professional.her_id:
-            return self.healthcare_professional.her_id
-        return self.her_id
 
 
 @dataclass(frozen=True)
@@ -132,42 +34,15 @@ class Party:
 
 
 @dataclass(frozen=True)
-class Patient:
-    """Patient (and the Person shape): names, DateOfBirth as text, Sex (3101), Ident* (8116), Address …
-
-    ``date_of_birth`` stays text: senders write unpadded dates (``1991-12-4``); the parser pads those.
-    """
-
-    family_name: str | None = None
-    middle_name: str | None = None
-    given_name: str | None = None
-    date_of_birth: str | None = None
-    sex: Code | None = None
-    nationality: Code | None = None
-    idents: tuple[Ident, ...] = ()
-    address: Address | None = None
-    telecoms: tuple[TeleCom, ...] = ()
-
-    @property
-    def person_id(self) -> str | None:
-        """The FNR, DNR or HNR of the patient, first found."""
-        return _ident_of(self.idents, *sorted(PERSON_IDENT_TYPES))
-
-    @property
-    def fnr(self) -> str | None:
-        return _ident_of(self.idents, "FNR")
-
-
-@dataclass(frozen=True)
 class OtherReceiver:
     """OtherReceiver: RoleReceiver (8112) and one of Organisation, Patient, Person (fk1:Person),
-    HealthcareProfessional."""
+    HealthcareProfessional (Patient and Person are both the KITH ``Person`` shape)."""
 
     role_receiver: Code
     com_method: Code | None = None
     organisation: Organisation | None = None
-    patient: Patient | None = None
-    person: Patient | None = None
+    patient: Person | None = None
+    person: Person | None = None
     healthcare_professional: HealthcareProfessional | None = None
 
 
@@ -194,7 +69,7 @@ class MsgInfo:
     ack: Code | None = None
     conversation_ref: ConversationRef | None = None
     other_receivers: tuple[OtherReceiver, ...] = ()
-    patient: Patient | None = None
+    patient: Person | None = None
 
     @property
     def generated_at(self) -> datetime | None:
@@ -276,7 +151,7 @@ class MsgHead:
         return self.msg_info.type.v
 
     @property
-    def patient(self) -> Patient | None:
+    def patient(self) -> Person | None:
         return self.msg_info.patient
 
     @property

@@ -11,10 +11,11 @@ import binascii
 
 from lxml import etree
 
-from samband.adapters.msghead.kith import Code, attr_v, child, children, code, local_name, text
+from samband.adapters.kith.codec import read
+from samband.adapters.kith.datatypes import Code, attr_v, child, children, code, local_name, text
+from samband.adapters.kith.shapes import FK1, HEALTHCARE_PROFESSIONAL, MSGHEAD, ORGANISATION, PERSON
 from samband.adapters.msghead.model import (
     BASE64_NS,
-    FK1_NS,
     MSGHEAD_NS,
     Attachment,
     ConversationRef,
@@ -26,7 +27,6 @@ from samband.adapters.msghead.model import (
     Payload,
     RefDoc,
 )
-from samband.adapters.msghead.parts import read_hp, read_organisation, read_person
 from samband.adapters.msghead.payloads import payload_of
 from samband.adapters.xml.safe import DEFAULT_LIMITS, XmlLimits, parse_xml, qname
 from samband.kernel.errors import InvalidMsgId, SchemaInvalid, UnsupportedMessage
@@ -133,7 +133,7 @@ def _read_msginfo(info: etree._Element) -> MsgInfo:
         sender=_read_party(_required(info, "Sender", "msghead.missing-sender")),
         receiver=_read_party(_required(info, "Receiver", "msghead.missing-receiver")),
         other_receivers=tuple(_read_other(el) for el in children(info, NS, "OtherReceiver")),
-        patient=read_person(patient, NS, NS) if patient is not None else None,
+        patient=read(MSGHEAD, PERSON, patient) if patient is not None else None,
     )
 
 
@@ -147,7 +147,7 @@ def _read_conversation(el: etree._Element) -> ConversationRef:
 
 def _read_party(el: etree._Element) -> Party:
     organisation = _required(el, "Organisation", "msghead.missing-organisation")
-    return Party(organisation=read_organisation(organisation, NS), com_method=code(el, NS, "ComMethod"))
+    return Party(organisation=read(MSGHEAD, ORGANISATION, organisation), com_method=code(el, NS, "ComMethod"))
 
 
 def _read_other(el: etree._Element) -> OtherReceiver:
@@ -158,10 +158,10 @@ def _read_other(el: etree._Element) -> OtherReceiver:
     return OtherReceiver(
         role_receiver=code(el, NS, "RoleReceiver") or Code(),
         com_method=code(el, NS, "ComMethod"),
-        organisation=read_organisation(organisation, NS) if organisation is not None else None,
-        patient=read_person(patient, NS, NS) if patient is not None else None,
-        person=read_person(person, FK1_NS, FK1_NS) if person is not None else None,
-        healthcare_professional=read_hp(hp, NS, NS) if hp is not None else None,
+        organisation=read(MSGHEAD, ORGANISATION, organisation) if organisation is not None else None,
+        patient=read(MSGHEAD, PERSON, patient) if patient is not None else None,
+        person=read(FK1, PERSON, person) if person is not None else None,
+        healthcare_professional=read(MSGHEAD, HEALTHCARE_PROFESSIONAL, hp) if hp is not None else None,
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from lxml import etree
 
 from samband.adapters.findings import Finding
-from samband.adapters.msghead.kith import children, xpath_of
+from samband.adapters.kith.datatypes import children, xpath_of
 from samband.adapters.msghead.model import MSGHEAD_NS
 from samband.adapters.xml.schemas import (
     compiled_schema,

@@ -11,10 +11,11 @@ from copy import deepcopy
 
 from lxml import etree
 
-from samband.adapters.msghead.kith import add_cs, add_cv, add_text, add_v, q, sub
+from samband.adapters.kith.codec import write
+from samband.adapters.kith.datatypes import add_cs, add_cv, add_text, add_v, q, sub
+from samband.adapters.kith.shapes import FK1, HEALTHCARE_PROFESSIONAL, MSGHEAD, ORGANISATION, PERSON
 from samband.adapters.msghead.model import (
     BASE64_NS,
-    FK1_NS,
     MSGHEAD_NS,
     Attachment,
     Document,
@@ -24,7 +25,6 @@ from samband.adapters.msghead.model import (
     Party,
     Payload,
 )
-from samband.adapters.msghead.parts import write_hp, write_organisation, write_person
 from samband.adapters.msghead.payloads import payload_element
 from samband.adapters.msghead.schema import strip_unschematised, xsd_errors
 from samband.kernel.errors import SchemaInvalid
@@ -91,13 +91,13 @@ def _write_msginfo(root: etree._Element, info: MsgInfo) -> None:
     for other in info.other_receivers:
         _write_other(el, other)
     if info.patient is not None:
-        write_person(el, NS, NS, info.patient, tag="Patient")
+        write(MSGHEAD, PERSON, info.patient, el, "Patient", NS)
 
 
 def _write_party(parent: etree._Element, tag: str, party: Party) -> None:
     el = sub(parent, NS, tag)
     add_cs(el, NS, "ComMethod", party.com_method)
-    write_organisation(el, NS, party.organisation)
+    write(MSGHEAD, ORGANISATION, party.organisation, el, "Organisation", NS)
 
 
 def _write_other(parent: etree._Element, other: OtherReceiver) -> None:
@@ -105,13 +105,15 @@ def _write_other(parent: etree._Element, other: OtherReceiver) -> None:
     add_cs(el, NS, "ComMethod", other.com_method)
     add_cs(el, NS, "RoleReceiver", other.role_receiver)
     if other.organisation is not None:
-        write_organisation(el, NS, other.organisation)
+        write(MSGHEAD, ORGANISATION, other.organisation, el, "Organisation", NS)
     elif other.patient is not None:
-        write_person(el, NS, NS, other.patient, tag="Patient")
+        write(MSGHEAD, PERSON, other.patient, el, "Patient", NS)
     elif other.person is not None:
-        write_person(el, FK1_NS, FK1_NS, other.person, tag="Person", tag_ns=NS)
+        write(FK1, PERSON, other.person, el, "Person", NS)
     elif other.healthcare_professional is not None:
-        write_hp(el, NS, NS, other.healthcare_professional)
+        write(
+            MSGHEAD, HEALTHCARE_PROFESSIONAL, other.healthcare_professional, el, "HealthcareProfessional", NS
+        )
 
 
 def _write_document(root: etree._Element, document: Document) -> etree._Element | None:

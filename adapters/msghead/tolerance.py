@@ -12,8 +12,9 @@ from collections.abc import Callable
 from lxml import etree
 
 from samband.adapters.findings import Finding, Severity
-from samband.adapters.msghead.kith import KITH_OID_PREFIX, local_name, pad_date, xpath_of
+from samband.adapters.kith.datatypes import local_name, pad_date, xpath_of
 from samband.adapters.msghead.model import BASE64_NS, MSGHEAD_NS
+from samband.kernel.codes import lookup
 
 NS = MSGHEAD_NS
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -89,8 +90,8 @@ def ident_oids(root: etree._Element) -> list[Finding]:
             continue
         kind = "person" if local_name(owner) in PERSON_PARENTS else "org"
         allowed = EXPECTED_SYSTEMS[kind] | ({"9051", "8116"} if type_id.get("V") == "HER" else set())
-        if not any(oid == f"{KITH_OID_PREFIX}{system}" for system in allowed):
-            expected = " or ".join(f"{KITH_OID_PREFIX}{s}" for s in sorted(allowed))
+        if not any(oid == lookup.oid(system) for system in allowed):
+            expected = " or ".join(lookup.oid(s) for s in sorted(allowed))
             message = f"TypeId V={type_id.get('V')!r} has S={oid!r}, expected {expected}; matched on V"
             findings.append(_warn("msghead.ident-oid", message, type_id))
     return findings

@@ -13,8 +13,9 @@ from lxml import etree
 
 from samband.adapters.findings import Finding, Severity
 from samband.adapters.ident import check_person_id, her_problem
-from samband.adapters.msghead.kith import child, children, text, xpath_of
-from samband.adapters.msghead.model import BASE64_NS, MSGHEAD_NS, PERSON_IDENT_TYPES, MsgHead
+from samband.adapters.kith.datatypes import child, children, text, xpath_of
+from samband.adapters.kith.model import PERSON_IDENT_TYPES
+from samband.adapters.msghead.model import BASE64_NS, MSGHEAD_NS, MsgHead
 from samband.adapters.msghead.parse import (
     FELLESFORMAT_NS,
     checked_msghead,

@@ -11,17 +11,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from samband.adapters.kith.model import HealthcareProfessional, Ident, TeleCom
 from samband.adapters.plo import catalog
 from samband.adapters.plo import clinical as c
 from samband.adapters.plo.message import Logistikk, PloMessage, TidsfestetHendelse, UtskrevetTil
 from samband.adapters.plo.nodes import Code, Quantity
-from samband.adapters.plo.parties import (
-    AnsvarForRapport,
-    HealthcareProfessional,
-    Ident,
-    InformasjonOmForsendelsen,
-    TeleCom,
-)
+from samband.adapters.plo.parties import AnsvarForRapport, InformasjonOmForsendelsen
 from samband.kernel.codes import lookup
 from samband.kernel.errors import UnsupportedMessage
 
@@ -191,11 +186,11 @@ def ansvar(
 ) -> AnsvarForRapport:
     """AnsvarForRapport: the responsible professional (HPR, category 9060, role 9034, phone)."""
     person = HealthcareProfessional(
-        type_healthcare_professional=code("9060", kategori, cs=True) if kategori else None,
+        type_hp=code("9060", kategori, cs=True) if kategori else None,
         role_to_patient=code("9034", rolle) if rolle else None,
         family_name=family_name,
         given_name=given_name,
         idents=(Ident(id=hpr, type_id=code("8116", "HPR", "HPR-nummer")),),
-        telecoms=(TeleCom(tele_address=f"tel:{telefon}"),) if telefon else (),
+        telecoms=(TeleCom(address=f"tel:{telefon}"),) if telefon else (),
     )
     return AnsvarForRapport(ansvarlig=person, godkjent_dato=godkjent_dato)

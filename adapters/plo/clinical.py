@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from samband.adapters.kith.model import HealthcareProfessional
+from samband.adapters.kith.shapes import HEALTHCARE_PROFESSIONAL
 from samband.adapters.plo.nodes import Code, Field, Node, Quantity
-from samband.adapters.plo.parties import HealthcareProfessional
 
 _EPJ_ID = Field("komponent_id", "@komponentID", "attr")
 _EPJ_CATEGORY = Field("informasjonskategori", "@m1:informasjonskategori", "attr")
@@ -271,7 +272,7 @@ class ForenkletForskrivning(Node):
         Field("inngaar_i_multidose", "epj3:InngaarIMultidose", "cs"),
         Field("resept_id", "epj3:ReseptId"),
         Field("merknad", "epj3:Merknad"),
-        Field("forskriver", "epj3:Forskriver", "node", node=HealthcareProfessional),
+        Field("forskriver", "epj3:Forskriver", "kith", part=HEALTHCARE_PROFESSIONAL),
         Field("forskrivningsinfo", "epj3:Forskrivningsinfo", "node", node=Forskrivningsinfo),
     )
     status: Code | None = None

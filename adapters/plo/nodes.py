@@ -3,7 +3,8 @@
 A ``Node`` is a frozen dataclass whose ``FIELDS`` say which child element (or attribute) each field
 comes from. ``read_node`` fills it and keeps the element's bytes in ``source``; ``write_node`` starts
 from those bytes and rewrites only the fields whose value changed, in XSD order (``xsdinfo``), so
-everything the model does not name survives untouched. KITH CV/CS/TS/PQ are kith.xsd data types.
+everything the model does not name survives untouched. KITH CV/CS/TS/PQ are kith.xsd data types; the
+felleskomponent1 persons and organisations are the KITH shared types, read and written by the KITH codec.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from typing import Any, ClassVar, TypeVar
 
 from lxml import etree
 
-from samband.adapters.msghead.kith import Code as Code
+from samband.adapters.kith import codec as kith
+from samband.adapters.kith.datatypes import Code as Code
+from samband.adapters.kith.shapes import FK1
 from samband.adapters.plo.xsdinfo import ContentModel, element_content, type_content
 from samband.adapters.xml.safe import parse_xml
 
@@ -37,8 +40,9 @@ class Field:
 
     ``kind`` is one of text, bool, decimal, int, code (kith:CV), cs (kith:CS, V and DN only),
     value (the ``V`` attribute of TS/URL), ts (kith:TS ``V`` in PLO 1.x, xs:dateTime text in 2.0:
-    the ``ts`` key of Namespaces), pq, node, attr. ``via`` names a Namespaces key whose
-    value is a container element (PLO 2.0 keeps the header inside ``FellesAdministrativeOpplysninger``).
+    the ``ts`` key of Namespaces), pq, node, kith (a felleskomponent1 ``part``, via the KITH codec),
+    attr. ``via`` names a Namespaces key whose value is a container element (PLO 2.0 keeps the
+    header inside ``FellesAdministrativeOpplysninger``).
     """
 
     name: str
@@ -47,6 +51,7 @@ class Field:
     many: bool = False
     node: type[Node] | None = None
     via: str | None = None
+    part: kith.Part[Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -65,8 +70,8 @@ def clark(prefixed: str, ns: Namespaces) -> str:
     return f"{{{ns[prefix]}}}{local}"
 
 
-def _decode(kind: str, el: etree._Element, node: type[Node] | None, ns: Namespaces) -> Any:
-    text = el.text or ""
+def _decode(spec: Field, el: etree._Element, ns: Namespaces) -> Any:
+    kind, text = spec.kind, el.text or ""
     if kind == "text":
         return text
     if kind == "bool":
@@ -84,8 +89,11 @@ def _decode(kind: str, el: etree._Element, node: type[Node] | None, ns: Namespac
         return el.get("V") if ns.get("ts") != "text" else text
     if kind == "pq":
         return Quantity(v=el.get("V"), u=el.get("U"))
-    assert node is not None, f"field kind {kind} needs a node class"
-    return read_node(node, el, ns)
+    if kind == "kith":
+        assert spec.part is not None, f"field {spec.name} names no KITH part"
+        return kith.read(FK1, spec.part, el)
+    assert spec.node is not None, f"field kind {kind} needs a node class"
+    return read_node(spec.node, el, ns)
 
 
 def _container(el: etree._Element, spec: Field, ns: Namespaces, create: bool) -> etree._Element | None:
@@ -103,7 +111,7 @@ def read_field(el: etree._Element, spec: Field, ns: Namespaces) -> Any:
         return el.get(clark(spec.tag[1:], ns))
     container = _container(el, spec, ns, create=False)
     children = [] if container is None else container.findall(clark(spec.tag, ns))
-    values = [_decode(spec.kind, child, spec.node, ns) for child in children]
+    values = [_decode(spec, child, ns) for child in children]
     if spec.many:
         return tuple(values)
     return values[0] if values else None
@@ -181,6 +189,10 @@ def write_field(el: etree._Element, spec: Field, value: Any, model: ContentModel
     for index, item in enumerate(items):
         if spec.kind == "node":
             new = write_node(item, tag, ns, parent=container, model=model)
+        elif spec.kind == "kith":
+            assert spec.part is not None, f"field {spec.name} names no KITH part"
+            new = _insert(container, tag, model)
+            kith.fill(FK1, spec.part, item, new)
         else:
             new = _insert(container, tag, model)
             _encode(spec.kind, new, item, ns)

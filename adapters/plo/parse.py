@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from samband.adapters.msghead.kith import xpath_of
+from samband.adapters.kith.datatypes import xpath_of
 from samband.adapters.plo import catalog
 from samband.adapters.plo.message import Logistikk, PloMessage
 from samband.adapters.plo.nodes import Namespaces, read_node

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from lxml import etree
 
 from samband.adapters.findings import Finding, Severity
-from samband.adapters.msghead.kith import xpath_of
+from samband.adapters.kith.datatypes import xpath_of
 from samband.adapters.plo import catalog
 from samband.adapters.plo.parse import (
     MSGHEAD_NS,

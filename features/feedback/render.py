@@ -22,18 +22,18 @@ from samband.adapters.dialogmelding.model import (
     RichText,
     RollerRelatertNotat,
 )
+from samband.adapters.kith.datatypes import Code
 from samband.adapters.msghead import (
     ConversationRef,
     HealthcareProfessional,
     Ident,
     MsgHead,
     Organisation,
-    Patient,
+    Person,
     TeleCom,
     build_msghead,
     serialize_msghead,
 )
-from samband.adapters.msghead.kith import Code
 from samband.adapters.plo import build as plo
 from samband.adapters.plo import parties as plo_parties
 from samband.features.feedback.compose import GpMessage
@@ -107,10 +107,10 @@ def gp_organisation(gp: OrgParty) -> Organisation:
     )
 
 
-def patient_of(facts: CaseFacts) -> Patient:
+def patient_of(facts: CaseFacts) -> Person:
     kind = "ident_dnr" if facts.patient.ident_type == "DNR" else "ident_fnr"
     born = facts.patient.birth_date.isoformat() if facts.patient.birth_date else None
-    return Patient(
+    return Person(
         family_name=facts.patient.family,
         given_name=facts.patient.given,
         date_of_birth=born,
@@ -181,9 +181,9 @@ def orientering(message: GpMessage, facts: CaseFacts) -> Any:
     """PLO 1.6 Orientering om tjenestetilbud (HIS 1146): services, the coordinator, the text as Merknad."""
     services = [s for s in message.services if s.status != "rejected"]
     enhet = plo_parties.TilknyttetEnhet(
-        kontaktenhet=plo_parties.Organisation(
+        kontaktenhet=Organisation(
             name=facts.sender.unit_name or facts.sender.name,
-            idents=(plo_parties.Ident(id=facts.sender.communication_her, type_id=code("ident_her_org")),),
+            idents=(Ident(id=facts.sender.communication_her or "", type_id=code("ident_her_org")),),
         ),
         merknad=f"{message.heading}\n{message.text}",
     )
@@ -191,14 +191,12 @@ def orientering(message: GpMessage, facts: CaseFacts) -> Any:
     if message.contact is not None and message.contact.hpr:
         c = message.contact  # fk1:HealthcareProfessional needs an Ident: only with an HPR number
         given, family = _split_name(c.name)
-        person = plo_parties.HealthcareProfessional(
+        person = HealthcareProfessional(
             role_to_patient=code("coordinator_role"),
             given_name=given,
             family_name=family,
-            idents=(plo_parties.Ident(id=c.hpr, type_id=code("ident_hpr")),),
-            telecoms=(plo_parties.TeleCom(tele_address=f"tel:{c.phone.replace(' ', '')}"),)
-            if c.phone
-            else (),
+            idents=(Ident(id=message.contact.hpr, type_id=code("ident_hpr")),),
+            telecoms=(TeleCom(address=f"tel:{c.phone.replace(' ', '')}"),) if c.phone else (),
         )
         contacts = (plo_parties.KontaktpersonHelsepersonell(kontaktperson=person, merknad=c.role),)
     return plo.build_orientering_tjenestetilbud(

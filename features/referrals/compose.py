@@ -16,16 +16,16 @@ from typing import Any
 
 import yaml
 
+from samband.adapters.kith.datatypes import Code
 from samband.adapters.msghead import (
     HealthcareProfessional,
     Ident,
     MsgHead,
     Organisation,
-    Patient,
+    Person,
     build_msghead,
     serialize_msghead,
 )
-from samband.adapters.msghead.kith import Code
 from samband.adapters.plo import build as plo
 from samband.adapters.plo import clinical
 from samband.features.feedback.format import no_date
@@ -105,10 +105,10 @@ def _receiver(flag: IdentificationFlag) -> Organisation:
     return Organisation(name=r.name, idents=(Ident(r.her_id, code("ident_her_org")),), organisation=service)
 
 
-def _patient(p: PatientDetails) -> Patient:
+def _patient(p: PatientDetails) -> Person:
     kind = "ident_dnr" if int(p.national_id[0]) >= 4 else "ident_fnr"
     born = p.birth_date.isoformat() if p.birth_date else None
-    return Patient(
+    return Person(
         family_name=p.family_name,
         given_name=p.given_name,
         date_of_birth=born,

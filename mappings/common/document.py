@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from samband.adapters.msghead.kith import Code
+from samband.adapters.kith.datatypes import Code
 from samband.adapters.msghead.model import Document, MsgHead
 from samband.mappings.common.head_time import fhir_datetime
 from samband.mappings.common.state import MapState

@@ -9,14 +9,14 @@ import base64
 import binascii
 import uuid
 
-from samband.adapters.msghead.kith import Code
+from samband.adapters.kith.datatypes import Code
+from samband.adapters.kith.model import Organisation
 from samband.adapters.msghead.model import (
     Attachment,
     ConversationRef,
     Document,
     MsgHead,
     MsgInfo,
-    Organisation,
     Party,
     Payload,
     RefDoc,

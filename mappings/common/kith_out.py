@@ -7,15 +7,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from samband.adapters.msghead.kith import Code
-from samband.adapters.msghead.model import (
-    Address,
-    HealthcareProfessional,
-    Ident,
-    Organisation,
-    Patient,
-    TeleCom,
-)
+from samband.adapters.kith.datatypes import Code
+from samband.adapters.kith.model import Address, HealthcareProfessional, Ident, Organisation, Person, TeleCom
 from samband.kernel.codes import lookup
 from samband.mappings.common.state import first_coding
 from samband.mappings.common.systems import CANONICAL, ident_type
@@ -100,10 +93,10 @@ def _names(resource: JsonDict) -> tuple[str | None, str | None, str | None]:
     return text_of(names[0].get("family")), given[0] if given else None, given[1] if len(given) > 1 else None
 
 
-def patient(resource: JsonDict) -> Patient:
+def patient(resource: JsonDict) -> Person:
     family, given, middle = _names(resource)
     sex = lookup.from_fhir_code("3101", str(resource.get("gender") or ""))
-    return Patient(
+    return Person(
         family_name=family,
         given_name=given,
         middle_name=middle,

@@ -8,14 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from samband.adapters.msghead.model import (
-    Address,
-    HealthcareProfessional,
-    Ident,
-    Organisation,
-    Patient,
-    TeleCom,
-)
+from samband.adapters.kith.model import Address, HealthcareProfessional, Ident, Organisation, Person, TeleCom
 from samband.mappings.common import participants as p
 from samband.mappings.common.message import BundleBuilder
 from samband.mappings.common.state import MapState
@@ -42,7 +35,7 @@ def postal(address: Address | None) -> p.PostalAddress | None:
     )
 
 
-def person(who: Patient | HealthcareProfessional) -> p.Person:
+def person(who: Person | HealthcareProfessional) -> p.Person:
     return p.Person(
         family=who.family_name,
         given=who.given_name,
@@ -55,7 +48,7 @@ def person(who: Patient | HealthcareProfessional) -> p.Person:
     )
 
 
-def add_patient(builder: BundleBuilder, patient: Patient, scope: str) -> str:
+def add_patient(builder: BundleBuilder, patient: Person, scope: str) -> str:
     rid, resource = p.patient(person(patient), scope)
     return builder.add(resource)
 

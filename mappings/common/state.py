@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from samband.adapters.msghead.kith import Code
+from samband.adapters.kith.datatypes import Code
 from samband.kernel.codes import lookup
 from samband.mappings.base import Context, Issue, IssueSeverity
 from samband.mappings.common.systems import CANONICAL

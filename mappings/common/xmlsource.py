@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from samband.adapters.msghead.kith import Code
+from samband.adapters.kith.datatypes import Code
 
 
 def local(element: etree._Element) -> str:

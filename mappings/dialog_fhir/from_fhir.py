@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from samband.adapters.dialogmelding.codec import serialize_dialogmelding
 from samband.adapters.dialogmelding.model import NAMESPACES, Dialogmelding, Foresporsel, Notat, RichText
-from samband.adapters.msghead.kith import Code
+from samband.adapters.kith.datatypes import Code
 from samband.adapters.msghead.payloads import payload_of
 from samband.kernel.codes import lookup
 from samband.kernel.errors import MappingError

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from samband.adapters.dialogmelding.model import RollerRelatertNotat
-from samband.adapters.msghead.kith import Code
+from samband.adapters.kith.datatypes import Code
 from samband.mappings.common import kith_out
 from samband.mappings.common.view import BundleView, JsonDict, as_list
 

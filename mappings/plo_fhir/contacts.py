@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from samband.adapters.msghead.parts import read_hp, read_organisation, read_person
+from samband.adapters.kith.codec import read
+from samband.adapters.kith.shapes import FK1, HEALTHCARE_PROFESSIONAL, ORGANISATION, PERSON
 from samband.mappings.common import participants as p
 from samband.mappings.common.head import Frame
 from samband.mappings.common.ids import ref
 from samband.mappings.common.kith_parts import add_professional, idents, person, postal, telecoms
 from samband.mappings.common.xmlsource import Node
 
-FK1 = "http://www.kith.no/xmlstds/felleskomponent1"
 JsonDict = dict[str, object]
 
 
@@ -52,7 +52,7 @@ def responsible(frame: Frame, root: Node, team: Team) -> None:
         if hp_node is None:
             continue
         hp_node.consume()
-        hp = read_hp(hp_node.element, FK1, FK1)
+        hp = read(FK1, HEALTHCARE_PROFESSIONAL, hp_node.element)
         role_id = add_professional(
             frame.state, frame.builder, hp, frame.sender.party_id, hp_node.path, frame.sender_key
         )
@@ -72,7 +72,7 @@ def contact_persons(frame: Frame, root: Node, team: Team) -> None:
         if node is None:
             continue
         node.consume()
-        hp = read_hp(node.element, FK1, FK1)
+        hp = read(FK1, HEALTHCARE_PROFESSIONAL, node.element)
         role_id = add_professional(frame.state, frame.builder, hp, None, node.path, frame.sender_key)
         team.add(role_id, frame.state.concept(hp.role_to_patient, "9034", f"{node.path}/RoleToPatient"))
         team.remark(block, _name(hp.given_name, hp.family_name))
@@ -86,7 +86,7 @@ def contact_units(frame: Frame, root: Node, team: Team) -> None:
         if node is None:
             continue
         node.consume()
-        org = read_organisation(node.element, FK1)
+        org = read(FK1, ORGANISATION, node.element)
         neutral = p.Org(
             name=org.name,
             idents=idents(org.idents),
@@ -109,7 +109,7 @@ def next_of_kin(frame: Frame, root: Node, team: Team) -> None:
         if node is None:
             continue
         node.consume()
-        who = person(read_person(node.element, FK1, FK1))
+        who = person(read(FK1, PERSON, node.element))
         rid, resource = p.related_person(frame.patient_id, who, relation, frame.sender_key)
         care = frame.state.concept(block.code("Omsorgsfunksjon"), "9050", f"{block.path}/Omsorgsfunksjon")
         if care:

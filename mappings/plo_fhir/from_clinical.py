@@ -16,7 +16,6 @@ from samband.mappings.common import kith_out
 from samband.mappings.common.state import MapState, first_coding
 from samband.mappings.common.systems import EXT_MAIN_DIAGNOSIS, EXT_MULTIDOSE, EXT_NOTE_HEADING
 from samband.mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
-from samband.mappings.plo_fhir import plo_parts
 from samband.mappings.plo_fhir.from_services import _extension
 
 
@@ -41,7 +40,7 @@ def diagnoses(items: list[JsonDict], state: MapState) -> tuple[c.InfoMedisinskDi
         out.append(
             c.MedisinskDiagnose(
                 hoveddiagnose=main if isinstance(main, bool) else None,
-                diagnosekode=plo_parts.code(kith_out.code_of(concept, "7110")),
+                diagnosekode=kith_out.code_of(concept, "7110"),
                 beskrivelse=text_of(concept.get("text")),
             )
         )
@@ -57,7 +56,7 @@ def _strength(medication: JsonDict) -> Quantity | None:
 
 
 def _cs(concept: object, table: str) -> Code | None:
-    return plo_parts.code(kith_out.code_of(concept, table, cs=True))
+    return kith_out.code_of(concept, table, cs=True)
 
 
 def medication(view: BundleView, statement: JsonDict) -> c.Legemiddelinfo:
@@ -99,7 +98,7 @@ def functions(items: list[JsonDict], state: MapState) -> c.InfoKartleggingFunksj
         score = observation.get("valueInteger")
         out.append(
             c.KartlagtFunksjon(
-                funksjonsvariabel=plo_parts.code(code),
+                funksjonsvariabel=code,
                 vurdering=score if isinstance(score, int) else None,
                 merknad=" ".join(n for n in notes if n) or None,
             )
@@ -122,7 +121,7 @@ def notes(communication: JsonDict, state: MapState) -> tuple[c.GenereltJournalno
             )
             continue
         code = kith_out.code_of({"coding": [heading]}, "9142") if isinstance(heading, dict) else None
-        texts.append((plo_parts.code(code), content))
+        texts.append((code, content))
     return (build.journalnotat(texts),) if texts else ()
 
 

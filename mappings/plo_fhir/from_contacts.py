@@ -4,15 +4,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from samband.adapters.kith.model import Organisation
 from samband.adapters.plo import parties as pp
 from samband.mappings.common import kith_out
 from samband.mappings.common.state import MapState
 from samband.mappings.common.view import BundleView, JsonDict, as_list, text_of
-from samband.mappings.plo_fhir import plo_parts
 
 AUTHOR_FIELDS = ("author", "sender")
+
+
+def _unit(org: Organisation) -> Organisation:
+    """Kontaktenhet: the unit itself, without type, sub-unit or person (what PLO carries of it)."""
+    return replace(org, type_organisation=None, organisation=None, healthcare_professional=None)
 
 
 def _team_members(view: BundleView) -> list[JsonDict]:
@@ -53,11 +59,9 @@ def _approved(view: BundleView) -> str | None:
 def _next_of_kin(member: JsonDict) -> pp.ParorendeForesatt:
     relations = as_list(member.get("relationship"))
     return pp.ParorendeForesatt(
-        slektskap=plo_parts.code(kith_out.code_of(relations[0], "9033", cs=True)) if relations else None,
-        omsorgsfunksjon=plo_parts.code(kith_out.code_of(relations[1], "9050", cs=True))
-        if len(relations) > 1
-        else None,
-        person=plo_parts.person(kith_out.patient(member)),
+        slektskap=kith_out.code_of(relations[0], "9033", cs=True) if relations else None,
+        omsorgsfunksjon=kith_out.code_of(relations[1], "9050", cs=True) if len(relations) > 1 else None,
+        person=kith_out.patient(member),
     )
 
 
@@ -66,7 +70,7 @@ def header_fields(view: BundleView, state: MapState) -> dict[str, Any]:
     author = _author(view)
     ansvar: list[pp.AnsvarForRapport] = []
     if author is not None:
-        hp = plo_parts.professional(kith_out.professional(view, author))
+        hp = kith_out.professional(view, author)
         ansvar.append(pp.AnsvarForRapport(ansvarlig=hp, godkjent_dato=_approved(view)))
     contacts: list[pp.KontaktpersonHelsepersonell] = []
     units: list[pp.TilknyttetEnhet] = []
@@ -78,12 +82,12 @@ def header_fields(view: BundleView, state: MapState) -> dict[str, Any]:
             if member is None or member is author:
                 continue
             if kind == "PractitionerRole":
-                hp = plo_parts.professional(kith_out.professional(view, member))
+                hp = kith_out.professional(view, member)
                 contacts.append(pp.KontaktpersonHelsepersonell(kontaktperson=hp))
             elif kind == "Organization":
                 org = kith_out.organisation(view, participant.get("member"))
                 if org is not None:
-                    units.append(pp.TilknyttetEnhet(kontaktenhet=plo_parts.organisation(org)))
+                    units.append(pp.TilknyttetEnhet(kontaktenhet=_unit(org)))
             elif kind == "RelatedPerson":
                 kin.append(_next_of_kin(member))
             else:

@@ -14,7 +14,6 @@ from samband.mappings.common import kith_out
 from samband.mappings.common.state import MapState
 from samband.mappings.common.systems import EXT_DISCHARGE_STATE, EXT_ESTIMATED
 from samband.mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
-from samband.mappings.plo_fhir import plo_parts
 from samband.mappings.plo_fhir.from_services import _extension
 
 
@@ -24,7 +23,7 @@ def _event(encounter: JsonDict) -> TidsfestetHendelse:
     estimated = _extension(encounter, EXT_ESTIMATED)
     reasons = [text_of(r.get("text")) for r in as_list(encounter.get("reasonCode"))]
     return TidsfestetHendelse(
-        hendelsekode=plo_parts.code(kith_out.code_of(types[0], "9121")) if types else None,
+        hendelsekode=kith_out.code_of(types[0], "9121") if types else None,
         beskrivelse=text_of(types[0].get("text")) if types else None,
         tidspunkt=text_of(period.get("start") or period.get("end")),
         anslag=estimated if isinstance(estimated, bool) else False,
@@ -38,8 +37,8 @@ def _discharge(encounter: JsonDict) -> UtskrevetTil | None:
     if not destination and state is None:
         return None
     return UtskrevetTil(
-        uttilstand=plo_parts.code(kith_out.code_of(state, "8431")),
-        ut_til=plo_parts.code(kith_out.code_of(destination, "8408")),
+        uttilstand=kith_out.code_of(state, "8431"),
+        ut_til=kith_out.code_of(destination, "8408"),
         merknad=text_of(destination.get("text")),
     )
 

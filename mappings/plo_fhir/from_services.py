@@ -13,7 +13,6 @@ from samband.mappings.common import kith_out
 from samband.mappings.common.state import MapState
 from samband.mappings.common.systems import EXT_PRIVATE_SERVICE, EXT_SERVICE_INFO, EXT_SERVICE_PROVIDER
 from samband.mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
-from samband.mappings.plo_fhir import plo_parts
 
 
 def _extension(resource: JsonDict, url: str) -> object:
@@ -51,7 +50,7 @@ def _service(resource: JsonDict, state: MapState, where: str) -> EksisterendeTje
     notes = [text_of(n.get("text")) for n in as_list(resource.get("note"))]
     description = text_of(resource.get("description"))
     return EksisterendeTjeneste(
-        iplos_tjenestetype=plo_parts.code(kith_out.code_of(concept, "9151")),
+        iplos_tjenestetype=kith_out.code_of(concept, "9151"),
         betegnelse=text_of(concept.get("text")) or description,
         privat_tjeneste=bool(private),
         levert_av=text_of(_extension(resource, EXT_SERVICE_PROVIDER)),

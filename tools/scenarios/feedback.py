@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from samband.adapters.dialogmelding.model import Dialogmelding, Notat, RichText
-from samband.adapters.msghead import Code, Ident, Organisation, Patient, build_msghead, serialize_msghead
+from samband.adapters.msghead import Code, Ident, Organisation, Person, build_msghead, serialize_msghead
 from samband.adapters.plo import build as plo
 from tools.scenarios import all_steps
 from tools.scenarios import people as p
@@ -20,7 +20,7 @@ HER = Code.of("HER", "HER-id", 9051)
 OFFICE = Organisation(name="Sentrum legekontor", idents=(Ident("80101", HER),))
 KOMMUNE = Organisation(name="Steinkjer kommune", idents=(Ident("80001", HER),))
 HOSPITAL = Organisation(name="Sykehuset Levanger", idents=(Ident("80200", HER),))
-KARI = Patient(
+KARI = Person(
     family_name="Nordmann",
     given_name="Kari",
     idents=(Ident(p.KARI_FNR, Code.of("FNR", "Fødselsnummer", 8116)),),

@@ -20,22 +20,17 @@ from samband.adapters.dialogmelding.model import (
     RichText,
     RollerRelatertNotat,
 )
-from samband.adapters.msghead.kith import Code as KCode
+from samband.adapters.kith.datatypes import Code as KCode
+from samband.adapters.kith.model import Address, HealthcareProfessional, Ident, Organisation, Person, TeleCom
 from samband.adapters.msghead.model import (
-    Address,
     Attachment,
     ConversationRef,
     Document,
-    HealthcareProfessional,
-    Ident,
     MsgHead,
     MsgInfo,
-    Organisation,
     Party,
-    Patient,
     Payload,
     RefDoc,
-    TeleCom,
 )
 from samband.adapters.msghead.payloads import payload_of
 from samband.adapters.msghead.serialize import serialize_msghead
@@ -98,7 +93,7 @@ HOSPITAL = Organisation(
     idents=(her("8800201"),),
     organisation=Organisation(name="Medisinsk sengepost", idents=(her("8800202"),)),
 )
-PATIENT = Patient(
+PATIENT = Person(
     family_name="Testesen",
     given_name="Ola",
     date_of_birth="1945-03-12",
@@ -111,45 +106,39 @@ PATIENT = Patient(
 )
 
 
-def nurse(role: str = "9") -> pp.HealthcareProfessional:
-    return pp.HealthcareProfessional(
-        type_healthcare_professional=build.code("9060", "SP", "Sykepleier", cs=True),
+def nurse(role: str = "9") -> HealthcareProfessional:
+    return HealthcareProfessional(
+        type_hp=build.code("9060", "SP", "Sykepleier", cs=True),
         role_to_patient=build.code("9034", role),
         family_name="Lind",
         given_name="Siri",
-        idents=(pp.Ident(id="9000011", type_id=build.code("8116", "HPR", "HPR-nummer")),),
+        idents=(Ident(id="9000011", type_id=build.code("8116", "HPR", "HPR-nummer")),),
         telecoms=(
-            pp.TeleCom(
-                type_telecom=build.code("9061", "WP", "Arbeidsplass", cs=True), tele_address="tel:+4799990011"
-            ),
+            TeleCom(type=build.code("9061", "WP", "Arbeidsplass", cs=True), address="tel:+4799990011"),
         ),
     )
 
 
 def contacts() -> dict[str, Any]:
     """The people around the patient that every PLO fixture names."""
-    doctor = pp.HealthcareProfessional(
-        type_healthcare_professional=build.code("9060", "LE", "Lege", cs=True),
+    doctor = HealthcareProfessional(
+        type_hp=build.code("9060", "LE", "Lege", cs=True),
         role_to_patient=build.code("9034", "19"),
         family_name="Berg",
         given_name="Nils",
-        idents=(pp.Ident(id="9000022", type_id=build.code("8116", "HPR", "HPR-nummer")),),
+        idents=(Ident(id="9000022", type_id=build.code("8116", "HPR", "HPR-nummer")),),
     )
-    son = pp.Person(
+    son = Person(
         family_name="Testesen",
         given_name="Per",
         telecoms=(
-            pp.TeleCom(
-                type_telecom=build.code("9061", "MC", "Mobiltelefon", cs=True), tele_address="tel:+4799990021"
-            ),
+            TeleCom(type=build.code("9061", "MC", "Mobiltelefon", cs=True), address="tel:+4799990021"),
         ),
     )
-    unit = pp.Organisation(
+    unit = Organisation(
         name="Fjellbygd omsorgssenter",
-        idents=(
-            pp.Ident(id="FJOS", type_id=build.code("9051", "LAV", "Lokal identifikator for avdelinger")),
-        ),
-        telecoms=(pp.TeleCom(tele_address="tel:+4799990031"),),
+        idents=(Ident(id="FJOS", type_id=build.code("9051", "LAV", "Lokal identifikator for avdelinger")),),
+        telecoms=(TeleCom(address="tel:+4799990031"),),
     )
     return {
         "ansvar": (pp.AnsvarForRapport(ansvarlig=nurse(), godkjent_dato="2024-03-01"),),

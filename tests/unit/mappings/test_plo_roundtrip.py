@@ -52,7 +52,7 @@ def _hp(hp: Any) -> tuple[object, ...] | None:
         hp.given_name,
         idents,
         _code(hp.role_to_patient),
-        hp.type_healthcare_professional.v if hp.type_healthcare_professional else None,
+        hp.type_hp.v if hp.type_hp else None,
     )
 
 

@@ -92,7 +92,7 @@ def test_payload_element_gives_a_fresh_element_of_the_payload() -> None:
 
 def test_tilknyttet_enhet_and_person_roles_are_schema_valid_and_read_back() -> None:
     from samband.adapters.dialogmelding import Notat, RollerRelatertNotat, TilknyttetEnhet
-    from samband.adapters.msghead import Ident, Organisation, Patient
+    from samband.adapters.msghead import Ident, Organisation, Person
 
     her = Code.of("HER", "HER-id", 9051)
     enhet = TilknyttetEnhet(
@@ -103,13 +103,11 @@ def test_tilknyttet_enhet_and_person_roles_are_schema_valid_and_read_back() -> N
             organisation=Organisation(name="Koordinerende enhet", idents=(Ident("990004", her),)),
         ),
         merknad="Koordinator for individuell plan",
-        person=Patient(given_name="Siri", family_name="Koordinatorsen"),
+        person=Person(given_name="Siri", family_name="Koordinatorsen"),
     )
     roles = (
         RollerRelatertNotat(rolle_notat=Code.of("3", "Koordinator", 9057), tilknyttet_enhet=enhet),
-        RollerRelatertNotat(
-            role_to_patient=Code.of("1", "Pårørende", 9034), person=Patient(given_name="Per")
-        ),
+        RollerRelatertNotat(role_to_patient=Code.of("1", "Pårørende", 9034), person=Person(given_name="Per")),
     )
     dialog = Dialogmelding(
         version="1.1",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from samband.adapters.ident import synthetic_fnr
-from samband.adapters.msghead import Code, HealthcareProfessional, Ident, Organisation, Patient
+from samband.adapters.msghead import Code, HealthcareProfessional, Ident, Organisation, Person
 
 NOW = datetime(2024, 3, 1, 10, 30, tzinfo=UTC)
 ORG_HER = Code.of("HER", "HER-id", 9051)
@@ -43,8 +43,8 @@ def gp_office() -> Organisation:
     )
 
 
-def patient(index: int = 0) -> Patient:
-    return Patient(
+def patient(index: int = 0) -> Person:
+    return Person(
         family_name="Testesen",
         given_name="Ola",
         date_of_birth="1948-05-17",

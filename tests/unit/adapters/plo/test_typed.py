@@ -37,7 +37,7 @@ def test_orientering_services_and_responsible_professional() -> None:
     assert (
         responsible.ansvarlig.role_to_patient is not None and responsible.ansvarlig.role_to_patient.v == "9"
     )
-    assert responsible.ansvarlig.telecoms[0].tele_address == "tel:77626660"
+    assert responsible.ansvarlig.telecoms[0].address == "tel:77626660"
 
 
 def test_medisinske_opplysninger_diagnoses_medication_cave_and_notes() -> None:

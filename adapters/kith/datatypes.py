@@ -1,8 +1,8 @@
 """KITH base data types (kith.xsd CS, CV, TS, URL) as one ``Code`` value, and small element helpers.
 
-Shared by Hodemelding, AppRec and Dialogmelding readers and writers. Readers are tolerant (a
-missing element is ``None``); writers emit only the attributes the type allows (CS: V, DN; CV: V,
-S, DN, OT), so strict output never carries an attribute the schema refuses.
+Shared by every KITH reader and writer (Hodemelding, AppRec, Dialogmelding, PLO, the shared-type
+codec). Readers are tolerant (a missing element is ``None``); writers emit only the attributes the
+type allows (CS: V, DN; CV: V, S, DN, OT), so strict output never carries an attribute the schema refuses.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-KITH_OID_PREFIX = "2.16.578.1.12.4.1.1."
+from samband.kernel.codes import lookup
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Code:
         """A code from kodeverk ``system`` (number like 8116 or a full OID)."""
         oid = None
         if system is not None:
-            oid = str(system) if "." in str(system) else f"{KITH_OID_PREFIX}{system}"
+            oid = str(system) if "." in str(system) else lookup.oid(str(system))
         return Code(v=v, dn=dn, s=oid)
 
     @property
