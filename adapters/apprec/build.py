@@ -33,12 +33,17 @@ from samband.adapters.apprec.model import (
 from samband.adapters.base import Envelope
 from samband.adapters.kith.datatypes import Code
 from samband.adapters.kith.model import Organisation
+from samband.adapters.msghead.envelope import read_envelope
 from samband.adapters.msghead.model import MsgHead, parse_datetime
+from samband.adapters.msghead.parse import parse_msghead
+from samband.kernel.codes import lookup
 from samband.kernel.errors import GatewayError, reply_for
 
 XS_DATETIME = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
-HER_TYPE = Code(v="HER", dn="HER-id")
-ID_TYPES = {"HER": HER_TYPE, "ENH": Code(v="ENH", dn="Organisasjonsnummeret i Enhetsregisteret")}
+ID_TYPES = {kind: Code(v=kind, dn=lookup.display("9051", kind)) for kind in ("HER", "ENH")}
+"""The organisation ids an AppRec carries (9051), with their published display texts."""
+HER_TYPE = ID_TYPES["HER"]
+HPR_TYPE = Code(v="HPR", dn=lookup.display("8116", "HPR"))
 SOFTWARE = ("Samband", "0.1.0")
 
 
@@ -61,9 +66,7 @@ def inst_of(org: Organisation) -> Inst:
         name = " ".join(n for n in (hp.given_name, hp.middle_name, hp.family_name) if n) or None
         if hp.hpr:
             her = (AdditionalId(id=hp.her_id, type=HER_TYPE),) if hp.her_id else ()
-            persons = (
-                HCPerson(name=name, id=hp.hpr, type_id=Code(v="HPR", dn="HPR-nummer"), additional_ids=her),
-            )
+            persons = (HCPerson(name=name, id=hp.hpr, type_id=HPR_TYPE, additional_ids=her),)
         else:
             persons = (HCPerson(name=name, id=hp.her_id, type_id=HER_TYPE if hp.her_id else None),)
     return Inst(
@@ -168,9 +171,6 @@ def build_negative_apprec(
 
 def original_facts(raw: bytes) -> MsgHead | Envelope:
     """The best-known facts of a received document: the MsgHead, else its envelope, else nothing."""
-    from samband.adapters.msghead.envelope import read_envelope
-    from samband.adapters.msghead.parse import parse_msghead
-
     try:
         return parse_msghead(raw)
     except GatewayError:

@@ -1,9 +1,8 @@
 """PLO as ``PayloadAdapter``s (one per payload namespace) for the Hodemelding payload registry.
 
 ``PLO_PAYLOADS`` is a plain dict, namespace → ``PloPayload``, built from ``catalog.yaml``;
-``adapters/msghead/payloads.py`` lists these entries in ``PAYLOADS``. The PLO reader imports the
-shared KITH ``Code`` from ``adapters.msghead``, so this module loads it only when a method runs:
-importing the registry never pulls in the Hodemelding package (no import cycle).
+``adapters/msghead/payloads.py`` lists these entries in ``PAYLOADS``. The PLO package takes the
+shared KITH types from ``adapters.kith``, never from the Hodemelding package, so there is no cycle.
 """
 
 from __future__ import annotations
@@ -15,6 +14,10 @@ from lxml import etree
 
 from samband.adapters.findings import Finding
 from samband.adapters.plo import catalog
+from samband.adapters.plo.message import PloMessage
+from samband.adapters.plo.parse import parse_plo
+from samband.adapters.plo.serialize import serialize_plo
+from samband.adapters.plo.validate import validate_plo
 from samband.kernel.errors import MappingError
 
 
@@ -29,14 +32,9 @@ class PloPayload:
     message_types: frozenset[str]
 
     def parse(self, element: etree._Element) -> Any:
-        from samband.adapters.plo.parse import parse_plo
-
         return parse_plo(element)
 
     def serialize(self, model: Any) -> etree._Element:
-        from samband.adapters.plo.message import PloMessage
-        from samband.adapters.plo.serialize import serialize_plo
-
         if not isinstance(model, PloMessage):
             raise MappingError(
                 f"expected a PloMessage, got {type(model).__name__}",
@@ -46,8 +44,6 @@ class PloPayload:
         return serialize_plo(model)
 
     def validate(self, element: etree._Element) -> list[Finding]:
-        from samband.adapters.plo.validate import validate_plo
-
         return validate_plo(element)
 
 

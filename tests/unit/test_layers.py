@@ -42,9 +42,7 @@ SQL_CALLS = frozenset({"execute", "exec_driver_sql", "executemany"})
 PENDING: dict[str, str] = {
     "adapters/formats.py": "format dispatch by function-local imports: the FORMATS registry replaces it",
     "gateway/translate.py": "format dispatch by function-local imports: the registries replace it",
-    "adapters/apprec/build.py": "reads the answered Hodemelding through msghead: the KITH codec",
     "adapters/msghead/validate.py": "hands an AppRec to apprec.validate: format dispatch",
-    "adapters/plo/adapter.py": "PLO reads the KITH Code from msghead: the shared KITH codec",
 }
 
 PACKAGE = Path(samband.__file__).parent
