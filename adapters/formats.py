@@ -12,9 +12,8 @@ from enum import StrEnum
 
 from lxml import etree
 
-from samband.adapters.base import Envelope
-from samband.adapters.findings import Finding, Severity, finding_from_error
 from samband.adapters.xml.safe import parse_xml, qname
+from samband.kernel.envelope import Envelope
 from samband.kernel.errors import (
     ContractViolation,
     GatewayError,
@@ -22,6 +21,7 @@ from samband.kernel.errors import (
     ParseError,
     UnsupportedMessage,
 )
+from samband.kernel.problems import Problem, Severity
 
 SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 MSGHEAD_NS = "http://www.kith.no/xmlstds/msghead/2006-05-24"
@@ -107,44 +107,44 @@ def detect(raw: bytes) -> Kind:
     return _xml_kind(raw)
 
 
-def _validate_ebxml(raw: bytes) -> list[Finding]:
+def _validate_ebxml(raw: bytes) -> list[Problem]:
     from samband.adapters.ebxml import validate_ebxml
 
     return validate_ebxml(raw)
 
 
-def _validate_msghead(raw: bytes) -> list[Finding]:
+def _validate_msghead(raw: bytes) -> list[Problem]:
     from samband.adapters.msghead import validate_msghead
 
     return validate_msghead(raw)
 
 
-def _validate_apprec(raw: bytes) -> list[Finding]:
+def _validate_apprec(raw: bytes) -> list[Problem]:
     from samband.adapters.apprec import validate_apprec
 
     return validate_apprec(raw)
 
 
-def _validate_fhir(raw: bytes) -> list[Finding]:
+def _validate_fhir(raw: bytes) -> list[Problem]:
     from samband.adapters.fhir import validate_fhir
 
     return validate_fhir(raw)
 
 
-def _validate_ip_export(raw: bytes) -> list[Finding]:
+def _validate_ip_export(raw: bytes) -> list[Problem]:
     from samband.adapters.iplan import validate_iplan
 
     return validate_iplan(raw)
 
 
-def _validate_cppa(raw: bytes) -> list[Finding]:
+def _validate_cppa(raw: bytes) -> list[Problem]:
     from samband.adapters.registry import parse_cppa
 
     parse_cppa(raw)
     return []
 
 
-def _validate_adresseregister(raw: bytes) -> list[Finding]:
+def _validate_adresseregister(raw: bytes) -> list[Problem]:
     """Adresseregister data contracts are read as data: CommunicationParty or CertificateDetails."""
     from samband.adapters.registry import parse_certificate_details, parse_communication_party
 
@@ -156,7 +156,7 @@ def _validate_adresseregister(raw: bytes) -> list[Finding]:
     return []
 
 
-def _validate_payload(raw: bytes) -> list[Finding]:
+def _validate_payload(raw: bytes) -> list[Problem]:
     """A bare payload (PLO, Dialogmelding …) outside its Hodemelding: schema plus payload rules."""
     from samband.adapters.msghead import PAYLOADS
     from samband.adapters.xml.schemas import schema_for_namespace, validate_with_catalog
@@ -176,7 +176,7 @@ def _validate_payload(raw: bytes) -> list[Finding]:
     return validate_with_catalog(root) + rules
 
 
-VALIDATORS: dict[Kind, Callable[[bytes], list[Finding]]] = {
+VALIDATORS: dict[Kind, Callable[[bytes], list[Problem]]] = {
     Kind.EBXML: _validate_ebxml,
     Kind.MSGHEAD: _validate_msghead,
     Kind.APPREC: _validate_apprec,
@@ -188,16 +188,16 @@ VALIDATORS: dict[Kind, Callable[[bytes], list[Finding]]] = {
 }
 
 
-def validate(raw: bytes) -> tuple[Kind | None, list[Finding]]:
+def validate(raw: bytes) -> tuple[Kind | None, list[Problem]]:
     """Detect and validate one document; refusals become findings, never exceptions."""
     try:
         kind = detect(raw)
         return kind, VALIDATORS[kind](raw)
     except GatewayError as error:
-        return None, [finding_from_error(error)]
+        return None, [error.problem()]
 
 
-def rejection(kind: Kind, findings: list[Finding]) -> MessageRejected | None:
+def rejection(kind: Kind, findings: list[Problem]) -> MessageRejected | None:
     """The coded refusal for error-level findings (None when there is none).
 
     Hodemelding, AppRec and XML refusals keep their own class (and so their AppRec 8221 code:
@@ -210,14 +210,14 @@ def rejection(kind: Kind, findings: list[Finding]) -> MessageRejected | None:
     if kind is Kind.IP_EXPORT:
         first = errors[0]
         return ContractViolation(
-            first.message, code=first.rule, where=first.xpath, line=first.line, column=first.column
+            first.text, code=first.code, where=first.path, line=first.line, column=first.column
         )
     from samband.adapters.msghead import rejection_for
 
     return rejection_for(errors)
 
 
-def check(raw: bytes) -> tuple[Kind, list[Finding]]:
+def check(raw: bytes) -> tuple[Kind, list[Problem]]:
     """Receiving gate: detect and validate, raising the coded refusal on any error finding."""
     kind = detect(raw)
     findings = VALIDATORS[kind](raw)

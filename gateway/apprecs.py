@@ -20,8 +20,8 @@ from samband.adapters.apprec import (
     serialize_apprec,
 )
 from samband.adapters.apprec.codes import error_code
-from samband.adapters.base import Envelope
 from samband.gateway.store import repository as repo
+from samband.kernel.envelope import Envelope
 from samband.kernel.errors import GatewayError
 
 if TYPE_CHECKING:

@@ -13,13 +13,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection
 
 from samband.adapters.ebxml import envelope_of, receive_ebxml, serialize_ebxml, soap_fault
-from samband.adapters.findings import Finding
 from samband.gateway.outcome import Outcome
 from samband.gateway.runtime import Services
 from samband.gateway.store import repository as repo
 from samband.gateway.store import signals
 from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
-from samband.kernel.errors import GatewayError
+from samband.kernel.errors import GatewayError, MessageRejected
+from samband.kernel.problems import Problem
 
 SIGNAL_TYPE = "text/xml; charset=utf-8"
 
@@ -31,7 +31,7 @@ def unpack(svc: Services, message: StoredMessage, raw: bytes) -> tuple[Outcome, 
         soap_action = signals.soap_action_of(conn, message.id)
     received = receive_ebxml(raw, content_type=message.content_type, soap_action=soap_action, now=svc.now())
     if received.message is None:
-        error = received.error or GatewayError("unreadable ebXML message", code="ebxml.unreadable")
+        error = received.error or MessageRejected("unreadable ebXML message", code="ebxml.unreadable")
         return refuse(svc, message, error), []
     now = svc.now()
     if received.reply is None:  # a signal: recorded, never answered (no ack of an ack)
@@ -109,11 +109,12 @@ def _refused(
     return Outcome(message.id, str(Status.REJECTED), message.ebxml_message_id, errors=[error.as_dict()])
 
 
-def _finding_error(first: Finding | None) -> GatewayError:
+def _finding_error(first: Problem | None) -> MessageRejected:
+    """The sender's envelope broke an error-level profile rule: refused at the transport level."""
     if first is None:
-        return GatewayError("refused by the ebXML profile", code="ebxml.refused")
-    return GatewayError(
-        first.message, code=first.rule, where=first.xpath, line=first.line, column=first.column
+        return MessageRejected("refused by the ebXML profile", code="ebxml.refused")
+    return MessageRejected(
+        first.text, code=first.code, where=first.path, line=first.line, column=first.column
     )
 
 

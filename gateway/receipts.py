@@ -16,7 +16,6 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from samband.adapters.base import Envelope
 from samband.gateway import apprecs
 from samband.gateway.outcome import Outcome
 from samband.gateway.routing.routes import Route
@@ -26,6 +25,7 @@ from samband.gateway.store import repository as repo
 from samband.gateway.store.deliveries import Delivery, DeliveryStatus
 from samband.gateway.store.receipts import add_receipt, lock_message, sent_receipt
 from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
+from samband.kernel.envelope import Envelope
 from samband.kernel.errors import GatewayError, MessageRejected, NoRouteMatched, reply_for
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from samband.adapters.base import Envelope
 from samband.gateway import apprec_answers, receipts, replay, translate
 from samband.gateway.outcome import Outcome
 from samband.gateway.routing.routes import Route
@@ -23,6 +22,7 @@ from samband.gateway.store import deliveries as queue
 from samband.gateway.store import repository as repo
 from samband.gateway.store.receipts import add_translation
 from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
+from samband.kernel.envelope import Envelope
 from samband.kernel.errors import GatewayError
 
 

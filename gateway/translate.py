@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from samband.adapters.base import Envelope
-from samband.adapters.findings import Finding
+from samband.kernel.envelope import Envelope
 from samband.kernel.errors import GatewayError, MappingError, UnsupportedMessage
-from samband.mappings.base import Context, Issue, Translation
+from samband.kernel.problems import Problem
+from samband.mappings.base import Context, Translation
 
 FHIR_JSON = "application/fhir+json"
 XML = "application/xml"
@@ -95,7 +95,7 @@ def detect(raw: bytes) -> str:
     return str(detect_kind(raw))
 
 
-def check(raw: bytes) -> list[Finding]:
+def check(raw: bytes) -> list[Problem]:
     """Validate against the official schemas and the format's rules; an error-level finding refuses
     the message with its own coded error (T01 broken XML, T02 schema, E10 MsgId, E31 FNR, T10 …)."""
     from samband.adapters.formats import check as check_document
@@ -124,7 +124,7 @@ def to_pivot(raw: bytes, kind: str, ctx: Context) -> Translation[dict[str, Any]]
 
 def from_pivot(
     bundle: dict[str, Any], target: str, raw: bytes, content_type: str | None, ctx: Context
-) -> tuple[bytes, str, list[Issue]]:
+) -> tuple[bytes, str, list[Problem]]:
     """The payload a route delivers: the pivot itself, a translation out of it, or the original bytes."""
     if target == "as-is":
         return raw, content_type or XML, []
@@ -155,7 +155,7 @@ def needs_pivot(targets: list[str]) -> bool:
     return any(t != "as-is" for t in targets)
 
 
-def unmappable(issues: list[Issue]) -> bool:
+def unmappable(issues: list[Problem]) -> bool:
     """True when parts of the message could not be mapped (AppRec status 3, 'OK, feil i delmelding')."""
     return any(str(i.severity) == "error" for i in issues)
 

@@ -1,4 +1,4 @@
-"""Every error Samband raises, and the one table that turns an error into a reply.
+"""Every error Samband raises, and the policy that turns an error into a reply.
 
     GatewayError                        .code (stable string), .detail, .where, .expected, .received
     ├── MessageRejected                 permanent, caused by the sender: negative AppRec, HTTP 422, no retry
@@ -17,14 +17,18 @@
     ├── RegistryUnavailable             an NHN register (Adresseregister, CPPA) did not answer: transient
     └── ConfigurationError              start-up only: fail fast
 
-Each class has one row in ``REPLIES``; ``tests/unit/gateway/test_errors.py`` checks that no class is
-missing. Foreign exceptions are translated where they enter (``raise … from exc``).
+Every code is in the catalogue (``kernel/catalogue.yaml``: meaning, reply, Norwegian text).
+``reply_for`` answers an error with the reply of its code there, else with its class's reply
+(``REPLIES``: the reply of the class's ``default_code``). Foreign exceptions are translated where
+they enter (``raise … from exc``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
+
+from samband.kernel.catalogue import Reply, reply_of
+from samband.kernel.problems import Problem, Severity
 
 
 class GatewayError(Exception):
@@ -75,6 +79,10 @@ class GatewayError(Exception):
             "expected": self.expected,
             "received": self.received,
         }
+
+    def problem(self, severity: Severity = Severity.ERROR) -> Problem:
+        """This error in the one problem shape (a refusal reported as a validation finding)."""
+        return Problem(self.code, severity, str(self), self.line, self.column, self.where)
 
 
 class MessageRejected(GatewayError):
@@ -137,38 +145,39 @@ class ConfigurationError(GatewayError):
     default_code = "config.invalid"
 
 
-@dataclass(frozen=True)
-class Reply:
-    """How the gateway answers an error: AppRec status (8258) and error code (8221), HTTP, retry."""
-
-    apprec_status: str | None
-    apprec_error: str | None
-    http_status: int
-    retry: bool
+def _class_reply(cls: type[GatewayError]) -> Reply:
+    reply = reply_of(cls.default_code)
+    if reply is None:
+        raise ValueError(f"{cls.__name__}.default_code {cls.default_code!r} has no reply in the catalogue")
+    return reply
 
 
-REPLIES: dict[type[GatewayError], Reply] = {
-    GatewayError: Reply(None, None, 500, False),
-    MessageRejected: Reply("2", "X99", 422, False),
-    XmlRefused: Reply("2", "T01", 422, False),
-    ParseError: Reply("2", "T01", 422, False),
-    SchemaInvalid: Reply("2", "T02", 422, False),
-    UnsupportedMessage: Reply("2", "T10", 422, False),
-    InvalidMsgId: Reply("2", "E10", 422, False),
-    PatientIdentInvalid: Reply("2", "E31", 422, False),
-    MappingError: Reply("2", "X99", 422, False),
-    NoRouteMatched: Reply("2", "E21", 422, False),
-    ContractViolation: Reply(None, None, 422, False),
-    DeliveryError: Reply(None, None, 502, True),
-    DeliveryUnavailable: Reply(None, None, 503, True),
-    DeliveryRefused: Reply(None, None, 502, False),
-    RegistryUnavailable: Reply(None, None, 503, True),
-    ConfigurationError: Reply(None, None, 500, False),
-}
+ERROR_CLASSES: tuple[type[GatewayError], ...] = (
+    GatewayError,
+    MessageRejected,
+    XmlRefused,
+    ParseError,
+    SchemaInvalid,
+    UnsupportedMessage,
+    InvalidMsgId,
+    PatientIdentInvalid,
+    MappingError,
+    NoRouteMatched,
+    ContractViolation,
+    DeliveryError,
+    DeliveryUnavailable,
+    DeliveryRefused,
+    RegistryUnavailable,
+    ConfigurationError,
+)
+REPLIES: dict[type[GatewayError], Reply] = {cls: _class_reply(cls) for cls in ERROR_CLASSES}
 
 
 def reply_for(error: GatewayError) -> Reply:
-    """The reply for ``error``: the row of its own class, else of the nearest ancestor."""
+    """The reply for ``error``: its code's in the catalogue, else its class's (or nearest ancestor's)."""
+    by_code = reply_of(error.code)
+    if by_code is not None:
+        return by_code
     for cls in type(error).__mro__:
         if cls in REPLIES:
             return REPLIES[cls]

@@ -10,11 +10,11 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from samband.adapters.fhir import check_bundle, normalize
-from samband.adapters.findings import Severity
 from samband.adapters.msghead.model import MsgHead
 from samband.adapters.msghead.parse import parse_msghead
 from samband.kernel.errors import GatewayError, MappingError, UnsupportedMessage
-from samband.mappings.base import Context, Issue, IssueSeverity, Translation
+from samband.kernel.problems import Problem, Severity
+from samband.mappings.base import Context, Translation
 from samband.mappings.common.state import MapState
 from samband.mappings.common.view import BundleView
 from samband.mappings.dialog_fhir.from_fhir import fhir_to_dialog
@@ -103,13 +103,13 @@ def _guarded(run: Callable[[], R], what: str) -> R:
         ) from exc
 
 
-def _rule_issues(bundle: JsonDict) -> list[Issue]:
+def _rule_issues(bundle: JsonDict) -> list[Problem]:
     return [
-        Issue(
-            path=finding.xpath or "/",
-            code=finding.rule,
-            severity=IssueSeverity.ERROR if finding.severity is Severity.ERROR else IssueSeverity.WARNING,
-            text=finding.message,
+        Problem(
+            path=finding.path or "/",
+            code=finding.code,
+            severity=Severity.ERROR if finding.severity is Severity.ERROR else Severity.WARNING,
+            text=finding.text,
         )
         for finding in check_bundle(bundle)
     ]
@@ -137,7 +137,7 @@ def to_fhir(raw: bytes, ctx: Context) -> Translation[JsonDict]:
     state = MapState(ctx)
     bundle = normalize(_guarded(lambda: mapping(head, state), payload.root))
     broken = _rule_issues(bundle)
-    errors = [i for i in broken if i.severity is IssueSeverity.ERROR]
+    errors = [i for i in broken if i.severity is Severity.ERROR]
     if errors:
         raise MappingError(
             f"the FHIR Bundle breaks {len(errors)} rule(s): {errors[0].text}",
@@ -159,7 +159,7 @@ def from_fhir(bundle: JsonDict, target: str, ctx: Context) -> Translation[bytes]
         )
     checked = normalize(bundle)
     broken = _rule_issues(checked)
-    errors = [i for i in broken if i.severity is IssueSeverity.ERROR]
+    errors = [i for i in broken if i.severity is Severity.ERROR]
     if errors:
         raise MappingError(
             f"the FHIR Bundle breaks {len(errors)} rule(s): {errors[0].text}",

@@ -1,6 +1,7 @@
 """Test fixtures shared by the whole suite: network blocked, reference material, databases.
 
 Reference XSDs and samples are read from ../shared/reference (never copied into the repo).
+``tests/support/code_check.py`` fails the session when the source makes a code the catalogue lacks.
 PostgreSQL tests use SAMBAND_TEST_POSTGRES_URL (default: the local server, database ``test``)
 and skip with the reason when nothing answers there.
 """
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+pytest_plugins = ["tests.support.code_check"]  # every code made during the run is in the catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("SAMBAND_SHARED_DIR", ROOT.parent / "shared"))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from samband.adapters.apprec.codec import parse_apprec, read_envelope, serialize_apprec
 from samband.adapters.apprec.model import AppRec
 from samband.adapters.apprec.validate import validate_apprec
-from samband.adapters.base import Envelope, Format
-from samband.adapters.findings import Finding
+from samband.adapters.base import Format
+from samband.kernel.envelope import Envelope
+from samband.kernel.problems import Problem
 
 
 class AppRecAdapter:
@@ -23,7 +24,7 @@ class AppRecAdapter:
     def serialize(self, native: AppRec) -> bytes:
         return serialize_apprec(native)
 
-    def validate(self, raw: bytes) -> list[Finding]:
+    def validate(self, raw: bytes) -> list[Problem]:
         return validate_apprec(raw)
 
 

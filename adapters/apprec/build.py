@@ -30,14 +30,15 @@ from samband.adapters.apprec.model import (
     Inst,
     OriginalMsgId,
 )
-from samband.adapters.base import Envelope
 from samband.adapters.kith.datatypes import Code
 from samband.adapters.kith.model import Organisation
 from samband.adapters.msghead.envelope import read_envelope
 from samband.adapters.msghead.model import MsgHead, parse_datetime
 from samband.adapters.msghead.parse import parse_msghead
+from samband.kernel.catalogue import reply_of
 from samband.kernel.codes import lookup
-from samband.kernel.errors import GatewayError, reply_for
+from samband.kernel.envelope import Envelope
+from samband.kernel.errors import GatewayError
 
 XS_DATETIME = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 ID_TYPES = {kind: Code(v=kind, dn=lookup.display("9051", kind)) for kind in ("HER", "ENH")}
@@ -148,13 +149,14 @@ def build_negative_apprec(
     version: str = "1.0",
     gateway_her: str | None = None,
 ) -> AppRec:
-    """Negative AppRec for a permanent error: status and 8221 code from ``reply_for(error)``.
+    """Negative AppRec for a permanent error: status and 8221 code from the catalogue entry of the
+    error's code (else of its class's default code).
 
     ``original`` may be the raw bytes: then whatever can be read is used (see the module doc).
     ``ValueError`` for errors that get no AppRec (transient delivery or registry errors).
     """
-    reply = reply_for(error)
-    if reply.apprec_status is None or reply.apprec_error is None:
+    reply = reply_of(error.code, error.default_code)
+    if reply is None or reply.apprec_status is None or reply.apprec_error is None:
         raise ValueError(f"{type(error).__name__} ({error.code}) is not answered with an AppRec")
     facts = original_facts(original) if isinstance(original, bytes) else original
     code = error_code(reply.apprec_error, norwegian_text(error, reply.apprec_error))

@@ -20,7 +20,6 @@ from samband.adapters.apprec.model import (
     OriginalMsgId,
 )
 from samband.adapters.apprec.parts import HCP_PART, dialect
-from samband.adapters.base import Envelope
 from samband.adapters.kith.codec import read, write
 from samband.adapters.kith.datatypes import (
     Code,
@@ -39,6 +38,7 @@ from samband.adapters.msghead.model import parse_datetime
 from samband.adapters.msghead.parse import unwrap_fellesformat
 from samband.adapters.xml.safe import DEFAULT_LIMITS, XmlLimits, parse_xml, qname
 from samband.adapters.xml.schemas import compiled_schema, xsd_findings
+from samband.kernel.envelope import Envelope
 from samband.kernel.errors import SchemaInvalid, UnsupportedMessage
 
 
@@ -115,9 +115,9 @@ def serialize_apprec(apprec: AppRec, encoding: str = "UTF-8") -> bytes:
     errors = xsd_findings(root, compiled_schema({ns}))
     if errors:
         raise SchemaInvalid(
-            f"the AppRec the gateway built is not schema-valid: {errors[0].message}",
+            f"the AppRec the gateway built is not schema-valid: {errors[0].text}",
             code="apprec.serialize-invalid",
-            where=errors[0].xpath,
+            where=errors[0].path,
             expected=f"a document valid against AppRec {apprec.version}",
         )
     return bytes(etree.tostring(root, xml_declaration=True, encoding=encoding))

@@ -1,5 +1,6 @@
 """AppRec Status (kodeverk 8258) and Error (8221) codes from ``kernel/codes``, plus the Norwegian error
-text a GP or vendor can act on (``texts.yaml``: what was wrong, where, what was expected).
+text a GP or vendor can act on: the 8221 hint (``texts.yaml``), then the catalogue's text for the
+error's code, where, what was expected and received.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import yaml
 
 from samband.adapters.apprec.model import ERROR_SYSTEM
 from samband.adapters.kith.datatypes import Code
+from samband.kernel.catalogue import text_no
 from samband.kernel.codes import lookup
 from samband.kernel.errors import GatewayError
 
@@ -42,7 +44,7 @@ def error_hint(value: str) -> str:
 
 def norwegian_text(error: GatewayError, value: str) -> str:
     """The sender-facing text: hint for the 8221 code, then what, where, expected, received."""
-    problem = _texts().get("problems", {}).get(error.code)
+    problem = text_no(error.code)
     technical = error.detail.rstrip(". ")
     detail = f"Feil: {problem} Detalj: {technical}." if problem else f"Feil: {technical}."
     parts = [error_hint(value), detail]

@@ -1,5 +1,5 @@
 """Validation of an AppRec document: well-formedness, the AppRec 1.0/1.1 XSD and HIS 80415 rules
-(Status from 8258, at least one Error when not OK, UUIDs), each as a Finding with line and XPath.
+(Status from 8258, at least one Error when not OK, UUIDs), each as a Problem with line and XPath.
 """
 
 from __future__ import annotations
@@ -9,28 +9,28 @@ import uuid
 from lxml import etree
 
 from samband.adapters.apprec.codec import apprec_root
-from samband.adapters.findings import Finding, Severity
 from samband.adapters.kith.datatypes import child, children, text, xpath_of
 from samband.adapters.msghead.parse import FELLESFORMAT_NS
 from samband.adapters.msghead.schema import readable
 from samband.adapters.xml.safe import qname
 from samband.adapters.xml.schemas import compiled_schema, xsd_findings
 from samband.kernel.errors import GatewayError
+from samband.kernel.problems import Problem, Severity
 
 STATUSES = frozenset({"1", "2", "3"})
 
 
-def _finding(rule: str, severity: Severity, message: str, element: etree._Element) -> Finding:
-    return Finding(rule, severity, message, line=element.sourceline, xpath=xpath_of(element))
+def _finding(rule: str, severity: Severity, message: str, element: etree._Element) -> Problem:
+    return Problem(rule, severity, message, line=element.sourceline, path=xpath_of(element))
 
 
-def validate_apprec(raw: bytes) -> list[Finding]:
+def validate_apprec(raw: bytes) -> list[Problem]:
     """Every finding for one AppRec; refusals become error findings."""
     try:
         root = apprec_root(raw)
     except GatewayError as error:
-        return [Finding(error.code, Severity.ERROR, str(error), error.line, error.column, error.where)]
-    findings: list[Finding] = []
+        return [Problem(error.code, Severity.ERROR, str(error), error.line, error.column, error.where)]
+    findings: list[Problem] = []
     parent = root.getparent()
     if parent is not None and qname(parent) == (FELLESFORMAT_NS, "EI_fellesformat"):
         findings.append(
@@ -42,7 +42,7 @@ def validate_apprec(raw: bytes) -> list[Finding]:
     return findings
 
 
-def _rules(root: etree._Element, ns: str) -> list[Finding]:
+def _rules(root: etree._Element, ns: str) -> list[Problem]:
     findings = []
     status = child(root, ns, "Status")
     if status is not None and status.get("V") not in STATUSES:

@@ -13,9 +13,9 @@ from lxml import etree
 
 from samband.adapters.dialogmelding.codec import parse_dialogmelding, serialize_dialogmelding
 from samband.adapters.dialogmelding.model import DIALOG_10_NS, DIALOG_11_NS, Dialogmelding
-from samband.adapters.findings import Finding, Severity
 from samband.adapters.kith.datatypes import children, local_name, xpath_of
 from samband.kernel.errors import MappingError
+from samband.kernel.problems import Problem, Severity
 
 _TYPES_1_0 = frozenset({"DIALOG_FORESPORSEL", "DIALOG_SVAR", "DIALOG_NOTAT", "DIALOG_AVVIK"})
 _TYPES_1_1 = _TYPES_1_0 | {
@@ -53,32 +53,32 @@ class DialogmeldingPayload:
             )
         return serialize_dialogmelding(model)
 
-    def validate(self, element: etree._Element) -> list[Finding]:
+    def validate(self, element: etree._Element) -> list[Problem]:
         """Payload rules beyond the XSD: content present, code systems named."""
-        findings: list[Finding] = []
+        findings: list[Problem] = []
         has_content = any(
             next(children(element, self.namespace, local), None) is not None
             for local in ("Foresporsel", "Notat")
         )
         if not has_content:
             findings.append(
-                Finding(
-                    rule="dialogmelding.empty",
+                Problem(
+                    code="dialogmelding.empty",
                     severity=Severity.WARNING,
-                    message="Dialogmelding has neither Foresporsel nor Notat; the receiver gets no content",
+                    text="Dialogmelding has neither Foresporsel nor Notat; the receiver gets no content",
                     line=element.sourceline,
-                    xpath=xpath_of(element),
+                    path=xpath_of(element),
                 )
             )
         for el in element.iter():
             if isinstance(el.tag, str) and local_name(el) in _CODED and not el.get("S"):
                 findings.append(
-                    Finding(
-                        rule="dialogmelding.code-system-missing",
+                    Problem(
+                        code="dialogmelding.code-system-missing",
                         severity=Severity.WARNING,
-                        message=f"{local_name(el)} V={el.get('V')!r} has no S (code system OID)",
+                        text=f"{local_name(el)} V={el.get('V')!r} has no S (code system OID)",
                         line=el.sourceline,
-                        xpath=xpath_of(el),
+                        path=xpath_of(el),
                     )
                 )
         return findings

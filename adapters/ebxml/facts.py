@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from samband.adapters.base import Envelope, Format
+from samband.adapters.base import Format
 from samband.adapters.ebxml.mime import unpack
 from samband.adapters.ebxml.model import EbxmlMessage
 from samband.adapters.ebxml.names import EB_NS, EB_VERSION
@@ -13,6 +13,7 @@ from samband.adapters.ebxml.reader import message_from_tree, parse_ebxml
 from samband.adapters.ebxml.signing import UNSIGNED, Signer
 from samband.adapters.ebxml.writer import serialize_ebxml
 from samband.adapters.xml.safe import parse_xml
+from samband.kernel.envelope import Envelope
 
 
 def envelope_of(message: EbxmlMessage) -> Envelope:

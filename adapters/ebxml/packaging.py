@@ -27,7 +27,7 @@ def encode_body(data: bytes, encoding: str) -> bytes:
         return data
     raise UnsupportedMessage(
         "unknown Content-Transfer-Encoding for a payload",
-        code="ebxml.mime-unknown-encoding",
+        code="ebxml.serialize-encoding",
         expected="one of " + ", ".join(sorted(TRANSFER_ENCODINGS)),
         received=encoding,
     )

@@ -29,7 +29,7 @@ from samband.adapters.ebxml.names import (
     SOAP_PART_TYPE,
 )
 from samband.adapters.ebxml.rules import finding
-from samband.adapters.findings import Finding
+from samband.kernel.problems import Problem
 
 HEADER = "/SOAP:Envelope/SOAP:Header/eb:MessageHeader"
 _ZONE = re.compile(r"(Z|[+-]\d\d:\d\d)$")
@@ -37,9 +37,9 @@ _HER_PAIR = re.compile(r"^\d+_\d+$")
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-def mime_findings(unpacked: Unpacked, soap_action: str | None) -> list[Finding]:
+def mime_findings(unpacked: Unpacked, soap_action: str | None) -> list[Problem]:
     """HIS 1037 §8.1 / HITS 1172 §5.5 packaging rules; top-level headers only when present."""
-    findings: list[Finding] = []
+    findings: list[Problem] = []
     action = soap_action if soap_action is not None else header_value(unpacked.headers, "SOAPAction")
     if action is not None and action.strip() != '"ebXML"':
         findings.append(finding("ebxml.soap-action", f"SOAPAction is {action!r}", xpath="SOAPAction"))
@@ -77,7 +77,7 @@ def mime_findings(unpacked: Unpacked, soap_action: str | None) -> list[Finding]:
     return findings
 
 
-def _signal(message: EbxmlMessage) -> list[Finding]:
+def _signal(message: EbxmlMessage) -> list[Problem]:
     head, found = message.header, []
     signal_action = head.action in (ACTION_ACKNOWLEDGMENT, ACTION_MESSAGE_ERROR)
     if signal_action != (head.service.value == MSH_SERVICE):
@@ -95,7 +95,7 @@ def _signal(message: EbxmlMessage) -> list[Finding]:
     return found
 
 
-def _error_list(message: EbxmlMessage) -> list[Finding]:
+def _error_list(message: EbxmlMessage) -> list[Problem]:
     found = []
     if message.kind is MessageKind.MESSAGE_ERROR and not message.header.message_data.ref_to_message_id:
         found.append(finding("ebxml.error-ref", "no eb:RefToMessageId", xpath=f"{HEADER}/eb:MessageData"))
@@ -112,7 +112,7 @@ def _error_list(message: EbxmlMessage) -> list[Finding]:
     return found
 
 
-def _business(message: EbxmlMessage) -> list[Finding]:
+def _business(message: EbxmlMessage) -> list[Problem]:
     found = []
     if message.ack_requested is None:
         found.append(finding("ebxml.ack-requested", "no eb:AckRequested", xpath="/SOAP:Envelope/SOAP:Header"))
@@ -125,7 +125,7 @@ def _business(message: EbxmlMessage) -> list[Finding]:
     return found + _service_action_role(message)
 
 
-def _service_action_role(message: EbxmlMessage) -> list[Finding]:
+def _service_action_role(message: EbxmlMessage) -> list[Problem]:
     head, found = message.header, []
     service, action = head.service.value, head.action
     if head.service.type is None and not _URI.match(service):
@@ -147,7 +147,7 @@ def _service_action_role(message: EbxmlMessage) -> list[Finding]:
     return found
 
 
-def _party(party: Party, name: str) -> list[Finding]:
+def _party(party: Party, name: str) -> list[Problem]:
     found = []
     if party.her_id is None:
         found.append(finding("ebxml.party-her", f"eb:{name} has no HER PartyId", xpath=f"{HEADER}/eb:{name}"))
@@ -158,7 +158,7 @@ def _party(party: Party, name: str) -> list[Finding]:
     return found
 
 
-def _addressing(message: EbxmlMessage) -> list[Finding]:
+def _addressing(message: EbxmlMessage) -> list[Problem]:
     head = message.header
     found = _party(head.from_party, "From") + _party(head.to_party, "To")
     sender, receiver = head.from_party.her_id, head.to_party.her_id
@@ -172,7 +172,7 @@ def _addressing(message: EbxmlMessage) -> list[Finding]:
     return found
 
 
-def _manifest(message: EbxmlMessage, unpacked: Unpacked) -> list[Finding]:
+def _manifest(message: EbxmlMessage, unpacked: Unpacked) -> list[Problem]:
     found, named = [], set()
     for index, reference in enumerate(message.manifest, start=1):
         where = f"/SOAP:Envelope/SOAP:Body/eb:Manifest/eb:Reference[{index}]"
@@ -197,7 +197,7 @@ def _manifest(message: EbxmlMessage, unpacked: Unpacked) -> list[Finding]:
     return found
 
 
-def header_findings(root: etree._Element) -> list[Finding]:
+def header_findings(root: etree._Element) -> list[Problem]:
     """Tree-level checks: eb:version on every header/body entry, a ds:Signature present."""
     entries = [
         e for part in root for e in part if isinstance(e.tag, str) and e.tag.startswith(f"{{{EB_NS}}}")
@@ -214,9 +214,9 @@ def header_findings(root: etree._Element) -> list[Finding]:
     return found
 
 
-def profile_findings(message: EbxmlMessage, unpacked: Unpacked) -> list[Finding]:
+def profile_findings(message: EbxmlMessage, unpacked: Unpacked) -> list[Problem]:
     """All model-level profile checks for one message."""
-    checks: list[Callable[[EbxmlMessage], list[Finding]]] = [_addressing, _error_list]
+    checks: list[Callable[[EbxmlMessage], list[Problem]]] = [_addressing, _error_list]
     checks.append(_signal if message.is_signal else _business)
     found = [f for check in checks for f in check(message)]
     return found + _manifest(message, unpacked)

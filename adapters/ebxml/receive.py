@@ -19,9 +19,9 @@ from samband.adapters.ebxml.names import SOAP_NS
 from samband.adapters.ebxml.reader import message_from_tree, payloads_of
 from samband.adapters.ebxml.signing import Verifier
 from samband.adapters.ebxml.validate import validate_ebxml
-from samband.adapters.findings import Finding, Severity
 from samband.adapters.xml.safe import parse_xml
 from samband.kernel.errors import GatewayError
+from samband.kernel.problems import Problem, Severity
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Received:
     """What came in and what to answer. ``error`` is set when the message could not be read."""
 
     message: EbxmlMessage | None
-    findings: tuple[Finding, ...]
+    findings: tuple[Problem, ...]
     reply: EbxmlMessage | None
     error: GatewayError | None = None
 
@@ -39,7 +39,7 @@ class Received:
         return self.message is not None and self.error is None and not self.errors
 
     @property
-    def errors(self) -> tuple[Finding, ...]:
+    def errors(self) -> tuple[Problem, ...]:
         return tuple(f for f in self.findings if f.severity is Severity.ERROR)
 
 
@@ -49,12 +49,12 @@ def _read(body: bytes, content_type: str | None) -> tuple[EbxmlMessage, bytes]:
     return message, unpacked.envelope
 
 
-def _reply(message: EbxmlMessage, errors: tuple[Finding, ...], now: datetime | None) -> EbxmlMessage:
+def _reply(message: EbxmlMessage, errors: tuple[Problem, ...], now: datetime | None) -> EbxmlMessage:
     if not errors:
         return build_acknowledgment(message, timestamp=now)
     first = errors[0]
     return build_message_error(
-        message, error_code_for(first.rule), f"[{first.rule}] {first.message}", first.xpath, timestamp=now
+        message, error_code_for(first.code), f"[{first.code}] {first.text}", first.path, timestamp=now
     )
 
 

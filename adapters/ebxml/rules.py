@@ -11,7 +11,7 @@ from types import MappingProxyType
 
 from lxml import etree
 
-from samband.adapters.findings import Finding, Severity
+from samband.kernel.problems import Problem, Severity
 
 ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -96,16 +96,16 @@ RULES = MappingProxyType(
 
 def finding(
     rule: str, message: str, element: etree._Element | None = None, xpath: str | None = None
-) -> Finding:
-    """A Finding for ``rule`` with its table severity, placed at ``element`` when given."""
+) -> Problem:
+    """A Problem for ``rule`` with its table severity, placed at ``element`` when given."""
     spec = RULES[rule]
     where = xpath
     if element is not None and where is None:
         where = str(element.getroottree().getpath(element))
-    return Finding(
-        rule=rule,
+    return Problem(
+        code=rule,
         severity=spec.severity,
-        message=f"{message} ({spec.source})",
+        text=f"{message} ({spec.source})",
         line=element.sourceline if element is not None else None,
-        xpath=where,
+        path=where,
     )

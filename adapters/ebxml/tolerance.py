@@ -15,7 +15,7 @@ from lxml import etree
 from samband.adapters.ebxml.fragments import requalified
 from samband.adapters.ebxml.names import DS_NS, EB_NS, SOAP_NS
 from samband.adapters.ebxml.rules import finding
-from samband.adapters.findings import Finding
+from samband.kernel.problems import Problem
 
 _MUST_UNDERSTAND = f"{{{SOAP_NS}}}mustUnderstand"
 _HEADER_ENTRIES = frozenset(
@@ -53,7 +53,7 @@ def _in_header(element: etree._Element) -> bool:
     return parent is not None and etree.QName(parent).localname == "Header"
 
 
-def _must_understand(root: etree._Element) -> list[Finding]:
+def _must_understand(root: etree._Element) -> list[Problem]:
     findings = []
     for element in root.iter():
         value = element.get(_MUST_UNDERSTAND) if isinstance(element.tag, str) else None
@@ -70,7 +70,7 @@ def _must_understand(root: etree._Element) -> list[Finding]:
     return findings
 
 
-def _unqualified_references(root: etree._Element) -> list[Finding]:
+def _unqualified_references(root: etree._Element) -> list[Problem]:
     findings = []
     for ack in root.iter(f"{{{EB_NS}}}Acknowledgment"):
         for child in list(ack):
@@ -82,7 +82,7 @@ def _unqualified_references(root: etree._Element) -> list[Finding]:
     return findings
 
 
-def _placeholders(root: etree._Element) -> list[Finding]:
+def _placeholders(root: etree._Element) -> list[Problem]:
     findings = []
     for element in root.iter(*_BASE64_DS):
         if not _is_base64(element.text):
@@ -93,7 +93,7 @@ def _placeholders(root: etree._Element) -> list[Finding]:
     return findings
 
 
-def _whitespace(root: etree._Element) -> list[Finding]:
+def _whitespace(root: etree._Element) -> list[Problem]:
     return [
         finding("ebxml.whitespace", f"eb:{etree.QName(e).localname} {e.text!r} is read trimmed", e)
         for e in root.iter(*_IDENTIFIERS)
@@ -101,7 +101,7 @@ def _whitespace(root: etree._Element) -> list[Finding]:
     ]
 
 
-def mend(root: etree._Element) -> tuple[etree._Element, list[Finding]]:
+def mend(root: etree._Element) -> tuple[etree._Element, list[Problem]]:
     """(repaired copy of ``root``, one warning per tolerated deviation)."""
     repaired = copy.deepcopy(root)
     findings = _whitespace(repaired)

@@ -187,11 +187,11 @@ def _check(root: etree._Element) -> None:
     if findings:
         first = findings[0]
         raise SchemaInvalid(
-            f"refusing to emit an ebXML envelope that fails msg-header-2_0.xsd: {first.message}",
+            f"refusing to emit an ebXML envelope that fails msg-header-2_0.xsd: {first.text}",
             code="ebxml.serialize-invalid",
-            where=first.xpath,
+            where=first.path,
             expected="an envelope valid against msg-header-2_0.xsd",
-            received="; ".join(f.message for f in findings[:5]),
+            received="; ".join(f.text for f in findings[:5]),
         )
 
 

@@ -1,5 +1,5 @@
 """Profile rules fhir.resources does not check (fhir.md §1.3, §1.6): message shape, references,
-Norwegian identifier systems and required codes. Each rule returns ``Finding``s with a JSON pointer.
+Norwegian identifier systems and required codes. Each rule returns ``Problem``s with a JSON pointer.
 """
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from collections.abc import Callable, Mapping
 from typing import cast
 
 from samband.adapters.fhir.identifiers import DNR, FNR, HER, is_norwegian_system, valid_person_number
-from samband.adapters.findings import Finding, Severity
+from samband.kernel.problems import Problem, Severity
 
 JsonDict = dict[str, object]
-Rule = Callable[[JsonDict], list[Finding]]
+Rule = Callable[[JsonDict], list[Problem]]
 PARTY_FIELDS = frozenset({"sender", "receiver", "author", "responsible", "enterer"})
 """MessageHeader references whose ``identifier`` is a HER-id (VKP pattern)."""
 PARTY_TYPES = frozenset({"Patient", "Practitioner", "Organization", "PractitionerRole", "RelatedPerson"})
@@ -46,15 +46,15 @@ def _collect(node: object, pointer: str, found: list[tuple[str, str, object]]) -
             _collect(value, f"{pointer}/{index}", found)
 
 
-def _finding(rule: str, message: str, pointer: str, severity: Severity = Severity.ERROR) -> Finding:
-    return Finding(rule=rule, severity=severity, message=message, xpath=pointer)
+def _finding(rule: str, message: str, pointer: str, severity: Severity = Severity.ERROR) -> Problem:
+    return Problem(code=rule, severity=severity, text=message, path=pointer)
 
 
-def message_shape(bundle: JsonDict) -> list[Finding]:
+def message_shape(bundle: JsonDict) -> list[Problem]:
     """FHIR messaging: Bundle.type=message, entry[0] is the only MessageHeader, timestamp present."""
     if bundle.get("type") != "message":
         return [_finding("fhir.message.type", "a message Bundle has type 'message'", "/type")]
-    found: list[Finding] = []
+    found: list[Problem] = []
     kinds = [_resource(e).get("resourceType") for e in _entries(bundle)]
     if not kinds or kinds[0] != "MessageHeader":
         found.append(_finding("fhir.message.header-first", "entry[0] must be a MessageHeader", "/entry/0"))
@@ -69,7 +69,7 @@ def message_shape(bundle: JsonDict) -> list[Finding]:
     return found
 
 
-def references_resolve(bundle: JsonDict) -> list[Finding]:
+def references_resolve(bundle: JsonDict) -> list[Problem]:
     """Every ``reference`` points at an entry inside the Bundle (by fullUrl or Type/id)."""
     known: set[str] = set()
     for entry in _entries(bundle):
@@ -85,7 +85,7 @@ def references_resolve(bundle: JsonDict) -> list[Finding]:
     ]
 
 
-def _identifier_findings(identifier: JsonDict, pointer: str) -> list[Finding]:
+def _identifier_findings(identifier: JsonDict, pointer: str) -> list[Problem]:
     system = identifier.get("system")
     value = str(identifier.get("value") or "")
     if not is_norwegian_system(cast(str | None, system)):
@@ -110,9 +110,9 @@ def _identifier_findings(identifier: JsonDict, pointer: str) -> list[Finding]:
     return []
 
 
-def identifier_systems(bundle: JsonDict) -> list[Finding]:
+def identifier_systems(bundle: JsonDict) -> list[Problem]:
     """Identifiers of parties use the no-basis systems (FNR, DNR, HPR, HER-id, orgnr, RESH …)."""
-    found: list[Finding] = []
+    found: list[Problem] = []
     for index, entry in enumerate(_entries(bundle)):
         resource = _resource(entry)
         if resource.get("resourceType") not in PARTY_TYPES:
@@ -139,9 +139,9 @@ _REQUIRED_CODES: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
-def required_codes(bundle: JsonDict) -> list[Finding]:
+def required_codes(bundle: JsonDict) -> list[Problem]:
     """The codes each resource needs to be understood, and every Coding has system and code."""
-    found: list[Finding] = []
+    found: list[Problem] = []
     for index, entry in enumerate(_entries(bundle)):
         resource = _resource(entry)
         base = f"/entry/{index}/resource"
@@ -172,6 +172,6 @@ RULES: dict[str, Rule] = {
 }
 
 
-def check_bundle(bundle: JsonDict) -> list[Finding]:
+def check_bundle(bundle: JsonDict) -> list[Problem]:
     """Run every rule in ``RULES`` on a Bundle dict; an empty list means it passes."""
     return [finding for rule in RULES.values() for finding in rule(bundle)]

@@ -10,17 +10,17 @@ from pydantic import ValidationError
 
 from samband.adapters.fhir.bundle import parse_bundle, parse_json
 from samband.adapters.fhir.rules import check_bundle
-from samband.adapters.findings import Finding, Severity
 from samband.kernel.errors import GatewayError
+from samband.kernel.problems import Problem, Severity
 
 
 def _error(
     rule: str, message: str, where: str | None, line: int | None = None, column: int | None = None
-) -> Finding:
-    return Finding(rule=rule, severity=Severity.ERROR, message=message, line=line, column=column, xpath=where)
+) -> Problem:
+    return Problem(code=rule, severity=Severity.ERROR, text=message, line=line, column=column, path=where)
 
 
-def _single(data: dict[str, object]) -> list[Finding]:
+def _single(data: dict[str, object]) -> list[Problem]:
     kind = str(data.get("resourceType") or "")
     try:
         model = get_fhir_model_class(kind)
@@ -35,7 +35,7 @@ def _single(data: dict[str, object]) -> list[Finding]:
     return []
 
 
-def validate_fhir(raw: bytes) -> list[Finding]:
+def validate_fhir(raw: bytes) -> list[Problem]:
     """Findings for one FHIR JSON document; an empty list means valid."""
     try:
         data = parse_json(raw)

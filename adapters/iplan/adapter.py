@@ -6,9 +6,10 @@ FNR/DNR, the exporting service's HER-id, the contract version and when it was ge
 
 from __future__ import annotations
 
-from samband.adapters.base import Envelope, Format
+from samband.adapters.base import Format
 from samband.adapters.iplan.io import is_xml, parse, serialize_json, serialize_xml
 from samband.adapters.iplan.model import XML_NAMESPACE, IpExport
+from samband.kernel.envelope import Envelope
 
 MSG_TYPE = "IP_EXPORT"
 

@@ -1,7 +1,7 @@
 """Reading and writing ip-export v1 documents: JSON and XML, checked against schema and invariants.
 
 ``parse_*`` raise ``ContractViolation`` (code, JSON pointer or XPath, line) on the first problem;
-``validate_iplan`` lists every problem as a Finding. Serializers refuse to emit an invalid document.
+``validate_iplan`` lists every problem as a Problem. Serializers refuse to emit an invalid document.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from typing import Any
 
 from lxml import etree
 
-from samband.adapters.findings import Finding, Severity
 from samband.adapters.iplan.codec import dict_to_xml, from_dict, to_dict, xml_to_dict
 from samband.adapters.iplan.invariants import check_invariants
 from samband.adapters.iplan.json_positions import locate, positions
@@ -26,6 +25,7 @@ from samband.adapters.iplan.schema_check import (
 from samband.adapters.xml.safe import DEFAULT_LIMITS
 from samband.adapters.xml.safe import parse_xml as safe_parse_xml
 from samband.kernel.errors import ContractViolation, GatewayError
+from samband.kernel.problems import Problem, Severity
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -70,35 +70,36 @@ def _load_json(raw: bytes) -> tuple[Any, str]:
         ) from exc
 
 
-def _invariant_findings(export: IpExport, root: etree._Element | None) -> list[Finding]:
+def _invariant_findings(export: IpExport, root: etree._Element | None) -> list[Problem]:
     findings = []
     for violation in check_invariants(export):
-        where = violation.pointer if root is None else pointer_to_xpath(violation.pointer)
+        pointer = violation.path or "/"
+        where = pointer if root is None else pointer_to_xpath(pointer)
         line = None if root is None else line_of(root, where)
-        findings.append(Finding(violation.code, Severity.ERROR, violation.message, line=line, xpath=where))
+        findings.append(dataclasses.replace(violation, line=line, path=where))
     return findings
 
 
-def _raise_first(findings: list[Finding]) -> None:
+def _raise_first(findings: list[Problem]) -> None:
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if not errors:
         return
     first = errors[0]
     more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
     raise ContractViolation(
-        first.message + more, code=first.rule, where=first.xpath, line=first.line, column=first.column
+        first.text + more, code=first.code, where=first.path, line=first.line, column=first.column
     )
 
 
-def _with_positions(findings: list[Finding], text: str) -> list[Finding]:
+def _with_positions(findings: list[Problem], text: str) -> list[Problem]:
     """Line and column of each finding's JSON pointer (or of its nearest ancestor) in ``text``."""
     if not findings:
         return findings
     table = positions(text)
-    return [dataclasses.replace(f, line=(at := locate(table, f.xpath))[0], column=at[1]) for f in findings]
+    return [dataclasses.replace(f, line=(at := locate(table, f.path))[0], column=at[1]) for f in findings]
 
 
-def check_json(raw: bytes) -> tuple[IpExport | None, list[Finding]]:
+def check_json(raw: bytes) -> tuple[IpExport | None, list[Problem]]:
     """The typed export (None when the schema fails) and every finding: JSON pointer as ``xpath``,
     with the line and column where that value starts."""
     data, text = _load_json(raw)
@@ -109,7 +110,7 @@ def check_json(raw: bytes) -> tuple[IpExport | None, list[Finding]]:
     return export, _with_positions(_invariant_findings(export, None), text)
 
 
-def check_xml(raw: bytes) -> tuple[IpExport | None, list[Finding]]:
+def check_xml(raw: bytes) -> tuple[IpExport | None, list[Problem]]:
     """The typed export (None when the XSD fails) and every finding with line and XPath."""
     root = safe_parse_xml(raw)
     findings = xml_schema_findings(root)
@@ -119,10 +120,10 @@ def check_xml(raw: bytes) -> tuple[IpExport | None, list[Finding]]:
     return export, _invariant_findings(export, root)
 
 
-def _checked(result: tuple[IpExport | None, list[Finding]], invariants: bool) -> IpExport:
+def _checked(result: tuple[IpExport | None, list[Problem]], invariants: bool) -> IpExport:
     export, findings = result
     if not invariants:
-        findings = [f for f in findings if not f.rule.startswith("ip-export.invariant.")]
+        findings = [f for f in findings if not f.code.startswith("ip-export.invariant.")]
     _raise_first(findings)
     assert export is not None
     return export
@@ -147,13 +148,13 @@ def parse(raw: bytes, *, invariants: bool = True) -> IpExport:
     return parse_xml(raw, invariants=invariants) if is_xml(raw) else parse_json(raw, invariants=invariants)
 
 
-def validate_iplan(raw: bytes) -> list[Finding]:
+def validate_iplan(raw: bytes) -> list[Problem]:
     """Every schema and invariant problem of an ip-export document (JSON or XML); [] when valid."""
     try:
         _export, findings = check_xml(raw) if is_xml(raw) else check_json(raw)
     except GatewayError as exc:
         return [
-            Finding(exc.code, Severity.ERROR, exc.detail, line=exc.line, column=exc.column, xpath=exc.where)
+            Problem(exc.code, Severity.ERROR, exc.detail, line=exc.line, column=exc.column, path=exc.where)
         ]
     return findings
 

@@ -11,8 +11,8 @@ from typing import Any
 from samband.adapters.iplan.codec import to_dict
 from samband.adapters.iplan.model import IndividualPlan
 from samband.adapters.iplan.spec import fields_of
+from samband.kernel.problems import Problem, Severity
 
-Problem = tuple[str, str, str]
 REF_CODE = "ip-export.invariant.ref"
 
 REF_TARGETS: dict[str, str] = {
@@ -35,6 +35,11 @@ REF_TARGETS: dict[str, str] = {
     "documentRef": "attachments",
     "consentRef": "consents",
 }
+
+
+def violation(code: str, pointer: str, message: str) -> Problem:
+    """An invariant the schemas cannot express is broken at the JSON ``pointer``: an error."""
+    return Problem(code, Severity.ERROR, message, path=pointer)
 
 
 def _targets(plan: IndividualPlan) -> dict[str, set[str]]:
@@ -75,11 +80,13 @@ def dangling_refs(plan: IndividualPlan) -> Iterator[Problem]:
     for pointer, name, ref in _walk(IndividualPlan, to_dict(plan), "/plan"):
         if name == "targetRef":  # changeLog targets may name deleted entities; evaluations may not
             if "/evaluations/" in pointer and ref not in targets["goals"] | targets["measures"]:
-                yield REF_CODE, pointer, f"targetRef {ref!r} is neither a goal nor a measure of the plan"
+                yield violation(
+                    REF_CODE, pointer, f"targetRef {ref!r} is neither a goal nor a measure of the plan"
+                )
             continue
         collection = REF_TARGETS.get(name)
         if collection and ref not in targets[collection]:
-            yield REF_CODE, pointer, f"{name} {ref!r} does not resolve in {collection}"
+            yield violation(REF_CODE, pointer, f"{name} {ref!r} does not resolve in {collection}")
 
 
 def duplicate_ids(plan: IndividualPlan) -> Iterator[Problem]:
@@ -89,7 +96,7 @@ def duplicate_ids(plan: IndividualPlan) -> Iterator[Problem]:
         seen: set[str] = set()
         for i, item in enumerate(getattr(plan, fld.name)):
             if item.id in seen:
-                yield (
+                yield violation(
                     "ip-export.invariant.unique-id",
                     f"/plan/{fld.json}/{i}/id",
                     f"id {item.id!r} used twice",
@@ -104,7 +111,9 @@ def goal_cycles(plan: IndividualPlan) -> Iterator[Problem]:
         current = goal.parent_goal_ref
         while current is not None and current in parents:
             if current in seen:
-                yield REF_CODE, f"/plan/goals/{i}/parentGoalRef", f"goal {goal.id!r} is its own ancestor"
+                yield violation(
+                    REF_CODE, f"/plan/goals/{i}/parentGoalRef", f"goal {goal.id!r} is its own ancestor"
+                )
                 break
             seen.add(current)
             current = parents[current]

@@ -16,10 +16,10 @@ from typing import Any
 import jsonschema
 from lxml import etree
 
-from samband.adapters.findings import Finding, Severity
 from samband.adapters.iplan.model import ROOT_ELEMENT, XML_NAMESPACE, IpExport
 from samband.adapters.iplan.spec import field_by_json
 from samband.adapters.xml.schemas import compiled_file, xsd_findings
+from samband.kernel.problems import Problem, Severity
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas" / "ip-export"
 JSON_SCHEMA_PATH = SCHEMA_DIR / "ip-export-v1.schema.json"
@@ -53,15 +53,15 @@ def pointer(parts: Any) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts) or "/"
 
 
-def json_schema_findings(data: Any) -> list[Finding]:
+def json_schema_findings(data: Any) -> list[Problem]:
     """One finding per JSON Schema error, each with the JSON pointer of the offending value."""
     errors = sorted(_json_validator().iter_errors(data), key=lambda err: list(map(str, err.absolute_path)))
     return [
-        Finding(
-            rule=SCHEMA_RULE,
+        Problem(
+            code=SCHEMA_RULE,
             severity=Severity.ERROR,
-            message=_json_message(err),
-            xpath=pointer(err.absolute_path),
+            text=_json_message(err),
+            path=pointer(err.absolute_path),
         )
         for err in errors
     ]
@@ -76,22 +76,22 @@ def _json_message(err: jsonschema.ValidationError) -> str:
     return str(err.message)
 
 
-def xml_schema_findings(root: etree._Element) -> list[Finding]:
+def xml_schema_findings(root: etree._Element) -> list[Problem]:
     """XSD findings (line, column, XPath) plus a refusal of a foreign root element."""
     tag = etree.QName(root)
     if (tag.namespace, tag.localname) != (XML_NAMESPACE, ROOT_ELEMENT):
         return [
-            Finding(
-                rule=SCHEMA_RULE,
+            Problem(
+                code=SCHEMA_RULE,
                 severity=Severity.ERROR,
-                message=f"root element is {{{tag.namespace}}}{tag.localname}, expected "
+                text=f"root element is {{{tag.namespace}}}{tag.localname}, expected "
                 f"{{{XML_NAMESPACE}}}{ROOT_ELEMENT}",
                 line=root.sourceline,
-                xpath=f"/{tag.localname}",
+                path=f"/{tag.localname}",
             )
         ]
     findings = xsd_findings(root, compiled_file(XSD_PATH), rule=SCHEMA_RULE)
-    return [dataclasses.replace(f, xpath=named_xpath(root, f.xpath)) for f in findings]
+    return [dataclasses.replace(f, path=named_xpath(root, f.path)) for f in findings]
 
 
 def named_xpath(root: etree._Element, xpath: str | None) -> str | None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from samband.adapters.base import Envelope, Format
-from samband.adapters.findings import Finding
+from samband.adapters.base import Format
 from samband.adapters.msghead.envelope import read_envelope
 from samband.adapters.msghead.model import MsgHead
 from samband.adapters.msghead.parse import parse_msghead
 from samband.adapters.msghead.serialize import serialize_msghead
 from samband.adapters.msghead.validate import validate_msghead
+from samband.kernel.envelope import Envelope
+from samband.kernel.problems import Problem
 
 
 class MsgHeadAdapter:
@@ -25,7 +26,7 @@ class MsgHeadAdapter:
     def serialize(self, native: MsgHead) -> bytes:
         return serialize_msghead(native)
 
-    def validate(self, raw: bytes) -> list[Finding]:
+    def validate(self, raw: bytes) -> list[Problem]:
         return validate_msghead(raw)
 
 

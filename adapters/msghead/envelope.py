@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from lxml import etree
 
-from samband.adapters.base import Envelope
 from samband.adapters.kith.datatypes import child, children, text
 from samband.adapters.kith.model import PERSON_IDENT_TYPES
 from samband.adapters.msghead.model import MSGHEAD_NS, parse_datetime
@@ -17,6 +16,7 @@ from samband.adapters.msghead.parse import msghead_root
 from samband.adapters.msghead.payloads import PAYLOADS
 from samband.adapters.msghead.schema import content_elements
 from samband.adapters.xml.safe import qname
+from samband.kernel.envelope import Envelope
 
 NS = MSGHEAD_NS
 

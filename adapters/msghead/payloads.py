@@ -12,11 +12,11 @@ from typing import Any, Protocol
 from lxml import etree
 
 from samband.adapters.dialogmelding.payload import DIALOGMELDING_1_0, DIALOGMELDING_1_1
-from samband.adapters.findings import Finding
 from samband.adapters.msghead.model import MSGHEAD_NS, Payload
 from samband.adapters.plo.adapter import PLO_PAYLOADS
 from samband.adapters.xml.safe import parse_xml, qname
 from samband.kernel.errors import UnsupportedMessage
+from samband.kernel.problems import Problem
 
 
 class PayloadAdapter(Protocol):
@@ -45,7 +45,7 @@ class PayloadAdapter(Protocol):
 
     def serialize(self, model: Any) -> etree._Element: ...
 
-    def validate(self, element: etree._Element) -> list[Finding]: ...
+    def validate(self, element: etree._Element) -> list[Problem]: ...
 
 
 PAYLOADS: dict[str, PayloadAdapter] = {

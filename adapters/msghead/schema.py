@@ -11,7 +11,6 @@ from dataclasses import replace
 
 from lxml import etree
 
-from samband.adapters.findings import Finding
 from samband.adapters.kith.datatypes import children, xpath_of
 from samband.adapters.msghead.model import MSGHEAD_NS
 from samband.adapters.xml.schemas import (
@@ -20,6 +19,7 @@ from samband.adapters.xml.schemas import (
     schema_for_namespace,
     xsd_findings,
 )
+from samband.kernel.problems import Problem
 
 
 def strip_unschematised(root: etree._Element) -> list[tuple[str, int | None]]:
@@ -34,23 +34,23 @@ def strip_unschematised(root: etree._Element) -> list[tuple[str, int | None]]:
     return removed
 
 
-def xsd_errors(root: etree._Element) -> list[Finding]:
+def xsd_errors(root: etree._Element) -> list[Problem]:
     """Schema findings (rule ``xsd``) for a tree already stripped of unschematised payloads."""
     namespaces = {ns for ns in document_namespaces(root) if schema_for_namespace(ns) is not None}
     namespaces.add(MSGHEAD_NS)
     return [readable(root, f) for f in xsd_findings(root, compiled_schema(namespaces))]
 
 
-def readable(root: etree._Element, finding: Finding) -> Finding:
+def readable(root: etree._Element, finding: Problem) -> Problem:
     """Replace lxml's positional path (``/*/*[1]/*[7]``) by local names (``/MsgHead/MsgInfo/…``)."""
-    if not finding.xpath:
+    if not finding.path:
         return finding
     try:
-        found = root.getroottree().xpath(finding.xpath)
+        found = root.getroottree().xpath(finding.path)
     except etree.XPathError:
         return finding
     if isinstance(found, list) and found and isinstance(found[0], etree._Element):
-        return replace(finding, xpath=xpath_of(found[0]))
+        return replace(finding, path=xpath_of(found[0]))
     return finding
 
 

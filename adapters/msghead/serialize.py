@@ -47,11 +47,11 @@ def check_schema(root: etree._Element, *, what: str) -> None:
     if errors:
         first = errors[0]
         raise SchemaInvalid(
-            f"the {what} the gateway built is not schema-valid: {first.message}",
+            f"the {what} the gateway built is not schema-valid: {first.text}",
             code="msghead.serialize-invalid",
             line=first.line,
             column=first.column,
-            where=first.xpath,
+            where=first.path,
             expected="a document valid against the official schema",
         )
 

@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from samband.adapters.findings import Finding, Severity
 from samband.adapters.kith.datatypes import local_name, pad_date, xpath_of
 from samband.adapters.msghead.model import BASE64_NS, MSGHEAD_NS
 from samband.kernel.codes import lookup
+from samband.kernel.problems import Problem, Severity
 
 NS = MSGHEAD_NS
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -28,8 +28,8 @@ PERSON_PARENTS = frozenset({"Patient", "Person", "HealthcareProfessional"})
 EXPECTED_SYSTEMS = {"org": {"9051"}, "person": {"8116"}}
 
 
-def _warn(rule: str, message: str, element: etree._Element) -> Finding:
-    return Finding(rule, Severity.WARNING, message, line=element.sourceline, xpath=xpath_of(element))
+def _warn(rule: str, message: str, element: etree._Element) -> Problem:
+    return Problem(rule, Severity.WARNING, message, line=element.sourceline, path=xpath_of(element))
 
 
 SEQUENCES: dict[str, tuple[str, ...]] = {
@@ -41,7 +41,7 @@ SEQUENCES: dict[str, tuple[str, ...]] = {
 }
 
 
-def child_order(root: etree._Element) -> list[Finding]:
+def child_order(root: etree._Element) -> list[Problem]:
     """Children of MsgInfo, ConversationRef, TeleCom, Ident, Address put back in schema order.
 
     GP systems send RefToConversation before RefToParent, Ack after ConversationRef and
@@ -67,7 +67,7 @@ def child_order(root: etree._Element) -> list[Finding]:
     return findings
 
 
-def unpadded_dates(root: etree._Element) -> list[Finding]:
+def unpadded_dates(root: etree._Element) -> list[Problem]:
     """xs:date without zero padding (``1991-12-4``) is padded."""
     findings = []
     for el in root.iter(*DATE_TAGS):
@@ -79,7 +79,7 @@ def unpadded_dates(root: etree._Element) -> list[Finding]:
     return findings
 
 
-def ident_oids(root: etree._Element) -> list[Finding]:
+def ident_oids(root: etree._Element) -> list[Problem]:
     """Ident/TypeId/@S should name 9051 (organisations) or 8116 (persons); matched on V regardless."""
     findings = []
     for type_id in root.iter(f"{{{NS}}}TypeId"):
@@ -97,7 +97,7 @@ def ident_oids(root: etree._Element) -> list[Finding]:
     return findings
 
 
-def base64_attributes(root: etree._Element) -> list[Finding]:
+def base64_attributes(root: etree._Element) -> list[Problem]:
     """Base64Container allows no attributes but xsi:*; a misspelt xsi:schemaLocation is dropped."""
     findings = []
     for container in root.iter(f"{{{BASE64_NS}}}Base64Container"):
@@ -110,7 +110,7 @@ def base64_attributes(root: etree._Element) -> list[Finding]:
     return findings
 
 
-REPAIRS: tuple[Callable[[etree._Element], list[Finding]], ...] = (
+REPAIRS: tuple[Callable[[etree._Element], list[Problem]], ...] = (
     child_order,
     unpadded_dates,
     ident_oids,
@@ -118,6 +118,6 @@ REPAIRS: tuple[Callable[[etree._Element], list[Finding]], ...] = (
 )
 
 
-def repair(root: etree._Element) -> list[Finding]:
+def repair(root: etree._Element) -> list[Problem]:
     """Apply every repair of the tolerance list to the MsgHead tree; one warning per deviation."""
     return [finding for step in REPAIRS for finding in step(root)]

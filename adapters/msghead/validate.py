@@ -11,7 +11,6 @@ import uuid
 
 from lxml import etree
 
-from samband.adapters.findings import Finding, Severity
 from samband.adapters.ident import check_person_id, her_problem
 from samband.adapters.kith.datatypes import child, children, text, xpath_of
 from samband.adapters.kith.model import PERSON_IDENT_TYPES
@@ -37,6 +36,7 @@ from samband.kernel.errors import (
     UnsupportedMessage,
     XmlRefused,
 )
+from samband.kernel.problems import Problem, Severity
 
 NS = MSGHEAD_NS
 
@@ -60,17 +60,17 @@ REJECTIONS: dict[str, type[MessageRejected]] = {
 }
 
 
-def _error(rule: str, message: str, element: etree._Element | None) -> Finding:
+def _error(rule: str, message: str, element: etree._Element | None) -> Problem:
     if element is None:
-        return Finding(rule, Severity.ERROR, message)
-    return Finding(rule, Severity.ERROR, message, line=element.sourceline, xpath=xpath_of(element))
+        return Problem(rule, Severity.ERROR, message)
+    return Problem(rule, Severity.ERROR, message, line=element.sourceline, path=xpath_of(element))
 
 
-def _warning(rule: str, message: str, element: etree._Element) -> Finding:
-    return Finding(rule, Severity.WARNING, message, line=element.sourceline, xpath=xpath_of(element))
+def _warning(rule: str, message: str, element: etree._Element) -> Problem:
+    return Problem(rule, Severity.WARNING, message, line=element.sourceline, path=xpath_of(element))
 
 
-def validate_msghead(raw: bytes) -> list[Finding]:
+def validate_msghead(raw: bytes) -> list[Problem]:
     """Every finding for one Hodemelding; refusals (hostile or broken XML) become error findings.
 
     An AppRec (its own root, no MsgHead) is handed to ``validate_apprec``, so one call validates
@@ -88,13 +88,13 @@ def validate_msghead(raw: bytes) -> list[Finding]:
     return validate_tree(root)
 
 
-def _refusal(error: GatewayError) -> Finding:
-    return Finding(error.code, Severity.ERROR, str(error), error.line, error.column, error.where)
+def _refusal(error: GatewayError) -> Problem:
+    return Problem(error.code, Severity.ERROR, str(error), error.line, error.column, error.where)
 
 
-def validate_tree(root: etree._Element) -> list[Finding]:
+def validate_tree(root: etree._Element) -> list[Problem]:
     """Validate a MsgHead element tree (changed in place by the tolerance repairs)."""
-    findings: list[Finding] = []
+    findings: list[Problem] = []
     parent = root.getparent()
     if parent is not None and qname(parent) == (FELLESFORMAT_NS, "EI_fellesformat"):
         findings.append(
@@ -106,7 +106,7 @@ def validate_tree(root: etree._Element) -> list[Finding]:
     findings += _payload_findings(root)
     for namespace, line in strip_unschematised(root):
         message = f"no schema for payload namespace {namespace}; the payload is not validated"
-        findings.append(Finding("msghead.payload-no-schema", Severity.WARNING, message, line=line))
+        findings.append(Problem("msghead.payload-no-schema", Severity.WARNING, message, line=line))
     findings += xsd_errors(root)
     info = child(root, NS, "MsgInfo")
     findings += _msgid_findings(info)
@@ -115,7 +115,7 @@ def validate_tree(root: etree._Element) -> list[Finding]:
     return findings
 
 
-def _msgid_findings(info: etree._Element | None) -> list[Finding]:
+def _msgid_findings(info: etree._Element | None) -> list[Problem]:
     """MsgInfo/MsgId must be a UUID (HIS 80415: E10 otherwise)."""
     element = child(info, NS, "MsgId")
     value = text(info, NS, "MsgId")
@@ -130,7 +130,7 @@ def _msgid_findings(info: etree._Element | None) -> list[Finding]:
     return []
 
 
-def _patient_findings(patient: etree._Element | None) -> list[Finding]:
+def _patient_findings(patient: etree._Element | None) -> list[Problem]:
     """Patient FNR/DNR: 11 digits with right mod-11 check digits (E31 otherwise).
 
     A value that is not 11 digits cannot be mistaken for another person's number and is only
@@ -155,7 +155,7 @@ def _patient_findings(patient: etree._Element | None) -> list[Finding]:
     return findings
 
 
-def _her_findings(info: etree._Element | None) -> list[Finding]:
+def _her_findings(info: etree._Element | None) -> list[Problem]:
     findings = []
     for tag in ("Sender", "Receiver"):
         organisation = child(child(info, NS, tag), NS, "Organisation")
@@ -168,9 +168,9 @@ def _her_findings(info: etree._Element | None) -> list[Finding]:
     return findings
 
 
-def _payload_findings(root: etree._Element) -> list[Finding]:
+def _payload_findings(root: etree._Element) -> list[Problem]:
     """Rules of each payload's adapter, and whether the payload fits MsgInfo/Type."""
-    findings: list[Finding] = []
+    findings: list[Problem] = []
     type_el = child(child(root, NS, "MsgInfo"), NS, "Type")
     msg_type = type_el.get("V") if type_el is not None else None
     for element in content_elements(root):
@@ -193,26 +193,26 @@ def _payload_findings(root: etree._Element) -> list[Finding]:
     return findings
 
 
-def rejection_for(findings: list[Finding]) -> MessageRejected | None:
+def rejection_for(findings: list[Problem]) -> MessageRejected | None:
     """The coded error for a list of findings (None when no error): the most specific error rule
     wins, so a bad MsgId is E10 and a bad FNR E31 even when the schema check also fails."""
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if not errors:
         return None
-    specific = [f for f in errors if f.rule in REJECTIONS and f.rule != "xsd"]
+    specific = [f for f in errors if f.code in REJECTIONS and f.code != "xsd"]
     first = (specific or errors)[0]  # a MsgId or FNR problem says more than the schema error it causes
-    cls = REJECTIONS.get(first.rule, SchemaInvalid)
+    cls = REJECTIONS.get(first.code, SchemaInvalid)
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     return cls(
-        first.message + more,
-        code=first.rule if first.rule != "xsd" else "msghead.schema-invalid",
-        where=first.xpath,
+        first.text + more,
+        code=first.code if first.code != "xsd" else "msghead.schema-invalid",
+        where=first.path,
         line=first.line,
         column=first.column,
     )
 
 
-def accept_msghead(raw: bytes, *, require_known_payload: bool = True) -> tuple[MsgHead, list[Finding]]:
+def accept_msghead(raw: bytes, *, require_known_payload: bool = True) -> tuple[MsgHead, list[Problem]]:
     """Receiving gate: parse + validate; raise the coded ``MessageRejected`` on any error finding.
 
     With ``require_known_payload`` the main XML payload must have a ``PAYLOADS`` adapter (T10).

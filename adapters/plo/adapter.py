@@ -12,13 +12,13 @@ from typing import Any
 
 from lxml import etree
 
-from samband.adapters.findings import Finding
 from samband.adapters.plo import catalog
 from samband.adapters.plo.message import PloMessage
 from samband.adapters.plo.parse import parse_plo
 from samband.adapters.plo.serialize import serialize_plo
 from samband.adapters.plo.validate import validate_plo
 from samband.kernel.errors import MappingError
+from samband.kernel.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class PloPayload:
             )
         return serialize_plo(model)
 
-    def validate(self, element: etree._Element) -> list[Finding]:
+    def validate(self, element: etree._Element) -> list[Problem]:
         return validate_plo(element)
 
 

@@ -10,7 +10,6 @@ from dataclasses import replace
 
 from lxml import etree
 
-from samband.adapters.findings import Severity
 from samband.adapters.plo import catalog
 from samband.adapters.plo.message import Logistikk, PloMessage
 from samband.adapters.plo.nodes import Namespaces, clark, read_node, write_node
@@ -20,6 +19,7 @@ from samband.adapters.plo.xsdinfo import element_content
 from samband.adapters.xml.safe import parse_xml
 from samband.adapters.xml.schemas import compiled_schema, schema_for_namespace, xsd_findings
 from samband.kernel.errors import SchemaInvalid, UnsupportedMessage
+from samband.kernel.problems import Severity
 
 _PREFIXES = ("fk1", "epj1", "epj2", "epj3", "m1")
 
@@ -77,9 +77,9 @@ def check_schema(root: etree._Element, namespace: str) -> None:
         first = errors[0]
         schema = schema_for_namespace(namespace)
         raise SchemaInvalid(
-            f"PLO payload fails its schema ({len(errors)} problem(s)): {first.message}",
+            f"PLO payload fails its schema ({len(errors)} problem(s)): {first.text}",
             code="plo.schema-invalid",
-            where=first.xpath,
+            where=first.path,
             line=first.line,
             column=first.column,
             expected=f"a document valid against {schema.name if schema else namespace}",
@@ -91,7 +91,7 @@ def check_rules(root: etree._Element) -> None:
     first = next((f for f in validate_plo(root) if f.severity is Severity.ERROR), None)
     if first is not None:
         raise SchemaInvalid(
-            first.message, code=first.rule, where=first.xpath, line=first.line, expected="a valid PLO message"
+            first.text, code=first.code, where=first.path, line=first.line, expected="a valid PLO message"
         )
 
 

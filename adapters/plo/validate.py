@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 
 from lxml import etree
 
-from samband.adapters.findings import Finding, Severity
 from samband.adapters.kith.datatypes import xpath_of
 from samband.adapters.plo import catalog
 from samband.adapters.plo.parse import (
@@ -24,8 +23,9 @@ from samband.adapters.plo.parse import (
 from samband.adapters.xml.safe import qname
 from samband.kernel.codes import lookup
 from samband.kernel.errors import GatewayError
+from samband.kernel.problems import Problem, Severity
 
-Rule = Callable[[etree._Element, "Scope"], Iterator[Finding]]
+Rule = Callable[[etree._Element, "Scope"], Iterator[Problem]]
 
 
 class Scope:
@@ -41,11 +41,11 @@ class Scope:
         return f"{{{self.po}}}{local}"
 
 
-def _finding(rule: str, severity: Severity, message: str, element: etree._Element) -> Finding:
-    return Finding(rule, severity, message, line=element.sourceline, xpath=xpath_of(element))
+def _finding(rule: str, severity: Severity, message: str, element: etree._Element) -> Problem:
+    return Problem(rule, severity, message, line=element.sourceline, path=xpath_of(element))
 
 
-def forsendelsesstatus(payload: etree._Element, scope: Scope) -> Iterator[Finding]:
+def forsendelsesstatus(payload: etree._Element, scope: Scope) -> Iterator[Problem]:
     """InformasjonOmForsendelsen/Forsendelsesstatus must be present and a code of 7309 (N, M, C …)."""
     info = next(payload.iter(scope.po_tag("InformasjonOmForsendelsen")), None)
     status = None if info is None else info.find(scope.po_tag("Forsendelsesstatus"))
@@ -60,7 +60,7 @@ def forsendelsesstatus(payload: etree._Element, scope: Scope) -> Iterator[Findin
         yield _finding("plo.forsendelsesstatus", Severity.ERROR, message, status)
 
 
-def conversation_ref(payload: etree._Element, scope: Scope) -> Iterator[Finding]:
+def conversation_ref(payload: etree._Element, scope: Scope) -> Iterator[Problem]:
     """Endring (M) and Kansellering (C) refer to the conversation: MsgHead needs ConversationRef."""
     status = next(payload.iter(scope.po_tag("Forsendelsesstatus")), None)
     if scope.msghead is None or status is None or status.get("V") not in ("M", "C"):
@@ -72,7 +72,7 @@ def conversation_ref(payload: etree._Element, scope: Scope) -> Iterator[Finding]
         yield _finding("plo.conversation-ref", Severity.WARNING, message, status)
 
 
-def msginfo_type(payload: etree._Element, scope: Scope) -> Iterator[Finding]:
+def msginfo_type(payload: etree._Element, scope: Scope) -> Iterator[Problem]:
     """MsgInfo/Type (8279) agrees with the payload: root, or the Pasientlogistikk element."""
     if scope.msghead is None:
         return
@@ -86,7 +86,7 @@ def msginfo_type(payload: etree._Element, scope: Scope) -> Iterator[Finding]:
         yield _finding("plo.msginfo-type", Severity.WARNING, message, type_el)
 
 
-def _coded(payload: etree._Element, scope: Scope, local: str, list_id: str, rule: str) -> Iterator[Finding]:
+def _coded(payload: etree._Element, scope: Scope, local: str, list_id: str, rule: str) -> Iterator[Problem]:
     codes = lookup.table(list_id)
     for element in payload.iter(scope.po_tag(local)):
         value, system = element.get("V"), element.get("S")
@@ -101,7 +101,7 @@ def _coded(payload: etree._Element, scope: Scope, local: str, list_id: str, rule
             )
 
 
-def iplos_codes(payload: etree._Element, scope: Scope) -> Iterator[Finding]:
+def iplos_codes(payload: etree._Element, scope: Scope) -> Iterator[Problem]:
     """IPLOS Funksjonsvariabel (9111) and IPLOStjenestetype (9151) codes; Vurdering 1–5 or 9."""
     yield from _coded(payload, scope, "Funksjonsvariabel", "9111", "plo.iplos-funksjonsvariabel")
     yield from _coded(payload, scope, "IPLOStjenestetype", "9151", "plo.iplos-tjenestetype")
@@ -112,7 +112,7 @@ def iplos_codes(payload: etree._Element, scope: Scope) -> Iterator[Finding]:
             yield _finding("plo.iplos-vurdering", Severity.WARNING, message, element)
 
 
-def logistikk_hendelse(payload: etree._Element, scope: Scope) -> Iterator[Finding]:
+def logistikk_hendelse(payload: etree._Element, scope: Scope) -> Iterator[Problem]:
     """A Pasientlogistikk element carries the Hendelsekode (9121) of its kind (1 innlagt … 13 død)."""
     yield from _coded(payload, scope, "Hendelsekode", "9121", "plo.hendelsekode")
     event = find_logistikk(payload, scope.spec)
@@ -134,7 +134,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def validate_plo(data: bytes | etree._Element) -> list[Finding]:
+def validate_plo(data: bytes | etree._Element) -> list[Problem]:
     """Findings for PLO rules beyond the XSD, for a payload root or a whole MsgHead.
 
     An unsupported or missing payload is one error finding (its GatewayError code as rule).
@@ -143,6 +143,6 @@ def validate_plo(data: bytes | etree._Element) -> list[Finding]:
         payload = locate_payload(as_element(data))
         spec = message_spec(payload)
     except GatewayError as exc:
-        return [Finding(exc.code, Severity.ERROR, exc.detail, line=exc.line, xpath=exc.where)]
+        return [Problem(exc.code, Severity.ERROR, exc.detail, line=exc.line, path=exc.where)]
     scope = Scope(payload, spec)
     return [finding for rule in RULES for finding in rule(payload, scope)]

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from samband.adapters.findings import Finding, Severity
 from samband.kernel.errors import ConfigurationError
+from samband.kernel.problems import Problem, Severity
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 OWN_SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
@@ -128,24 +128,24 @@ def xsd_findings(
     *,
     rule: str = "xsd",
     severity: Severity = Severity.ERROR,
-) -> list[Finding]:
-    """Validate ``root`` and turn each schema error into a Finding with line, column and XPath."""
+) -> list[Problem]:
+    """Validate ``root`` and turn each schema error into a Problem with line, column and XPath."""
     if schema.validate(root):
         return []
     return [
-        Finding(
-            rule=rule,
+        Problem(
+            code=rule,
             severity=severity,
-            message=entry.message,
+            text=entry.message,
             line=entry.line or None,
             column=entry.column or None,
-            xpath=entry.path or None,
+            path=entry.path or None,
         )
         for entry in schema.error_log
     ]
 
 
-def validate_with_catalog(root: etree._Element, *, rule: str = "xsd") -> list[Finding]:
+def validate_with_catalog(root: etree._Element, *, rule: str = "xsd") -> list[Problem]:
     """Validate a document against the official schemas of every namespace it uses.
 
     A namespace with no schema in the catalog gives a warning finding, not a crash.
@@ -153,10 +153,10 @@ def validate_with_catalog(root: etree._Element, *, rule: str = "xsd") -> list[Fi
     namespaces = document_namespaces(root)
     missing = sorted(ns for ns in namespaces if ns and schema_for_namespace(ns) is None)
     findings = [
-        Finding(
-            rule="xsd.no-schema",
+        Problem(
+            code="xsd.no-schema",
             severity=Severity.WARNING,
-            message=f"no schema known for namespace {ns}; that part is not validated",
+            text=f"no schema known for namespace {ns}; that part is not validated",
         )
         for ns in missing
     ]

@@ -15,7 +15,7 @@ from samband.adapters.iplan.model import IndividualPlan, IpExport
 from samband.adapters.iplan.model_work import RemovedEntity
 from samband.adapters.iplan.spec import fields_of
 from samband.kernel.errors import ContractViolation
-from samband.mappings.base import stable_id
+from samband.kernel.ids import stable_id
 
 COLLECTIONS: tuple[str, ...] = tuple(
     f.name
@@ -87,9 +87,9 @@ def apply_delta(previous: IpExport, delta: IpExport) -> IpExport:
     if violations:
         first = violations[0]
         raise ContractViolation(
-            f"the plan after this delta breaks the contract: {first.message}",
+            f"the plan after this delta breaks the contract: {first.text}",
             code=first.code,
-            where=first.pointer,
+            where=first.path,
         )
     return merged
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Row
 
 from samband.features.feedback.store import case_rows
-from samband.mappings.base import stable_id
+from samband.kernel.ids import stable_id
 
 IDENT_FNR = "urn:oid:2.16.578.1.12.4.1.4.1"
 HER_SYSTEM = "urn:oid:2.16.578.1.12.4.1.2"

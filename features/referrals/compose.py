@@ -32,7 +32,8 @@ from samband.features.feedback.format import no_date
 from samband.features.feedback.render import code
 from samband.features.feedback.texts import fill, render_lines
 from samband.features.referrals.flag import IdentificationFlag, PatientDetails
-from samband.mappings.base import Context, stable_id
+from samband.kernel.ids import stable_id
+from samband.mappings.base import Context
 
 TEXTS_FILE = Path(__file__).with_name("texts.yaml")
 IDENTIFIER_FNR = "urn:oid:2.16.578.1.12.4.1.4.1"

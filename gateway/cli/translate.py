@@ -15,7 +15,8 @@ from pathlib import Path
 from samband.adapters.fhir import parse_json, serialize_bundle
 from samband.adapters.iplan import looks_like_ip_export
 from samband.kernel.errors import GatewayError
-from samband.mappings.base import Context, Issue, Translation
+from samband.kernel.problems import Problem
+from samband.mappings.base import Context, Translation
 from samband.mappings.iplan_fhir.facade import fhir_to_ip_export, ip_export_to_fhir
 from samband.mappings.pivot import from_fhir, to_fhir
 
@@ -39,7 +40,7 @@ def _to_fhir(raw: bytes, ctx: Context) -> Translation[bytes]:
 
 def _native(target: str) -> Translate:
     def run(raw: bytes, ctx: Context) -> Translation[bytes]:
-        issues: list[Issue] = []
+        issues: list[Problem] = []
         if _is_json(raw):
             bundle = parse_json(raw)
         else:
@@ -60,7 +61,7 @@ TARGETS: dict[str, Translate] = {
 """Target name → translation (``ip-export`` adds its line here)."""
 
 
-def _report(issues: list[Issue]) -> None:
+def _report(issues: list[Problem]) -> None:
     for issue in issues:
         sys.stderr.write(f"{issue.severity} {issue.code} {issue.path}: {issue.text}\n")
 

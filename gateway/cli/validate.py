@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from samband.adapters.findings import Finding, Severity, has_errors
 from samband.adapters.formats import Kind, validate
+from samband.kernel.problems import Problem, Severity, has_errors
 
 DOCUMENT_SUFFIXES = {".xml", ".json"}
 
@@ -21,7 +21,7 @@ DOCUMENT_SUFFIXES = {".xml", ".json"}
 class FileResult:
     path: Path
     kind: Kind | None
-    findings: list[Finding]
+    findings: list[Problem]
 
     @property
     def valid(self) -> bool:
@@ -44,10 +44,22 @@ def validate_file(path: Path) -> FileResult:
     return FileResult(path, kind, findings)
 
 
-def format_finding(path: Path, finding: Finding) -> str:
+def format_finding(path: Path, finding: Problem) -> str:
     """``file:line:column severity rule xpath message`` — stable, greppable, one line."""
-    message = " ".join(finding.message.split())
-    return f"{path}:{finding.location()} {finding.severity} {finding.rule} {finding.xpath or '-'} {message}"
+    message = " ".join(finding.text.split())
+    return f"{path}:{finding.location()} {finding.severity} {finding.code} {finding.path or '-'} {message}"
+
+
+def finding_json(finding: Problem) -> dict[str, object]:
+    """The ``--format json`` keys of one finding (``rule``, ``message``, ``xpath`` as published)."""
+    return {
+        "rule": finding.code,
+        "severity": str(finding.severity),
+        "message": finding.text,
+        "line": finding.line,
+        "column": finding.column,
+        "xpath": finding.path,
+    }
 
 
 def _summary(results: list[FileResult]) -> str:
@@ -67,7 +79,7 @@ def _as_json(results: list[FileResult]) -> str:
                 "file": str(r.path),
                 "kind": str(r.kind) if r.kind else None,
                 "valid": r.valid,
-                "findings": [f.as_dict() for f in r.findings],
+                "findings": [finding_json(f) for f in r.findings],
             }
             for r in results
         ],

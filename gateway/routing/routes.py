@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from samband.adapters.base import Envelope
 from samband.adapters.formats import payload_format
 from samband.gateway.delivery.retry import DEFAULT_SCHEDULE, RetrySchedule
+from samband.kernel.envelope import Envelope
 
 
 class TargetFormat(StrEnum):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from samband.adapters.base import Envelope
 from samband.gateway.routing.routes import FHIR_STORE_ROUTE, Route
+from samband.kernel.envelope import Envelope
 from samband.kernel.errors import ConfigurationError, NoRouteMatched
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Row, and_, func, or_, select, text, update
 
-from samband.adapters.base import Envelope
 from samband.gateway.store.tables import events, messages
+from samband.kernel.envelope import Envelope
 
 
 class Direction(StrEnum):

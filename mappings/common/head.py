@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from samband.adapters.msghead.model import MsgHead
 from samband.adapters.msghead.payloads import adapter_for
 from samband.kernel.codes import lookup
-from samband.mappings.base import stable_id
+from samband.kernel.ids import stable_id
 from samband.mappings.common.document import document_extensions
 from samband.mappings.common.head_time import instant
 from samband.mappings.common.ids import ref

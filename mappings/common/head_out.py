@@ -24,7 +24,7 @@ from samband.adapters.msghead.model import (
 from samband.adapters.msghead.serialize import serialize_msghead
 from samband.kernel.codes import lookup
 from samband.kernel.errors import MappingError
-from samband.mappings.base import stable_id
+from samband.kernel.ids import stable_id
 from samband.mappings.common import kith_out
 from samband.mappings.common.document import document_facts
 from samband.mappings.common.state import MapState

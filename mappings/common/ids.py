@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from samband.mappings.base import stable_id
+from samband.kernel.ids import stable_id
 
 
 def resource_id(resource_type: str, *key: str) -> str:

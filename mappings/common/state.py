@@ -10,22 +10,23 @@ from dataclasses import dataclass, field
 
 from samband.adapters.kith.datatypes import Code
 from samband.kernel.codes import lookup
-from samband.mappings.base import Context, Issue, IssueSeverity
+from samband.kernel.problems import Problem, Severity
+from samband.mappings.base import Context
 from samband.mappings.common.systems import CANONICAL
 
 JsonDict = dict[str, object]
 
 
-def check_code(table_id: str, code: str | None, path: str) -> Issue | None:
-    """An ``Issue`` when ``code`` is missing from its table; None when it is known or the table is not
+def check_code(table_id: str, code: str | None, path: str) -> Problem | None:
+    """An ``Problem`` when ``code`` is missing from its table; None when it is known or the table is not
     in ``kernel/codes`` (an unknown code never crashes a translation)."""
     if code is None or lookup.known(table_id, code) is not False:
         return None
     table = lookup.table(table_id)
-    return Issue(
+    return Problem(
         path=path,
         code="code.unknown",
-        severity=IssueSeverity.WARNING,
+        severity=Severity.WARNING,
         text=f"code {code!r} is not in code system {table_id} ({table.name}, {table.version})",
         text_no=f"Koden {code!r} finnes ikke i kodeverk {table_id} ({table.name})",
     )
@@ -36,7 +37,7 @@ class MapState:
     """Context plus the issues of one translation."""
 
     ctx: Context
-    issues: list[Issue] = field(default_factory=list)
+    issues: list[Problem] = field(default_factory=list)
 
     def issue(
         self,
@@ -44,9 +45,9 @@ class MapState:
         code: str,
         text: str,
         text_no: str = "",
-        severity: IssueSeverity = IssueSeverity.WARNING,
+        severity: Severity = Severity.WARNING,
     ) -> None:
-        self.issues.append(Issue(path=path, code=code, severity=severity, text=text, text_no=text_no))
+        self.issues.append(Problem(path=path, code=code, severity=severity, text=text, text_no=text_no))
 
     def not_mapped(self, path: str, what: str) -> None:
         """An element with no FHIR (or no native) target: recorded, never silently dropped."""
@@ -55,7 +56,7 @@ class MapState:
             "mapping.not-mapped",
             f"{what} has no target and is not carried over",
             f"{what} blir ikke overført",
-            IssueSeverity.INFO,
+            Severity.INFO,
         )
 
     def coding(self, code: Code | None, table_id: str, path: str) -> JsonDict | None:

@@ -271,8 +271,8 @@ def from_fhir(bundle: JsonDict, ctx: Context) -> Translation[IpExport]:
     if problems:
         first = problems[0]
         raise MappingError(
-            f"the Bundle does not give a valid ip-export: {first.message} ({len(problems)} problem(s))",
+            f"the Bundle does not give a valid ip-export: {first.text} ({len(problems)} problem(s))",
             code="ip-export.fhir.incomplete",
-            where=first.xpath,
+            where=first.path,
         )
     return Translation(from_dict(IpExport, data), [])

@@ -15,7 +15,7 @@ from samband.adapters.iplan.model_parts import (
     ParticipantPerson,
     RelatedPerson,
 )
-from samband.mappings.base import stable_id
+from samband.kernel.ids import stable_id
 from samband.mappings.common.ids import ref, resource_id
 from samband.mappings.common.message import BundleBuilder
 from samband.mappings.common.participants import Ident, Org, Person, organization, patient, related_person

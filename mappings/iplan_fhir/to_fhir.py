@@ -2,7 +2,7 @@
 ServiceRequests, Tasks, Observations, Consents and the people they name (domain.md §2.6).
 
 Ids are derived from the plan and entity ids, so the same export always gives the same Bundle.
-What the contract marks as not round-trippable is reported as an Issue, never dropped silently.
+What the contract marks as not round-trippable is reported as an Problem, never dropped silently.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from samband.adapters.fhir.bundle import normalize
 from samband.adapters.iplan.codec import JsonDict
 from samband.adapters.iplan.model import IpExport
 from samband.adapters.iplan.model_parts import Organization
-from samband.mappings.base import Context, Issue, IssueSeverity, Translation
+from samband.kernel.problems import Problem, Severity
+from samband.mappings.base import Context, Translation
 from samband.mappings.common.ids import resource_id, urn
 from samband.mappings.common.message import BundleBuilder
 from samband.mappings.iplan_fhir import plan as plan_map
@@ -26,12 +27,12 @@ from samband.mappings.iplan_fhir.parties import (
 )
 
 
-def _unmapped(path: str, text: str, text_no: str, severity: IssueSeverity = IssueSeverity.INFO) -> Issue:
-    code = "ip-export.fhir.partial" if severity is IssueSeverity.WARNING else "ip-export.fhir.unmapped"
-    return Issue(path, code, severity, text, text_no)
+def _unmapped(path: str, text: str, text_no: str, severity: Severity = Severity.INFO) -> Problem:
+    code = "ip-export.fhir.partial" if severity is Severity.WARNING else "ip-export.fhir.unmapped"
+    return Problem(code, severity, text, path=path, text_no=text_no)
 
 
-def _issues(export: IpExport) -> list[Issue]:
+def _issues(export: IpExport) -> list[Problem]:
     """What the contract marks as not round-trippable, when the export holds it."""
     plan = export.plan
     issues = [
@@ -67,7 +68,7 @@ def _issues(export: IpExport) -> list[Issue]:
                 "a delta export maps to the changed resources only; "
                 "apply it to the stored plan for the whole view",
                 "Delta-eksport gir bare de endrede ressursene",
-                IssueSeverity.WARNING,
+                Severity.WARNING,
             )
         )
     return issues

@@ -66,7 +66,7 @@ def plo_to_fhir(head: MsgHead, state: MapState) -> JsonDict:
     payload = head.payload
     if payload is None:
         raise MappingError(
-            "the Hodemelding carries no PLO payload", code="plo.no-payload", where=CONTENT_PATH
+            "the Hodemelding carries no PLO payload", code="plo.mapping-no-payload", where=CONTENT_PATH
         )
     handler = HANDLERS.get(payload.root)
     if handler is None:

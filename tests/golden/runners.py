@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from samband.adapters.fhir import serialize_bundle
-from samband.mappings.base import Issue, fixed_context
+from samband.kernel.problems import Problem
+from samband.mappings.base import fixed_context
 from samband.mappings.pivot import from_fhir, to_fhir
 
 Output = tuple[bytes, list[str]]
@@ -24,7 +25,7 @@ class Runner:
     suffix: str
 
 
-def issue_lines(issues: list[Issue]) -> list[str]:
+def issue_lines(issues: list[Problem]) -> list[str]:
     return [f"{issue.code} {issue.path}" for issue in issues]
 
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar, cast
 from samband.adapters.iplan.enums import LogAction, TargetType
 from samband.adapters.iplan.model import IndividualPlan, IpExport, SourceSystem
 from samband.adapters.iplan.model_work import LogEntry
-from samband.mappings.base import stable_id
+from samband.kernel.ids import stable_id
 
 T = TypeVar("T")
 Log = tuple[LogAction, TargetType, str | None]

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from samband.adapters.base import Envelope
 from samband.gateway.routing.routes import Route
+from samband.kernel.envelope import Envelope
 
 BODY_EXCERPT_CHARS = 2000
 

@@ -13,6 +13,7 @@ import httpx
 
 from samband.adapters.ebxml.builders import build_message, make_payload
 from samband.adapters.ebxml.model import EbxmlMessage, MessageKind
+from samband.adapters.ebxml.names import EBXML_ERROR_CODES
 from samband.adapters.ebxml.reader import parse_http
 from samband.adapters.ebxml.signing import UNSIGNED, Signer
 from samband.adapters.ebxml.writer import serialize_package
@@ -20,7 +21,7 @@ from samband.gateway.delivery.transports.base import DeliveryRequest, Receipt, e
 from samband.gateway.delivery.transports.http import HttpTransport, check_status, endpoint_of, request_headers
 from samband.gateway.routing.routes import Route
 from samband.kernel.errors import DeliveryRefused, DeliveryUnavailable, MessageRejected
-from samband.mappings.base import stable_id
+from samband.kernel.ids import stable_id
 
 # Route options this transport reads (docs/routing.md): values from the CPA win over the defaults.
 OPTION_NAMES = ("cpa_id", "service", "action", "from_role", "to_role", "from_her", "to_her", "acknowledgment")
@@ -138,9 +139,10 @@ def check_signal(signal: EbxmlMessage, sent_id: str, url: str) -> None:
         first = signal.error_list.errors[0] if signal.error_list.errors else None
         code = first.error_code if first else "Unknown"
         text = first.description.text if first and first.description else ""
+        known = code if code in EBXML_ERROR_CODES else "Unknown"  # the catalogue lists the ebMS codes
         raise DeliveryRefused(
             f"the peer MSH refused the message: {code} {text}".strip(),
-            code=f"ebxml.message-error.{code}",
+            code=f"ebxml.message-error.{known}",
             where=(first.location if first else None) or url,
             received=code,
         )

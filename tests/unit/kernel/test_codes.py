@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from samband.kernel.codes import lookup
-from samband.mappings.base import IssueSeverity
+from samband.kernel.problems import Severity
 from samband.mappings.common.state import check_code
 
 REQUIRED = {"7309", "7321", "8116", "8221", "8258", "8279", "9034", "9051", "9151"}
@@ -28,8 +28,8 @@ def test_unknown_code_is_a_warning_issue_with_the_path() -> None:
     issue = check_code("9151", "999", "/OrienteringOmTjenestetilbud/EksisterendeTjeneste/IPLOStjenestetype")
     assert issue is not None
     assert issue.code == "code.unknown"
-    assert issue.severity is IssueSeverity.WARNING
-    assert issue.path.endswith("IPLOStjenestetype")
+    assert issue.severity is Severity.WARNING
+    assert issue.path is not None and issue.path.endswith("IPLOStjenestetype")
     assert "999" in issue.text and "9151" in issue.text and issue.text_no
 
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from samband.adapters.findings import Severity
 from samband.adapters.msghead.parse import parse_msghead
 from samband.adapters.plo import parse_plo
 from samband.adapters.xml.safe import parse_xml
 from samband.adapters.xml.schemas import validate_with_catalog
 from samband.kernel.errors import MappingError, MessageRejected, UnsupportedMessage
+from samband.kernel.problems import Severity
 from samband.mappings.base import fixed_context
 from samband.mappings.common.view import BundleView
 from samband.mappings.pivot import SUPPORTED_TO_FHIR, from_fhir, target_for, to_fhir

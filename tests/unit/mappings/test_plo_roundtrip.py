@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from samband.adapters.findings import Severity
 from samband.adapters.msghead.model import MsgHead
 from samband.adapters.msghead.parse import parse_msghead
 from samband.adapters.plo import PloMessage, parse_plo
 from samband.adapters.xml.safe import parse_xml
 from samband.adapters.xml.schemas import validate_with_catalog
+from samband.kernel.problems import Severity
 from samband.mappings.base import fixed_context
 from samband.mappings.common.head_time import fhir_datetime
 from samband.mappings.pivot import from_fhir, to_fhir

@@ -16,12 +16,12 @@ from samband.adapters.apprec import (
     serialize_apprec,
     validate_apprec,
 )
-from samband.adapters.base import Envelope
-from samband.adapters.findings import Severity
 from samband.adapters.msghead import parse_msghead
 from samband.adapters.xml.safe import parse_xml
 from samband.adapters.xml.schemas import compiled_schema
+from samband.kernel.envelope import Envelope
 from samband.kernel.errors import DeliveryUnavailable, ParseError, SchemaInvalid, UnsupportedMessage
+from samband.kernel.problems import Severity
 from tests.conftest import SAMPLES
 from tests.unit.adapters.msghead.builders import NOW
 
@@ -122,7 +122,7 @@ def test_avvist_without_error_is_flagged_on_validate() -> None:
     original = parse_msghead(DIALOG.read_bytes())
     apprec = build_apprec(original, status="2", now=NOW, new_id=RECEIPT_ID)  # Avvist without Error
     findings = validate_apprec(serialize_apprec(apprec))
-    assert [f.rule for f in findings if f.severity is Severity.ERROR] == ["apprec.error-missing"]
+    assert [f.code for f in findings if f.severity is Severity.ERROR] == ["apprec.error-missing"]
 
 
 @pytest.mark.parametrize(

@@ -11,11 +11,11 @@ from samband.adapters.dialogmelding import (
     parse_dialogmelding,
     serialize_dialogmelding,
 )
-from samband.adapters.findings import Severity
 from samband.adapters.msghead import PAYLOADS, Code, parse_msghead, parse_payload, payload_element
 from samband.adapters.msghead.payloads import payload_of
 from samband.adapters.xml.safe import parse_xml
 from samband.adapters.xml.schemas import compiled_schema
+from samband.kernel.problems import Severity
 from tests.conftest import SAMPLES
 
 SAREPTA = SAMPLES / "dialogmelding" / "sarepta"
@@ -76,11 +76,11 @@ def test_xhtml_markup_in_sporsmal_is_kept_through_a_round_trip() -> None:
 def test_payload_rules_flag_missing_content_and_code_system() -> None:
     empty = Dialogmelding(version="1.0")
     rules = PAYLOADS[DIALOG_10_NS].validate(serialize_dialogmelding(empty))
-    assert [(f.rule, f.severity) for f in rules] == [("dialogmelding.empty", Severity.WARNING)]
+    assert [(f.code, f.severity) for f in rules] == [("dialogmelding.empty", Severity.WARNING)]
     no_system = Dialogmelding(version="1.0", foresporsler=(Foresporsel(type_foresp=Code(v="1")),))
     findings = PAYLOADS[DIALOG_10_NS].validate(serialize_dialogmelding(no_system))
-    assert [f.rule for f in findings] == ["dialogmelding.code-system-missing"]
-    assert findings[0].xpath == "/Dialogmelding/Foresporsel/TypeForesp"
+    assert [f.code for f in findings] == ["dialogmelding.code-system-missing"]
+    assert findings[0].path == "/Dialogmelding/Foresporsel/TypeForesp"
 
 
 def test_payload_element_gives_a_fresh_element_of_the_payload() -> None:

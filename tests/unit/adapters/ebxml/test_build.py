@@ -23,9 +23,9 @@ from samband.adapters.ebxml import (
     validate_ebxml,
 )
 from samband.adapters.ebxml.names import ACTOR_TO_PARTY_MSH, DS_NS, MSH_SERVICE
-from samband.adapters.findings import Severity
 from samband.adapters.xml.safe import parse_xml
 from samband.kernel.errors import UnsupportedMessage
+from samband.kernel.problems import Severity
 from tests.conftest import SAMPLES
 
 WHEN = datetime(2026, 3, 2, 8, 30, 15, tzinfo=UTC)
@@ -45,7 +45,7 @@ def _message() -> EbxmlMessage:
 
 
 def _errors(raw: bytes, **kwargs: str) -> list[str]:
-    return [f"{f.rule}: {f.message}" for f in validate_ebxml(raw, **kwargs) if f.severity is Severity.ERROR]
+    return [f"{f.code}: {f.text}" for f in validate_ebxml(raw, **kwargs) if f.severity is Severity.ERROR]
 
 
 def test_business_message_defaults_follow_hisd_1209() -> None:
@@ -180,7 +180,7 @@ def test_apprec_travels_under_the_same_service_with_roles_reversed() -> None:
     package = serialize_package(apprec)
     assert _errors(package.body, content_type=package.content_type, soap_action='"ebXML"') == []
     assert not [
-        f for f in validate_ebxml(package.body, content_type=package.content_type) if f.rule == "ebxml.role"
+        f for f in validate_ebxml(package.body, content_type=package.content_type) if f.code == "ebxml.role"
     ]
 
 

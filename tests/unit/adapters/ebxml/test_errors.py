@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from samband.adapters.ebxml import parse_ebxml, read_envelope, serialize_ebxml, validate_ebxml
-from samband.adapters.findings import Severity
 from samband.kernel.errors import GatewayError, ParseError, SchemaInvalid, UnsupportedMessage, XmlRefused
+from samband.kernel.problems import Severity
 from tests.conftest import SAMPLES
 
 SAMPLE = SAMPLES / "ebxml/nav/payloadmessage.xml"
@@ -25,7 +25,7 @@ def _raises(raw: bytes, error: type[GatewayError], code: str) -> GatewayError:
         parse_ebxml(raw)
     assert info.value.code == code
     errors = [f for f in validate_ebxml(raw) if f.severity is Severity.ERROR]
-    assert errors[-1].rule == code and errors[-1].message == str(info.value)
+    assert errors[-1].code == code and errors[-1].text == str(info.value)
     return info.value
 
 
@@ -115,7 +115,7 @@ def test_inconsistent_signal_is_an_error(samples_dir: Path) -> None:
         .read_bytes()
         .replace(b"urn:oasis:names:tc:ebxml-msg:service", b"S-X")
     )
-    rules = {f.rule for f in validate_ebxml(raw) if f.severity is Severity.ERROR}
+    rules = {f.code for f in validate_ebxml(raw) if f.severity is Severity.ERROR}
     assert "ebxml.signal-service" in rules
 
 
@@ -123,7 +123,7 @@ def test_business_message_without_ack_requested_is_an_error(samples_dir: Path) -
     raw = _sample()
     start = raw.index(b"<eb:AckRequested")
     end = raw.index(b"</eb:AckRequested>") + len(b"</eb:AckRequested>")
-    rules = {f.rule for f in validate_ebxml(raw[:start] + raw[end:]) if f.severity is Severity.ERROR}
+    rules = {f.code for f in validate_ebxml(raw[:start] + raw[end:]) if f.severity is Severity.ERROR}
     assert rules == {"ebxml.ack-requested"}
 
 

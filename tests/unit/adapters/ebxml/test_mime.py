@@ -16,8 +16,8 @@ from samband.adapters.ebxml import (
     serialize_package,
     validate_ebxml,
 )
-from samband.adapters.findings import Severity
 from samband.kernel.errors import GatewayError, ParseError, UnsupportedMessage
+from samband.kernel.problems import Severity
 
 WHEN = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
 BINARY = b"\x00\r\n--not-a-boundary\r\n\xff\xfe" + bytes(range(256)) + b"\r\n"
@@ -36,7 +36,7 @@ def _package(encoding: str, data: bytes = BINARY) -> tuple[str, bytes]:
 
 
 def _rules(raw: bytes, **kwargs: str) -> dict[str, Severity]:
-    return {f.rule: f.severity for f in validate_ebxml(raw, **kwargs)}
+    return {f.code: f.severity for f in validate_ebxml(raw, **kwargs)}
 
 
 @pytest.mark.parametrize("encoding", ["base64", "binary", "quoted-printable", "8bit"])

@@ -59,8 +59,8 @@ def test_serialize_is_stable_and_in_fhir_order() -> None:
 def test_validate_fhir_reports_structure_and_rules() -> None:
     from samband.adapters.fhir import validate_fhir
 
-    assert [f.rule for f in validate_fhir(json.dumps(MINIMAL).encode())] == ["fhir.message.provenance"]
-    assert validate_fhir(b"{")[0].rule == "fhir.not-json"
+    assert [f.code for f in validate_fhir(json.dumps(MINIMAL).encode())] == ["fhir.message.provenance"]
+    assert validate_fhir(b"{")[0].code == "fhir.not-json"
     patient = validate_fhir(b'{"resourceType": "Patient", "gender": 3}')
-    assert patient and patient[0].rule == "fhir.structure" and patient[0].xpath == "/gender"
-    assert validate_fhir(b'{"resourceType": "Nonsense"}')[0].rule == "fhir.resource-type"
+    assert patient and patient[0].code == "fhir.structure" and patient[0].path == "/gender"
+    assert validate_fhir(b'{"resourceType": "Nonsense"}')[0].code == "fhir.resource-type"

@@ -6,7 +6,7 @@ import copy
 
 from samband.adapters.fhir.identifiers import valid_person_number
 from samband.adapters.fhir.rules import check_bundle
-from samband.adapters.findings import Finding, Severity
+from samband.kernel.problems import Problem, Severity
 
 HEADER: dict[str, object] = {
     "resourceType": "MessageHeader",
@@ -37,8 +37,8 @@ def bundle(*resources: dict[str, object]) -> dict[str, object]:
     }
 
 
-def rules(found: list[Finding]) -> set[str]:
-    return {f.rule for f in found}
+def rules(found: list[Problem]) -> set[str]:
+    return {f.code for f in found}
 
 
 def test_synthetic_fnr_passes_and_a_typo_fails() -> None:
@@ -57,9 +57,9 @@ def test_message_header_must_come_first() -> None:
 
 def test_reference_outside_the_bundle_is_an_error_with_pointer() -> None:
     header: dict[str, object] = {**HEADER, "focus": [{"reference": "urn:uuid:missing"}]}
-    found = [f for f in check_bundle(bundle(header, PROVENANCE)) if f.rule == "fhir.reference.unresolved"]
+    found = [f for f in check_bundle(bundle(header, PROVENANCE)) if f.code == "fhir.reference.unresolved"]
     assert found and found[0].severity is Severity.ERROR
-    assert found[0].xpath == "/entry/0/resource/focus/0/reference"
+    assert found[0].path == "/entry/0/resource/focus/0/reference"
 
 
 def test_foreign_identifier_system_is_a_warning() -> None:
@@ -68,7 +68,7 @@ def test_foreign_identifier_system_is_a_warning() -> None:
         "identifier": [{"system": "urn:oid:1.2.208.176.1.2", "value": "0101011234"}],
     }
     found = [
-        f for f in check_bundle(bundle(HEADER, PROVENANCE, foreign)) if f.rule == "fhir.identifier.system"
+        f for f in check_bundle(bundle(HEADER, PROVENANCE, foreign)) if f.code == "fhir.identifier.system"
     ]
     assert found and found[0].severity is Severity.WARNING
 
@@ -94,7 +94,7 @@ def test_required_codes_and_complete_codings() -> None:
 
 def test_missing_provenance_is_only_a_warning() -> None:
     found = check_bundle(bundle(HEADER, PATIENT))
-    assert [f.severity for f in found if f.rule == "fhir.message.provenance"] == [Severity.WARNING]
+    assert [f.severity for f in found if f.code == "fhir.message.provenance"] == [Severity.WARNING]
 
 
 def test_message_party_identifier_is_checked_too() -> None:
@@ -102,5 +102,5 @@ def test_message_party_identifier_is_checked_too() -> None:
         **HEADER,
         "sender": {"identifier": {"system": "urn:oid:2.16.578.1.12.4.1.2", "value": "88-01"}},
     }
-    found = [f for f in check_bundle(bundle(header, PROVENANCE, PATIENT)) if f.rule == "fhir.identifier.her"]
-    assert [f.xpath for f in found] == ["/entry/0/resource/sender/identifier"]
+    found = [f for f in check_bundle(bundle(header, PROVENANCE, PATIENT)) if f.code == "fhir.identifier.her"]
+    assert [f.path for f in found] == ["/entry/0/resource/sender/identifier"]

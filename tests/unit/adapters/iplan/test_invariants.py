@@ -231,7 +231,7 @@ def check_invariants_of(data: dict[str, Any]) -> list[tuple[str, str]]:
     from samband.adapters.iplan.codec import from_dict
 
     export = from_dict(IpExport, json.loads(dump(data)))
-    return [(v.code, v.pointer) for v in check_invariants(export)]
+    return [(v.code, v.path or "") for v in check_invariants(export)]
 
 
 def test_invariants_can_be_skipped_for_inspection(kari_json: dict[str, Any]) -> None:

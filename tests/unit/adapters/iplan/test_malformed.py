@@ -78,7 +78,7 @@ def test_validate_lists_every_problem(kari_json: dict[str, Any]) -> None:
     kari_json["plan"]["participants"][2]["sector"] = "helse"
     kari_json["plan"]["psfsAssessments"][0]["items"][1]["score"] = -1
     findings = validate_iplan(dump(kari_json))
-    assert [(f.rule, f.xpath) for f in findings] == [
+    assert [(f.code, f.path) for f in findings] == [
         ("ip-export.schema", "/plan/participants/2/sector"),
         ("ip-export.schema", "/plan/psfsAssessments/0/items/1/score"),
     ]
@@ -125,7 +125,7 @@ def test_xml_with_dtd_is_refused_before_parsing() -> None:
 
 def test_validate_reports_a_parse_error_as_a_finding() -> None:
     findings = validate_iplan(b"<IndividualPlanExport xmlns='urn:no:samband:ip-export:1'>")
-    assert len(findings) == 1 and findings[0].rule == "xml.not-well-formed"
+    assert len(findings) == 1 and findings[0].code == "xml.not-well-formed"
 
 
 def test_impossible_calendar_date_is_refused(kari_json: dict[str, Any]) -> None:

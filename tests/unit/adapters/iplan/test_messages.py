@@ -31,7 +31,7 @@ def test_invalid_sample(name: str) -> None:
     raw = (MESSAGES / "invalid" / name).read_bytes()
     expected = EXPECTED[name]
     first = validate_iplan(raw)[0]
-    assert (first.rule, first.xpath, first.line) == (expected["code"], expected["where"], expected["line"])
+    assert (first.code, first.path, first.line) == (expected["code"], expected["where"], expected["line"])
     with pytest.raises(GatewayError) as caught:
         parse(raw)
     assert (caught.value.code, caught.value.where) == (expected["code"], expected["where"])

@@ -10,9 +10,9 @@ from collections.abc import Callable
 import pytest
 
 from samband.adapters.apprec import build_negative_apprec, parse_apprec, serialize_apprec, validate_apprec
-from samband.adapters.findings import Severity
 from samband.adapters.msghead import accept_msghead, rejection_for, validate_msghead
 from samband.kernel.errors import GatewayError, is_permanent
+from samband.kernel.problems import Severity
 from tests.unit.adapters.msghead.builders import NOW, patient
 from tests.unit.adapters.msghead.test_build import _foresporsel_1_0
 
@@ -89,9 +89,9 @@ def test_broken_input_gives_coded_error_fast_and_a_valid_negative_apprec(case: s
 
 def test_findings_say_where_bad_fnr_and_msgid_are() -> None:
     raw = _wrong_check_digit(good().replace(MSGID, b"MSG-2024-0001"))
-    errors = {f.rule: f for f in validate_msghead(raw) if f.severity is Severity.ERROR}
-    assert errors["patient.fnr-check-digit"].xpath == "/MsgHead/MsgInfo/Patient/Ident/Id"
-    assert errors["msghead.msgid-not-uuid"].xpath == "/MsgHead/MsgInfo/MsgId"
+    errors = {f.code: f for f in validate_msghead(raw) if f.severity is Severity.ERROR}
+    assert errors["patient.fnr-check-digit"].path == "/MsgHead/MsgInfo/Patient/Ident/Id"
+    assert errors["msghead.msgid-not-uuid"].path == "/MsgHead/MsgInfo/MsgId"
     assert all(f.line for f in errors.values())
 
 
@@ -111,7 +111,7 @@ def test_unknown_message_type_with_a_known_payload_is_only_a_warning() -> None:
     raw = good().replace(b'V="DIALOG_FORESPORSEL"', b'V="DIALOG_UKJENT"')
     model, findings = accept_msghead(raw)
     assert model.msg_type == "DIALOG_UKJENT"
-    assert [f.rule for f in findings if f.severity is Severity.WARNING] == ["msghead.type-payload-mismatch"]
+    assert [f.code for f in findings if f.severity is Severity.WARNING] == ["msghead.type-payload-mismatch"]
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from samband.adapters.dialogmelding import Dialogmelding, Foresporsel, Notat, RichText, RollerRelatertNotat
-from samband.adapters.findings import Severity
 from samband.adapters.msghead import (
     Code,
     attachment_document,
@@ -18,6 +17,7 @@ from samband.adapters.msghead import (
 )
 from samband.adapters.msghead.payloads import parse_payload
 from samband.kernel.errors import SchemaInvalid
+from samband.kernel.problems import Severity
 from tests.unit.adapters.msghead.builders import NOW, gp_office, municipality, patient
 
 FORESPORSEL = Foresporsel(

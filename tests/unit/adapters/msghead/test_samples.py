@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from samband.adapters.findings import Severity
 from samband.adapters.msghead import Attachment, parse_msghead, serialize_msghead, validate_msghead
 from samband.adapters.msghead.parse import msghead_root
 from samband.adapters.xml.schemas import compiled_schema
+from samband.kernel.problems import Severity
 from tests.conftest import SAMPLES
 
 MSGHEAD_SAMPLES = sorted(
@@ -34,7 +34,7 @@ def test_roundtrip_gives_equal_model_and_schema_valid_output(path: Path) -> None
     findings = validate_msghead(written)
     assert not [f for f in findings if f.severity is Severity.ERROR]
     # strict output: none of the tolerance repairs is needed on what the gateway writes
-    assert not [f for f in findings if f.rule.endswith("-order") or f.rule.startswith("msghead.date")]
+    assert not [f for f in findings if f.code.endswith("-order") or f.code.startswith("msghead.date")]
 
 
 @pytest.mark.parametrize("path", MSGHEAD_SAMPLES, ids=lambda p: p.name)
@@ -54,7 +54,7 @@ def test_written_output_passes_the_official_schemas_directly(path: Path) -> None
 
 def test_nav_sender_deviations_are_warnings_with_their_own_rules() -> None:
     findings = validate_msghead(NAV_NOTAT.read_bytes())
-    rules = {f.rule for f in findings if f.severity is Severity.WARNING}
+    rules = {f.code for f in findings if f.severity is Severity.WARNING}
     assert {
         "msghead.fellesformat-wrapper",
         "msghead.conversationref-order",
@@ -62,9 +62,9 @@ def test_nav_sender_deviations_are_warnings_with_their_own_rules() -> None:
         "msghead.date-unpadded",
         "msghead.ident-oid",
     } <= rules
-    conversation = next(f for f in findings if f.rule == "msghead.conversationref-order")
+    conversation = next(f for f in findings if f.code == "msghead.conversationref-order")
     assert conversation.line == 10
-    assert conversation.xpath == "/EI_fellesformat/MsgHead/MsgInfo/ConversationRef"
+    assert conversation.path == "/EI_fellesformat/MsgHead/MsgInfo/ConversationRef"
 
 
 def test_nav_sample_reads_swapped_conversation_ref_and_pads_birth_date() -> None:
@@ -80,7 +80,7 @@ def test_nav_sample_reads_swapped_conversation_ref_and_pads_birth_date() -> None
 def test_bogus_schema_location_on_base64_container_is_a_warning_and_attachments_decode() -> None:
     raw = BASE64_SAMPLE.read_bytes()
     findings = validate_msghead(raw)
-    assert any(f.rule == "msghead.base64-schemalocation" for f in findings)
+    assert any(f.code == "msghead.base64-schemalocation" for f in findings)
     model = parse_msghead(raw)
     attachments = [d.ref_doc.content for d in model.documents if isinstance(d.ref_doc.content, Attachment)]
     assert attachments and all(a.data for a in attachments)

@@ -7,10 +7,10 @@ from dataclasses import replace
 import pytest
 from lxml import etree
 
-from samband.adapters.findings import Severity
 from samband.adapters.msghead import Payload, parse_msghead, parse_payload, to_payload, validate_msghead
 from samband.adapters.plo import PloMessage, parse_plo
 from samband.adapters.xml.safe import parse_xml
+from samband.kernel.problems import Severity
 from tests.conftest import SAMPLES
 
 V16 = SAMPLES / "plo" / "1_6"
@@ -48,6 +48,6 @@ def test_hodemelding_validation_reports_plo_rules() -> None:
     root = parse_xml((V16 / "Innleggelsesrapport_v1-6_Ny.xml").read_bytes())
     next(root.iter(f"{PO}Forsendelsesstatus")).set("V", "Q")
     findings = validate_msghead(etree.tostring(root))
-    rule = next(f for f in findings if f.rule == "plo.forsendelsesstatus")
+    rule = next(f for f in findings if f.code == "plo.forsendelsesstatus")
     assert rule.severity is Severity.ERROR
-    assert rule.xpath is not None and rule.xpath.startswith("/MsgHead/Document/RefDoc/Content/")
+    assert rule.path is not None and rule.path.startswith("/MsgHead/Document/RefDoc/Content/")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from samband.adapters.findings import Finding, Severity
 from samband.adapters.msghead.payloads import PAYLOADS
 from samband.adapters.plo import PLO_PAYLOADS, PloMessage, parse_plo, validate_plo
 from samband.adapters.plo.parse import MSGHEAD_NS
 from samband.adapters.xml.safe import parse_xml
 from samband.kernel.errors import ParseError, UnsupportedMessage
+from samband.kernel.problems import Problem, Severity
 from tests.conftest import SAMPLES
 
 V16 = SAMPLES / "plo" / "1_6"
@@ -27,8 +27,8 @@ def _status(root: etree._Element) -> etree._Element:
     return next(root.iter(f"{PO}Forsendelsesstatus"))
 
 
-def _rules(findings: list[Finding]) -> dict[str, Finding]:
-    return {f.rule: f for f in findings}
+def _rules(findings: list[Problem]) -> dict[str, Problem]:
+    return {f.code: f for f in findings}
 
 
 def test_invalid_forsendelsesstatus_gives_an_error_with_xpath_and_line() -> None:
@@ -36,10 +36,10 @@ def test_invalid_forsendelsesstatus_gives_an_error_with_xpath_and_line() -> None
     _status(root).set("V", "Z")
     finding = _rules(validate_plo(etree.tostring(root)))["plo.forsendelsesstatus"]
     assert finding.severity is Severity.ERROR
-    assert finding.xpath is not None
-    assert finding.xpath.endswith("OrienteringOmTjenestetilbud/InformasjonOmForsendelsen/Forsendelsesstatus")
+    assert finding.path is not None
+    assert finding.path.endswith("OrienteringOmTjenestetilbud/InformasjonOmForsendelsen/Forsendelsesstatus")
     assert finding.line is not None and finding.line > 1
-    assert "'Z'" in finding.message
+    assert "'Z'" in finding.text
 
 
 def test_missing_forsendelsesstatus_is_an_error() -> None:
@@ -48,7 +48,7 @@ def test_missing_forsendelsesstatus_is_an_error() -> None:
     status.getparent().remove(status)
     finding = _rules(validate_plo(root))["plo.forsendelsesstatus"]
     assert finding.severity is Severity.ERROR
-    assert finding.xpath is not None and finding.xpath.endswith("InformasjonOmForsendelsen")
+    assert finding.path is not None and finding.path.endswith("InformasjonOmForsendelsen")
 
 
 def test_cancellation_without_conversation_ref_is_a_warning() -> None:
@@ -68,7 +68,7 @@ def test_unknown_iplos_codes_and_scale_are_warnings() -> None:
     next(root.iter(f"{PO}Vurdering")).text = "7"
     rules = _rules(validate_plo(root))
     assert rules["plo.iplos-funksjonsvariabel"].severity is Severity.WARNING
-    assert "'99'" in rules["plo.iplos-funksjonsvariabel"].message
+    assert "'99'" in rules["plo.iplos-funksjonsvariabel"].text
     assert rules["plo.iplos-vurdering"].severity is Severity.WARNING
 
 
@@ -82,7 +82,7 @@ def test_logistics_event_without_its_hendelsekode_is_a_warning() -> None:
     root = _sample("Pasientlogistikk_Orientering_om_dodsfall_v1-6_Ny.xml")
     next(root.iter(f"{PO}Hendelsekode")).set("V", "1")
     finding = _rules(validate_plo(root))["plo.logistikk-hendelse"]
-    assert "OrienteringOmDod" in finding.message and "13" in finding.message
+    assert "OrienteringOmDod" in finding.text and "13" in finding.text
 
 
 def test_msginfo_type_that_does_not_match_the_payload_is_a_warning() -> None:
@@ -90,7 +90,7 @@ def test_msginfo_type_that_does_not_match_the_payload_is_a_warning() -> None:
     type_el = root.find(f"{{{MSGHEAD_NS}}}MsgInfo/{{{MSGHEAD_NS}}}Type")
     assert type_el is not None
     type_el.set("V", "LOG_INNLAGT")
-    assert "LOG_DOD" in _rules(validate_plo(root))["plo.msginfo-type"].message
+    assert "LOG_DOD" in _rules(validate_plo(root))["plo.msginfo-type"].text
 
 
 def test_unknown_plo_namespace_is_unsupported_with_the_namespace_named() -> None:
@@ -101,7 +101,7 @@ def test_unknown_plo_namespace_is_unsupported_with_the_namespace_named() -> None
     assert "http://www.kith.no/xmlstds/po/Konsultasjon/2001-01-01" in str(caught.value)
     assert caught.value.received == "{http://www.kith.no/xmlstds/po/Konsultasjon/2001-01-01}Konsultasjon"
     finding = validate_plo(raw)[0]
-    assert finding.rule == "plo.unsupported-namespace" and finding.severity is Severity.ERROR
+    assert finding.code == "plo.unsupported-namespace" and finding.severity is Severity.ERROR
 
 
 def test_known_namespace_with_wrong_root_is_unsupported() -> None:
@@ -160,7 +160,7 @@ def test_registry_adapter_parses_serializes_and_validates_in_place() -> None:
     assert adapter.validate(payload) == []
     ref = root.find(f"{{{MSGHEAD_NS}}}MsgInfo/{{{MSGHEAD_NS}}}ConversationRef")
     ref.getparent().remove(ref)
-    assert [f.rule for f in adapter.validate(payload)] == ["plo.conversation-ref"]
+    assert [f.code for f in adapter.validate(payload)] == ["plo.conversation-ref"]
 
 
 def test_iplos_score_nine_means_not_relevant_and_is_accepted() -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from samband.adapters.findings import Severity
 from samband.adapters.plo import parse_plo, serialize_plo, serialize_plo_bytes, validate_plo
 from samband.adapters.plo.parse import MSGHEAD_NS, locate_payload
 from samband.adapters.xml.safe import parse_xml
 from samband.adapters.xml.schemas import compiled_schema, xsd_findings
+from samband.kernel.problems import Severity
 from tests.conftest import SAMPLES
 
 PLO = SAMPLES / "plo"

@@ -33,7 +33,7 @@ def gp_message(channel: Channel, services: tuple[ServiceLine, ...] = ()) -> GpMe
 
 
 def errors(raw: bytes) -> list[str]:
-    return [f.message for f in validate_msghead(raw) if f.severity.value == "error"]
+    return [f.text for f in validate_msghead(raw) if f.severity.value == "error"]
 
 
 def test_every_channel_gives_a_schema_valid_hodemelding_to_the_gp() -> None:

@@ -90,7 +90,7 @@ def test_the_edge_refuses_bad_ids_unknown_fields_and_a_referral_without_the_pati
 
 def test_the_referral_is_a_schema_valid_plo_medisinske_opplysninger_headed_oppfolgingsteam() -> None:
     referral = compose_referral(flag(), fixed_context())
-    assert [f.message for f in validate_msghead(referral.xml) if f.severity.value == "error"] == []
+    assert [f.text for f in validate_msghead(referral.xml) if f.severity.value == "error"] == []
     head = parse_msghead(referral.xml)
     assert head.msg_type == "MEDISINSKE_OPPLYSNINGER"
     assert head.msg_info.receiver.organisation.communication_party_her == "80003"

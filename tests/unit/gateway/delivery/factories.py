@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from samband.adapters.base import Envelope
 from samband.gateway.delivery.transports.base import DeliveryRequest
 from samband.gateway.routing.routes import Route, TargetFormat
+from samband.kernel.envelope import Envelope
 
 SENDER_HER = "8100001"
 RECEIVER_HER = "8100002"

@@ -9,9 +9,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from samband.adapters.base import Envelope, Format
+from samband.adapters.base import Format
 from samband.gateway.routing import DEFAULT_ROUTES, TargetFormat
 from samband.gateway.routing.loader import load_routes, parse_routes, routes_schema
+from samband.kernel.envelope import Envelope
 from samband.kernel.errors import ConfigurationError
 
 ROOT = Path(__file__).resolve().parents[4]

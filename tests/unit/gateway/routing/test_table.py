@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from samband.adapters.base import Envelope
 from samband.gateway.routing import DEFAULT_ROUTES, Route, RouteMatch, TargetFormat, route_table
+from samband.kernel.envelope import Envelope
 from samband.kernel.errors import ConfigurationError, NoRouteMatched, reply_for
 
 PLO_IN = Envelope(msg_id="m-1", msg_type="INNLEGGELSESRAPPORT", sender_her="8100001", receiver_her="8100002")

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from samband.adapters.base import Envelope
 from samband.gateway.delivery.transports.base import DeliveryRequest
 from samband.gateway.delivery.transports.fhir_store import FhirStoreTransport
 from samband.gateway.routing import FHIR_STORE_ROUTE
@@ -19,6 +18,7 @@ from samband.gateway.store import fhir as fhir_store
 from samband.gateway.store import repository as repo
 from samband.gateway.store.db import make_engine, run_migrations
 from samband.gateway.store.repository import Direction, Kind, Status
+from samband.kernel.envelope import Envelope
 from samband.kernel.errors import DeliveryRefused
 
 NOW = datetime(2026, 2, 1, tzinfo=UTC)

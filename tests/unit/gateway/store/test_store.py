@@ -11,11 +11,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
-from samband.adapters.base import Envelope
 from samband.gateway.store import repository as repo
 from samband.gateway.store.db import make_engine, run_migrations
 from samband.gateway.store.repository import Direction, Kind, Status
 from samband.gateway.store.tables import metadata
+from samband.kernel.envelope import Envelope
 from tests.integration.conftest import pg_schema_url
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
