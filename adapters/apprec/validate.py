@@ -29,7 +29,7 @@ def validate_apprec(raw: bytes) -> list[Problem]:
     try:
         root = apprec_root(raw)
     except GatewayError as error:
-        return [Problem(error.code, Severity.ERROR, str(error), error.line, error.column, error.where)]
+        return [error.problem()]
     findings: list[Problem] = []
     parent = root.getparent()
     if parent is not None and qname(parent) == (FELLESFORMAT_NS, "EI_fellesformat"):

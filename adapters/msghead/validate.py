@@ -84,12 +84,8 @@ def validate_msghead(raw: bytes) -> list[Problem]:
             return validate_apprec(raw)
         root = checked_msghead(top)
     except GatewayError as error:
-        return [_refusal(error)]
+        return [error.problem()]
     return validate_tree(root)
-
-
-def _refusal(error: GatewayError) -> Problem:
-    return Problem(error.code, Severity.ERROR, str(error), error.line, error.column, error.where)
 
 
 def validate_tree(root: etree._Element) -> list[Problem]:
