@@ -1,28 +1,15 @@
-"""Shapes every adapter shares: the Format keys and the Adapter protocol (``Envelope`` is kernel).
+"""Shapes every adapter shares: the Adapter protocol (``Envelope`` and ``Format`` are kernel).
 
 Adapters turn bytes into a typed native model and back; the gateway reaches them only through the
-dispatch tables in ``adapters/formats.py`` (plain dicts a reader can open).
+``FORMATS`` registry in ``adapters/formats.py`` (a plain dict a reader can open).
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Protocol, TypeVar
 
 from samband.kernel.envelope import Envelope
-
-
-class Format(StrEnum):
-    """The external formats, used as registry keys and in route data."""
-
-    EBXML = "ebxml"
-    MSGHEAD = "msghead"
-    APPREC = "apprec"
-    DIALOGMELDING = "dialogmelding"
-    PLO = "plo"
-    FHIR = "fhir"
-    IPLAN = "ip-export"
-
+from samband.kernel.formats import Format
 
 Native = TypeVar("Native")
 NativeIn = TypeVar("NativeIn", contravariant=True)

@@ -86,7 +86,7 @@ def gateway_cases(raw: bytes, folder: Path) -> list[tuple[str, Callable[[], obje
 def cases(raw: bytes, folder: Path) -> list[tuple[str, Callable[[], object]]]:
     from samband.adapters.formats import validate
     from samband.mappings.base import fixed_context
-    from samband.mappings.pivot import to_fhir
+    from samband.mappings.registry import to_fhir
 
     return [
         ("lxml parse+validate (yardstick)", yardstick(raw)),

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from samband.gateway.routing.routes import Route, TargetFormat
+from samband.gateway.routing.routes import Route
 from samband.gateway.runtime import Services
 from samband.gateway.store import replays
 from samband.gateway.store import repository as repo
 from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
 from samband.kernel.errors import NoRouteMatched
+from samband.kernel.formats import Format
 
 OVERRIDE_ROUTE = "replay-override"
 
@@ -107,10 +108,10 @@ def _override(svc: Services, message: StoredMessage, order: ReplayOrder, source_
         try:
             target = str(svc.routes.match(message.envelope(), source_format)[0].target_format)
         except NoRouteMatched:
-            target = str(TargetFormat.FHIR)
+            target = str(Format.FHIR)
     return Route(
         name=OVERRIDE_ROUTE,
-        target_format=TargetFormat(target),
+        target_format=Format(target),
         transport=order.transport,
         endpoint=order.endpoint,
         description="replay to an override endpoint",

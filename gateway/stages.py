@@ -93,25 +93,36 @@ def route_replay(svc: Services, p: Pass) -> Pass:
 
 
 def plan(svc: Services, p: Pass) -> Pass:
-    """Map to the pivot once, then from the pivot once per route (the payload each route delivers)."""
-    ctx = svc.context()
-    source = p.message.format or ""
-    bundle: dict[str, Any] = {}
-    pivot_issues: list[dict[str, Any]] = []
-    if translate.needs_pivot([str(r.target_format) for r in p.routes]):
-        try:
-            pivot = translate.to_pivot(p.raw, source, ctx)
-        except GatewayError:
-            raise
-        except (ValueError, KeyError, TypeError) as exc:
-            raise translate.mapping_failed(source, exc) from exc
-        bundle, pivot_issues = pivot.result, [i.as_dict() for i in pivot.issues]
-    planned = []
+    """Map to the pivot once, then from the pivot once per route (the payload each route delivers).
+
+    A disabled route never changes what happens to the message: when its payload cannot be written
+    it is left out (event ``route.skipped``) instead of refusing the message, unless no route is left.
+    """
+    message = p.message
+    writer = translate.Writer(
+        p.raw, message.content_type, message.format, message.msg_namespace, svc.context()
+    )
+    writer.prepare(
+        needed=[r.target_format for r in p.routes if r.enabled],
+        held=[r.target_format for r in p.routes if not r.enabled],
+    )
+    planned, skipped = [], []
     for r in p.routes:
-        payload, content_type, issues = translate.from_pivot(
-            bundle, str(r.target_format), p.raw, p.message.content_type, ctx
-        )
-        planned.append(Planned(r, payload, content_type, pivot_issues + [i.as_dict() for i in issues]))
+        try:
+            payload, content_type, issues = writer.write(r.target_format)
+        except GatewayError as error:
+            if r.enabled:
+                raise
+            skipped.append((r.name, error))
+            continue
+        issues = writer.pivot_issues() + issues
+        planned.append(Planned(r, payload, content_type, [i.as_dict() for i in issues]))
+    if skipped and not planned:
+        raise skipped[0][1]
+    if skipped:
+        with svc.engine.begin() as conn:
+            for name, refusal in skipped:
+                repo.add_event(conn, message.id, "route.skipped", svc.now(), route=name, code=refusal.code)
     return replace(p, planned=tuple(planned))
 
 

@@ -1,163 +1,133 @@
-"""The gateway's door into adapters/ and mappings/: peek, validate, map to and from the FHIR pivot.
+"""The gateway's door into adapters/ and mappings/: peek, validate, and write a message for a route.
 
-The gateway never touches XML or FHIR libraries itself; each step here is one call through the
-format registries (``adapters.formats``, ``mappings.pivot``), with coded errors on the way out.
+The gateway never touches XML or FHIR libraries itself: every step here is one look-up in the two
+registries (``adapters.formats.FORMATS``, ``mappings.registry.MAPPINGS``), with coded errors out.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from contextlib import suppress
 
+from samband.adapters import ebxml, formats
 from samband.kernel.envelope import Envelope
 from samband.kernel.errors import GatewayError, MappingError, UnsupportedMessage
+from samband.kernel.formats import Format
 from samband.kernel.problems import Problem
 from samband.mappings.base import Context, Translation
+from samband.mappings.registry import Mapping, mapping_for
 
+JsonDict = dict[str, object]
 FHIR_JSON = "application/fhir+json"
 XML = "application/xml"
-CONTENT_TYPES = {"fhir": FHIR_JSON, "ip-export": "application/json"}
+CONTENT_TYPES = {Format.FHIR: FHIR_JSON, Format.IP_EXPORT: "application/json"}
 
 
-def peek(raw: bytes, content_type: str | None = None, hint: str | None = None) -> tuple[str, Envelope]:
+def peek(raw: bytes, content_type: str | None = None, hint: str | None = None) -> tuple[Format, Envelope]:
     """What the document is and its envelope facts (Hodemelding MsgInfo, ebXML MessageHeader,
     FHIR MessageHeader, ip-export header).
 
     ``hint`` ``ebxml``: the HTTP body of ``POST /ebxml``, whose MIME boundary is in ``content_type``.
     """
-    if hint == "ebxml":
-        from samband.adapters.ebxml import read_envelope as ebxml_envelope
-
-        return "ebxml", ebxml_envelope(raw, content_type=content_type)
-    from samband.adapters.formats import read_envelope
-
-    kind = detect(raw)
-    if kind == "fhir":
-        return kind, fhir_envelope(raw)
-    if kind == "ip-export":
-        return kind, ip_export_envelope(raw)
-    found, envelope = read_envelope(raw)
-    return str(found), envelope
-
-
-def _reference_id(value: object) -> str | None:
-    if isinstance(value, dict):
-        ident = value.get("identifier")
-        if isinstance(ident, dict) and ident.get("value"):
-            return str(ident["value"])
-        if value.get("reference"):
-            return str(value["reference"]).rsplit("/", 1)[-1]
-    return None
-
-
-def fhir_envelope(raw: bytes) -> Envelope:
-    """FHIR message Bundle: MessageHeader id/event/sender/destination, first Patient identifier."""
-    from samband.adapters.fhir import parse_json
-
-    data: dict[str, Any] = parse_json(raw)
-    resources = [e.get("resource") or {} for e in data.get("entry", []) if isinstance(e, dict)]
-    header = next((r for r in resources if r.get("resourceType") == "MessageHeader"), {})
-    patient = next((r for r in resources if r.get("resourceType") == "Patient"), {})
-    event = header.get("eventCoding") or {}
-    destination = (header.get("destination") or [{}])[0]
-    idents = patient.get("identifier") or [{}]
-    return Envelope(
-        msg_id=str(header.get("id") or data.get("id") or "") or None,
-        msg_type=str(event.get("code") or f"FHIR_{str(data.get('type', 'resource')).upper()}"),
-        sender_her=_reference_id(header.get("sender")),
-        receiver_her=_reference_id(destination.get("receiver")),
-        patient_id=str(idents[0].get("value")) if idents[0].get("value") else None,
-        namespace="http://hl7.org/fhir",
-        version="4.0.1",
-    )
-
-
-def ip_export_envelope(raw: bytes) -> Envelope:
-    """ip-export v1: exportId, the plan (as conversation), the plan owner, the exporting service."""
-    from samband.adapters.iplan import parse
-
-    export = parse(raw)
-    her = export.source.her_id
-    return Envelope(
-        msg_id=export.export_id,
-        msg_type="IP_EXPORT",
-        sender_her=str(her) if her is not None else None,
-        conversation_ref=export.plan.id,
-        patient_id=export.plan.subject.national_id.value,
-        version=export.schema_version,
-        generated_at=export.generated_at,
-    )
-
-
-def detect(raw: bytes) -> str:
-    from samband.adapters.formats import detect as detect_kind
-
-    return str(detect_kind(raw))
+    if hint == Format.EBXML:
+        return Format.EBXML, ebxml.read_envelope(raw, content_type=content_type)
+    return formats.read_envelope(raw)
 
 
 def check(raw: bytes) -> list[Problem]:
     """Validate against the official schemas and the format's rules; an error-level finding refuses
     the message with its own coded error (T01 broken XML, T02 schema, E10 MsgId, E31 FNR, T10 …)."""
-    from samband.adapters.formats import check as check_document
-
-    _kind, findings = check_document(raw)
+    _kind, findings = formats.check(raw)
     return findings
 
 
-def to_pivot(raw: bytes, kind: str, ctx: Context) -> Translation[dict[str, Any]]:
-    """Map a received document to the FHIR R4 pivot (a Bundle)."""
-    if kind == "fhir":
-        from samband.adapters.fhir import parse_json
+class Writer:
+    """One received message written for each of its routes: into the pivot at most once, then out of
+    it per target (``as-is`` is the original bytes)."""
 
-        bundle: dict[str, Any] = parse_json(raw)
-        return Translation(bundle)
-    if kind == "ip-export":
-        from samband.mappings.iplan_fhir.facade import ip_export_to_fhir
+    def __init__(
+        self, raw: bytes, content_type: str | None, kind: str | None, namespace: str | None, ctx: Context
+    ) -> None:
+        self.raw = raw
+        self.content_type = content_type
+        self.kind = kind or ""
+        self.source = formats.translated_as(Format(kind), namespace) if kind in set(Format) else None
+        self.namespace = namespace
+        self.ctx = ctx
+        self._pivot: Translation[JsonDict] | None = None
+        self._failed: GatewayError | None = None
 
-        done = ip_export_to_fhir(raw, ctx)
-        return Translation(json.loads(done.result), done.issues)
-    from samband.mappings import pivot
+    def mapping(self, target: Format) -> Mapping:
+        if self.source is None or self.source is Format.MSGHEAD:
+            raise UnsupportedMessage(
+                f"no mapping for this {self.kind or 'document'} (payload {self.namespace or 'unknown'})",
+                code="pivot.unsupported-payload",
+                expected="a PLO or Dialogmelding Hodemelding, FHIR or an ip-export",
+                received=self.namespace,
+            )
+        return mapping_for(self.source, target)
 
-    result: Translation[dict[str, Any]] = pivot.to_fhir(raw, ctx)
-    return result
+    def needs_pivot(self, target: Format) -> bool:
+        return target is not Format.AS_IS and self.mapping(target).direct is None
 
+    def pivot(self) -> Translation[JsonDict]:
+        """The message in the FHIR pivot, mapped once (a refusal, too, is kept and raised again)."""
+        if self._failed is not None:
+            raise self._failed
+        if self._pivot is None:
+            try:
+                self._pivot = self._into_pivot()
+            except GatewayError as error:
+                self._failed = error
+                raise
+        return self._pivot
 
-def from_pivot(
-    bundle: dict[str, Any], target: str, raw: bytes, content_type: str | None, ctx: Context
-) -> tuple[bytes, str, list[Problem]]:
-    """The payload a route delivers: the pivot itself, a translation out of it, or the original bytes."""
-    if target == "as-is":
-        return raw, content_type or XML, []
-    if target == "fhir":
-        return json.dumps(bundle, ensure_ascii=False).encode("utf-8"), FHIR_JSON, []
-    from samband.mappings import pivot
+    def _into_pivot(self) -> Translation[JsonDict]:
+        try:
+            return self.mapping(Format.FHIR).to_fhir(self.raw, self.ctx)
+        except GatewayError:
+            raise
+        except (ValueError, KeyError, TypeError) as exc:  # foreign errors on odd input: coded
+            raise mapping_failed(self.kind, exc) from exc
 
-    from_fhir = getattr(pivot, "from_fhir", None)
-    if from_fhir is None:
-        raise UnsupportedMessage(
-            f"no mapping from the pivot to {target}", code="mapping.no-target", received=target
-        )
-    translation: Translation[bytes] = from_fhir(bundle, target, ctx)
-    return translation.result, CONTENT_TYPES.get(target, XML), translation.issues
+    def prepare(self, needed: list[Format], held: list[Format]) -> None:
+        """Map into the pivot now when a target needs it, so every route carries its issues.
+
+        A failure only ``held`` targets (disabled routes) meet is not raised here: ``write`` raises
+        it for those targets alone.
+        """
+        if any(self.needs_pivot(target) for target in needed):
+            self.pivot()
+        with suppress(GatewayError):
+            if any(self.needs_pivot(target) for target in held):
+                self.pivot()
+
+    def pivot_issues(self) -> list[Problem]:
+        return self._pivot.issues if self._pivot is not None else []
+
+    def write(self, target: Format) -> tuple[bytes, str, list[Problem]]:
+        """The payload a route delivers, its content type and the issues of writing it."""
+        if target is Format.AS_IS:
+            return self.raw, self.content_type or XML, []
+        mapping = self.mapping(target)
+        if mapping.direct is not None:
+            done = mapping.direct(self.raw, self.ctx)
+            return done.result, CONTENT_TYPES.get(target, XML), done.issues
+        bundle = self.pivot().result
+        if mapping.from_fhir is None:
+            return json.dumps(bundle, ensure_ascii=False).encode("utf-8"), FHIR_JSON, []
+        out = mapping.from_fhir(bundle, self.ctx)
+        return out.result, CONTENT_TYPES.get(target, XML), out.issues
 
 
 def output_envelope(payload: bytes, target: str) -> Envelope | None:
     """The envelope of an emitted Hodemelding (its own MsgId), None for FHIR and other outputs."""
-    if target in {"fhir", "ip-export"}:
+    if target in {Format.FHIR, Format.IP_EXPORT}:
         return None
     try:
         return peek(payload)[1]
     except GatewayError:
         return None
-
-
-def needs_pivot(targets: list[str]) -> bool:
-    return any(t != "as-is" for t in targets)
-
-
-def unmappable(issues: list[Problem]) -> bool:
-    """True when parts of the message could not be mapped (AppRec status 3, 'OK, feil i delmelding')."""
-    return any(str(i.severity) == "error" for i in issues)
 
 
 def mapping_failed(kind: str, exc: Exception) -> MappingError:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from samband.adapters.apprec.codec import parse_apprec, read_envelope, serialize_apprec
 from samband.adapters.apprec.model import AppRec
 from samband.adapters.apprec.validate import validate_apprec
-from samband.adapters.base import Format
 from samband.kernel.envelope import Envelope
+from samband.kernel.formats import Format
 from samband.kernel.problems import Problem
 
 

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-from samband.adapters.base import Format
 from samband.adapters.ebxml.mime import unpack
 from samband.adapters.ebxml.model import EbxmlMessage
 from samband.adapters.ebxml.names import EB_NS, EB_VERSION
@@ -14,6 +13,7 @@ from samband.adapters.ebxml.signing import UNSIGNED, Signer
 from samband.adapters.ebxml.writer import serialize_ebxml
 from samband.adapters.xml.safe import parse_xml
 from samband.kernel.envelope import Envelope
+from samband.kernel.formats import Format
 
 
 def envelope_of(message: EbxmlMessage) -> Envelope:

@@ -1,7 +1,16 @@
 """FHIR R4 message Bundles as JSON: parse and serialize with fhir.resources.R4B, plus profile rules."""
 
 from samband.adapters.fhir.bundle import normalize, parse_bundle, parse_json, serialize_bundle
+from samband.adapters.fhir.envelope import fhir_envelope
 from samband.adapters.fhir.rules import check_bundle
 from samband.adapters.fhir.validate import validate_fhir
 
-__all__ = ["check_bundle", "normalize", "parse_bundle", "parse_json", "serialize_bundle", "validate_fhir"]
+__all__ = [
+    "check_bundle",
+    "fhir_envelope",
+    "normalize",
+    "parse_bundle",
+    "parse_json",
+    "serialize_bundle",
+    "validate_fhir",
+]

@@ -6,10 +6,10 @@ FNR/DNR, the exporting service's HER-id, the contract version and when it was ge
 
 from __future__ import annotations
 
-from samband.adapters.base import Format
 from samband.adapters.iplan.io import is_xml, parse, serialize_json, serialize_xml
 from samband.adapters.iplan.model import XML_NAMESPACE, IpExport
 from samband.kernel.envelope import Envelope
+from samband.kernel.formats import Format
 
 MSG_TYPE = "IP_EXPORT"
 
@@ -33,7 +33,7 @@ def envelope(raw: bytes) -> Envelope:
 class IpExportAdapter:
     """bytes ↔ ``IpExport``; ``xml`` chooses the encoding ``serialize`` writes."""
 
-    format: Format = Format.IPLAN
+    format: Format = Format.IP_EXPORT
 
     def __init__(self, *, xml: bool = False) -> None:
         self.xml = xml

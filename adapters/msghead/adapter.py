@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from samband.adapters.base import Format
 from samband.adapters.msghead.envelope import read_envelope
 from samband.adapters.msghead.model import MsgHead
 from samband.adapters.msghead.parse import parse_msghead
 from samband.adapters.msghead.serialize import serialize_msghead
 from samband.adapters.msghead.validate import validate_msghead
 from samband.kernel.envelope import Envelope
+from samband.kernel.formats import Format
 from samband.kernel.problems import Problem
 
 

@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from samband.kernel.formats import TRANSLATABLE
+
 app = typer.Typer(
     name="samband",
     help="Samband: PLO/ebXML, FHIR and individual-plan gateway for municipal health and care.",
@@ -23,13 +25,6 @@ app = typer.Typer(
 class OutputFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
-
-
-class TargetFormat(StrEnum):
-    FHIR = "fhir"
-    PLO = "plo"
-    DIALOGMELDING = "dialogmelding"
-    IP_EXPORT = "ip-export"
 
 
 DatabaseUrl = Annotated[
@@ -54,13 +49,13 @@ def validate(
 @app.command()
 def translate(
     path: Annotated[Path, typer.Argument(help="the document to translate")],
-    to: Annotated[TargetFormat, typer.Option("--to", help="target format")],
+    to: Annotated[str, typer.Option("--to", help=f"target format: {' | '.join(TRANSLATABLE)}")],
     out: Annotated[Path | None, typer.Option("-o", "--out", help="write here, not stdout")] = None,
 ) -> None:
     """Translate one document; the result goes to stdout (or OUT), issues to stderr."""
     from samband.gateway.cli.translate import run_translate  # lazy: start-up
 
-    raise typer.Exit(run_translate(path, str(to), out))
+    raise typer.Exit(run_translate(path, to, out))
 
 
 @app.command()

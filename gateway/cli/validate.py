@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from samband.adapters.formats import Kind, validate
+from samband.adapters.formats import validate
+from samband.kernel.formats import Format
 from samband.kernel.problems import Problem, Severity, has_errors
 
 DOCUMENT_SUFFIXES = {".xml", ".json"}
@@ -20,7 +21,7 @@ DOCUMENT_SUFFIXES = {".xml", ".json"}
 @dataclass(frozen=True)
 class FileResult:
     path: Path
-    kind: Kind | None
+    kind: Format | None
     findings: list[Problem]
 
     @property

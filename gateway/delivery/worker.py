@@ -27,7 +27,7 @@ from samband.gateway.delivery.transports.registry import (
     TransportFactory,
     create_transport,
 )
-from samband.gateway.routing.routes import Route, TargetFormat
+from samband.gateway.routing.routes import Route
 from samband.gateway.runtime import Services
 from samband.gateway.store import deliveries as queue
 from samband.gateway.store import repository as repo
@@ -35,6 +35,7 @@ from samband.gateway.store.deliveries import Delivery, Outcome
 from samband.gateway.store.jobs import run_job
 from samband.gateway.store.repository import Status
 from samband.kernel.errors import DeliveryError, DeliveryUnavailable, GatewayError, is_permanent
+from samband.kernel.formats import Format
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +228,7 @@ class DeliveryWorker:
             route = Route(
                 name=delivery.route,
                 transport=delivery.transport,
-                target_format=TargetFormat(delivery.target_format),
+                target_format=Format(delivery.target_format),
             )
         return replace(route, transport=delivery.transport, endpoint=delivery.endpoint)
 

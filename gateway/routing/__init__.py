@@ -3,7 +3,7 @@ and the pure matcher. The loader is not re-exported here: it checks transport na
 transports import the route shapes from this package.
 """
 
-from samband.gateway.routing.routes import FHIR_STORE_ROUTE, Route, RouteMatch, TargetFormat
+from samband.gateway.routing.routes import FHIR_STORE_ROUTE, Route, RouteMatch
 from samband.gateway.routing.table import DEFAULT_ROUTES, RouteTable, route_table
 
 __all__ = [
@@ -12,6 +12,5 @@ __all__ = [
     "Route",
     "RouteMatch",
     "RouteTable",
-    "TargetFormat",
     "route_table",
 ]

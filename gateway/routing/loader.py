@@ -21,9 +21,11 @@ import yaml
 
 from samband.gateway.delivery.retry import DEFAULT_SCHEDULE, RetrySchedule, parse_duration
 from samband.gateway.delivery.transports.registry import transport_names
-from samband.gateway.routing.routes import Route, RouteMatch, TargetFormat
+from samband.gateway.routing.routes import Route, RouteMatch
 from samband.gateway.routing.table import DEFAULT_ROUTES, RouteTable
+from samband.gateway.routing.writable import unwritable
 from samband.kernel.errors import ConfigurationError
+from samband.kernel.formats import Format
 
 SCHEMA_NAME = "routes.schema.json"
 HTTP_TRANSPORTS = frozenset({"http", "ebxml-http"})
@@ -192,10 +194,10 @@ def _route(
         )
     _check_url(entry, source, path)
     timeouts = {**defaults.get("timeouts", {}), **entry.get("timeouts", {})}
-    return Route(
+    route = Route(
         name=entry["name"],
         match=_match(entry.get("match", {})),
-        target_format=TargetFormat(entry["target_format"]),
+        target_format=Format(entry["target_format"]),
         transport=entry["transport"],
         endpoint=entry.get("endpoint"),
         retry=_retry({**defaults.get("retry", {}), **entry.get("retry", {})}),
@@ -206,6 +208,23 @@ def _route(
         options=dict(entry.get("options", {})),
         description=entry.get("description", ""),
     )
+    _check_writable(route, source, path)
+    return route
+
+
+def _check_writable(route: Route, source: _Source, path: tuple[str | int, ...]) -> None:
+    """The target must be writable for what the route matches (``MAPPINGS``); disabled routes too."""
+    problem = unwritable(route)
+    if problem is not None:
+        at = (*path, *problem.at)
+        raise ConfigurationError(
+            problem.detail,
+            code=problem.code,
+            where=f"{source.name}#{_pointer(at)}",
+            line=source.line_of(at),
+            expected=problem.expected,
+            received=problem.received,
+        )
 
 
 def _check_url(entry: Mapping[str, Any], source: _Source, path: tuple[str | int, ...]) -> None:

@@ -8,22 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from samband.adapters.formats import payload_format
 from samband.gateway.delivery.retry import DEFAULT_SCHEDULE, RetrySchedule
 from samband.kernel.envelope import Envelope
-
-
-class TargetFormat(StrEnum):
-    """What a route delivers: a translation out of the FHIR pivot, or the original bytes (as-is)."""
-
-    FHIR = "fhir"
-    PLO = "plo"
-    DIALOGMELDING = "dialogmelding"
-    APPREC = "apprec"
-    IPLAN = "ip-export"
-    AS_IS = "as-is"
+from samband.kernel.formats import Format
 
 
 @dataclass(frozen=True)
@@ -32,8 +21,8 @@ class RouteMatch:
 
     All given criteria must hold. ``message_types`` compares with ``Envelope.msg_type``
     (Hodemelding MsgInfo/Type, e.g. ``PLO``, ``DIALOG_FORESPORSEL``, ``APPREC``), the HER-ids with
-    ``Envelope.sender_her`` / ``receiver_her``, ``source_formats`` with the ``adapters.base.Format``
-    value the message came in as.
+    ``Envelope.sender_her`` / ``receiver_her``, ``source_formats`` with the ``kernel.formats.Format``
+    the message came in as (or its payload family).
     """
 
     message_types: tuple[str, ...] | None = None
@@ -73,7 +62,7 @@ class Route:
 
     name: str
     match: RouteMatch = field(default_factory=RouteMatch)
-    target_format: TargetFormat = TargetFormat.FHIR
+    target_format: Format = Format.FHIR
     transport: str = "fhir-store"
     endpoint: str | None = None
     retry: RetrySchedule = DEFAULT_SCHEDULE
@@ -91,7 +80,7 @@ class Route:
 
 FHIR_STORE_ROUTE = Route(
     name="fhir-store",
-    target_format=TargetFormat.FHIR,
+    target_format=Format.FHIR,
     transport="fhir-store",
     description="every message into the gateway's own FHIR store (the default with no route file)",
 )

@@ -67,6 +67,7 @@ class StoredMessage:
     msg_id: str | None
     msg_type: str | None
     msg_version: str | None
+    msg_namespace: str | None
     conversation_ref: str | None
     parent_ref: str | None
     ebxml_message_id: str | None
@@ -99,6 +100,7 @@ class StoredMessage:
             conversation_ref=self.conversation_ref,
             parent_ref=self.parent_ref,
             patient_id=self.patient_id,
+            namespace=self.msg_namespace,
             version=self.msg_version,
             cpa_id=self.cpa_id,
             ebxml_message_id=self.ebxml_message_id,
@@ -131,6 +133,7 @@ def envelope_columns(envelope: Envelope) -> dict[str, Any]:
         "msg_id": envelope.msg_id,
         "msg_type": envelope.msg_type,
         "msg_version": envelope.version,
+        "msg_namespace": envelope.namespace,
         "conversation_ref": envelope.conversation_ref,
         "parent_ref": envelope.parent_ref,
         "ebxml_message_id": envelope.ebxml_message_id,

@@ -76,6 +76,7 @@ messages = Table(
     Column("msg_id", String(100), index=True),
     Column("msg_type", String(60), index=True),
     Column("msg_version", String(60)),
+    Column("msg_namespace", String(255)),  # payload namespace: a Hodemelding's family (PLO, Dialogmelding)
     Column("conversation_ref", String(100), index=True),
     Column("parent_ref", String(100)),
     Column("ebxml_message_id", String(255), index=True),

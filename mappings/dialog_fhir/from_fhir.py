@@ -111,19 +111,16 @@ def notat(view: BundleView, communication: JsonDict) -> Notat:
 
 
 def dialog_event(view: BundleView) -> str:
+    """MessageHeader.eventCoding (8279); a type this mapping cannot write is refused, never guessed."""
     event = view.event()
     if event in EVENTS:
         return str(event)
-    kinds = {str(r.get("resourceType")) for r in view.focus()}
-    if "Task" in kinds:
-        return "DIALOG_FORESPORSEL"
-    if "Communication" in kinds:
-        return "DIALOG_NOTAT"
     raise MappingError(
-        "no Dialogmelding for this Bundle: its focus is neither a Task nor a Communication",
-        code="dialog.unsupported-focus",
-        where="/entry/0/resource/focus",
-        expected="Task or Communication",
+        f"no Dialogmelding for event {event!r}",
+        code="dialog.unsupported-event",
+        where="/entry/0/resource/eventCoding",
+        expected="a DIALOG_* type of code table 8279",
+        received=str(event),
     )
 
 

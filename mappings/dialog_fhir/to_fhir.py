@@ -23,6 +23,23 @@ JsonDict = dict[str, object]
 CONTENT = "/MsgHead/Document/RefDoc/Content/Dialogmelding"
 FORESP_TABLE = "9152"
 TEMA_TABLE = "7321"
+ROOTS = frozenset({"Dialogmelding"})
+"""The payload root element this mapping reads."""
+
+TYPES: frozenset[str] = frozenset(
+    {
+        "DIALOG_FORESPORSEL",
+        "DIALOG_SVAR",
+        "DIALOG_NOTAT",
+        "DIALOG_AVVIK",
+        "DIALOG_HELSEFAGLIG",
+        "DIALOG_STATUS_HENVISNING",
+        "DIALOG_INNBYGGER_EKONTAKT",
+        "DIALOG_INNBYGGER_RESEPTFORNYELSE",
+        "DIALOG_INNBYGGER_TEST",
+    }
+)
+"""The Dialogmelding MsgInfo/Type codes (8279) this mapping writes as FHIR."""
 
 
 def _input(kind: str, value: JsonDict) -> JsonDict:

@@ -34,19 +34,16 @@ BUILDERS: dict[str, Fields] = {
     "LOG_UTSKREVET": logistics_fields,
     "LOG_DOD": logistics_fields,
 }
-FOCUS_EVENT = {"CarePlan": "ORIENTERING_TJENESTETILBUD", "Communication": "HELSEOPPLYSNINGER_LEGE"}
+TYPES: frozenset[str] = frozenset(BUILDERS)
+"""The PLO MsgInfo/Type codes (8279) this mapping writes from FHIR."""
 VERSION = "1.6"
 
 
 def plo_event(view: BundleView) -> str:
-    """MessageHeader.eventCoding (8279) when it names a supported PLO type, else from the focus."""
+    """MessageHeader.eventCoding (8279); a type this mapping cannot write is refused, never guessed."""
     event = view.event()
     if event in BUILDERS:
         return str(event)
-    for resource in view.focus():
-        guessed = FOCUS_EVENT.get(str(resource.get("resourceType")))
-        if guessed:
-            return guessed
     raise MappingError(
         f"no PLO message for event {event!r}",
         code="plo.unsupported-event",

@@ -34,6 +34,24 @@ HANDLERS: dict[str, Handler] = {
     "TverrfagligEpikrise": clinical,
     "Pasientlogistikk": logistics,
 }
+"""Payload root element → its content handler."""
+
+TYPES: frozenset[str] = frozenset(
+    {
+        "ORIENTERING_TJENESTETILBUD",
+        "HELSEOPPLYSNINGER_LEGE",
+        "HELSEOPPL_SOKNAD",
+        "MEDISINSKE_OPPLYSNINGER",
+        "INNLEGGELSESRAPPORT",
+        "UTSKRIVNINGSRAPPORT",
+        "LOG_INNLAGT",
+        "LOG_UTSKRIVNINGSKLAR",
+        "LOG_AVMELDING",
+        "LOG_UTSKREVET",
+        "LOG_DOD",
+    }
+)
+"""The PLO MsgInfo/Type codes (8279) this mapping writes as FHIR."""
 
 
 def _forsendelse(frame: Frame, root: Node) -> str | None:

@@ -2,19 +2,18 @@
 
 A direction is a folder ``tests/golden/<from>_to_<to>/``; to plug a new one in, add one line to
 ``RUNNERS``. A runner gets the input bytes and returns the output bytes, their suffix (``.json`` or
-``.xml``) and the issues as ``code path`` lines.
+``.xml``) and the issues as ``code path`` lines. Each runs one pair of the ``MAPPINGS`` registry.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from samband.adapters.fhir import serialize_bundle
+from samband.kernel.formats import Format
 from samband.kernel.problems import Problem
 from samband.mappings.base import fixed_context
-from samband.mappings.pivot import from_fhir, to_fhir
+from samband.mappings.registry import MAPPINGS
 
 Output = tuple[bytes, list[str]]
 
@@ -29,30 +28,18 @@ def issue_lines(issues: list[Problem]) -> list[str]:
     return [f"{issue.code} {issue.path}" for issue in issues]
 
 
-def _to_fhir(raw: bytes) -> Output:
-    done = to_fhir(raw, fixed_context())
-    return serialize_bundle(done.result), issue_lines(done.issues)
-
-
-def _from_fhir(target: str) -> Callable[[bytes], Output]:
+def _pair(source: Format, target: Format) -> Callable[[bytes], Output]:
     def run(raw: bytes) -> Output:
-        done = from_fhir(json.loads(raw), target, fixed_context())
+        done = MAPPINGS[(source, target)].translate(raw, fixed_context())
         return done.result, issue_lines(done.issues)
 
     return run
 
 
-def _iplan_to_fhir(raw: bytes) -> Output:
-    from samband.mappings.iplan_fhir.facade import ip_export_to_fhir
-
-    done = ip_export_to_fhir(raw, fixed_context())
-    return done.result, issue_lines(done.issues)
-
-
 RUNNERS: dict[str, Runner] = {
-    "plo_to_fhir": Runner(_to_fhir, ".json"),
-    "dialog_to_fhir": Runner(_to_fhir, ".json"),
-    "fhir_to_plo": Runner(_from_fhir("plo"), ".xml"),
-    "fhir_to_dialog": Runner(_from_fhir("dialogmelding"), ".xml"),
-    "iplan_to_fhir": Runner(_iplan_to_fhir, ".json"),
+    "plo_to_fhir": Runner(_pair(Format.PLO, Format.FHIR), ".json"),
+    "dialog_to_fhir": Runner(_pair(Format.DIALOGMELDING, Format.FHIR), ".json"),
+    "fhir_to_plo": Runner(_pair(Format.FHIR, Format.PLO), ".xml"),
+    "fhir_to_dialog": Runner(_pair(Format.FHIR, Format.DIALOGMELDING), ".xml"),
+    "iplan_to_fhir": Runner(_pair(Format.IP_EXPORT, Format.FHIR), ".json"),
 }

@@ -28,7 +28,7 @@ routes:
     target_format: fhir
     transport: fhir-store
   - name: kommune-plo
-    match: {{source_formats: [fhir]}}
+    match: {{source_formats: [fhir], message_types: [ORIENTERING_TJENESTETILBUD]}}
     target_format: plo
     transport: http
     endpoint: {kommune.url}

@@ -37,11 +37,9 @@ LAZY_MARK = "# lazy: start-up"
 LAZY_ALLOWED = ("samband.gateway.cli",)
 SQL_CALLS = frozenset({"execute", "exec_driver_sql", "executemany"})
 
-# Function-local imports still standing in modules whose rework is under way (format dispatch into
-# the FORMATS/MAPPINGS registries, the shared KITH codec); a cycle through one of them is let be too.
+# Function-local imports still standing in modules whose rework is under way (format dispatch inside
+# the Hodemelding validator); a cycle through one of them is let be too.
 PENDING: dict[str, str] = {
-    "adapters/formats.py": "format dispatch by function-local imports: the FORMATS registry replaces it",
-    "gateway/translate.py": "format dispatch by function-local imports: the registries replace it",
     "adapters/msghead/validate.py": "hands an AppRec to apprec.validate: format dispatch",
 }
 

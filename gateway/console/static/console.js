@@ -11,7 +11,7 @@
     'rejected', 'failed', 'refused'];
   const KINDS = ['message', 'translation', 'forward', 'apprec', 'feedback', 'replay', 'duplicate', 'ack'];
   const TRANSPORTS = ['http', 'ebxml-http', 'file-drop'];
-  const TARGET_FORMATS = ['fhir', 'plo', 'dialogmelding', 'apprec', 'ip-export', 'as-is'];
+  const TARGET_FORMATS = ['fhir', 'plo', 'dialogmelding', 'ip-export', 'as-is'];
   const APPREC_STATUS = { '1': ['OK', 'ok'], '2': ['Avvist', 'rejected'], '3': ['OK, feil i delmelding', 'partial'] };
   const LINKED_KEYS = new Set(['output', 'replay', 'original', 'apprec', 'source', 'source_id', 'source_ref',
     'message', 'message_id', 'received', 'new_id', 'original_id']);

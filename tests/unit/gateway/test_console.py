@@ -23,9 +23,9 @@ from samband.gateway.app import create_app
 from samband.gateway.cli import serve
 from samband.gateway.delivery.transports.registry import TRANSPORTS
 from samband.gateway.delivery.worker import DeliveryWorker
-from samband.gateway.routing.routes import TargetFormat
 from samband.gateway.settings import Settings
 from samband.gateway.store.repository import Kind, Status
+from samband.kernel.formats import ROUTE_TARGETS
 from tests.integration.messages import RECEIVER_HER, SENDER_HER, hodemelding, msg_id_of
 from tests.integration.server import LiveServer
 
@@ -265,5 +265,5 @@ def _js_list(name: str) -> set[str]:
 def test_the_filter_and_replay_choices_are_the_gateways_own() -> None:
     assert _js_list("STATUSES") == {str(s) for s in Status}
     assert _js_list("KINDS") == {str(k) for k in Kind}
-    assert _js_list("TARGET_FORMATS") == {str(f) for f in TargetFormat}
+    assert _js_list("TARGET_FORMATS") == {str(f) for f in ROUTE_TARGETS}
     assert _js_list("TRANSPORTS") == set(TRANSPORTS)

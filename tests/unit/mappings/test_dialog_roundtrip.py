@@ -19,7 +19,7 @@ from samband.adapters.dialogmelding.model import (
 from samband.adapters.msghead.parse import parse_msghead
 from samband.adapters.msghead.payloads import parse_payload
 from samband.mappings.base import fixed_context
-from samband.mappings.pivot import from_fhir, to_fhir
+from samband.mappings.registry import from_fhir, to_fhir
 from tests.conftest import SAMPLES
 from tests.unit.mappings.test_plo_roundtrip import head_fields
 

@@ -14,10 +14,11 @@ from samband.adapters.plo import parse_plo
 from samband.adapters.xml.safe import parse_xml
 from samband.adapters.xml.schemas import validate_with_catalog
 from samband.kernel.errors import MappingError, MessageRejected, UnsupportedMessage
+from samband.kernel.formats import Format
 from samband.kernel.problems import Severity
 from samband.mappings.base import fixed_context
 from samband.mappings.common.view import BundleView
-from samband.mappings.pivot import SUPPORTED_TO_FHIR, from_fhir, target_for, to_fhir
+from samband.mappings.registry import SUPPORTED_TO_FHIR, can_write, from_fhir, to_fhir
 
 TESTS = Path(__file__).resolve().parents[2]
 PLO = TESTS / "messages" / "plo"
@@ -90,12 +91,18 @@ def test_not_xml_is_rejected() -> None:
         to_fhir(b"not xml at all", fixed_context())
 
 
-def test_target_for_follows_event_then_focus() -> None:
-    assert target_for(bundle_of(PLO / "orientering_ny_1_6.xml")) == "plo"
-    assert target_for(bundle_of(DIALOG / "svar_1_0.xml")) == "dialogmelding"
+def test_the_target_follows_the_event_and_an_unknown_event_is_refused_not_guessed() -> None:
+    assert can_write(Format.FHIR, Format.PLO, ["ORIENTERING_TJENESTETILBUD"])
+    assert can_write(Format.FHIR, Format.DIALOGMELDING, ["DIALOG_SVAR"])
+    assert not can_write(Format.FHIR, Format.PLO, ["DIALOG_SVAR"])
     handbuilt = json.loads(HANDBUILT.read_text(encoding="utf-8"))
     handbuilt["entry"][0]["resource"]["eventCoding"]["code"] = "SOMETHING_ELSE"
-    assert target_for(handbuilt) == "plo"
+    with pytest.raises(MappingError) as caught:
+        from_fhir(handbuilt, "plo", fixed_context())
+    assert caught.value.code == "plo.unsupported-event"
+    with pytest.raises(MappingError) as caught:
+        from_fhir(handbuilt, "dialogmelding", fixed_context())
+    assert caught.value.code == "dialog.unsupported-event"
 
 
 def test_handbuilt_careplan_becomes_orientering() -> None:

@@ -17,7 +17,7 @@ from samband.adapters.xml.schemas import validate_with_catalog
 from samband.kernel.problems import Severity
 from samband.mappings.base import fixed_context
 from samband.mappings.common.head_time import fhir_datetime
-from samband.mappings.pivot import from_fhir, to_fhir
+from samband.mappings.registry import from_fhir, to_fhir
 from tests.conftest import SAMPLES
 
 TESTS = Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ from samband.adapters.fhir import check_bundle, parse_bundle
 from samband.adapters.msghead.parse import parse_msghead
 from samband.kernel.problems import Severity
 from samband.mappings.base import fixed_context
-from samband.mappings.pivot import TO_FHIR, to_fhir
+from samband.mappings.registry import PAYLOAD_ROOTS, to_fhir
 from tests.conftest import SAMPLES
 
 
@@ -25,7 +25,7 @@ def _translatable() -> list[Path]:
             payload = parse_msghead(path.read_bytes()).payload
         except Exception:
             continue
-        if payload is not None and payload.root in TO_FHIR:
+        if payload is not None and payload.root in PAYLOAD_ROOTS:
             found.append(path)
     return found
 

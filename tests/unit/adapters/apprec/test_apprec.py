@@ -143,8 +143,9 @@ def test_original_issue_date_is_always_an_xs_datetime(gen_date: str, issue_date:
 
 def test_adapter_objects_satisfy_the_adapter_protocol() -> None:
     from samband.adapters.apprec import APPREC_ADAPTER
-    from samband.adapters.base import Adapter, Format
+    from samband.adapters.base import Adapter
     from samband.adapters.msghead import MSGHEAD_ADAPTER
+    from samband.kernel.formats import Format
 
     adapters: list[Adapter[object]] = [MSGHEAD_ADAPTER, APPREC_ADAPTER]
     assert [a.format for a in adapters] == [Format.MSGHEAD, Format.APPREC]

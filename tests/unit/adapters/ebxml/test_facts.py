@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from samband.adapters.base import Format
 from samband.adapters.ebxml import ADAPTER, build_message, parse_ebxml, read_envelope, serialize_package
+from samband.kernel.formats import Format
 
 
 def test_facts_of_a_business_message(samples_dir: Path) -> None:

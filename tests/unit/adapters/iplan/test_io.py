@@ -72,14 +72,15 @@ def test_json_output_is_plain_contract_json(kari_active: IpExport) -> None:
 
 
 def test_the_adapter_gives_envelope_facts(kari_active: IpExport) -> None:
-    from samband.adapters.base import Adapter, Format
+    from samband.adapters.base import Adapter
     from samband.adapters.iplan.adapter import IpExportAdapter
+    from samband.kernel.formats import Format
 
     adapter = IpExportAdapter(xml=True)
     as_protocol: Adapter[IpExport] = adapter
     raw = adapter.serialize(kari_active)
     facts = as_protocol.envelope(raw)
-    assert adapter.format is Format.IPLAN
+    assert adapter.format is Format.IP_EXPORT
     assert (facts.msg_id, facts.msg_type, facts.conversation_ref) == (
         kari_active.export_id,
         "IP_EXPORT",

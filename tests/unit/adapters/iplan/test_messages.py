@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 import yaml
 
-from samband.adapters.formats import Kind, detect
+from samband.adapters.formats import detect
 from samband.adapters.iplan import parse, validate_iplan
 from samband.kernel.errors import GatewayError
+from samband.kernel.formats import Format
 
 MESSAGES = Path(__file__).resolve().parents[3] / "messages" / "ip-export"
 EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load(
@@ -21,7 +22,7 @@ EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load(
 @pytest.mark.parametrize("path", sorted((MESSAGES / "valid").iterdir()), ids=lambda p: p.name)
 def test_valid_sample(path: Path) -> None:
     raw = path.read_bytes()
-    assert detect(raw) is Kind.IP_EXPORT
+    assert detect(raw) is Format.IP_EXPORT
     assert validate_iplan(raw) == []
     assert parse(raw).plan.id.startswith("sampro-ip-")
 

@@ -32,10 +32,27 @@ def test_fhir_to_plo_into_a_file_with_issues_on_stderr(tmp_path: Path) -> None:
     assert result.stdout == ""
 
 
-def test_plo_straight_to_dialogmelding_is_refused_when_no_dialog_content() -> None:
+def test_plo_straight_to_dialogmelding_is_refused_with_a_code() -> None:
+    """A PLO message is not a Dialogmelding: no mapping for the pair, never another message type."""
     result = runner.invoke(app, ["translate", str(ORIENTERING), "--to", "dialogmelding"])
     assert result.exit_code == 1
-    assert "dialog." in result.stderr
+    assert "[mapping.no-pair]" in result.stderr
+    refusal = json.loads(result.stderr.splitlines()[-1])
+    assert refusal["code"] == "mapping.no-pair" and refusal["received"] == "plo → dialogmelding"
+    assert result.stdout == ""
+
+
+def test_an_ip_export_cannot_be_written_as_plo(tmp_path: Path) -> None:
+    source = TESTS / "messages" / "ip-export" / "valid" / "kari-active.xml"
+    result = runner.invoke(app, ["translate", str(source), "--to", "plo"])
+    assert result.exit_code == 1
+    assert json.loads(result.stderr.splitlines()[-1])["code"] == "mapping.no-pair"
+
+
+def test_an_unknown_target_is_usage() -> None:
+    result = runner.invoke(app, ["translate", str(ORIENTERING), "--to", "hl7v2"])
+    assert result.exit_code == 2
+    assert "fhir" in result.stderr
 
 
 def test_unreadable_input_is_fatal_with_code(tmp_path: Path) -> None:

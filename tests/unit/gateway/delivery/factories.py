@@ -6,8 +6,9 @@ from dataclasses import replace
 from typing import Any
 
 from samband.gateway.delivery.transports.base import DeliveryRequest
-from samband.gateway.routing.routes import Route, TargetFormat
+from samband.gateway.routing.routes import Route
 from samband.kernel.envelope import Envelope
+from samband.kernel.formats import Format
 
 SENDER_HER = "8100001"
 RECEIVER_HER = "8100002"
@@ -20,7 +21,7 @@ ENVELOPE = Envelope(
 
 
 def make_route(**changes: Any) -> Route:
-    base = Route(name="fhir-out", target_format=TargetFormat.FHIR, transport="http", endpoint=None)
+    base = Route(name="fhir-out", target_format=Format.FHIR, transport="http", endpoint=None)
     return replace(base, **changes)
 
 

@@ -13,8 +13,9 @@ from samband.adapters.ebxml.reader import parse_http
 from samband.adapters.ebxml.writer import serialize_ebxml
 from samband.gateway.delivery.transports.base import DeliveryRequest
 from samband.gateway.delivery.transports.ebxml import EbxmlHttpTransport, ebxml_message_id, to_ebxml
-from samband.gateway.routing.routes import Route, TargetFormat
+from samband.gateway.routing.routes import Route
 from samband.kernel.errors import DeliveryRefused, DeliveryUnavailable, is_permanent
+from samband.kernel.formats import Format
 from tests.support.ebxml_peer import acknowledge, refuse
 from tests.support.receivers import Receiver, Reply
 from tests.unit.gateway.delivery.factories import ENVELOPE, RECEIVER_HER, SENDER_HER, make_request, make_route
@@ -30,7 +31,7 @@ def route(receiver: Receiver) -> Route:
     return make_route(
         name="gp-ebxml",
         transport="ebxml-http",
-        target_format=TargetFormat.DIALOGMELDING,
+        target_format=Format.DIALOGMELDING,
         endpoint=receiver.url("/ebms"),
         options={"cpa_id": "nhn_8100001_8100002"},
         timeout=2.0,

@@ -9,11 +9,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from samband.adapters.base import Format
-from samband.gateway.routing import DEFAULT_ROUTES, TargetFormat
+from samband.gateway.routing import DEFAULT_ROUTES
 from samband.gateway.routing.loader import load_routes, parse_routes, routes_schema
 from samband.kernel.envelope import Envelope
 from samband.kernel.errors import ConfigurationError
+from samband.kernel.formats import ROUTE_SOURCES, ROUTE_TARGETS, Format
 
 ROOT = Path(__file__).resolve().parents[4]
 EXAMPLE = ROOT / "examples" / "routes.yaml"
@@ -21,7 +21,7 @@ EXAMPLE = ROOT / "examples" / "routes.yaml"
 MINIMAL = """\
 routes:
   - name: out
-    target_format: plo
+    target_format: fhir
     transport: http
     endpoint: http://127.0.0.1:8081/plo
 """
@@ -41,7 +41,7 @@ def test_the_shipped_example_validates() -> None:
     table = load_routes(EXAMPLE)
     assert table.names == ("fhir-store", "kommune-fhir", "fastlege-ebxml", "iplan-drop")
     gp = table.get("fastlege-ebxml")
-    assert gp.target_format is TargetFormat.DIALOGMELDING
+    assert gp.target_format is Format.DIALOGMELDING
     assert gp.options == {"cpa_id": "nhn_8100001_8100003"}
     assert gp.retry.max_attempts == 32 and gp.retry.delays[-1] == timedelta(hours=24)
     assert (gp.timeout, gp.connect_timeout) == (60.0, 5.0)  # own total, default connect
@@ -90,7 +90,7 @@ def test_an_endpoint_from_the_environment_is_checked_after_expansion() -> None:
 
 
 def test_a_schema_error_gives_line_pointer_and_expectation() -> None:
-    error = _error(MINIMAL.replace("target_format: plo", "target_format: hl7v2"))
+    error = _error(MINIMAL.replace("target_format: fhir", "target_format: hl7v2"))
     assert error.code == "config.routes.invalid"
     assert error.where == "routes.yaml#/routes/0/target_format"
     assert error.line == 3
@@ -170,6 +170,74 @@ def test_the_yaml_in_the_routing_docs_validates() -> None:
 
 def test_schema_knows_every_source_format_and_target() -> None:
     match = routes_schema()["$defs"]["match"]["properties"]
-    assert set(match["source_formats"]["items"]["enum"]) == {f.value for f in Format}
+    assert set(match["source_formats"]["items"]["enum"]) == {f.value for f in ROUTE_SOURCES}
     targets = routes_schema()["$defs"]["route"]["properties"]["target_format"]["enum"]
-    assert set(targets) == {t.value for t in TargetFormat}
+    assert set(targets) == {t.value for t in ROUTE_TARGETS}
+
+
+def test_a_pair_without_a_mapping_is_refused_with_line_and_pointer() -> None:
+    text = """\
+routes:
+  - name: iplan-drop
+    match:
+      source_formats: [plo]
+      message_types: [ORIENTERING_TJENESTETILBUD]
+    target_format: ip-export
+    transport: file-drop
+    endpoint: /var/lib/samband/ip-exports
+    enabled: false
+"""
+    error = _error(text)
+    assert error.code == "config.routes.no-mapping"
+    assert error.where == "routes.yaml#/routes/0/target_format"
+    assert error.line == 6
+    assert error.received == "plo → ip-export"
+    assert "fhir" in (error.expected or "") and "as-is" in (error.expected or "")
+
+
+def test_a_hodemelding_route_covers_both_payload_families() -> None:
+    error = _error(
+        MINIMAL.replace("target_format: fhir", "target_format: plo")
+        + "    match: {source_formats: [msghead], message_types: [LOG_INNLAGT, DIALOG_NOTAT]}\n"
+    )
+    assert error.code == "config.routes.no-mapping"
+    assert error.received == "dialogmelding → plo"
+
+
+def test_a_message_type_the_target_cannot_be_written_for_is_refused_where_it_is_named() -> None:
+    text = MINIMAL.replace("target_format: fhir", "target_format: plo")
+    text += "    match:\n      message_types: [ORIENTERING_TJENESTETILBUD, INNLEGGELSESRAPPORT]\n"
+    error = _error(text)
+    assert error.code == "config.routes.unwritable"
+    assert error.where == "routes.yaml#/routes/0/match/message_types/1"
+    assert error.line == 7
+    assert error.received == "INNLEGGELSESRAPPORT"
+    assert "ORIENTERING_TJENESTETILBUD" in (error.expected or "")
+
+
+def test_a_target_written_only_for_some_types_needs_the_types_named() -> None:
+    text = (
+        MINIMAL.replace("target_format: fhir", "target_format: plo") + "    match: {source_formats: [fhir]}\n"
+    )
+    error = _error(text)
+    assert error.code == "config.routes.unwritable"
+    assert error.where == "routes.yaml#/routes/0/target_format"
+    assert error.line == 3
+    [route] = parse_routes(text.replace("[fhir]}", "[fhir], message_types: [LOG_INNLAGT]}"))
+    assert route.target_format is Format.PLO
+
+
+def test_routes_that_can_be_written_load() -> None:
+    text = """\
+routes:
+  - {name: plo, match: {source_formats: [plo]}, target_format: fhir, transport: fhir-store}
+  - name: dialog
+    match: {source_formats: [dialogmelding], message_types: [DIALOG_NOTAT]}
+    target_format: dialogmelding
+    transport: file-drop
+    endpoint: /tmp/out
+  - {name: exports, match: {source_formats: [ip-export]}, target_format: ip-export, transport: file-drop,
+     endpoint: /tmp/out}
+  - {name: anything, target_format: as-is, transport: file-drop, endpoint: /tmp/out}
+"""
+    assert parse_routes(text).names == ("plo", "dialog", "exports", "anything")

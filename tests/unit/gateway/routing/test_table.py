@@ -6,9 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from samband.gateway.routing import DEFAULT_ROUTES, Route, RouteMatch, TargetFormat, route_table
+from samband.gateway.routing import DEFAULT_ROUTES, Route, RouteMatch, route_table
 from samband.kernel.envelope import Envelope
 from samband.kernel.errors import ConfigurationError, NoRouteMatched, reply_for
+from samband.kernel.formats import Format
 
 PLO_IN = Envelope(msg_id="m-1", msg_type="INNLEGGELSESRAPPORT", sender_her="8100001", receiver_her="8100002")
 DIALOG = Envelope(msg_id="m-2", msg_type="DIALOG_FORESPORSEL", sender_her="8100001", receiver_her="8100003")
@@ -23,7 +24,7 @@ KOMMUNE = Route(
 GP = Route(
     name="gp",
     match=RouteMatch(sender_her=("8100001",), receiver_her=("8100003",), source_formats=("ebxml",)),
-    target_format=TargetFormat.DIALOGMELDING,
+    target_format=Format.DIALOGMELDING,
     transport="ebxml-http",
 )
 

@@ -1,0 +1,103 @@
+"""What a document looks like from its first bytes and root element, and one predicate per format.
+
+``sniff`` reads the document once (JSON, a MIME package, or the XML root namespace with NAV's
+EI_fellesformat unwrapped); ``adapters.formats.FORMATS`` asks each format's predicate in turn.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from lxml import etree
+
+from samband.adapters.iplan import looks_like_ip_export
+from samband.adapters.xml.safe import parse_xml, qname
+from samband.kernel.errors import ParseError
+
+SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
+MSGHEAD_NS = "http://www.kith.no/xmlstds/msghead/2006-05-24"
+APPREC_NS = {"http://www.kith.no/xmlstds/apprec/2004-11-21", "http://www.kith.no/xmlstds/apprec/2012-02-15"}
+FELLESFORMAT_NS = "http://www.nav.no/xml/eiff/2/"
+CPPA_NS = "http://www.oasis-open.org/committees/ebxml-cppa/schema/cpp-cpa-2_0.xsd"
+AR_NS_PREFIX = "http://register.nhn.no/"
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """The facts detection needs, read once: the JSON value, the MIME flag or the root namespace."""
+
+    raw: bytes
+    json: object = None
+    mime: bool = False
+    namespace: str | None = None
+
+    @property
+    def is_xml(self) -> bool:
+        return self.namespace is not None
+
+
+def _is_mime(raw: bytes) -> bool:
+    head = raw[:2048].lstrip().lower()
+    return head.startswith((b"mime-version:", b"content-type:", b"--")) or b"\r\n\r\n--" in head[:1024]
+
+
+def _unwrap(root: etree._Element) -> etree._Element:
+    """NAV's EI_fellesformat wraps a MsgHead or AppRec: look at the first standard child."""
+    if qname(root) != (FELLESFORMAT_NS, "EI_fellesformat"):
+        return root
+    for child in root.iterchildren("{*}MsgHead", "{*}AppRec"):
+        return child
+    return root
+
+
+def sniff(raw: bytes) -> Sniffed:
+    """Read ``raw`` just far enough to tell its format; coded errors for empty or broken documents."""
+    stripped = raw.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not stripped:
+        raise ParseError("empty document", code="document.empty", expected="an XML or JSON document")
+    if stripped.startswith((b"{", b"[")):
+        try:
+            data = json.loads(stripped)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ParseError(
+                f"not valid JSON: {exc}", code="json.invalid", expected="a JSON document"
+            ) from exc
+        return Sniffed(stripped, json=data)
+    if _is_mime(stripped):
+        return Sniffed(stripped, mime=True)
+    namespace, _local = qname(_unwrap(parse_xml(raw)))
+    return Sniffed(raw, namespace=namespace)
+
+
+def is_ebxml(s: Sniffed) -> bool:
+    return s.mime or s.namespace == SOAP_NS
+
+
+def is_msghead(s: Sniffed) -> bool:
+    return s.namespace == MSGHEAD_NS
+
+
+def is_apprec(s: Sniffed) -> bool:
+    return s.namespace in APPREC_NS
+
+
+def is_fhir(s: Sniffed) -> bool:
+    return isinstance(s.json, dict) and "resourceType" in s.json
+
+
+def is_cppa(s: Sniffed) -> bool:
+    return s.namespace == CPPA_NS
+
+
+def is_adresseregister(s: Sniffed) -> bool:
+    return s.namespace is not None and s.namespace.startswith(AR_NS_PREFIX)
+
+
+def is_ip_export(s: Sniffed) -> bool:
+    return not s.mime and looks_like_ip_export(s.raw)
+
+
+def is_payload(s: Sniffed) -> bool:
+    """Any other XML: a bare payload (PLO, Dialogmelding …) outside its Hodemelding."""
+    return s.is_xml
