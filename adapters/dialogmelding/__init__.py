@@ -1,10 +1,9 @@
 """Dialogmelding 1.0 and 1.1 (HIS 80603): model, element codec and the payload-registry entries.
 
-``adapters.msghead`` is loaded first on purpose: its payload registry imports this package's
-``payload`` module, so the Hodemelding package must be complete before ours is.
+The Hodemelding payload registry (``adapters.msghead.payloads``) lists this package's entries; the
+package itself builds on the shared KITH codec only, never on ``adapters.msghead``.
 """
 
-import samband.adapters.msghead  # noqa: F401  (load order, see above)
 from samband.adapters.dialogmelding.codec import parse_dialogmelding, serialize_dialogmelding
 from samband.adapters.dialogmelding.model import (
     DIALOG_10_NS,

@@ -73,16 +73,10 @@ def _warning(rule: str, message: str, element: etree._Element) -> Problem:
 def validate_msghead(raw: bytes) -> list[Problem]:
     """Every finding for one Hodemelding; refusals (hostile or broken XML) become error findings.
 
-    An AppRec (its own root, no MsgHead) is handed to ``validate_apprec``, so one call validates
-    whatever the message layer receives.
+    An AppRec is not a Hodemelding: ``formats.validate`` detects it and hands it to its own validator.
     """
     try:
-        top = unwrap_fellesformat(parse_xml(raw), "MsgHead", "AppRec")
-        if etree.QName(top).localname == "AppRec" and "/apprec/" in (etree.QName(top).namespace or ""):
-            from samband.adapters.apprec.validate import validate_apprec
-
-            return validate_apprec(raw)
-        root = checked_msghead(top)
+        root = checked_msghead(unwrap_fellesformat(parse_xml(raw), "MsgHead", "AppRec"))
     except GatewayError as error:
         return [error.problem()]
     return validate_tree(root)

@@ -37,12 +37,6 @@ LAZY_MARK = "# lazy: start-up"
 LAZY_ALLOWED = ("samband.gateway.cli",)
 SQL_CALLS = frozenset({"execute", "exec_driver_sql", "executemany"})
 
-# Function-local imports still standing in modules whose rework is under way (format dispatch inside
-# the Hodemelding validator); a cycle through one of them is let be too.
-PENDING: dict[str, str] = {
-    "adapters/msghead/validate.py": "hands an AppRec to apprec.validate: format dispatch",
-}
-
 PACKAGE = Path(samband.__file__).parent
 ROOT = PACKAGE.parent
 
@@ -235,25 +229,18 @@ def test_every_module_has_a_layer() -> None:
     assert all(layer_of(m) in ORDER for m in known)
 
 
-def _without_pending(found: list[str]) -> list[str]:
-    """The violations outside ``PENDING``; every ``PENDING`` file must still have one (the list shrinks)."""
-    fixed = [path for path in PENDING if not any(path + ":" in line for line in found)]
-    assert not fixed, f"no longer violating, take out of PENDING: {fixed}"
-    return [line for line in found if not any(path + ":" in line for path in PENDING)]
-
-
 def test_no_module_imports_from_a_higher_layer() -> None:
     found = upward(all_imports())
     assert not found, "imports from a higher layer:\n" + "\n".join(found)
 
 
 def test_no_import_cycle() -> None:
-    found = [line for line in cycles(all_imports()) if not any(path + ":" in line for path in PENDING)]
+    found = cycles(all_imports())
     assert not found, "import cycles:\n" + "\n".join(found)
 
 
 def test_no_function_local_import_of_a_samband_module() -> None:
-    found = _without_pending(function_local(all_imports()))
+    found = function_local(all_imports())
     assert not found, f"function-local imports (only the CLI may, marked {LAZY_MARK!r}):\n" + "\n".join(found)
 
 

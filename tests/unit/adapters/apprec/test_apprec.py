@@ -16,11 +16,13 @@ from samband.adapters.apprec import (
     serialize_apprec,
     validate_apprec,
 )
+from samband.adapters.formats import validate
 from samband.adapters.msghead import parse_msghead
 from samband.adapters.xml.safe import parse_xml
 from samband.adapters.xml.schemas import compiled_schema
 from samband.kernel.envelope import Envelope
 from samband.kernel.errors import DeliveryUnavailable, ParseError, SchemaInvalid, UnsupportedMessage
+from samband.kernel.formats import Format
 from samband.kernel.problems import Severity
 from tests.conftest import SAMPLES
 from tests.unit.adapters.msghead.builders import NOW
@@ -155,9 +157,8 @@ def test_adapter_objects_satisfy_the_adapter_protocol() -> None:
 
 
 @pytest.mark.parametrize("path", APPREC_SAMPLES, ids=lambda p: p.name)
-def test_validate_msghead_hands_apprecs_to_the_apprec_validator(path: Path) -> None:
-    from samband.adapters.msghead import validate_msghead
-
+def test_one_validate_call_hands_apprecs_to_the_apprec_validator(path: Path) -> None:
     raw = path.read_bytes()
-    assert validate_msghead(raw) == validate_apprec(raw)
-    assert not [f for f in validate_msghead(raw) if f.severity is Severity.ERROR]
+    kind, findings = validate(raw)
+    assert (kind, findings) == (Format.APPREC, validate_apprec(raw))
+    assert not [f for f in findings if f.severity is Severity.ERROR]
