@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck install bench clean
+.PHONY: run test lint typecheck install schemas bench clean
 
 $(BIN)/samband: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,12 @@ $(BIN)/samband: pyproject.toml
 
 install: $(BIN)/samband
 
-run: install
+# The official XSDs, when they are not installed as pinned: from SAMBAND_SCHEMAS_FROM (a folder such
+# as ../shared/reference/xsd, or a mirror URL) if set, else from where each file is published.
+schemas: install
+	$(BIN)/samband schemas status >/dev/null || $(BIN)/samband schemas fetch
+
+run: schemas
 	mkdir -p var
 	$(BIN)/samband serve
 
@@ -27,7 +32,7 @@ typecheck: install
 test: install lint typecheck
 	$(BIN)/pytest -q
 
-bench: install
+bench: schemas
 	$(BIN)/python bench/throughput.py
 
 clean:

@@ -14,13 +14,14 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from samband.adapters.xml.official import require_present
 from samband.gateway import ebxml, receipts, replay, stages
 from samband.gateway.outcome import Outcome
 from samband.gateway.runtime import Services
 from samband.gateway.stages import Pass, Stage
 from samband.gateway.store import repository as repo
 from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
-from samband.kernel.errors import MessageRejected
+from samband.kernel.errors import GatewayError, MessageRejected, SchemasMissing
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +76,15 @@ def store_raw(
 
 def process(svc: Services, message_id: str) -> Outcome:
     """Everything after the store, once: a worker that took the message over may race the request,
-    and only the first to settle it commits (``repo.settle``); a bug isolates the message as failed."""
+    and only the first to settle it commits (``repo.settle``); a bug isolates the message as failed,
+    missing official XSDs leave it ``received`` for a later try."""
     try:
+        require_present()
         return run_spine(svc, stages.load(svc, message_id))
     except repo.Settled:
         return current_outcome(svc, message_id)
+    except SchemasMissing as missing:
+        return defer(svc, message_id, missing)
     except Exception as exc:  # a bug must not turn one message into an endless takeover loop
         log.exception("processing message %s failed", message_id)
         try:
@@ -154,3 +159,16 @@ def fail(svc: Services, message_id: str, exc: Exception) -> Outcome:
         message = stages.load_in(conn, message_id)
     svc.metrics.failed(message.msg_type, None, "internal-error")
     return Outcome(message_id, str(Status.FAILED), message.msg_id, errors=[error])
+
+
+def defer(svc: Services, message_id: str, error: GatewayError) -> Outcome:
+    """The gateway cannot process now (its official XSDs are missing): the message stays ``received``
+    and a worker takes it over when its claim runs out; the sender is told to try again (503)."""
+    now = svc.now()
+    log.error("message %s kept for a later try: %s", message_id, error)
+    with svc.engine.begin() as conn:
+        repo.add_event(conn, message_id, "deferred", now, **error.as_dict())
+        message = stages.load_in(conn, message_id)
+    if message.status != Status.RECEIVED:
+        return current_outcome(svc, message_id)
+    return Outcome(message_id, str(Status.RECEIVED), message.msg_id, errors=[error.as_dict()])

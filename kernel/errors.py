@@ -16,6 +16,7 @@
     │   └── DeliveryRefused             permanent: the receiver said no: dead letter and alert
     ├── RegistryUnavailable             an NHN register (Adresseregister, CPPA) did not answer: transient
     └── ConfigurationError              start-up only: fail fast
+        └── SchemasMissing              the official XSDs are not installed: transient for a sender
 
 Every code is in the catalogue (``kernel/catalogue.yaml``: meaning, reply, Norwegian text).
 ``reply_for`` answers an error with the reply of its code there, else with its class's reply
@@ -145,6 +146,13 @@ class ConfigurationError(GatewayError):
     default_code = "config.invalid"
 
 
+class SchemasMissing(ConfigurationError):
+    """The official XSDs are missing or not as pinned: ``samband schemas fetch`` fixes it, so a
+    message that arrives meanwhile is kept for a later try and its sender told to try again."""
+
+    default_code = "config.xsd-dir"
+
+
 def _class_reply(cls: type[GatewayError]) -> Reply:
     reply = reply_of(cls.default_code)
     if reply is None:
@@ -169,6 +177,7 @@ ERROR_CLASSES: tuple[type[GatewayError], ...] = (
     DeliveryRefused,
     RegistryUnavailable,
     ConfigurationError,
+    SchemasMissing,
 )
 REPLIES: dict[type[GatewayError], Reply] = {cls: _class_reply(cls) for cls in ERROR_CLASSES}
 

@@ -1,6 +1,7 @@
 """Test fixtures shared by the whole suite: network blocked, reference material, databases.
 
-Reference XSDs and samples are read from ../shared/reference (never copied into the repo).
+Reference XSDs and samples are read from ../shared/reference (never copied into the repo): the
+official XSDs through ``SAMBAND_XSD_DIR``, set before collection unless the caller chose a folder.
 ``tests/support/code_check.py`` fails the session when the source makes a code the catalogue lacks.
 PostgreSQL tests use SAMBAND_TEST_POSTGRES_URL (default: the local server, database ``test``)
 and skip with the reason when nothing answers there.
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,12 @@ XSD_DIR = REFERENCE / "xsd"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres:postgres@127.0.0.1:5432/test"
 
 _real_connect = socket.socket.connect
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point the schema catalog at the reference XSDs (before collection, which builds messages)."""
+    if "SAMBAND_XSD_DIR" not in os.environ and XSD_DIR.is_dir():
+        os.environ["SAMBAND_XSD_DIR"] = str(XSD_DIR)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -66,14 +72,6 @@ def samples_dir() -> Path:
     if not SAMPLES.is_dir():
         pytest.skip(f"reference samples not found at {SAMPLES}")
     return SAMPLES
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _xsd_dir() -> Iterator[None]:
-    """Point the schema catalog at the reference XSDs unless the caller chose a folder."""
-    if "SAMBAND_XSD_DIR" not in os.environ and XSD_DIR.is_dir():
-        os.environ["SAMBAND_XSD_DIR"] = str(XSD_DIR)
-    yield
 
 
 def postgres_url() -> str | None:

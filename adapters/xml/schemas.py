@@ -1,51 +1,40 @@
 """Where the official XSDs are, which file defines which namespace, and XSD validation with positions.
 
-The official schemas are reference material published by the standards body and are not shipped in
-this package: point ``SAMBAND_XSD_DIR`` at a folder laid out like ``shared/reference/xsd`` (the
-default is found by walking up from the working directory and from this file). The team's own
-schemas live in ``schemas/`` and are always available.
+The official schemas are reference material published by the standards bodies and are not shipped
+in this package: ``samband schemas fetch`` installs them into the per-user data folder, or
+``SAMBAND_XSD_DIR`` points at a folder laid out the same way (``adapters.xml.official``). The
+team's own schemas live in ``schemas/`` and are always available.
 """
 
 from __future__ import annotations
 
 import functools
-import os
 import threading
 from collections.abc import Iterable
 from pathlib import Path
 
 from lxml import etree
 
-from samband.kernel.errors import ConfigurationError
+from samband.adapters.xml.official import FETCH, xsd_dir
+from samband.kernel.errors import SchemasMissing
 from samband.kernel.problems import Problem, Severity
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 OWN_SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
-_RELATIVE = (Path("shared") / "reference" / "xsd", Path("..") / "shared" / "reference" / "xsd")
+MARKER = Path("msghead") / "MsgHead-v1_2.xsd"
 _LOCK = threading.Lock()
 
 
-def _candidates() -> Iterable[Path]:
-    env = os.environ.get("SAMBAND_XSD_DIR")
-    if env:
-        yield Path(env)
-        return
-    for start in (Path.cwd(), Path(__file__).resolve().parent):
-        for folder in (start, *start.parents):
-            for rel in _RELATIVE:
-                yield folder / rel
-
-
-@functools.cache
 def official_xsd_dir() -> Path:
-    """The folder with the official XSDs; ``ConfigurationError`` when there is none."""
-    for candidate in _candidates():
-        if (candidate / "msghead" / "MsgHead-v1_2.xsd").is_file():
-            return candidate.resolve()
-    raise ConfigurationError(
-        "official XSD folder not found",
-        code="config.xsd-dir",
-        expected="SAMBAND_XSD_DIR pointing at a folder with msghead/MsgHead-v1_2.xsd",
+    """The folder with the official XSDs; ``SchemasMissing`` when they are not there (looked up on
+    every call, so schemas that vanish while the gateway runs are noticed)."""
+    folder = xsd_dir()
+    if (folder / MARKER).is_file():
+        return folder.resolve()
+    raise SchemasMissing(
+        f"official XSDs not found in {folder}; run `{FETCH}`",
+        where=str(folder),
+        expected=f"a folder with {MARKER.as_posix()} (SAMBAND_XSD_DIR, or the per-user data folder)",
     )
 
 
@@ -60,16 +49,19 @@ def _target_namespace(path: Path) -> str | None:
     return None
 
 
-@functools.cache
 def namespace_catalog() -> dict[str, Path]:
     """targetNamespace → schema file, scanned from the official folder and ``schemas/``.
 
     Where several byte-identical copies exist (kith.xsd in many folders) the first in sorted
     order wins; the OASIS/W3C helpers are included so ebXML validates offline.
     """
+    return _catalog(official_xsd_dir())
+
+
+@functools.cache
+def _catalog(official: Path) -> dict[str, Path]:
     catalog: dict[str, Path] = {}
-    roots = [official_xsd_dir(), OWN_SCHEMAS]
-    for root in roots:
+    for root in (official, OWN_SCHEMAS):
         for path in sorted(root.rglob("*.xsd")):
             namespace = _target_namespace(path)
             if namespace and namespace not in catalog:
@@ -99,8 +91,8 @@ def _compiled(paths: frozenset[tuple[str, Path]]) -> etree.XMLSchema:
         try:
             return etree.XMLSchema(_driver(dict(paths)))
         except etree.XMLSchemaParseError as exc:
-            raise ConfigurationError(
-                f"schema set does not compile: {exc}", code="config.xsd-compile"
+            raise SchemasMissing(
+                f"schema set does not compile: {exc}; run `{FETCH}`", code="config.xsd-compile"
             ) from exc
 
 

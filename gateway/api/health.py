@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
+from samband.adapters.xml.official import check
 from samband.gateway.deps import Actor, ServicesDep
 from samband.gateway.metrics import render_metrics
 from samband.gateway.store import deliveries as queue
@@ -15,11 +16,17 @@ from samband.gateway.store.db import ping
 router = APIRouter(tags=["operations"])
 
 
-@router.get("/healthz")
-def healthz(svc: ServicesDep) -> dict[str, Any]:
-    """Liveness: the process answers and the store does too (no credentials needed)."""
+@router.get("/healthz", responses={503: {"description": "unhealthy: the configuration problems"}})
+def healthz(svc: ServicesDep) -> JSONResponse:
+    """Health: the process answers, the store does too, and the configuration is complete (the
+    official XSDs installed as pinned); else 503 with each problem (no credentials needed)."""
     ping(svc.engine)
-    return {"status": "ok", "database": svc.engine.dialect.name, "routes": len(svc.routes)}
+    body: dict[str, Any] = {"status": "ok", "database": svc.engine.dialect.name, "routes": len(svc.routes)}
+    problem = check().problem()
+    if problem is None:
+        return JSONResponse(body)
+    body.update(status="unhealthy", problems=[problem.as_dict()])
+    return JSONResponse(body, status_code=status.HTTP_503_SERVICE_UNAVAILABLE)
 
 
 @router.get("/metrics")

@@ -1,7 +1,9 @@
 """Where vendors post: bare Hodemelding/AppRec (``/messages``), FHIR message Bundles, ip-exports.
 
 Each handler stores the bytes first and answers with the pipeline's outcome: ``202`` accepted,
-``422`` with coded errors when the gateway refused it (its negative AppRec is stored).
+``422`` with coded errors when the gateway refused it (its negative AppRec is stored), ``503`` when
+the gateway lacks part of its configuration (the message is kept and processed later), ``500`` when
+it failed (kept for replay).
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from samband.gateway import ebxml, pipeline
 from samband.gateway.deps import Actor, ServicesDep
 from samband.gateway.outcome import Outcome
 from samband.gateway.runtime import Services
-from samband.gateway.store.repository import Kind
+from samband.gateway.store.repository import Kind, Status
 
 router = APIRouter(tags=["inbound"])
 
 ACCEPTED = {"description": "stored and queued; the body says which message and whether it is a repeat"}
 REFUSED = {"description": "refused for good: coded errors, and the negative AppRec was stored"}
+DEFERRED = {"description": "stored, not yet processed (configuration missing): try again later"}
+RETRY_AFTER_SECONDS = "60"
 
 
 def outcome_body(outcome: Outcome) -> dict[str, Any]:
@@ -41,10 +45,20 @@ def outcome_body(outcome: Outcome) -> dict[str, Any]:
 
 
 def respond(outcome: Outcome) -> JSONResponse:
+    if outcome.status == Status.RECEIVED and outcome.errors:  # kept for a later try
+        return unanswered(outcome)
     code = 422 if outcome.status == "rejected" else status.HTTP_202_ACCEPTED
     if outcome.status == "failed" and outcome.errors:
         code = status.HTTP_500_INTERNAL_SERVER_ERROR  # stored, not processed: kept for replay
     return JSONResponse(outcome_body(outcome), status_code=code)
+
+
+def unanswered(outcome: Outcome) -> JSONResponse:
+    """No answer yet: 503 (try again later) while the message waits to be processed, else 500."""
+    if outcome.status == Status.RECEIVED:
+        headers = {"Retry-After": RETRY_AFTER_SECONDS}
+        return JSONResponse(outcome_body(outcome), status_code=503, headers=headers)
+    return JSONResponse(outcome_body(outcome), status_code=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 
 def too_large(limit: int) -> HTTPException:
@@ -62,7 +76,7 @@ async def read_body(request: Request, limit: int) -> bytes:
     return body
 
 
-@router.post("/messages", status_code=202, responses={202: ACCEPTED, 422: REFUSED})
+@router.post("/messages", status_code=202, responses={202: ACCEPTED, 422: REFUSED, 503: DEFERRED})
 async def post_message(request: Request, svc: ServicesDep, _actor: Actor) -> JSONResponse:
     """Receive a bare Hodemelding (``application/xml``), or an AppRec answering a message we sent."""
     raw = await read_body(request, svc.settings.max_body_bytes)
@@ -73,17 +87,23 @@ async def post_message(request: Request, svc: ServicesDep, _actor: Actor) -> JSO
 
 @router.post(
     "/ebxml",
-    responses={200: {"description": "the ebXML Acknowledgment or MessageError (the same for a repeat)"}},
+    responses={
+        200: {"description": "the ebXML Acknowledgment or MessageError (the same for a repeat)"},
+        503: DEFERRED,
+    },
 )
 async def post_ebxml(request: Request, svc: ServicesDep, _actor: Actor) -> Response:
-    """Receive an ebMS 2.0 message (multipart/related or bare SOAP); answer with its signal."""
+    """Receive an ebMS 2.0 message (multipart/related or bare SOAP); answer with its signal (none for a
+    signal: 204), or say why there is none yet (503 try again later, 500 failed)."""
     raw = await read_body(request, svc.settings.max_body_bytes)
     content_type = request.headers.get("Content-Type", "text/xml")
     soap_action = request.headers.get("SOAPAction")
     outcome = await run_in_threadpool(_receive_ebxml, svc, raw, content_type, soap_action)
     answer = await run_in_threadpool(ebxml.reply_of, svc, outcome.id)
-    if answer is None:  # a signal: nothing to answer
-        return Response(status_code=status.HTTP_204_NO_CONTENT)
+    if answer is None:
+        if outcome.status == Status.STORED:  # a signal: nothing to answer
+            return Response(status_code=status.HTTP_204_NO_CONTENT)
+        return unanswered(outcome)
     body, media_type = answer
     code = 500 if media_type.startswith("application/soap") else 200
     headers = {"X-Samband-Message-Id": outcome.id, "X-Samband-Duplicate": str(outcome.duplicate).lower()}
@@ -95,7 +115,7 @@ def _receive_ebxml(svc: Services, raw: bytes, content_type: str, soap_action: st
     return pipeline.process(svc, mid)
 
 
-@router.post("/fhir", status_code=202, responses={202: ACCEPTED, 422: REFUSED})
+@router.post("/fhir", status_code=202, responses={202: ACCEPTED, 422: REFUSED, 503: DEFERRED})
 async def post_fhir(request: Request, svc: ServicesDep, _actor: Actor) -> JSONResponse:
     """Receive a FHIR R4 message Bundle (``application/fhir+json``)."""
     raw = await read_body(request, svc.settings.max_body_bytes)
@@ -104,7 +124,7 @@ async def post_fhir(request: Request, svc: ServicesDep, _actor: Actor) -> JSONRe
     return respond(outcome)
 
 
-@router.post("/ip-exports", status_code=202, responses={202: ACCEPTED, 422: REFUSED})
+@router.post("/ip-exports", status_code=202, responses={202: ACCEPTED, 422: REFUSED, 503: DEFERRED})
 async def post_ip_export(request: Request, svc: ServicesDep, _actor: Actor) -> JSONResponse:
     """Receive an ip-export (JSON or XML) from an individual-plan tool."""
     raw = await read_body(request, svc.settings.max_body_bytes)

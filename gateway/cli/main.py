@@ -41,8 +41,10 @@ def validate(
     ] = OutputFormat.TEXT,
 ) -> None:
     """Validate ebXML, Hodemelding, AppRec, Dialogmelding, PLO, FHIR or ip-export documents."""
+    from samband.gateway.cli.schemas import require_schemas  # lazy: start-up
     from samband.gateway.cli.validate import run_validate  # lazy: start-up
 
+    require_schemas("validate")
     raise typer.Exit(run_validate(paths, json_output=output is OutputFormat.JSON))
 
 
@@ -53,8 +55,10 @@ def translate(
     out: Annotated[Path | None, typer.Option("-o", "--out", help="write here, not stdout")] = None,
 ) -> None:
     """Translate one document; the result goes to stdout (or OUT), issues to stderr."""
+    from samband.gateway.cli.schemas import require_schemas  # lazy: start-up
     from samband.gateway.cli.translate import run_translate  # lazy: start-up
 
+    require_schemas("translate")
     raise typer.Exit(run_translate(path, to, out))
 
 
@@ -65,16 +69,20 @@ def serve(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Run the HTTP API, console and a delivery worker in one process."""
+    from samband.gateway.cli.schemas import require_schemas  # lazy: start-up
     from samband.gateway.cli.serve import run_serve  # lazy: start-up
 
+    require_schemas("serve")
     run_serve(host, port, database_url)
 
 
 @app.command()
 def worker(database_url: DatabaseUrl = None) -> None:
     """Run an extra delivery worker against a shared database."""
+    from samband.gateway.cli.schemas import require_schemas  # lazy: start-up
     from samband.gateway.cli.serve import run_worker  # lazy: start-up
 
+    require_schemas("worker")
     run_worker(database_url)
 
 
@@ -106,8 +114,44 @@ def diff(
 def corpus(out: Annotated[Path, typer.Option("--out", help="folder to write into")]) -> None:
     """Write the scenario message chains (synthetic persons) used by tests and demos (source checkout)."""
     from samband.gateway.cli.checkout import source_tool  # lazy: start-up
+    from samband.gateway.cli.schemas import require_schemas  # lazy: start-up
 
-    raise typer.Exit(source_tool("corpus", "tools.corpus.parts", "run_corpus")(out))
+    run_corpus = source_tool("corpus", "tools.corpus.parts", "run_corpus")
+    require_schemas("corpus")
+    raise typer.Exit(run_corpus(out))
+
+
+schemas = typer.Typer(
+    name="schemas",
+    help="The official XSDs: install them (checked against pinned SHA-256s) and see what is installed.",
+    no_args_is_help=True,
+)
+app.add_typer(schemas)
+
+
+@schemas.command("fetch")
+def schemas_fetch(
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            envvar="SAMBAND_SCHEMAS_FROM",
+            help="a folder or http(s) mirror laid out like the installed one (default: the published files)",
+        ),
+    ] = None,
+) -> None:
+    """Install the official XSDs into the per-user data folder; exit 1 when any file is refused."""
+    from samband.gateway.cli.schemas_fetch import run_fetch  # lazy: start-up
+
+    raise typer.Exit(run_fetch(source))
+
+
+@schemas.command("status")
+def schemas_status() -> None:
+    """List the official XSDs installed, missing or changed; exit 0 only when all are as pinned."""
+    from samband.gateway.cli.schemas import run_status  # lazy: start-up
+
+    raise typer.Exit(run_status())
 
 
 def main() -> None:
