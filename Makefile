@@ -16,7 +16,7 @@ install: $(BIN)/samband
 # The official XSDs, when they are not installed as pinned: from SAMBAND_SCHEMAS_FROM (a folder such
 # as ../shared/reference/xsd, or a mirror URL) if set, else from where each file is published.
 schemas: install
-	$(BIN)/samband schemas status >/dev/null || $(BIN)/samband schemas fetch
+	$(BIN)/samband schemas status >/dev/null 2>&1 || $(BIN)/samband schemas fetch
 
 run: schemas
 	mkdir -p var
