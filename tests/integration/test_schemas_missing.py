@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import GatewayFactory
-from tests.integration.messages import hodemelding, msg_id_of
+from samband.adapters.ebxml import build_acknowledgment, build_message, make_payload, serialize_ebxml
+from tests.integration.conftest import AUTH, GatewayFactory
+from tests.integration.messages import RECEIVER_HER, SENDER_HER, hodemelding, msg_id_of
 from tests.integration.test_ebxml import package
 
 
@@ -85,3 +86,16 @@ def test_an_ebxml_message_gets_503_not_204_and_its_ack_later(
     again = gw.client.post("/ebxml", content=body, headers=headers)
     assert again.status_code == 200, again.text
     assert b"Acknowledgment" in again.content
+
+
+def test_an_ebxml_signal_is_still_answered_with_204(sqlite_url: str, gateway_factory: GatewayFactory) -> None:
+    gw = gateway_factory(sqlite_url)
+    ours = build_message(
+        from_her=RECEIVER_HER,
+        to_her=SENDER_HER,
+        action="HELSEOPPLYSNINGER_LEGE",
+        payload=make_payload(hodemelding(), content_type="application/xml"),
+    )
+    signal = serialize_ebxml(build_acknowledgment(ours))
+    answer = gw.client.post("/ebxml", content=signal, headers={**AUTH, "Content-Type": "text/xml"})
+    assert answer.status_code == 204, answer.text
