@@ -42,7 +42,7 @@ def _serve(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]
     command = [
         sys.executable,
         "-c",
-        "from gateway.cli.main import main; main()",
+        "from samband.gateway.cli.main import main; main()",
         "serve",
         "--port",
         str(port),

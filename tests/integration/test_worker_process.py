@@ -39,7 +39,7 @@ def test_extra_worker_process_delivers_and_stops_cleanly(
     command = [
         sys.executable,
         "-c",
-        "from gateway.cli.main import main; main()",
+        "from samband.gateway.cli.main import main; main()",
         "worker",
         "--database-url",
         pg_schema,
