@@ -1,0 +1,1 @@
+"""Mappings: pure translations native ↔ FHIR R4 pivot, reached through ``MAPPINGS``."""

@@ -1,0 +1,1 @@
+"""The ``samband`` command line: one module per command, ``main`` wires them."""
