@@ -1,1 +1,1 @@
-"""The gateway: the spine (stages), routing, delivery and transports, the store; the service (api, cli, app) on top."""
+"""The gateway: the spine (stages), routing, delivery, the store; the service (api, cli, app) on top."""

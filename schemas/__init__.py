@@ -1,1 +1,1 @@
-"""The schemas the project writes (ip-export, routes, feedback rules, Adresseregister WSDL) and the official-XSD manifest: data only."""
+"""Schemas the project writes (ip-export, routes, feedback rules, WSDL) and the official-XSD manifest."""

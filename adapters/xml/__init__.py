@@ -1,1 +1,1 @@
-"""Safe XML: the one parse that refuses DTDs, entities and oversize documents; the XSD catalog; canonical forms."""
+"""Safe XML: the one parse (no DTDs, entities or oversize documents), the XSD catalog, canonical forms."""
