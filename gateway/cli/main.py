@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from samband import __version__
 from samband.kernel.formats import TRANSLATABLE
 
 app = typer.Typer(
@@ -20,6 +21,22 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"samband {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="print the version and exit", callback=_print_version, is_eager=True),
+    ] = False,
+) -> None:
+    """Samband: PLO/ebXML, FHIR and individual-plan gateway for municipal health and care."""
 
 
 class OutputFormat(StrEnum):
