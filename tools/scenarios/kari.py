@@ -100,7 +100,7 @@ def decided(prev: IpExport) -> IpExport:
             decision_id="VEDTAK-2026-0101",
             decision_date=date(2026, 1, 26),
             deciding_body="Steinkjer kommune, Tildelingskontoret",
-            service_code=Code(system=p.IPLOS, code="11", display="Helsetjenester i hjemmet"),
+            service_code=Code(system=p.IPLOS, code="15", display="Helsetjenester i hjemmet"),
         ),
     )
     refused = Measure(
