@@ -6,7 +6,7 @@
     │   ├── ParseError                  not well-formed, wrong encoding, not the expected root (T01)
     │   ├── SchemaInvalid               fails the official schema (T02)
     │   ├── UnsupportedMessage          unknown message type, version or namespace (T10)
-    │   ├── InvalidMsgId                MsgInfo/MsgId is not a UUID (E10)
+    │   ├── InvalidMsgId                MsgInfo/MsgId is missing or empty (E10)
     │   ├── PatientIdentInvalid         FNR/DNR missing or with wrong check digits (E31)
     │   ├── MappingError                required element missing, unknown code, unmappable (X99)
     │   ├── NoRouteMatched              no route takes this message (E21)

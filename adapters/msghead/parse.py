@@ -116,7 +116,7 @@ def _read_msginfo(info: etree._Element) -> MsgInfo:
             code="msghead.missing-msgid",
             line=info.sourceline,
             where="/MsgHead/MsgInfo/MsgId",
-            expected="a UUID in MsgInfo/MsgId",
+            expected="a message id (a UUID) in MsgInfo/MsgId",
         )
     msg_type = _required(info, "Type", "msghead.missing-type")
     conversation = child(info, NS, "ConversationRef")

@@ -55,7 +55,6 @@ REJECTIONS: dict[str, type[MessageRejected]] = {
     "apprec.wrong-root": UnsupportedMessage,
     "msghead.payload-unsupported": UnsupportedMessage,
     "msghead.missing-msgid": InvalidMsgId,
-    "msghead.msgid-not-uuid": InvalidMsgId,
     "patient.fnr-check-digit": PatientIdentInvalid,
 }
 
@@ -106,17 +105,18 @@ def validate_tree(root: etree._Element) -> list[Problem]:
 
 
 def _msgid_findings(info: etree._Element | None) -> list[Problem]:
-    """MsgInfo/MsgId must be a UUID (HIS 80415: E10 otherwise)."""
+    """MsgInfo/MsgId must be there and not empty (E10 otherwise); HIS 80601 asks for a unique id and
+    the schema allows any string, so an id that is not a UUID is taken in with a warning."""
     element = child(info, NS, "MsgId")
     value = text(info, NS, "MsgId")
     if value is None:
-        return [
-            _error("msghead.missing-msgid", "MsgInfo/MsgId is missing or empty; a UUID is required", info)
-        ]
+        where = element if element is not None else info
+        return [_error("msghead.missing-msgid", "MsgInfo/MsgId is missing or empty", where)]
     try:
         uuid.UUID(value)
     except ValueError:
-        return [_error("msghead.msgid-not-uuid", f"MsgId {value!r} is not a UUID", element)]
+        message = f"MsgId {value!r} is not a UUID; it is kept as sent"
+        return [_warning("msghead.msgid-not-uuid", message, element if element is not None else info)]
     return []
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import uuid
 
 from samband.adapters.kith.datatypes import Code
 from samband.adapters.kith.model import Organisation
@@ -25,22 +24,32 @@ from samband.adapters.msghead.serialize import serialize_msghead
 from samband.kernel.codes import lookup
 from samband.kernel.errors import MappingError
 from samband.kernel.ids import stable_id
+from samband.kernel.problems import Severity
 from samband.mappings.common import kith_out
 from samband.mappings.common.document import document_facts
+from samband.mappings.common.message import msg_id_of
 from samband.mappings.common.state import MapState
 from samband.mappings.common.systems import MESSAGE_REFERENCE
 from samband.mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
 
 
-def msg_id(view: BundleView) -> str:
-    """MsgId: the Bundle identifier when it is a ``urn:uuid:``, else derived from the Bundle id."""
-    value = text_of(as_dict(view.bundle.get("identifier")).get("value")) or ""
-    candidate = value.removeprefix("urn:uuid:")
-    try:
-        uuid.UUID(candidate)
-        return candidate
-    except ValueError:
-        return stable_id("MsgId", str(view.bundle.get("id") or ""), str(view.header().get("id") or ""))
+def msg_id(view: BundleView, state: MapState | None = None) -> str:
+    """MsgId: the one the Bundle identifier carries (``msg_identifier``), kept as it was; a Bundle
+    without one (a message born in FHIR) gets a new MsgId derived from its ids, and says so."""
+    carried = msg_id_of(as_dict(view.bundle.get("identifier")))
+    if carried is not None:
+        return carried
+    bundle_id = str(view.bundle.get("id") or "")
+    assigned = stable_id("MsgId", bundle_id, str(view.header().get("id") or ""))
+    if state is not None:
+        state.issue(
+            "/identifier",
+            "pivot.msgid-assigned",
+            f"the Bundle carries no MsgId (identifier); the Hodemelding gets the new MsgId {assigned}",
+            f"Meldingen hadde ingen meldingsidentifikator; den fikk {assigned}",
+            Severity.INFO,
+        )
+    return assigned
 
 
 def conversation(view: BundleView) -> ConversationRef | None:
@@ -59,7 +68,9 @@ def conversation(view: BundleView) -> ConversationRef | None:
             )
             value = text_of(identifier.get("value")) or ""
             if kind:
-                refs[str(kind)] = value.removeprefix("urn:uuid:").rsplit("#", 1)[-1]
+                carried = msg_id_of(identifier)
+                bare = value.removeprefix("urn:uuid:").split("#", 1)[-1]
+                refs[str(kind)] = carried if carried is not None else bare
     parent = refs.get("parent")
     if not parent:
         return None
@@ -113,7 +124,13 @@ def attachment_documents(payloads: list[JsonDict], state: MapState, path: str) -
     return tuple(out)
 
 
-def build_msghead(view: BundleView, event: str, payload: Payload, extra: tuple[Document, ...] = ()) -> bytes:
+def build_msghead(
+    view: BundleView,
+    event: str,
+    payload: Payload,
+    extra: tuple[Document, ...] = (),
+    state: MapState | None = None,
+) -> bytes:
     """MsgHead bytes around ``payload``; strict (schema-checked by the msghead serializer)."""
     header = view.header()
     destination = as_list(header.get("destination"))
@@ -126,7 +143,7 @@ def build_msghead(view: BundleView, event: str, payload: Payload, extra: tuple[D
     info = MsgInfo(
         type=Code(v=event, dn=lookup.display("8279", event)),
         gen_date=gen_date,
-        msg_id=msg_id(view),
+        msg_id=msg_id(view, state),
         sender=_party(view, header.get("sender"), "/entry/0/resource/sender"),
         receiver=_party(
             view,

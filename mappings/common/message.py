@@ -4,6 +4,7 @@ the message to earlier ones, then the resources (fhir.md §3.4, §4.6 MedCom pat
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -14,10 +15,39 @@ from samband.mappings.common.systems import (
     MESSAGE_ACTIVITY,
     MESSAGE_EVENT,
     MESSAGE_REFERENCE,
+    MSG_ID,
     URI,
 )
 
 JsonDict = dict[str, object]
+
+
+def is_uuid(value: str) -> bool:
+    """True when ``value`` reads as a UUID (any version, any of the forms ``uuid.UUID`` takes)."""
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def msg_identifier(msg_id: str) -> JsonDict:
+    """A MsgId as an Identifier: ``urn:uuid:`` when it is a UUID, else kept as sent under ``MSG_ID``."""
+    if is_uuid(msg_id):
+        return {"system": URI, "value": f"urn:uuid:{msg_id}"}
+    return {"system": MSG_ID, "value": msg_id}
+
+
+def msg_id_of(identifier: JsonDict) -> str | None:
+    """The MsgId an Identifier carries (``msg_identifier`` read back); None for any other identifier."""
+    value = identifier.get("value")
+    if not isinstance(value, str) or not value.strip():
+        return None
+    if identifier.get("system") == MSG_ID:
+        return value
+    bare = value.removeprefix("urn:uuid:")
+    return bare if value.startswith("urn:uuid:") and is_uuid(bare) else None
+
 
 ACTIVITY_BY_STATUS = {"N": "new-message", "M": "modified-message", "C": "retract-message"}
 ACTIVITY_DISPLAY = {
@@ -47,7 +77,7 @@ class BundleBuilder:
         return {
             "resourceType": "Bundle",
             "id": bundle_id,
-            "identifier": {"system": URI, "value": f"urn:uuid:{msg_id}"},
+            "identifier": msg_identifier(msg_id),
             "type": "message",
             "timestamp": timestamp,
             "entry": [{"fullUrl": urn(str(r["id"])), "resource": r} for r in entries],
@@ -121,17 +151,9 @@ class ProvenanceFacts:
 
 
 def _entity(kind: str, msg_id: str, her_id: str | None, role: str) -> JsonDict:
-    value = f"{her_id}#{msg_id}" if her_id else msg_id
-    return {
-        "role": role,
-        "what": {
-            "identifier": {
-                "type": {"coding": [{"system": MESSAGE_REFERENCE, "code": kind}]},
-                "system": HER if her_id else URI,
-                "value": value if her_id else f"urn:uuid:{msg_id}",
-            }
-        },
-    }
+    where = {"system": HER, "value": f"{her_id}#{msg_id}"} if her_id else msg_identifier(msg_id)
+    kind_of: JsonDict = {"type": {"coding": [{"system": MESSAGE_REFERENCE, "code": kind}]}}
+    return {"role": role, "what": {"identifier": kind_of | where}}
 
 
 def provenance(facts: ProvenanceFacts) -> JsonDict:

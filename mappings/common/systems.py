@@ -22,6 +22,8 @@ ENCOUNTER_EVENT = f"{CANONICAL}/CodeSystem/encounter-event"
 PERSON_ID_TYPE = system_uri("8327")
 
 DOK_ID = f"{CANONICAL}/NamingSystem/dok-id"
+MSG_ID = f"{CANONICAL}/NamingSystem/msgid"
+"""A Hodemelding MsgId that is not a UUID (the schema allows any string), kept as it was sent."""
 PLO_SECTION = f"{CANONICAL}/CodeSystem/plo-seksjon"
 TASK_INPUT = f"{CANONICAL}/CodeSystem/dialog-foresporsel-input"
 NOTE_ROLE = f"{CANONICAL}/CodeSystem/dialog-rolle"

@@ -150,4 +150,4 @@ def fhir_to_dialog(bundle: dict[str, object], state: MapState) -> bytes:
             code="dialog.empty",
             where="/entry/0/resource/focus",
         )
-    return build_msghead(view, event, payload_of(serialize_dialogmelding(model)), extra_docs)
+    return build_msghead(view, event, payload_of(serialize_dialogmelding(model)), extra_docs, state)

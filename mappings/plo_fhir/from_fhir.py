@@ -71,4 +71,4 @@ def fhir_to_plo(bundle: dict[str, object], state: MapState) -> bytes:
     version = payload_version(view, VERSION)
     message = new_message(event, version, forsendelse=forsendelse(status(view)), **fields)
     payload = payload_of(serialize_plo(message))
-    return build_msghead(view, event, payload)
+    return build_msghead(view, event, payload, state=state)

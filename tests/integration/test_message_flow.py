@@ -164,7 +164,7 @@ def test_rejected_message_answers_422_with_codes_and_stores_a_negative_apprec(
 @pytest.mark.parametrize(
     ("breakage", "code", "apprec_error"),
     [
-        ("msgid", "msghead.msgid-not-uuid", b'V="E10"'),
+        ("msgid", "msghead.missing-msgid", b'V="E10"'),
         ("fnr", "patient.fnr-check-digit", b'V="E31"'),
     ],
 )
@@ -173,7 +173,7 @@ def test_refusal_carries_its_own_apprec_error_code(
 ) -> None:
     gw = gateway_factory(sqlite_url)
     if breakage == "msgid":
-        raw = hodemelding(msg_id="not-a-uuid")
+        raw = hodemelding(msg_id=" ")
     else:
         good = hodemelding()
         fnr = re.search(rb"<Id>(\d{11})</Id>", good)

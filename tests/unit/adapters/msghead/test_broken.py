@@ -58,7 +58,7 @@ CASES: dict[str, tuple[Callable[[], bytes], str, str]] = {
     "unknown-root": (lambda: UNKNOWN_ROOT, "msghead.wrong-root", "T10"),
     "unknown-payload": (_swap(b"dialog/2006-10-11", b"dialog/2099-01-01"), "msghead.payload-unknown", "T10"),
     "missing-msgid": (_swap(b"<MsgId>" + MSGID + b"</MsgId>", b""), "msghead.missing-msgid", "E10"),
-    "msgid-not-uuid": (_swap(MSGID, b"MSG-2024-0001"), "msghead.msgid-not-uuid", "E10"),
+    "msgid-blank": (_swap(MSGID, b"  "), "msghead.missing-msgid", "E10"),
     "bad-fnr": (lambda: _wrong_check_digit(good()), "patient.fnr-check-digit", "E31"),
     "schema-invalid": (_swap(b"<MIGversion>v1.2 2006-05-24", WRONG_MIG), "msghead.schema-invalid", "T02"),
     "xxe": (lambda: XXE, "xml.entity-forbidden", "T01"),
@@ -89,10 +89,17 @@ def test_broken_input_gives_coded_error_fast_and_a_valid_negative_apprec(case: s
 
 def test_findings_say_where_bad_fnr_and_msgid_are() -> None:
     raw = _wrong_check_digit(good().replace(MSGID, b"MSG-2024-0001"))
-    errors = {f.code: f for f in validate_msghead(raw) if f.severity is Severity.ERROR}
-    assert errors["patient.fnr-check-digit"].path == "/MsgHead/MsgInfo/Patient/Ident/Id"
-    assert errors["msghead.msgid-not-uuid"].path == "/MsgHead/MsgInfo/MsgId"
-    assert all(f.line for f in errors.values())
+    found = {f.code: f for f in validate_msghead(raw)}
+    assert found["patient.fnr-check-digit"].path == "/MsgHead/MsgInfo/Patient/Ident/Id"
+    assert found["msghead.msgid-not-uuid"].path == "/MsgHead/MsgInfo/MsgId"
+    assert all(found[code].line for code in ("patient.fnr-check-digit", "msghead.msgid-not-uuid"))
+
+
+def test_a_msgid_that_is_not_a_uuid_is_taken_in_with_a_warning_and_kept() -> None:
+    model, findings = accept_msghead(good().replace(MSGID, b"MSG-2024-0001"))
+    assert model.msg_info.msg_id == "MSG-2024-0001"
+    warned = [f for f in findings if f.code == "msghead.msgid-not-uuid"]
+    assert [f.severity for f in warned] == [Severity.WARNING]
 
 
 def test_negative_apprec_for_a_readable_message_goes_back_to_its_sender() -> None:
