@@ -49,7 +49,7 @@ class PloPayload:
 
 def _types(spec: catalog.MessageSpec) -> frozenset[str]:
     if spec.kind:
-        return frozenset({spec.kind})
+        return frozenset({spec.kind, *spec.aliases})
     return catalog.logistikk_types(spec.version)
 
 

@@ -115,7 +115,9 @@ def journalnotat(
 
 
 def new_message(kind: str, version: str = "1.6", **fields: Any) -> PloMessage:
-    """An empty PloMessage of MsgInfo/Type ``kind`` (``LOG_*`` picks the Pasientlogistikk element)."""
+    """An empty PloMessage of MsgInfo/Type ``kind`` (``LOG_*`` picks the Pasientlogistikk element;
+    an alias such as MELDING_FRAVAR gives its published type)."""
+    kind = catalog.canonical_kind(kind)
     events = {k: element for element, (k, _dn) in catalog.logistikk_kinds().items()}
     root = "Pasientlogistikk" if kind in catalog.logistikk_types(version) else None
     for spec in catalog.messages().values():

@@ -26,6 +26,7 @@ class MessageSpec:
     kind: str | None
     dn: str
     verified: bool = True
+    aliases: tuple[str, ...] = ()
 
 
 def _load(name: str) -> dict[str, Any]:
@@ -51,6 +52,7 @@ def messages() -> dict[str, MessageSpec]:
             kind=row["kind"],
             dn=row["dn"],
             verified=bool(row.get("verified", True)),
+            aliases=tuple(row.get("aliases") or ()),
         )
         for row in _catalog()["messages"]
     }
@@ -92,9 +94,20 @@ def logistikk_types(version: str) -> frozenset[str]:
 
 
 def message_types() -> frozenset[str]:
-    """Every MsgInfo/Type value the PLO adapter reads."""
+    """Every MsgInfo/Type value the PLO adapter reads (aliases included)."""
     kinds = {spec.kind for spec in messages().values() if spec.kind}
-    return frozenset(kinds | {kind for kind, _dn in logistikk_kinds().values()})
+    aliases = {alias for spec in messages().values() for alias in spec.aliases}
+    return frozenset(kinds | aliases | {kind for kind, _dn in logistikk_kinds().values()})
+
+
+@functools.cache
+def _canonical() -> dict[str, str]:
+    return {alias: spec.kind for spec in messages().values() if spec.kind for alias in spec.aliases}
+
+
+def canonical_kind(kind: str) -> str:
+    """The published MsgInfo/Type for ``kind``: an alias (MELDING_FRAVAR) becomes FRAVARSMELDING."""
+    return _canonical().get(kind, kind)
 
 
 @functools.cache

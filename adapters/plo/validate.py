@@ -81,7 +81,7 @@ def msginfo_type(payload: etree._Element, scope: Scope) -> Iterator[Problem]:
     expected = scope.spec.kind or (
         catalog.logistikk_kinds()[qname(event)[1]][0] if event is not None else None
     )
-    if type_el is not None and expected and type_el.get("V") != expected:
+    if type_el is not None and expected and catalog.canonical_kind(type_el.get("V") or "") != expected:
         message = f"MsgInfo/Type {type_el.get('V')!r} does not match the payload, which is {expected}"
         yield _finding("plo.msginfo-type", Severity.WARNING, message, type_el)
 

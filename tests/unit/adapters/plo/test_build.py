@@ -138,6 +138,7 @@ def test_melding_om_fravaer_is_a_15_message() -> None:
     msg = new_message("MELDING_FRAVAR", "1.5")
     assert msg.root == "MeldingFravar"
     assert msg.namespace == "http://www.kith.no/xmlstds/po/MeldingFravar/2009-06-30"
+    assert msg.kind == new_message("FRAVARSMELDING", "1.5").kind == "FRAVARSMELDING"
 
 
 def test_plo_20_keeps_the_header_in_felles_administrative_opplysninger() -> None:

@@ -167,3 +167,33 @@ def test_iplos_score_nine_means_not_relevant_and_is_accepted() -> None:
     root = _sample("Helseopplysninger_til_lege_v1-6_Ny.xml")
     next(root.iter(f"{PO}Vurdering")).text = "9"
     assert "plo.iplos-vurdering" not in _rules(validate_plo(root))
+
+
+def _fravar_in_a_hodemelding(msg_type: str) -> etree._Element:
+    """A 1.5 Hodemelding whose payload is a (minimal) MeldingFravar, typed ``msg_type``."""
+    root = parse_xml((SAMPLES / "plo" / "1_5" / "Innleggelsesrapport_v1-5_Ny.xml").read_bytes())
+    content = root.find(f".//{{{MSGHEAD_NS}}}Content")
+    assert content is not None
+    ns = "http://www.kith.no/xmlstds/po/MeldingFravar/2009-06-30"
+    po = "http://www.kith.no/xmlstds/po/poKomponent/2009-06-30"
+    fravar = etree.SubElement(content, f"{{{ns}}}MeldingFravar")
+    info = etree.SubElement(fravar, f"{{{po}}}InformasjonOmForsendelsen")
+    etree.SubElement(info, f"{{{po}}}Forsendelsesstatus", V="N")
+    content.remove(content[0])
+    type_el = root.find(f"{{{MSGHEAD_NS}}}MsgInfo/{{{MSGHEAD_NS}}}Type")
+    assert type_el is not None
+    type_el.set("V", msg_type)
+    return root
+
+
+@pytest.mark.parametrize("msg_type", ["FRAVARSMELDING", "MELDING_FRAVAR"])
+def test_melding_om_fravaer_is_typed_fravarsmelding_and_its_old_name_is_an_alias(msg_type: str) -> None:
+    assert "plo.msginfo-type" not in _rules(validate_plo(_fravar_in_a_hodemelding(msg_type)))
+    assert {"FRAVARSMELDING", "MELDING_FRAVAR"} <= PLO_PAYLOADS[
+        "http://www.kith.no/xmlstds/po/MeldingFravar/2009-06-30"
+    ].message_types
+
+
+def test_another_type_on_melding_om_fravaer_names_the_published_type() -> None:
+    found = _rules(validate_plo(_fravar_in_a_hodemelding("LOG_INNLAGT")))["plo.msginfo-type"]
+    assert "FRAVARSMELDING" in found.text
