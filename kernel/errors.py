@@ -8,6 +8,8 @@
     │   ├── UnsupportedMessage          unknown message type, version or namespace (T10)
     │   ├── InvalidMsgId                MsgInfo/MsgId is missing or empty (E10)
     │   ├── PatientIdentInvalid         FNR/DNR missing or with wrong check digits (E31)
+    │   │   ├── PatientIdentMissing     the patient has no identifier with a value (E30)
+    │   │   └── PatientUnidentified     neither the patient's name nor an identifier (E36)
     │   ├── MappingError                required element missing, unknown code, unmappable (X99)
     │   ├── NoRouteMatched              no route takes this message (E21)
     │   └── ContractViolation           ip-export breaks the contract, an invariant or the revision chain
@@ -114,6 +116,14 @@ class PatientIdentInvalid(MessageRejected):
     default_code = "patient.invalid-ident"
 
 
+class PatientIdentMissing(PatientIdentInvalid):
+    default_code = "patient.missing-national-id"
+
+
+class PatientUnidentified(PatientIdentInvalid):
+    default_code = "patient.unidentified"
+
+
 class MappingError(MessageRejected):
     default_code = "mapping.failed"
 
@@ -169,6 +179,8 @@ ERROR_CLASSES: tuple[type[GatewayError], ...] = (
     UnsupportedMessage,
     InvalidMsgId,
     PatientIdentInvalid,
+    PatientIdentMissing,
+    PatientUnidentified,
     MappingError,
     NoRouteMatched,
     ContractViolation,

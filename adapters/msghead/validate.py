@@ -1,5 +1,5 @@
 """Validation of any Hodemelding document: well-formedness, MsgHead + payload XSD, tolerance warnings,
-MsgId, patient FNR/DNR, HER-ids and the payload's own rules from ``PAYLOADS``.
+MsgId, sender and patient (``identity``), HER-ids and the payload's own rules from ``PAYLOADS``.
 
 ``validate_msghead`` reports; ``accept_msghead`` is the receiving gate: it parses, validates and
 raises the coded ``GatewayError`` (the one the negative AppRec is built from) on any error.
@@ -11,9 +11,9 @@ import uuid
 
 from lxml import etree
 
-from samband.adapters.ident import check_person_id, her_problem
-from samband.adapters.kith.datatypes import child, children, text, xpath_of
-from samband.adapters.kith.model import PERSON_IDENT_TYPES
+from samband.adapters.ident import her_problem
+from samband.adapters.kith.datatypes import child, text, xpath_of
+from samband.adapters.msghead.identity import patient_findings, sender_findings
 from samband.adapters.msghead.model import BASE64_NS, MSGHEAD_NS, MsgHead
 from samband.adapters.msghead.parse import (
     FELLESFORMAT_NS,
@@ -32,6 +32,8 @@ from samband.kernel.errors import (
     MessageRejected,
     ParseError,
     PatientIdentInvalid,
+    PatientIdentMissing,
+    PatientUnidentified,
     SchemaInvalid,
     UnsupportedMessage,
     XmlRefused,
@@ -56,6 +58,9 @@ REJECTIONS: dict[str, type[MessageRejected]] = {
     "msghead.payload-unsupported": UnsupportedMessage,
     "msghead.missing-msgid": InvalidMsgId,
     "patient.fnr-check-digit": PatientIdentInvalid,
+    "patient.unidentified": PatientUnidentified,
+    "patient.missing-national-id": PatientIdentMissing,
+    "msghead.sender-unidentified": MessageRejected,
 }
 
 
@@ -99,7 +104,8 @@ def validate_tree(root: etree._Element) -> list[Problem]:
     findings += xsd_errors(root)
     info = child(root, NS, "MsgInfo")
     findings += _msgid_findings(info)
-    findings += _patient_findings(child(info, NS, "Patient"))
+    findings += sender_findings(info)
+    findings += patient_findings(info)
     findings += _her_findings(info)
     return findings
 
@@ -118,31 +124,6 @@ def _msgid_findings(info: etree._Element | None) -> list[Problem]:
         message = f"MsgId {value!r} is not a UUID; it is kept as sent"
         return [_warning("msghead.msgid-not-uuid", message, element if element is not None else info)]
     return []
-
-
-def _patient_findings(patient: etree._Element | None) -> list[Problem]:
-    """Patient FNR/DNR: 11 digits with right mod-11 check digits (E31 otherwise).
-
-    A value that is not 11 digits cannot be mistaken for another person's number and is only
-    warned about; an 11-digit value with wrong check digits may be a typo of a real one: error.
-    """
-    findings = []
-    for ident in children(patient, NS, "Ident"):
-        type_id = child(ident, NS, "TypeId")
-        kind = type_id.get("V") if type_id is not None else None
-        value = text(ident, NS, "Id") or ""
-        if kind not in PERSON_IDENT_TYPES - {"HNR"}:
-            continue
-        check = check_person_id(value)
-        if check.valid:
-            continue
-        where = child(ident, NS, "Id")
-        message = f"patient {kind} {value!r}: {check.problem}"
-        if len(value.strip()) == 11 and value.strip().isdigit():
-            findings.append(_error("patient.fnr-check-digit", message, where))
-        else:
-            findings.append(_warning("patient.fnr-format", message, where if where is not None else ident))
-    return findings
 
 
 def _her_findings(info: etree._Element | None) -> list[Problem]:

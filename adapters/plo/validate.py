@@ -1,4 +1,4 @@
-"""PLO rules beyond the XSD: Forsendelsesstatus, conversation reference, IPLOS and event codes.
+"""PLO rules beyond the XSD: Forsendelsesstatus, conversation reference, a patient, IPLOS and event codes.
 
 Rule ids are stable (``plo.forsendelsesstatus`` …); every finding carries line and XPath. The XSD
 itself is checked by the caller (``validate_with_catalog``) or by ``serialize_plo``.
@@ -72,6 +72,14 @@ def conversation_ref(payload: etree._Element, scope: Scope) -> Iterator[Problem]
         yield _finding("plo.conversation-ref", Severity.WARNING, message, status)
 
 
+def patient_present(payload: etree._Element, scope: Scope) -> Iterator[Problem]:
+    """A PLO message is about one patient: its Hodemelding names the patient in MsgInfo/Patient (E36)."""
+    info = None if scope.msghead is None else scope.msghead.find(f"{{{MSGHEAD_NS}}}MsgInfo")
+    if info is not None and info.find(f"{{{MSGHEAD_NS}}}Patient") is None:
+        message = "PLO message without MsgInfo/Patient; expected the patient's name and fødselsnummer"
+        yield _finding("patient.unidentified", Severity.ERROR, message, info)
+
+
 def msginfo_type(payload: etree._Element, scope: Scope) -> Iterator[Problem]:
     """MsgInfo/Type (8279) agrees with the payload: root, or the Pasientlogistikk element."""
     if scope.msghead is None:
@@ -128,6 +136,7 @@ def logistikk_hendelse(payload: etree._Element, scope: Scope) -> Iterator[Proble
 RULES: tuple[Rule, ...] = (
     forsendelsesstatus,
     conversation_ref,
+    patient_present,
     msginfo_type,
     iplos_codes,
     logistikk_hendelse,

@@ -8,7 +8,7 @@ import pytest
 
 from samband.gateway.acceptance.cases import Expectation, categories, document_of, expectation_for
 from samband.kernel.catalogue import entry
-from tests.conftest import REFERENCE
+from tests.conftest import REFERENCE, ROOT
 
 CASES = REFERENCE / "acceptance" / "cases"
 PLO_16 = CASES / "plo-1_6"
@@ -174,3 +174,12 @@ def test_every_official_test_message_has_an_expectation() -> None:
     assert len(files) == 176
     missing = [str(path) for path in files if expectation_for(path) is None]
     assert missing == []
+
+
+def test_docs_acceptance_names_every_category_and_code() -> None:
+    page = (ROOT / "docs" / "acceptance.md").read_text(encoding="utf-8")
+    for expectation in categories():
+        assert f"`{expectation.case}`" in page
+        if expectation.code:
+            assert f"`{expectation.code}`" in page
+            assert expectation.text_no in page

@@ -1,0 +1,1 @@
+"""The official acceptance tests (akseptansetester) for receiving PLO and Dialogmelding."""
