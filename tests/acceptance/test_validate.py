@@ -24,6 +24,7 @@ from tests.conftest import REFERENCE
 CASES = REFERENCE / "acceptance" / "cases"
 FILES = sorted([*CASES.glob("plo-1_6/*/*.xml"), *CASES.glob("dialogmelding-1_0/*/*.xml")])
 
+
 def _row(path: Path) -> object:
     return pytest.param(path, id=str(path.relative_to(CASES)))
 
