@@ -20,6 +20,7 @@ from samband.adapters.apprec import (
     serialize_apprec,
 )
 from samband.adapters.apprec.codes import error_code
+from samband.adapters.msghead.lineage import read_lineage
 from samband.gateway.store import repository as repo
 from samband.kernel.envelope import Envelope
 from samband.kernel.errors import GatewayError
@@ -52,11 +53,22 @@ def build(
         "now": svc.now(),
         "version": svc.settings.apprec_version,
         "gateway_her": svc.settings.her_id,
+        "answering_as": copy_receiver(svc, answered, raw),
     }
     if refusal is not None:
         return serialize_apprec(build_negative_apprec(raw, refusal, **common))
     codes = tuple(error_code(e.get("code", "X99"), e.get("text") or None) for e in errors)
     return serialize_apprec(build_apprec(original_facts(raw), status=status, errors=codes, **common))
+
+
+def copy_receiver(svc: Services, answered: StoredMessage, raw: bytes) -> str | None:
+    """The served HER-id ``answered`` reached only as a copy (its AppRec is sent for that party)."""
+    if answered.format != "msghead" or not svc.settings.served_her_ids:
+        return None
+    try:
+        return read_lineage(raw).copy_only(svc.settings.served_her_ids)
+    except GatewayError:
+        return None
 
 
 def envelope(raw: bytes) -> Envelope:

@@ -1,6 +1,7 @@
 """The spine as lists of stages (``stages``): a received message goes
 
-    receive → store raw → read → envelope/dedup → receipts → unpack → validate → route → plan → enqueue
+    receive → store raw → read → envelope/dedup → receipts → unpack → validate → link → route → plan
+    → enqueue
 
 and a replay goes the same way but for the dedup and its routes, which its stored order names. The
 delivery worker then delivers each queued payload and gives the receipt (``receipts.after_delivery``).
@@ -15,7 +16,7 @@ import logging
 from datetime import timedelta
 
 from samband.adapters.xml.official import require_present
-from samband.gateway import ebxml, receipts, replay, stages
+from samband.gateway import ebxml, lineage, receipts, replay, stages
 from samband.gateway.outcome import Outcome
 from samband.gateway.runtime import Services
 from samband.gateway.stages import Pass, Stage
@@ -75,9 +76,23 @@ def store_raw(
 
 
 def process(svc: Services, message_id: str) -> Outcome:
-    """Everything after the store, once: a worker that took the message over may race the request,
-    and only the first to settle it commits (``repo.settle``); a bug isolates the message as failed,
-    missing official XSDs leave it ``received`` for a later try."""
+    """Everything after the store, once; then the changes that were held for this message (they came
+    first) take the spine in their turn, so each is delivered after its original."""
+    outcome = process_once(svc, message_id)
+    try:
+        waiting = lineage.release_waiting(svc, message_id)
+    except Exception:  # they stay held; the hold job releases them later
+        log.exception("releasing the messages held for %s failed", message_id)
+        waiting = []
+    for held in waiting:
+        process(svc, held)
+    return outcome
+
+
+def process_once(svc: Services, message_id: str) -> Outcome:
+    """The spine, once: a worker that took the message over may race the request, and only the
+    first to settle it commits (``repo.settle``); a bug isolates the message as failed, missing
+    official XSDs leave it ``received`` for a later try."""
     try:
         require_present()
         return run_spine(svc, stages.load(svc, message_id))
@@ -109,6 +124,7 @@ RECEIVED: tuple[Stage, ...] = (
     stages.answer_receipts,
     unpack,
     stages.validate,
+    lineage.link,
     stages.route,
     stages.plan,
     stages.enqueue,

@@ -157,13 +157,17 @@ def _try_apprec(
         return None
 
 
-def answer_duplicate(svc: Services, message: StoredMessage, original: StoredMessage) -> Outcome:
-    """A repeat: nothing is processed again; the sender gets the first one's AppRec again."""
+def answer_duplicate(
+    svc: Services, message: StoredMessage, original: StoredMessage, cause: str = "duplicate"
+) -> Outcome:
+    """A repeat: nothing is processed again; the sender gets the first one's AppRec again.
+
+    ``cause`` names the repeat on its timeline: ``resend`` (sent again) or ``duplicate``."""
     now = svc.now()
     with svc.engine.begin() as conn:
         repo.settle(conn, message.id, now, Status.DUPLICATE, kind="duplicate", source_id=original.id)
-        repo.add_event(conn, message.id, "duplicate", now, original=original.id)
-        repo.add_event(conn, original.id, "repeated", now, duplicate=message.id)
+        repo.add_event(conn, message.id, cause, now, original=original.id)
+        repo.add_event(conn, original.id, "repeated", now, duplicate=message.id, cause=cause)
         receipt = sent_receipt(conn, original.id)
         if receipt is not None:
             apprec_msg = repo.get_message(conn, receipt["apprec_id"])

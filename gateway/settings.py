@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 import secrets
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     routes: Path | None = Field(default=None, description="route file (YAML); none: deliver to FHIR store")
     her_id: str = Field(default="8140000", description="the gateway's own HER-id, sender of its AppRecs")
+    served_her_ids: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="HER-ids of the parties the gateway receives for (comma-separated); empty: any",
+    )
+    hold_seconds: float = Field(
+        default=3600.0, gt=0, description="a change or cancellation waits this long for its original"
+    )
     organisation_name: str = "Samband"
     dev_api_key: str | None = Field(default=None, description="Bearer key; generated at start when unset")
     apprec_version: Literal["1.0", "1.1"] = Field(default="1.0", description="AppRec version we emit")
@@ -47,6 +54,14 @@ class Settings(BaseSettings):
     def _empty_is_none(cls, value: object) -> object:
         """``SAMBAND_ROUTES=`` (empty, as compose passes an unset variable) means no route file."""
         return None if value == "" else value
+
+    @field_validator("served_her_ids", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        """``SAMBAND_SERVED_HER_IDS=91094,91098``: a comma-separated list (blanks ignored)."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("database_url")
     @classmethod

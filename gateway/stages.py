@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from samband.gateway import apprec_answers, receipts, replay, translate
+from samband.gateway import apprec_answers, receipts, repeats, replay, translate
 from samband.gateway.outcome import Outcome
 from samband.gateway.routing.routes import Route
 from samband.gateway.runtime import Services
@@ -24,6 +24,7 @@ from samband.gateway.store.receipts import add_translation
 from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
 from samband.kernel.envelope import Envelope
 from samband.kernel.errors import GatewayError
+from samband.kernel.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class Pass:
     raw: bytes = b""
     routes: tuple[Route, ...] = ()
     planned: tuple[Planned, ...] = ()
+    notes: tuple[Problem, ...] = ()  # warnings the message is taken in with (how it links to others)
+    copy_for: str | None = None  # the served copy receiver a copy is routed for (not its Receiver)
 
 
 Stage = Callable[[Services, Pass], "Pass | Outcome"]
@@ -56,15 +59,15 @@ def read(svc: Services, p: Pass) -> Pass:
 
 def envelope(svc: Services, p: Pass) -> Pass:
     """Read the envelope and index its business keys (a replay is never a repeat)."""
-    message, _original = peek_envelope(svc, p.message, p.raw)
+    message, _seen = peek_envelope(svc, p.message, p.raw)
     return replace(p, message=message)
 
 
 def dedup(svc: Services, p: Pass) -> Pass | Outcome:
     """Read the envelope; a repeat of a received message gets the first one's AppRec again."""
-    message, original = peek_envelope(svc, p.message, p.raw)
-    if original is not None:
-        return receipts.answer_duplicate(svc, message, original)
+    message, seen = peek_envelope(svc, p.message, p.raw)
+    if seen.original is not None:
+        return receipts.answer_duplicate(svc, message, seen.original, seen.cause)
     return replace(p, message=message)
 
 
@@ -82,8 +85,11 @@ def validate(svc: Services, p: Pass) -> Pass:
 
 
 def route(svc: Services, p: Pass) -> Pass:
-    """The routes that take this message."""
-    return replace(p, routes=tuple(svc.routes.match(p.message.envelope(), source_format(svc, p.message))))
+    """The routes that take this message (a copy: as if addressed to the copy receiver it reached)."""
+    envelope = p.message.envelope()
+    if p.copy_for is not None:
+        envelope = replace(envelope, receiver_her=p.copy_for)
+    return replace(p, routes=tuple(svc.routes.match(envelope, source_format(svc, p.message))))
 
 
 def route_replay(svc: Services, p: Pass) -> Pass:
@@ -130,7 +136,8 @@ def enqueue(svc: Services, p: Pass) -> Outcome:
     """Store each translation as an outbound message and queue its delivery, all in one transaction."""
     now = svc.now()
     message = p.message
-    issues = list({json.dumps(i, sort_keys=True): i for q in p.planned for i in q.issues}.values())
+    found = [*message.issues, *(n.as_dict() for n in p.notes), *(i for q in p.planned for i in q.issues)]
+    issues = list({json.dumps(i, sort_keys=True): i for i in found}.values())
     with svc.engine.begin() as conn:
         for q in p.planned:
             store_translation(conn, message, q, now)
@@ -141,22 +148,23 @@ def enqueue(svc: Services, p: Pass) -> Outcome:
     return Outcome(message.id, str(Status.ROUTED), message.msg_id)
 
 
-def peek_envelope(
-    svc: Services, message: StoredMessage, raw: bytes
-) -> tuple[StoredMessage, StoredMessage | None]:
+def peek_envelope(svc: Services, message: StoredMessage, raw: bytes) -> tuple[StoredMessage, repeats.Seen]:
     """Read the envelope, index its business keys, and find the message this one repeats (if any)."""
     kind, found = translate.peek(raw, message.content_type, message.format)
     now = svc.now()
     with svc.engine.begin() as conn:
         repo.update_message(conn, message.id, now, format=kind, **repo.envelope_columns(found))
         current = load_in(conn, message.id)
-        original = None
+        seen = repeats.Seen()
         if message.kind == Kind.MESSAGE:
             repo.lock_key(conn, found.msg_id or current.sha256)
-            original = repo.find_original(conn, current)
+            seen = repeats.find(conn, current, raw)
         repo.add_event(conn, message.id, "envelope", now, format=kind, msg_id=found.msg_id)
+        if seen.reused is not None:
+            earlier = seen.reused.id
+            repo.add_event(conn, message.id, "msg-id-reused", now, earlier=earlier, msg_id=found.msg_id)
     svc.metrics.received(found.msg_type, kind)
-    return current, original
+    return current, seen
 
 
 def source_format(svc: Services, message: StoredMessage) -> str:

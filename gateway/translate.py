@@ -10,6 +10,7 @@ import json
 from contextlib import suppress
 
 from samband.adapters import ebxml, formats
+from samband.adapters.msghead.lineage import Lineage, read_lineage
 from samband.kernel.envelope import Envelope
 from samband.kernel.errors import GatewayError, MappingError, UnsupportedMessage
 from samband.kernel.formats import Format
@@ -32,6 +33,11 @@ def peek(raw: bytes, content_type: str | None = None, hint: str | None = None) -
     if hint == Format.EBXML:
         return Format.EBXML, ebxml.read_envelope(raw, content_type=content_type)
     return formats.read_envelope(raw)
+
+
+def lineage(raw: bytes) -> Lineage:
+    """What links a Hodemelding to others: document status (7309), RefToParent, copy receivers, digest."""
+    return read_lineage(raw)
 
 
 def check(raw: bytes) -> list[Problem]:

@@ -116,11 +116,17 @@ def build_apprec(
     new_id: str | None = None,
     version: str = "1.0",
     gateway_her: str | None = None,
+    answering_as: str | None = None,
 ) -> AppRec:
-    """An AppRec (1.0 by default, or 1.1) answering ``original``, addressed back to its sender."""
+    """An AppRec (1.0 by default, or 1.1) answering ``original``, addressed back to its sender.
+
+    ``answering_as`` names the copy receiver (OtherReceiver, by HER-id) the AppRec is sent for when
+    the message reached it only as a copy: that party, not the Receiver, is then the AppRec's Sender.
+    """
     moment = now or datetime.now(UTC)
     if isinstance(original, MsgHead):
-        sender = inst_of(original.msg_info.receiver.organisation)
+        copy = _copy_receiver(original, answering_as)
+        sender = inst_of(copy or original.msg_info.receiver.organisation)
         receiver = inst_of(original.msg_info.sender.organisation)
     else:
         sender = _her_inst(original.receiver_her or gateway_her)
@@ -140,6 +146,14 @@ def build_apprec(
     )
 
 
+def _copy_receiver(original: MsgHead, her: str | None) -> Organisation | None:
+    for other in original.msg_info.other_receivers:
+        org = other.organisation
+        if her and org is not None and her in (org.her_id, org.communication_party_her):
+            return org
+    return None
+
+
 def build_negative_apprec(
     original: MsgHead | Envelope | bytes,
     error: GatewayError,
@@ -148,6 +162,7 @@ def build_negative_apprec(
     new_id: str | None = None,
     version: str = "1.0",
     gateway_her: str | None = None,
+    answering_as: str | None = None,
 ) -> AppRec:
     """Negative AppRec for a permanent error: status and 8221 code from the catalogue entry of the
     error's code (else of its class's default code).
@@ -168,6 +183,7 @@ def build_negative_apprec(
         new_id=new_id,
         version=version,
         gateway_her=gateway_her,
+        answering_as=answering_as,
     )
 
 

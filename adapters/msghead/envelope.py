@@ -42,7 +42,7 @@ def read_envelope(raw: bytes) -> Envelope:
     )
 
 
-def _her_of(element: etree._Element | None) -> str | None:
+def her_of(element: etree._Element | None) -> str | None:
     for ident in children(element, NS, "Ident"):
         type_id = child(ident, NS, "TypeId")
         if type_id is not None and type_id.get("V") == "HER":
@@ -51,15 +51,15 @@ def _her_of(element: etree._Element | None) -> str | None:
 
 
 def _party_her(party: etree._Element | None) -> str | None:
-    return _deepest_her(child(party, NS, "Organisation"))
+    return deepest_her(child(party, NS, "Organisation"))
 
 
-def _deepest_her(organisation: etree._Element | None) -> str | None:
+def deepest_her(organisation: etree._Element | None) -> str | None:
     """Nested Organisation first (recursively), then HealthcareProfessional, then this level."""
     if organisation is None:
         return None
-    nested = _deepest_her(child(organisation, NS, "Organisation"))
-    return nested or _her_of(child(organisation, NS, "HealthcareProfessional")) or _her_of(organisation)
+    nested = deepest_her(child(organisation, NS, "Organisation"))
+    return nested or her_of(child(organisation, NS, "HealthcareProfessional")) or her_of(organisation)
 
 
 def _patient_id(patient: etree._Element | None) -> str | None:

@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from samband.gateway import apprec_answers, pipeline, receipts
+from samband.gateway import apprec_answers, lineage, pipeline, receipts
 from samband.gateway.delivery.retry import next_attempt_at
 from samband.gateway.delivery.transports.base import DeliveryRequest, Receipt, Transport
 from samband.gateway.delivery.transports.fhir_store import FhirStoreTransport
@@ -242,6 +242,7 @@ class DeliveryWorker:
         now = self.svc.now()
         with self.svc.engine.begin() as conn:
             apprec_answers.flag_overdue(conn, self.svc, now)
+            lineage.release_overdue(conn, self.svc, now)
 
 
 def lease_for(svc: Services) -> timedelta:

@@ -40,6 +40,7 @@ class Kind(StrEnum):
 class Status(StrEnum):
     RECEIVED = "received"  # raw bytes stored; not yet processed
     REJECTED = "rejected"  # permanent error caused by the sender; negative AppRec
+    HELD = "held"  # a change or cancellation waiting for the message it names (arrived first)
     DUPLICATE = "duplicate"  # seen before; the first one's answer is repeated
     ROUTED = "routed"  # translated and queued for its destinations
     DELIVERED = "delivered"  # every destination took it
@@ -236,6 +237,12 @@ def find_original(conn: Connection, message: StoredMessage) -> StoredMessage | N
     the sender posted it again finds the repost (already processed) and becomes the duplicate.
     Callers hold ``lock_key`` on the business key, so of two at once exactly one goes first.
     """
+    found = find_originals(conn, message, limit=1)
+    return found[0] if found else None
+
+
+def find_originals(conn: Connection, message: StoredMessage, limit: int) -> list[StoredMessage]:
+    """Every received message ``find_original`` could name, first received first (at most ``limit``)."""
     keys = []
     if message.ebxml_message_id:
         keys.append(messages.c.ebxml_message_id == message.ebxml_message_id)
@@ -256,10 +263,9 @@ def find_original(conn: Connection, message: StoredMessage) -> StoredMessage | N
             or_(*keys),
         )
         .order_by(messages.c.received_at, messages.c.id)
-        .limit(1)
+        .limit(limit)
     )
-    row = conn.execute(query).first()
-    return None if row is None else StoredMessage.from_row(row)
+    return [StoredMessage.from_row(row) for row in conn.execute(query)]
 
 
 def find_sent(conn: Connection, msg_id: str) -> StoredMessage | None:

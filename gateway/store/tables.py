@@ -78,7 +78,7 @@ messages = Table(
     Column("msg_version", String(60)),
     Column("msg_namespace", String(255)),  # payload namespace: a Hodemelding's family (PLO, Dialogmelding)
     Column("conversation_ref", String(100), index=True),
-    Column("parent_ref", String(100)),
+    Column("parent_ref", String(100), index=True),  # RefToParent: what a change or reply names
     Column("ebxml_message_id", String(255), index=True),
     Column("ebxml_conversation_id", String(255)),
     Column("cpa_id", String(255)),

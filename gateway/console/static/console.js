@@ -7,14 +7,32 @@
 (function () {
   const KEY = 'samband.key';
   const ACTOR = 'samband.actor';
-  const STATUSES = ['received', 'routed', 'pending', 'delivered', 'stored', 'accepted', 'duplicate',
+  const STATUSES = ['received', 'held', 'routed', 'pending', 'delivered', 'stored', 'accepted', 'duplicate',
     'rejected', 'failed', 'refused'];
   const KINDS = ['message', 'translation', 'forward', 'apprec', 'feedback', 'replay', 'duplicate', 'ack'];
   const TRANSPORTS = ['http', 'ebxml-http', 'file-drop'];
   const TARGET_FORMATS = ['fhir', 'plo', 'dialogmelding', 'ip-export', 'as-is'];
   const APPREC_STATUS = { '1': ['OK', 'ok'], '2': ['Avvist', 'rejected'], '3': ['OK, feil i delmelding', 'partial'] };
   const LINKED_KEYS = new Set(['output', 'replay', 'original', 'apprec', 'source', 'source_id', 'source_ref',
-    'message', 'message_id', 'received', 'new_id', 'original_id']);
+    'message', 'message_id', 'received', 'new_id', 'original_id', 'by', 'earlier', 'duplicate']);
+  const MSG_ID_KEYS = new Set(['msg_id', 'waiting_for']);
+  /* What a timeline entry about other messages means, for a reader who does not know the event names. */
+  const EVENT_TEXT = {
+    'changes': 'changes an earlier message (Forsendelsesstatus M or O)',
+    'superseded': 'a later message changes this one',
+    'cancels': 'cancels an earlier message (Forsendelsesstatus C)',
+    'cancelled': 'a later message cancels this one',
+    'refers-to': 'refers to an earlier message (RefToParent)',
+    'referred-to': 'a later message refers to this one',
+    'held-out-of-order': 'held: it came before the message it changes or cancels',
+    'released': 'released from the hold',
+    'original-unknown': 'taken in without the message it names, which never came here',
+    'copy-received': 'received as copy receiver (kopimottaker), not as the receiver',
+    'resend': 'the same message again: answered with the first AppRec, not delivered again',
+    'duplicate': 'the same message again (receiver and copy receiver in one organisation): answered with the first AppRec, not delivered again',
+    'repeated': 'this message came again',
+    'msg-id-reused': 'another message already used this MsgId: taken in as a message of its own',
+  };
   const SHOWN_MAX = 2 * 1024 * 1024;
   const FILTERS = [
     ['msg_id', 'MsgId'], ['conversation_id', 'Conversation'], ['patient', 'Patient'],
@@ -558,6 +576,7 @@
     if (!events.length) return el('p', { class: 'muted' }, 'No events.');
     return el('ol', { class: 'timeline' }, events.map((e) => el('li', {},
       el('span', { class: 'when' }, when(e.at)), el('span', { class: 'kind' }, e.kind),
+      EVENT_TEXT[e.kind] ? el('span', { class: 'muted' }, ' — ', EVENT_TEXT[e.kind]) : null,
       e.actor && e.actor !== 'gateway' ? el('span', { class: 'muted' }, ' by ', e.actor) : null,
       detailLine(e.detail))));
   }
@@ -573,6 +592,7 @@
     Object.entries(detail).filter(([, v]) => v !== null && v !== undefined && v !== '').forEach(([k, v], i) => {
       if (i) line.appendChild(document.createTextNode(' · '));
       const shown = LINKED_KEYS.has(k) && typeof v === 'string' && /^[0-9a-f-]{36}$/.test(v) ? messageLink(v)
+        : MSG_ID_KEYS.has(k) && typeof v === 'string' ? link(route('messages', null, { msg_id: v }), v)
         : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
       append(line, [k + ': ', shown]);
     });

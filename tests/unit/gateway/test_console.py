@@ -18,6 +18,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from samband.gateway import lineage, repeats
 from samband.gateway.api.console import STATIC
 from samband.gateway.app import create_app
 from samband.gateway.cli import serve
@@ -267,3 +268,10 @@ def test_the_filter_and_replay_choices_are_the_gateways_own() -> None:
     assert _js_list("KINDS") == {str(k) for k in Kind}
     assert _js_list("TARGET_FORMATS") == {str(f) for f in ROUTE_TARGETS}
     assert _js_list("TRANSPORTS") == set(TRANSPORTS)
+
+
+def test_the_timeline_explains_how_a_message_stands_to_others() -> None:
+    found = re.search(r"const EVENT_TEXT = \{(.*?)\n  \};", JS, re.S)
+    assert found is not None
+    explained = set(re.findall(r"^\s*'([a-z.-]+)':", found.group(1), re.M))
+    assert explained >= lineage.EVENTS | repeats.EVENTS

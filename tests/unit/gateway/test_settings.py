@@ -43,3 +43,12 @@ def test_dev_key_is_generated_once_and_logged(caplog: pytest.LogCaptureFixture) 
     assert len(key) >= 24 and settings.api_key() == key
     assert key in caplog.text
     assert Settings(dev_api_key="given").api_key() == "given"
+
+
+def test_served_her_ids_are_a_comma_separated_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAMBAND_SERVED_HER_IDS", " 91094, 91098 ,,")
+    monkeypatch.setenv("SAMBAND_HOLD_SECONDS", "120")
+    settings = Settings()
+    assert settings.served_her_ids == ["91094", "91098"] and settings.hold_seconds == 120
+    monkeypatch.delenv("SAMBAND_SERVED_HER_IDS")
+    assert Settings().served_her_ids == []
