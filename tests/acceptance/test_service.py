@@ -4,8 +4,9 @@ Each PLO 1.6 message type folder is received by a gateway of its own, set up as 
 of its base messages (``SAMBAND_SERVED_HER_IDS``, a route per served receiver): the base messages
 first, then every stateful case in name order (changes after what they change, a reversed-order pair
 in the order its names give, a duplicate and a resend twice). Each stateful file must get the verdict,
-AppRec status and error code of its expectation, and the timeline its case calls for; a failing row
-names the file, the expectation and what happened.
+AppRec status, error code (and, for a warning, the warning's code) of its row in the case catalogue
+(``gateway/acceptance/cases.yaml``), and the timeline its case calls for; a failing row names the
+file, the expectation and what happened.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pytest
 from lxml import etree
 
 from samband.adapters.msghead.lineage import Lineage, read_lineage
+from samband.gateway.acceptance.cases import Expectation, expectation_for
 from samband.gateway.app import create_app
 from samband.gateway.delivery.worker import DeliveryWorker
 from samband.gateway.lineage import REFERENCE as REFERS
@@ -41,41 +43,13 @@ HOLD_SECONDS = 600.0
 pytestmark = pytest.mark.skipif(not FOLDERS, reason=f"acceptance test messages not found at {PLO}")
 
 
-@dataclass(frozen=True)
-class Expected:
-    """What a stateful case requires: verdict, AppRec (8258 status, 8221 code), and the warning
-    (a catalogued code on the message) that makes it a ``warn``."""
-
-    case: str
-    verdict: str
-    apprec_status: str
-    error_code: str | None = None
-    warning: str | None = None
-
-
-STATEFUL: dict[str, Expected] = {
-    # file-name suffix → expectation (the stateful rows of the case catalogue)
-    "kansellering": Expected("cancellation", "accept", "1"),
-    "kansellering-a": Expected("cancellation", "accept", "1"),
-    "kansellering-b": Expected("cancellation", "accept", "1"),
-    "kansellering-etter-endring": Expected("cancellation", "accept", "1"),
-    "kansellering-etter-oppdatering": Expected("cancellation", "accept", "1"),
-    "endring-a": Expected("change", "accept", "1"),
-    "endring-b": Expected("change", "accept", "1"),
-    "endring-c": Expected("change", "accept", "1"),
-    "motsatt-rekkefolge-a": Expected("wrong-order", "warn", "1", warning="lineage.out-of-order"),
-    "motsatt-rekkefolge-b": Expected("wrong-order", "warn", "1", warning="lineage.changed-before-arrival"),
-    "duplikat": Expected("duplicate", "accept", "1"),
-    "resending": Expected("resend", "accept", "1"),
-    "mottak-som-kopimottaker": Expected("copy-receiver", "accept", "1"),
-    "ukjent-mottaker": Expected("unknown-receiver", "refuse", "2", "E21"),
-}
-
-
-def expected_for(path: Path) -> Expected | None:
-    expected = STATEFUL.get(path.stem.partition("_")[2])
-    if expected is not None and expected.case == "wrong-order" and not reversed_change(path):
-        return replace(expected, verdict="accept", warning=None)  # see docs/acceptance.md: errata
+def expected_for(path: Path) -> Expectation | None:
+    """The stateful row of ``path`` in the case catalogue; None for a file that is not one."""
+    expected = expectation_for(path)
+    if expected is None or not expected.stateful:
+        return None
+    if expected.case == "wrong-order" and not reversed_change(path):
+        return replace(expected, verdict="accept", code=None)  # docs/acceptance.md: erratum
     return expected
 
 
@@ -183,7 +157,7 @@ def receive(gw: Gateway, order: list[Path]) -> dict[Path, Got]:
     return got
 
 
-def check(gw: Gateway, got: dict[Path, Got], path: Path, expected: Expected) -> list[str]:
+def check(gw: Gateway, got: dict[Path, Got], path: Path, expected: Expectation) -> list[str]:
     """What is wrong with one stateful row (empty: it passes)."""
     row = got[path]
     wrong = []
@@ -191,8 +165,8 @@ def check(gw: Gateway, got: dict[Path, Got], path: Path, expected: Expected) -> 
         wrong.append("verdict or AppRec status")
     if expected.error_code and expected.error_code not in row.error_codes:
         wrong.append(f"error code {expected.error_code}")
-    if expected.warning and expected.warning not in row.warnings:
-        wrong.append(f"warning {expected.warning}")
+    if expected.verdict == "warn" and expected.code not in row.warnings:
+        wrong.append(f"warning {expected.code}")
     wrong += timeline(gw, got, path, expected)
     return (
         [f"{path.parent.name}/{path.name}: expected {expected}; got {row}; wrong: {', '.join(wrong)}"]
@@ -201,7 +175,7 @@ def check(gw: Gateway, got: dict[Path, Got], path: Path, expected: Expected) -> 
     )
 
 
-def timeline(gw: Gateway, got: dict[Path, Got], path: Path, expected: Expected) -> list[str]:
+def timeline(gw: Gateway, got: dict[Path, Got], path: Path, expected: Expectation) -> list[str]:
     """The events the case calls for, on the message and on the one it names."""
     row, facts, wrong = got[path], lineage(path), []
     if expected.case in ("duplicate", "resend"):
