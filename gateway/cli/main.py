@@ -138,6 +138,22 @@ def corpus(out: Annotated[Path, typer.Option("--out", help="folder to write into
     raise typer.Exit(run_corpus(out))
 
 
+@app.command()
+def acceptance(
+    folder: Annotated[Path, typer.Argument(help="folder of test messages (*.xml, searched recursively)")],
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="text (tables; Markdown in REPORT) or json")
+    ] = OutputFormat.TEXT,
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="write the report here")] = None,
+) -> None:
+    """Run the official acceptance rules over a folder of test messages; print the report to hand in."""
+    from samband.gateway.cli.acceptance import run_acceptance  # lazy: start-up
+    from samband.gateway.cli.schemas import require_schemas  # lazy: start-up
+
+    require_schemas("acceptance")
+    raise typer.Exit(run_acceptance(folder, json_output=output is OutputFormat.JSON, out=out))
+
+
 schemas = typer.Typer(
     name="schemas",
     help="The official XSDs: install them (checked against pinned SHA-256s) and see what is installed.",

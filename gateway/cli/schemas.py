@@ -1,8 +1,8 @@
 """``samband schemas status`` and the start-up check of the commands that need the official XSDs.
 
 ``status`` lists what is installed, missing or changed (exit 0 only when every pinned file is
-installed as pinned, else 1); ``serve``, ``worker``, ``validate`` and ``translate`` refuse to start
-without them: one line naming ``samband schemas fetch``, exit 2.
+installed as pinned, else 1); ``serve``, ``worker``, ``validate``, ``translate`` and ``acceptance``
+refuse to start without them: one line naming ``samband schemas fetch``, exit 2.
 """
 
 from __future__ import annotations
