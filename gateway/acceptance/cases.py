@@ -158,6 +158,12 @@ def _names(source: _Source, document: str | None) -> bool:
     return document in source.documents
 
 
+def source_document(document: str) -> str:
+    """A receive test document as a report names it: its title and the file it is read from."""
+    found = _catalogue().documents[document]
+    return f"{found['title']} ({found['file']})"
+
+
 def _title(document: str | None) -> str:
     return str(_catalogue().documents[document]["title"]) if document else "PLO 1.5"
 

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from samband import __version__
-from samband.gateway.acceptance.cases import Expectation
+from samband.gateway.acceptance.cases import Expectation, document_of, source_document
 from samband.gateway.acceptance.gateways import Got
 from samband.gateway.acceptance.run import FAIL, NO_EXPECTATION, PASS, Row, Run
 
@@ -19,18 +19,19 @@ TEXT_LIMIT = 160
 
 
 def header(run: Run) -> list[tuple[str, str]]:
-    """The facts the report starts with, as (label, value)."""
+    """The facts the report starts with, as (label, value); the documents follow (``documents``)."""
     return [
         ("Samband", __version__),
         ("Date", run.started.isoformat(timespec="seconds")),
         ("Folder", str(run.folder.resolve())),
-        ("Rules from", "; ".join(documents(run)) or "(no file has an expectation)"),
+        ("Rules from", "" if documents(run) else "(no file has an expectation)"),
     ]
 
 
 def documents(run: Run) -> list[str]:
-    """The documents (and their requirements) the expectations of this run come from."""
-    return sorted({row.expected.requirement for row in run.rows if row.expected and row.expected.requirement})
+    """The receive test documents the expectations of this run come from (title and file)."""
+    keys = {document_of(row.path) for row in run.rows if row.expected is not None}
+    return sorted(source_document(key) for key in keys if key is not None)
 
 
 def summary(run: Run) -> str:
@@ -84,7 +85,8 @@ def cells(index: int, row: Row, limit: int = TEXT_LIMIT) -> tuple[str, ...]:
 
 def as_markdown(run: Run) -> str:
     lines = [f"# {TITLE}", ""]
-    lines += [f"- **{label}**: {value}" for label, value in header(run)]
+    lines += [f"- **{label}**: {value}".rstrip() for label, value in header(run)]
+    lines += [f"  - {document}" for document in documents(run)]
     for folder, rows in by_folder(run).items():
         lines += ["", f"## {folder or '.'}", "", _md_row(COLUMNS), _md_row(("---",) * len(COLUMNS))]
         lines += [_md_row(cells(i, row)) for i, row in enumerate(rows, 1)]

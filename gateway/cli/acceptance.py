@@ -72,6 +72,8 @@ def _print_text(done: Run, markdown: str) -> None:
     console.print(f"[bold]{report.TITLE}[/bold]")
     for label, value in report.header(done):
         console.print(f"[bold]{label}:[/bold] {value}", highlight=False)
+    for document in report.documents(done):
+        console.print(f"  {document}", highlight=False)
     for folder, rows in report.by_folder(done).items():
         table = Table(title=folder or ".", title_justify="left", show_lines=False)
         for column in report.COLUMNS:
@@ -80,4 +82,4 @@ def _print_text(done: Run, markdown: str) -> None:
             table.add_row(*report.cells(index, row, limit=80), style=STYLES.get(row.result))
         console.print(table)
     style = "green" if done.passed else "bold red"
-    console.print(f"[{style}]{report.summary(done)}[/{style}]")
+    console.print(f"[{style}]{report.summary(done)}[/{style}]", highlight=False)

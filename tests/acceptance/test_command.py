@@ -65,7 +65,9 @@ def test_the_plo_report_has_its_header_a_table_per_folder_and_a_row_per_file(plo
     assert f"- **Samband**: {__version__}\n" in report
     assert f"- **Folder**: {PLO.resolve()}\n" in report
     assert re.search(r"^- \*\*Date\*\*: \d{4}-\d\d-\d\dT", report, re.M)
-    assert re.search(r"^- \*\*Rules from\*\*: \S", report, re.M)
+    assert "- **Rules from**:\n  - PLO 1.5 " in report
+    document = "PLO 1.5 Innleggelsesrapport (Akseptansetest-mottak-PLO-Innleggelsesrapport-v1_5.txt)"
+    assert f"\n  - {document}\n" in report
     sections = _sections(report)
     expected = collect(PLO)
     assert len(expected) == 7
