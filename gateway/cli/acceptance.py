@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
@@ -20,6 +21,7 @@ from samband.features.registry import MIGRATIONS
 from samband.gateway.acceptance import report
 from samband.gateway.acceptance.run import FAIL, PASS, Run, collect, run_folder
 from samband.gateway.settings import Settings
+from samband.kernel.errors import ConfigurationError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 STYLES = {PASS: "green", FAIL: "bold red"}
@@ -34,7 +36,14 @@ def run_acceptance(folder: Path, *, json_output: bool, out: Path | None) -> int:
     if not total:
         sys.stderr.write(f"samband acceptance: no test messages (*.xml) in {folder}\n")
         return EXIT_USAGE
-    done = _run_with_progress(folder, total)
+    try:
+        done = _run_with_progress(folder, total, Settings())
+    except ValidationError as exc:
+        sys.stderr.write(f"samband acceptance: [config.invalid] {' '.join(str(exc).split())}\n")
+        return EXIT_USAGE
+    except ConfigurationError as exc:
+        sys.stderr.write(f"samband acceptance: {exc}\n")
+        return EXIT_USAGE
     rendered = report.as_json(done) if json_output else report.as_markdown(done)
     if out is not None:
         out.write_text(rendered, encoding="utf-8")
@@ -46,7 +55,7 @@ def run_acceptance(folder: Path, *, json_output: bool, out: Path | None) -> int:
     return EXIT_OK if done.passed else EXIT_FAILED
 
 
-def _run_with_progress(folder: Path, total: int) -> Run:
+def _run_with_progress(folder: Path, total: int, settings: Settings) -> Run:
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -57,7 +66,7 @@ def _run_with_progress(folder: Path, total: int) -> Run:
         task = progress.add_task("acceptance", total=total, file="")
         return run_folder(
             folder,
-            Settings(),
+            settings,
             MIGRATIONS,
             on_file=lambda path: progress.update(task, advance=1, file=path.name),
         )

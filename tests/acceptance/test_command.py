@@ -170,3 +170,14 @@ def test_without_the_official_schemas_it_refuses_to_start(
     assert result.exit_code == 2
     [line] = result.output.strip().splitlines()
     assert line.startswith("samband acceptance: [config.xsd-dir] ") and "samband schemas fetch" in line
+
+
+def test_a_route_file_that_cannot_be_read_is_a_configuration_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "Case1.xml").write_bytes(b"<MsgHead/>")
+    monkeypatch.setenv("SAMBAND_ROUTES", str(tmp_path / "missing-routes.yaml"))
+    result = _acceptance(str(tmp_path))
+    assert result.exit_code == 2
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("samband acceptance: [config.routes.")
