@@ -1,10 +1,10 @@
 """``samband acceptance DIR [--format text|json] [-o REPORT]``: the official acceptance rules over a
 folder of test messages, as the report a vendor hands in.
 
-A progress bar runs on stderr. The report goes to stdout (rich tables on a terminal, Markdown
-otherwise, JSON with ``--format json``) or to REPORT (Markdown or JSON), with the summary on
-stdout. Exit 0 when every file with an expectation got what its case requires, 1 when any did
-not, 2 for usage or configuration.
+A progress bar runs on stderr when it is a terminal. The report goes to stdout (rich tables on a
+terminal, Markdown otherwise, JSON with ``--format json``) or to REPORT (Markdown or JSON), with
+the summary on stdout. Exit 0 when every file with an expectation got what its case requires, 1
+when any did not, 2 for usage or configuration.
 """
 
 from __future__ import annotations
@@ -62,7 +62,8 @@ def _run_with_progress(folder: Path, total: int, settings: Settings) -> Run:
         MofNCompleteColumn(),
         TextColumn("{task.fields[file]}"),
     )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+    console = Console(stderr=True)
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task("acceptance", total=total, file="")
         return run_folder(
             folder,
