@@ -1,8 +1,9 @@
 """The receiving system a folder of test messages is run against, set up as the test documents ask:
-the parties it receives for are the receivers of the folder's base messages (unless
-``SAMBAND_SERVED_HER_IDS`` names them), and the route file, when one is configured, decides where
-messages go, each route delivering into a folder of the run instead of its endpoint. With no route
-file every message goes into the gateway's own FHIR store. Nothing leaves the machine either way.
+it receives for the receivers of the folder's base messages (``SAMBAND_SERVED_HER_IDS`` when set
+names them instead). With a route file (``SAMBAND_ROUTES``) its routes decide which receivers the
+gateway takes messages for, each route delivering into a folder of the run instead of its
+endpoint; without one a single route takes what is addressed to the served receivers into the
+gateway's own FHIR store, so a message to anyone else has no route (E21). Nothing leaves the machine.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from samband.gateway.delivery.transports.registry import FHIR_STORE
 from samband.gateway.routing import DEFAULT_ROUTES, RouteTable
 from samband.gateway.routing.loader import load_routes
-from samband.gateway.routing.routes import Route
+from samband.gateway.routing.routes import FHIR_STORE_ROUTE, Route, RouteMatch
 from samband.gateway.settings import Settings
 
 FILE_DROP = "file-drop"
@@ -30,17 +31,22 @@ class Receiver:
 
 def set_up(settings: Settings, receivers: Collection[str], drop: Path) -> Receiver:
     """The receiving system for a folder whose base messages are addressed to ``receivers``."""
-    configured = getattr(settings, "served_her_ids", None)  # TEMPORARY until the setting lands
-    served = {"served_her_ids": sorted(receivers)} if receivers and configured == [] else {}
-    return Receiver(settings.model_copy(update=served), routes_for(settings, drop))
+    served = sorted(settings.served_her_ids or receivers)
+    return Receiver(
+        settings.model_copy(update={"served_her_ids": served}), routes_for(settings, served, drop)
+    )
 
 
-def routes_for(settings: Settings, drop: Path) -> RouteTable:
-    """The configured route table delivered locally, or the default (everything into the FHIR store)."""
-    if settings.routes is None:
+def routes_for(settings: Settings, served: Collection[str], drop: Path) -> RouteTable:
+    """The configured route table delivered locally, or one route for the ``served`` receivers."""
+    if settings.routes is not None:
+        table = load_routes(settings.routes)
+        return RouteTable(tuple(_local(route, drop) for route in table), f"{table.source}, delivered locally")
+    if not served:
         return DEFAULT_ROUTES
-    table = load_routes(settings.routes)
-    return RouteTable(tuple(_local(route, drop) for route in table), f"{table.source}, delivered locally")
+    match = RouteMatch(receiver_her=tuple(served))
+    route = replace(FHIR_STORE_ROUTE, name="served", match=match, description="the served receivers")
+    return RouteTable((route,), "the receivers of the base messages")
 
 
 def _local(route: Route, drop: Path) -> Route:
