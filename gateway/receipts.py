@@ -131,12 +131,14 @@ def _refusable(message: StoredMessage) -> bool:
 
 
 def _answerable(message: StoredMessage) -> bool:
-    """Only a received business Hodemelding (not a replay, never an AppRec) gets an AppRec."""
+    """Only a received business Hodemelding (not a replay, never an AppRec) gets an AppRec; it names
+    the sender as the Hodemelding does (by HER-id, or by organisation number alone), and one that
+    cannot be built is recorded as ``apprec.impossible``."""
     return (
         message.direction == Direction.INBOUND
         and message.kind == Kind.MESSAGE
         and message.format in HODEMELDING_FORMATS
-        and bool(message.msg_id and message.sender_her)
+        and bool(message.msg_id)
     )
 
 

@@ -24,7 +24,7 @@ from samband.gateway.store.receipts import add_translation
 from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
 from samband.kernel.envelope import Envelope
 from samband.kernel.errors import GatewayError
-from samband.kernel.problems import Problem
+from samband.kernel.problems import Problem, Severity
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class Pass:
     raw: bytes = b""
     routes: tuple[Route, ...] = ()
     planned: tuple[Planned, ...] = ()
-    notes: tuple[Problem, ...] = ()  # warnings the message is taken in with (how it links to others)
+    notes: tuple[Problem, ...] = ()  # warnings the message is taken in with (its rules, its links)
     copy_for: str | None = None  # the served copy receiver a copy is routed for (not its Receiver)
 
 
@@ -79,9 +79,10 @@ def answer_receipts(svc: Services, p: Pass) -> Pass | Outcome:
 
 
 def validate(svc: Services, p: Pass) -> Pass:
-    """The document against its schema and rules; a permanent error ends the pass as a refusal."""
-    translate.check(p.raw)
-    return p
+    """The document against its schema and rules; a permanent error ends the pass as a refusal, a
+    warning (a help number for the patient …) is taken in with the message, among its issues."""
+    warnings = [f for f in translate.check(p.raw) if f.severity is Severity.WARNING]
+    return replace(p, notes=(*p.notes, *warnings))
 
 
 def route(svc: Services, p: Pass) -> Pass:

@@ -3,7 +3,9 @@ it receives for the receivers of the folder's base messages (``SAMBAND_SERVED_HE
 names them instead). With a route file (``SAMBAND_ROUTES``) its routes decide which receivers the
 gateway takes messages for, each route delivering into a folder of the run instead of its
 endpoint; without one a single route takes what is addressed to the served receivers into the
-gateway's own FHIR store, so a message to anyone else has no route (E21). Nothing leaves the machine.
+gateway's own FHIR store, so a message to anyone else has no route (E21), unless a base message
+names its receiver by no HER-id (no route could name it): then every receiver is taken. Nothing
+leaves the machine.
 """
 
 from __future__ import annotations
@@ -29,16 +31,17 @@ class Receiver:
     routes: RouteTable
 
 
-def set_up(settings: Settings, receivers: Collection[str], drop: Path) -> Receiver:
-    """The receiving system for a folder whose base messages are addressed to ``receivers``."""
-    served = sorted(settings.served_her_ids or receivers)
-    return Receiver(
-        settings.model_copy(update={"served_her_ids": served}), routes_for(settings, served, drop)
-    )
+def set_up(settings: Settings, receivers: Collection[str | None], drop: Path) -> Receiver:
+    """The receiving system for a folder whose base messages are addressed to ``receivers`` (their
+    HER-ids; None for one addressed otherwise, by organisation number, say)."""
+    served = sorted(settings.served_her_ids or {her for her in receivers if her})
+    routes = routes_for(settings, served if None not in receivers else (), drop)
+    return Receiver(settings.model_copy(update={"served_her_ids": served}), routes)
 
 
 def routes_for(settings: Settings, served: Collection[str], drop: Path) -> RouteTable:
-    """The configured route table delivered locally, or one route for the ``served`` receivers."""
+    """The configured route table delivered locally, or one route for the ``served`` receivers (with
+    none, the default route: every receiver)."""
     if settings.routes is not None:
         table = load_routes(settings.routes)
         return RouteTable(tuple(_local(route, drop) for route in table), f"{table.source}, delivered locally")

@@ -51,13 +51,16 @@ def by_folder(run: Run) -> dict[str, list[Row]]:
 def expected_cell(expected: Expectation | None) -> str:
     if expected is None:
         return "-"
-    return _answer(
-        expected.verdict, expected.apprec_status, (expected.error_code,) if expected.error_code else ()
-    )
+    codes = (expected.error_code,) if expected.error_code else ()
+    warned = expected.verdict == "warn" and expected.code
+    verdict = f"{expected.verdict} ({expected.code})" if warned else expected.verdict
+    return _answer(verdict, expected.apprec_status, codes)
 
 
 def got_cell(got: Got) -> str:
-    return _answer(got.verdict, got.apprec_status, got.error_codes)
+    """The verdict (with the warnings it was taken in with), the AppRec status and its error codes."""
+    verdict = f"{got.verdict} ({', '.join(got.warnings)})" if got.warnings else got.verdict
+    return _answer(verdict, got.apprec_status, got.error_codes)
 
 
 def apprec_cell(got: Got, limit: int = TEXT_LIMIT) -> str:
@@ -123,6 +126,7 @@ def _row_json(row: Row) -> dict[str, Any]:
             "verdict": expected.verdict,
             "apprec_status": expected.apprec_status,
             "error_code": expected.error_code,
+            "warning": expected.code if expected.verdict == "warn" else None,
             "text_no": expected.text_no,
             "requirement": expected.requirement,
         },
@@ -132,6 +136,7 @@ def _row_json(row: Row) -> dict[str, Any]:
             "apprec_status": row.got.apprec_status,
             "error_codes": list(row.got.error_codes),
             "texts": list(row.got.texts),
+            "warnings": list(row.got.warnings),
         },
         "result": row.result,
     }

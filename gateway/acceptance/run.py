@@ -97,7 +97,7 @@ def run_folder(
         gateways = Gateways(settings, migrations, Path(workdir))
         for name, files in collect(folder).items():
             planned = plan(files, {path: expectation_for(path) for path in files})
-            receivers = {p.receiver for p in planned if p.step == BASE and p.receiver}
+            receivers = {p.receiver for p in planned if p.step == BASE}
             receiver = set_up(settings, receivers, Path(workdir) / "delivered")
             fresh = functools.partial(gateways.fresh, receiver)
             run.rows.extend(_receive_folder(name, planned, fresh, on_file))

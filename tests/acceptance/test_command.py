@@ -118,7 +118,14 @@ def test_the_dialogmelding_report_as_json_has_a_row_per_file(tmp_path: Path) -> 
     summary = report["summary"]
     assert summary["files"] == len(files) == summary["passed"] + summary["failed"] + summary["no_expectation"]
     assert f"{len(files)} file(s): " in result.stdout and str(out) in result.stdout
-    assert result.exit_code == (0 if summary["failed"] == 0 else 1)
+    failing = [
+        f"{r['file']}: expected {r['expected']}, got {r['got']}"
+        for r in report["rows"]
+        if r["result"] == "FAIL"
+    ]
+    assert not failing, "\n".join(failing)
+    assert summary["passed"] == len(files)
+    assert result.exit_code == 0
 
 
 def test_a_file_no_case_names_is_reported_and_does_not_fail_the_run(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,20 +44,10 @@ pytestmark = pytest.mark.skipif(not FOLDERS, reason=f"acceptance test messages n
 
 
 def expected_for(path: Path) -> Expectation | None:
-    """The stateful row of ``path`` in the case catalogue; None for a file that is not one."""
+    """The stateful row of ``path`` in the case catalogue (with its erratum); None for a file that is
+    not one."""
     expected = expectation_for(path)
-    if expected is None or not expected.stateful:
-        return None
-    if expected.case == "wrong-order" and not reversed_change(path):
-        return replace(expected, verdict="accept", code=None)  # docs/acceptance.md: erratum
-    return expected
-
-
-def reversed_change(path: Path) -> bool:
-    """The first file of a reversed-order pair really changes or cancels (Forsendelsesstatus M, O, C):
-    one official pair sends a new message (N) that merely refers to the later one."""
-    first = path.with_name(path.stem[:-1] + "a.xml")
-    return lineage(first).status in RELATIONS
+    return expected if expected is not None and expected.stateful else None
 
 
 @dataclass
