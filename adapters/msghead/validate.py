@@ -48,6 +48,7 @@ REJECTIONS: dict[str, type[MessageRejected]] = {
     "xsd": SchemaInvalid,
     "xml.not-well-formed": ParseError,
     "xml.empty": ParseError,
+    "xml.encoding-mismatch": ParseError,
     "xml.entity-forbidden": XmlRefused,
     "xml.dtd-forbidden": XmlRefused,
     "xml.too-large": XmlRefused,

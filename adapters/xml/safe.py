@@ -2,6 +2,7 @@
 
 Every adapter parses through ``parse_xml``; nothing else in the tree calls ``etree.fromstring``.
 Each refusal is a coded ``XmlRefused`` or ``ParseError`` that says where and what was expected.
+Bytes that do not match their declared encoding are refused first (``adapters/xml/encoding.py``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from samband.adapters.xml.encoding import as_checked_bytes
+from samband.adapters.xml.encoding import document_encoding as document_encoding
 from samband.kernel.errors import ParseError, XmlRefused
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -88,7 +91,9 @@ def _check_depth(root: etree._Element, max_depth: int) -> None:
 def parse_xml(raw: bytes, limits: XmlLimits = DEFAULT_LIMITS) -> etree._Element:
     """Parse ``raw`` safely and return its root element.
 
-    Encoding comes from the XML declaration (UTF-8 and ISO-8859-1 both occur in real traffic).
+    Encoding comes from the byte-order mark or the XML declaration (UTF-8 and ISO-8859-1 both occur in
+    real traffic, UTF-16 now and then); UTF-16 and UTF-32 are read as UTF-8, so every check below
+    sees the same bytes whatever the document's encoding.
     """
     if len(raw) > limits.max_bytes:
         raise XmlRefused(
@@ -96,6 +101,7 @@ def parse_xml(raw: bytes, limits: XmlLimits = DEFAULT_LIMITS) -> etree._Element:
             code="xml.too-large",
             expected=f"at most {limits.max_bytes} bytes",
         )
+    raw = as_checked_bytes(raw)
     if not raw.strip():
         raise ParseError("empty document", code="xml.empty", expected="an XML document")
     _refuse_declarations(raw)
@@ -114,8 +120,21 @@ def parse_xml(raw: bytes, limits: XmlLimits = DEFAULT_LIMITS) -> etree._Element:
         raise ParseError(f"not parseable as XML: {exc}", code="xml.not-well-formed") from exc
     if root is None:
         raise ParseError("no root element", code="xml.not-well-formed")
+    _refuse_doctype(root)
     _check_depth(root, limits.max_depth)
     return root
+
+
+def _refuse_doctype(root: etree._Element) -> None:
+    """A DOCTYPE the byte scan could not see (an encoding it does not read) is refused after parsing."""
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:
+        raise XmlRefused(
+            "DOCTYPE declaration is not allowed in a health message",
+            code="xml.dtd-forbidden",
+            line=1,
+            expected="a document without DTD or entities",
+        )
 
 
 def qname(element: etree._Element) -> tuple[str, str]:
@@ -128,9 +147,3 @@ def qname(element: etree._Element) -> tuple[str, str]:
         return "", tag
     name = etree.QName(element)
     return name.namespace or "", name.localname
-
-
-def document_encoding(raw: bytes) -> str:
-    """The encoding declared in the XML declaration, defaulting to UTF-8."""
-    match = re.match(rb"""\s*<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']""", raw)
-    return match.group(1).decode("ascii").upper() if match else "UTF-8"

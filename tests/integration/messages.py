@@ -15,6 +15,14 @@ from tests.conftest import SAMPLES
 TEMPLATE = SAMPLES / "plo" / "1_6" / "Helseopplysninger_til_lege_v1-6_Ny.xml"
 SENDER_HER = "5078"
 RECEIVER_HER = "91100"
+FHIR_STORE_ROUTES = """
+routes:
+  - name: fhir-store
+    match: {source_formats: [msghead]}
+    target_format: fhir
+    transport: fhir-store
+"""
+"""Routes that take every Hodemelding in and keep its translation in the FHIR store (no receiver)."""
 _MSG_ID = re.compile(rb"<MsgId>[^<]+</MsgId>")
 _FNR = re.compile(rb"<Id>13116900216</Id>")
 

@@ -260,6 +260,8 @@
   function decode(buffer, contentType) {
     const bytes = new Uint8Array(buffer);
     let label = ((contentType || '').match(/charset=["']?([\w.:-]+)/i) || [])[1];
+    if (!label && bytes[0] === 0xFF && bytes[1] === 0xFE) label = 'utf-16le';
+    if (!label && bytes[0] === 0xFE && bytes[1] === 0xFF) label = 'utf-16be';
     if (!label) {
       const head = new TextDecoder('latin1').decode(bytes.subarray(0, 400));
       label = (head.match(/^\uFEFF?\s*<\?xml[^>]*encoding=["']([\w.:-]+)["']/) || [])[1];
