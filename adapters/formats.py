@@ -13,6 +13,7 @@ from typing import Any
 from lxml import etree
 
 from samband.adapters import apprec, dialogmelding, ebxml, fhir, iplan, msghead, plo, registry, sniff
+from samband.adapters.ebxml import mail as ebxml_mail
 from samband.adapters.xml.safe import parse_xml, qname
 from samband.adapters.xml.schemas import schema_for_namespace, validate_with_catalog
 from samband.kernel.envelope import Envelope
@@ -30,6 +31,9 @@ class FormatSteps:
     parse: Callable[[bytes], object] | None
     validate: Callable[[bytes], list[Problem]] | None
     serialize: Callable[[Any], bytes] | None
+
+
+XML_MEDIA_TYPES = frozenset({"text/xml", "application/xml"})
 
 
 def _validate_cppa(raw: bytes) -> list[Problem]:
@@ -206,6 +210,24 @@ def source_format(raw: bytes) -> Format:
     if kind is not Format.MSGHEAD:
         return kind
     return translated_as(kind, msghead.read_envelope(raw).namespace)
+
+
+def translatable(raw: bytes) -> bytes:
+    """What a translation reads: the Hodemelding an ebXML message carries (its one XML payload; an
+    encrypted payload is not readable here), or ``raw`` itself for any other document."""
+    if detect(raw) is not Format.EBXML:
+        return raw
+    payloads = ebxml.parse_ebxml(raw).payloads
+    xml = [p.data for p in payloads if ebxml_mail.media_type(p.content_type) in XML_MEDIA_TYPES]
+    if len(xml) != 1:
+        raise UnsupportedMessage(
+            f"the ebXML message carries {len(xml)} XML payloads, so there is no one document to translate",
+            code="ebxml.no-xml-payload",
+            where="MIME parts",
+            expected="one XML payload (a Hodemelding); an encrypted payload is read after decryption",
+            received=", ".join(p.content_type for p in payloads) or "no payloads",
+        )
+    return xml[0]
 
 
 def families(kind: Format) -> tuple[Format, ...]:

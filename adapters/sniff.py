@@ -1,6 +1,6 @@
 """What a document looks like from its first bytes and root element, and one predicate per format.
 
-``sniff`` reads the document once (JSON, a MIME package, or the XML root namespace with NAV's
+``sniff`` reads the document once (JSON, a MIME package or mail, or the XML root namespace with NAV's
 EI_fellesformat unwrapped); ``adapters.formats.FORMATS`` asks each format's predicate in turn.
 """
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from samband.adapters.ebxml.mail import looks_like_mime
 from samband.adapters.iplan import looks_like_ip_export
 from samband.adapters.xml.safe import parse_xml, qname
 from samband.kernel.errors import ParseError
@@ -37,11 +38,6 @@ class Sniffed:
         return self.namespace is not None
 
 
-def _is_mime(raw: bytes) -> bool:
-    head = raw[:2048].lstrip().lower()
-    return head.startswith((b"mime-version:", b"content-type:", b"--")) or b"\r\n\r\n--" in head[:1024]
-
-
 def _unwrap(root: etree._Element) -> etree._Element:
     """NAV's EI_fellesformat wraps a MsgHead or AppRec: look at the first standard child."""
     if qname(root) != (FELLESFORMAT_NS, "EI_fellesformat"):
@@ -64,7 +60,7 @@ def sniff(raw: bytes) -> Sniffed:
                 f"not valid JSON: {exc}", code="json.invalid", expected="a JSON document"
             ) from exc
         return Sniffed(stripped, json=data)
-    if _is_mime(stripped):
+    if looks_like_mime(stripped):
         return Sniffed(stripped, mime=True)
     namespace, _local = qname(_unwrap(parse_xml(raw)))
     return Sniffed(raw, namespace=namespace)

@@ -1,7 +1,8 @@
 """MIME multipart/related packaging of ebXML messages (HIS 1037 §8.1, RFC 2387, HITS 1172 §5.5).
 
-Splits a package into its parts byte-exactly (binary payloads survive); ``packaging`` builds one.
-Broken packaging gives a coded ``ParseError`` that names the part and what was expected.
+Splits a package into its parts byte-exactly (binary payloads survive): an HTTP body, a whole mail
+as SMTP delivered it, a bare MIME body; ``packaging`` builds one. Broken packaging gives a coded
+``ParseError`` that names the part and what was expected. Header blocks are read in ``mail``.
 """
 
 from __future__ import annotations
@@ -11,16 +12,21 @@ import binascii
 import quopri
 import re
 from dataclasses import dataclass
-from email.message import Message
 
+from samband.adapters.ebxml.mail import (
+    Headers,
+    bare_boundary,
+    content_type_param,
+    header_value,
+    media_type,
+    split_head,
+    starts_with_headers,
+)
 from samband.adapters.ebxml.model import Payload, bare_content_id
 from samband.adapters.ebxml.names import MULTIPART_RELATED, SOAP_PART_TYPE, TRANSFER_ENCODINGS
 from samband.kernel.errors import MessageRejected, ParseError, UnsupportedMessage
 
-Headers = tuple[tuple[str, str], ...]
 MAX_PACKAGE_BYTES = 64 * 1024 * 1024
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
-_HEADER_LINE = re.compile(rb"^[A-Za-z0-9!#$%&'*+.^_`|~-]+[ \t]*:")
 _XML_TYPES = frozenset({"text/xml", "application/xml", "application/soap+xml"})
 
 
@@ -68,44 +74,6 @@ class Unpacked:
         return self.start is not None
 
 
-def header_value(headers: Headers, name: str) -> str | None:
-    wanted = name.lower()
-    return next((value for key, value in headers if key.lower() == wanted), None)
-
-
-def content_type_param(content_type: str, param: str) -> str | None:
-    message = Message()
-    message["Content-Type"] = content_type
-    value = message.get_param(param)
-    return value if isinstance(value, str) else None
-
-
-def media_type(content_type: str) -> str:
-    message = Message()
-    message["Content-Type"] = content_type
-    return message.get_content_type()
-
-
-def parse_headers(block: bytes) -> Headers:
-    """RFC 5322 header fields, with folded lines unfolded; values decoded as Latin-1."""
-    fields: list[tuple[str, str]] = []
-    for line in re.split(rb"\r?\n", block):
-        if line[:1] in (b" ", b"\t") and fields:
-            last_name, last_value = fields[-1]
-            fields[-1] = (last_name, f"{last_value} {line.strip().decode('latin-1')}")
-        elif b":" in line:
-            name, _, value = line.partition(b":")
-            fields.append((name.strip().decode("latin-1"), value.strip().decode("latin-1")))
-    return tuple(fields)
-
-
-def _split_head(raw: bytes) -> tuple[Headers, bytes]:
-    match = _HEADER_END.search(raw)
-    if match is None:
-        return parse_headers(raw), b""
-    return parse_headers(raw[: match.start()]), raw[match.end() :]
-
-
 def decode_body(body: bytes, encoding: str, *, where: str) -> bytes:
     """Undo a Content-Transfer-Encoding (RFC 2045 §6)."""
     if encoding == "base64":
@@ -131,15 +99,13 @@ def decode_body(body: bytes, encoding: str, *, where: str) -> bytes:
     )
 
 
-def _looks_like_headers(raw: bytes) -> bool:
-    return bool(_HEADER_LINE.match(raw.lstrip(b"\r\n")))
-
-
 def unpack(raw: bytes, content_type: str | None = None) -> Unpacked:
     """Split ``raw`` into envelope and parts.
 
-    ``content_type`` is the HTTP Content-Type header; without it the MIME headers are read from
-    the top of ``raw`` (SMTP layout), and a document starting with ``<`` is a bare SOAP envelope.
+    ``content_type`` is the HTTP Content-Type header. Unless it names a multipart package, a
+    document that opens with header fields is a mail (its own headers, ``Return-Path:`` and all, say
+    what it is: SMTP layout), one that opens with ``--boundary`` a bare MIME body, and a document
+    starting with ``<`` without a Content-Type a bare SOAP envelope.
     """
     if len(raw) > MAX_PACKAGE_BYTES:
         raise MessageRejected(
@@ -149,18 +115,14 @@ def unpack(raw: bytes, content_type: str | None = None) -> Unpacked:
         )
     headers: Headers = ()
     body = raw
-    if content_type is None:
-        if not _looks_like_headers(raw):
+    if content_type is None or not media_type(content_type).startswith("multipart/"):
+        if starts_with_headers(raw):
+            headers, body = split_head(raw.lstrip(b"\r\n"))
+            content_type = _mail_content_type(headers)
+        elif (boundary := bare_boundary(raw)) is not None:  # no header to check: the profile's type
+            content_type = f'{MULTIPART_RELATED}; boundary="{boundary}"; type="{SOAP_PART_TYPE}"'
+        elif content_type is None:
             return Unpacked(envelope=raw, content_type=SOAP_PART_TYPE)
-        headers, body = _split_head(raw.lstrip(b"\r\n"))
-        content_type = header_value(headers, "Content-Type")
-        if content_type is None:
-            raise ParseError(
-                "MIME headers without Content-Type",
-                code="ebxml.mime-no-content-type",
-                where="MIME headers",
-                expected="Content-Type: multipart/related or text/xml",
-            )
     kind = media_type(content_type)
     if kind == MULTIPART_RELATED or kind.startswith("multipart/"):
         return _unpack_multipart(body, content_type, headers)
@@ -175,6 +137,18 @@ def unpack(raw: bytes, content_type: str | None = None) -> Unpacked:
         expected="multipart/related or text/xml",
         received=content_type,
     )
+
+
+def _mail_content_type(headers: Headers) -> str:
+    found = header_value(headers, "Content-Type")
+    if found is None:
+        raise ParseError(
+            "MIME headers without Content-Type",
+            code="ebxml.mime-no-content-type",
+            where="MIME headers",
+            expected="Content-Type: multipart/related or text/xml",
+        )
+    return found
 
 
 def _split_parts(body: bytes, boundary: str) -> tuple[list[bytes], bool]:
@@ -195,7 +169,7 @@ def _part(segment: bytes, index: int) -> MimePart:
     for blank in (b"\r\n", b"\n"):
         if segment.startswith(blank):
             return MimePart(headers=(), body=segment[len(blank) :], index=index)
-    headers, part_body = _split_head(segment)
+    headers, part_body = split_head(segment)
     return MimePart(headers=headers, body=part_body, index=index)
 
 

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from lxml import etree
 
 from samband.adapters.ebxml.builders import default_cpa_id
-from samband.adapters.ebxml.mime import Unpacked, content_type_param, header_value, media_type
+from samband.adapters.ebxml.mail import content_type_param, header_value, media_type
+from samband.adapters.ebxml.mime import Unpacked
 from samband.adapters.ebxml.model import EbxmlMessage, MessageKind, Party
 from samband.adapters.ebxml.names import (
     ACTION_ACKNOWLEDGMENT,

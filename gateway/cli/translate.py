@@ -1,7 +1,8 @@
 """``samband translate PATH --to fhir|plo|dialogmelding|ip-export``: one document through the FHIR pivot.
 
 What the document is comes from ``FORMATS``, the translation from ``MAPPINGS``; a pair without a
-mapping is refused with code ``mapping.no-pair``. The result goes to stdout (or ``-o OUT``), each
+mapping is refused with code ``mapping.no-pair``. An ebXML message (HTTP body, bare SOAP or a whole
+mail) is translated as the Hodemelding it carries. The result goes to stdout (or ``-o OUT``), each
 translation issue to stderr as one line.
 Exit codes (INTERFACE.md): 0 translated, 1 the document could not be translated, 2 usage.
 """
@@ -13,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from samband.adapters.formats import source_format
+from samband.adapters.formats import source_format, translatable
 from samband.kernel.errors import GatewayError
 from samband.kernel.formats import TRANSLATABLE
 from samband.kernel.problems import Problem
@@ -40,8 +41,8 @@ def run_translate(path: Path, to: str, out: Path | None) -> int:
         return EXIT_USAGE
     ctx = Context(gateway_her=os.environ.get("SAMBAND_HER_ID"))
     try:
-        raw = path.read_bytes()
-        done = mapping_for(source_format(raw), to).translate(raw, ctx)
+        document = translatable(path.read_bytes())
+        done = mapping_for(source_format(document), to).translate(document, ctx)
     except GatewayError as exc:
         sys.stderr.write(f"error: {exc}\n")
         sys.stderr.write(json.dumps(exc.as_dict(), ensure_ascii=False) + "\n")

@@ -15,14 +15,21 @@ from tests.conftest import SAMPLES
 TEMPLATE = SAMPLES / "plo" / "1_6" / "Helseopplysninger_til_lege_v1-6_Ny.xml"
 SENDER_HER = "5078"
 RECEIVER_HER = "91100"
-FHIR_STORE_ROUTES = """
+
+
+def fhir_store_routes(source_format: str = "msghead") -> str:
+    """Routes that take every message of ``source_format`` in and keep its translation in the FHIR
+    store (no receiver needed)."""
+    return f"""
 routes:
   - name: fhir-store
-    match: {source_formats: [msghead]}
+    match: {{source_formats: [{source_format}]}}
     target_format: fhir
     transport: fhir-store
 """
-"""Routes that take every Hodemelding in and keep its translation in the FHIR store (no receiver)."""
+
+
+FHIR_STORE_ROUTES = fhir_store_routes()
 _MSG_ID = re.compile(rb"<MsgId>[^<]+</MsgId>")
 _FNR = re.compile(rb"<Id>13116900216</Id>")
 
