@@ -23,6 +23,7 @@ from samband.integrations.adresseregister import ArClient, CachedRegistry
 from tests.integration.conftest import AUTH, Gateway, GatewayFactory
 from tests.integration.receiver import Receiver
 from tests.support.soap_server import Party, Register, SoapServer, serve
+from tools.corpus import loop as corpus_loop
 from tools.scenarios.build import Step
 from tools.scenarios.feedback import GP_PERSON_HER, flag, hospital_message
 from tools.scenarios.replay import encode
@@ -45,31 +46,7 @@ VOLATILE = (
 
 
 def routes(gp: Receiver, ke: Receiver) -> str:
-    return f"""
-routes:
-  - name: store
-    match: {{source_formats: [ip-export, fhir]}}
-    target_format: fhir
-    transport: fhir-store
-  - name: hospital-and-gp-in
-    match:
-      source_formats: [msghead]
-      message_types: [LOG_INNLAGT, LOG_UTSKREVET, DIALOG_AVVIK, DIALOG_SVAR]
-    target_format: fhir
-    transport: fhir-store
-  - name: to-gp
-    match:
-      source_formats: [msghead]
-      message_types: [DIALOG_NOTAT, DIALOG_FORESPORSEL, ORIENTERING_TJENESTETILBUD]
-    target_format: as-is
-    transport: http
-    endpoint: {gp.url}
-  - name: to-ke
-    match: {{source_formats: [msghead], message_types: [MEDISINSKE_OPPLYSNINGER]}}
-    target_format: as-is
-    transport: http
-    endpoint: {ke.url}
-"""
+    return corpus_loop.routes(gp.url, ke.url)
 
 
 @dataclass

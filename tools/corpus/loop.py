@@ -37,9 +37,13 @@ from tools.scenarios.replay import encode
 
 OSLO = ZoneInfo("Europe/Oslo")
 START = datetime(2026, 1, 9, 11, 0, tzinfo=OSLO)
-ROUTES = """
+
+
+def routes(gp_endpoint: str, ke_endpoint: str) -> str:
+    """The KE loop's route file: inbound into the FHIR store, GP messages and referrals out as-is."""
+    return f"""
 routes:
-  - {name: store, match: {source_formats: [ip-export, fhir]}, target_format: fhir, transport: fhir-store}
+  - {{name: store, match: {{source_formats: [ip-export, fhir]}}, target_format: fhir, transport: fhir-store}}
   - name: hospital-and-gp-in
     match:
       source_formats: [msghead]
@@ -52,13 +56,16 @@ routes:
       message_types: [DIALOG_NOTAT, DIALOG_FORESPORSEL, ORIENTERING_TJENESTETILBUD]
     target_format: as-is
     transport: http
-    endpoint: https://gp.corpus.invalid/in
+    endpoint: {gp_endpoint}
   - name: to-ke
-    match: {source_formats: [msghead], message_types: [MEDISINSKE_OPPLYSNINGER]}
+    match: {{source_formats: [msghead], message_types: [MEDISINSKE_OPPLYSNINGER]}}
     target_format: as-is
     transport: http
-    endpoint: https://ke.corpus.invalid/in
+    endpoint: {ke_endpoint}
 """
+
+
+ROUTES = routes("https://gp.corpus.invalid/in", "https://ke.corpus.invalid/in")
 # Dr. Liv Berg as the NHN Adresseregister lists her: a person at Sentrum legekontor (HIS 1153).
 DR_BERG = CommunicationParty(
     her_id=GP_PERSON_HER,
