@@ -128,7 +128,7 @@ def read_document(path: Path, raw: bytes) -> Document:
     try:
         if reader is not None:
             return reader(path, raw)
-    except (GatewayError, ValueError) as exc:
+    except (GatewayError, ValueError, RecursionError) as exc:
         return Document(path, raw, None, "bytes", None, _text(raw), problem=str(exc))
     return Document(path, raw, None, "bytes", None, _text(raw))
 

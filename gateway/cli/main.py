@@ -1,10 +1,13 @@
 """The ``samband`` command line: one function per command, each delegating to its own module.
 
-Names and exit codes are part of the interface vendors script against (see docs/cli.md).
+Names and exit codes are part of the interface vendors script against (README.md, "Use it"). No
+command prints a traceback (``gateway/cli/guard.py``): an error is one line, ``samband: [code] text
+(where)``, exit 1 for invalid input, 2 for usage or configuration, 130 when interrupted.
 """
 
 from __future__ import annotations
 
+import logging
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +15,8 @@ from typing import Annotated
 import typer
 
 from samband import __version__
+from samband.gateway.cli.guard import GuardedGroup, guarded
+from samband.gateway.logs import configure_logging
 from samband.kernel.formats import TRANSLATABLE
 
 app = typer.Typer(
@@ -20,6 +25,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=GuardedGroup,
 )
 
 
@@ -37,6 +43,7 @@ def _root(
     ] = False,
 ) -> None:
     """Samband: PLO/ebXML, FHIR and individual-plan gateway for municipal health and care."""
+    configure_logging(logging.WARNING, tracebacks=False)  # `serve` and `worker` log more, with tracebacks
 
 
 class OutputFormat(StrEnum):
@@ -188,4 +195,4 @@ def schemas_status() -> None:
 
 
 def main() -> None:
-    app()
+    guarded(app)

@@ -11,6 +11,7 @@ import uvicorn
 from samband.features.registry import MIGRATIONS
 from samband.gateway.app import create_app
 from samband.gateway.delivery.worker import DeliveryWorker
+from samband.gateway.logs import configure_logging
 from samband.gateway.runtime import start_services
 from samband.gateway.settings import Settings
 
@@ -27,7 +28,7 @@ def settings_for(database_url: str | None) -> Settings:
 
 def run_serve(host: str, port: int, database_url: str | None) -> None:
     """Migrate, validate the routes, then serve the API with one in-process delivery worker."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(logging.INFO)
     settings = settings_for(database_url)
     generated = settings.dev_api_key is None
     app = create_app(settings)
@@ -44,7 +45,7 @@ def run_serve(host: str, port: int, database_url: str | None) -> None:
 
 def run_worker(database_url: str | None) -> None:
     """An extra delivery worker against a shared store (PostgreSQL) until SIGINT/SIGTERM."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(logging.INFO)
     settings = settings_for(database_url)
     worker = DeliveryWorker(start_services(settings, migrations=MIGRATIONS))
 

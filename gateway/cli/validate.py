@@ -1,17 +1,24 @@
 """`samband validate PATH...`: one finding per line (or JSON), exit 0 all valid, 1 any invalid, 2 usage.
 
-Folders are walked for *.xml and *.json; each document is detected and validated by its adapter.
+Folders are walked (recursively) for *.xml and *.json; each document is detected and validated by
+its adapter, file by file: whatever one file raises becomes a coded finding of that file (a file
+that cannot be read ``cli.unreadable-file``, nesting too deep ``document.too-deep``, anything
+unexpected ``internal.error`` with the exception's type) and the run goes on with the next. The
+summary (files, valid, invalid, error findings by code) ends the run on stderr.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from samband.adapters.formats import validate
+from samband.gateway.cli.guard import document_error
+from samband.kernel.errors import ConfigurationError
 from samband.kernel.formats import Format
 from samband.kernel.problems import Problem, Severity, has_errors
 
@@ -41,7 +48,18 @@ def iter_documents(paths: list[Path]) -> Iterator[Path]:
 
 
 def validate_file(path: Path) -> FileResult:
-    kind, findings = validate(path.read_bytes())
+    """One file's findings; never raises (a failure is the file's coded finding)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        unreadable = ConfigurationError(
+            f"cannot read the file: {exc.strerror or type(exc).__name__}", code="cli.unreadable-file"
+        )
+        return FileResult(path, None, [unreadable.problem()])
+    try:
+        kind, findings = validate(raw)
+    except Exception as exc:
+        return FileResult(path, None, [document_error(exc).problem()])
     return FileResult(path, kind, findings)
 
 
@@ -63,14 +81,18 @@ def finding_json(finding: Problem) -> dict[str, object]:
     }
 
 
-def _summary(results: list[FileResult]) -> str:
-    errors = sum(f.severity is Severity.ERROR for r in results for f in r.findings)
+def summary(results: list[FileResult]) -> str:
+    """``N document(s): V valid, I invalid; E error(s), W warning(s)[; by code: code n, …]``."""
+    codes = Counter(f.code for r in results for f in r.findings if f.severity is Severity.ERROR)
     warnings = sum(f.severity is Severity.WARNING for r in results for f in r.findings)
     invalid = sum(not r.valid for r in results)
-    return (
+    line = (
         f"{len(results)} document(s): {len(results) - invalid} valid, {invalid} invalid; "
-        f"{errors} error(s), {warnings} warning(s)"
+        f"{codes.total()} error(s), {warnings} warning(s)"
     )
+    if codes:
+        line += "; by code: " + ", ".join(f"{code} {n}" for code, n in sorted(codes.items()))
+    return line
 
 
 def _as_json(results: list[FileResult]) -> str:
@@ -94,12 +116,15 @@ def run_validate(paths: list[Path], *, json_output: bool) -> int:
     if missing:
         sys.stderr.write(f"samband validate: no such file or folder: {', '.join(map(str, missing))}\n")
         return 2
-    results = [validate_file(path) for path in iter_documents(paths)]
-    if json_output:
-        sys.stdout.write(_as_json(results) + "\n")
-    else:
-        for result in results:
+    results: list[FileResult] = []
+    for path in iter_documents(paths):
+        result = validate_file(path)
+        results.append(result)
+        if not json_output:
             for finding in result.findings:
                 sys.stdout.write(format_finding(result.path, finding) + "\n")
-        sys.stderr.write(_summary(results) + "\n")
+            sys.stdout.flush()
+    if json_output:
+        sys.stdout.write(_as_json(results) + "\n")
+    sys.stderr.write(summary(results) + "\n")
     return 0 if all(r.valid for r in results) else 1

@@ -14,20 +14,34 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from samband.kernel.errors import ConfigurationError
 
 MIGRATION_LOCK_KEY = 5_471_002  # any constant; shared by every replica
 READ_ONLY = "samband_read_only"
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, a busy timeout, foreign keys and immediate transactions."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    """An engine for ``url``; SQLite gets WAL, a busy timeout, foreign keys and immediate transactions.
+
+    A URL SQLAlchemy cannot read, or whose driver is not installed, is ``config.database-url``.
+    """
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() != "sqlite":
+            return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    except (ArgumentError, ImportError, OSError) as exc:
+        raise ConfigurationError(
+            f"cannot use the database URL: {' '.join(str(exc).split())}",
+            code="config.database-url",
+            where="SAMBAND_DATABASE_URL",
+            expected="sqlite:///PATH or postgresql://USER@HOST/DB",
+        ) from exc
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_begin_immediate)
     return engine
@@ -80,8 +94,19 @@ def alembic_config(engine: Engine | None = None, locations: Sequence[Path] = ())
 
 def run_migrations(engine: Engine, locations: Sequence[Path] = ()) -> None:
     """Bring the schema to the newest revisions of the core and of every feature whose version folder
-    is in ``locations``; safe when several processes start at once."""
-    config = alembic_config(engine, locations)
+    is in ``locations``; safe when several processes start at once. A store that cannot be
+    reached or opened is ``config.database-unavailable``."""
+    try:
+        _upgrade(engine, alembic_config(engine, locations))
+    except OperationalError as exc:
+        raise ConfigurationError(
+            f"cannot open the store: {' '.join(str(exc.orig).split())}",
+            code="config.database-unavailable",
+            where=engine.url.render_as_string(hide_password=True),
+        ) from exc
+
+
+def _upgrade(engine: Engine, config: Config) -> None:
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
             connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})

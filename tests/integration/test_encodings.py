@@ -56,6 +56,6 @@ def test_samband_validate_says_where_the_encoding_breaks(tmp_path: Path) -> None
     good.write_bytes(_declared("UTF-16").decode("utf-8").encode("utf-16"))
     result = CliRunner().invoke(app, ["validate", str(bad), str(good)])
     assert result.exit_code == 1, result.output
-    [line] = [row for row in result.output.splitlines() if "xml.encoding-mismatch" in row]
+    [line] = [row for row in result.stdout.splitlines() if "xml.encoding-mismatch" in row]
     assert line.startswith(f"{bad}:") and "error" in line
     assert not any(str(good) in row and " error " in row for row in result.output.splitlines())

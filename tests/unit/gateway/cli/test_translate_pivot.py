@@ -60,7 +60,8 @@ def test_unreadable_input_is_fatal_with_code(tmp_path: Path) -> None:
     broken.write_bytes(b"<MsgHead><unclosed>")
     result = runner.invoke(app, ["translate", str(broken), "--to", "fhir"])
     assert result.exit_code == 1
-    assert "error:" in result.stderr
+    assert result.stderr.startswith("samband translate: [xml.not-well-formed] ")
+    assert f"({broken}:1:20)" in result.stderr.splitlines()[0]
 
 
 def test_missing_file_is_usage(tmp_path: Path) -> None:
