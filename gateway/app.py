@@ -16,11 +16,12 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 
 from samband.features.registry import FEATURES, MIGRATIONS
+from samband.gateway.access import Access, challenge
 from samband.gateway.api import console, fhir, health, inbound, messages
 from samband.gateway.delivery.worker import DeliveryWorker, start_worker_thread
 from samband.gateway.runtime import Services, start_services
 from samband.gateway.settings import Settings
-from samband.kernel.errors import GatewayError, reply_for
+from samband.kernel.errors import AccessRefused, GatewayError, reply_for
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,6 @@ def create_app(
     for feature in FEATURES.values():
         if feature.settings is not None:
             feature.settings()
-    settings.api_key()
     with_worker = settings.worker_enabled if run_worker is None else run_worker
 
     @asynccontextmanager
@@ -57,12 +57,14 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = svc
+    app.state.access = Access(settings)
     for module in (inbound, messages, fhir, health, console):
         app.include_router(module.router)
     for feature in FEATURES.values():
         if feature.router is not None:
             app.include_router(feature.router)
     app.add_exception_handler(GatewayError, _gateway_error)
+    app.add_exception_handler(AccessRefused, _access_refused)
     app.add_exception_handler(DBAPIError, _store_unavailable)
     return app
 
@@ -70,6 +72,13 @@ def create_app(
 async def _gateway_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, GatewayError)
     return JSONResponse({"errors": [exc.as_dict()]}, status_code=reply_for(exc).http_status)
+
+
+async def _access_refused(_request: Request, exc: Exception) -> JSONResponse:
+    """401 (who are you?) and 403 (not with your roles), with the challenge RFC 6750/9449 ask for."""
+    assert isinstance(exc, AccessRefused)
+    headers = {"WWW-Authenticate": challenge(exc), "Cache-Control": "no-store"}
+    return JSONResponse({"errors": [exc.as_dict()]}, status_code=reply_for(exc).http_status, headers=headers)
 
 
 async def _store_unavailable(_request: Request, exc: Exception) -> JSONResponse:

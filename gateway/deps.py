@@ -1,13 +1,33 @@
-"""Dependencies every router shares: the running services and development-mode Bearer auth."""
+"""Dependencies every router shares: the running services, and who the caller is and may do.
+
+Every endpoint but ``/healthz`` and the console's static files declares the role it needs with one
+of ``Submitter``, ``Reader``, ``Replayer``, ``Admin`` (``require_role(role)``); the dependency
+gives the handler the ``Principal``, whose ``actor`` is what the gateway records as having acted.
+"""
 
 from __future__ import annotations
 
-import secrets
+from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from samband.gateway.access import Access, Presented, Principal, Role
 from samband.gateway.runtime import Services
+
+__all__ = [
+    "ROLE_CHECKS",
+    "Admin",
+    "Principal",
+    "Reader",
+    "Replayer",
+    "ServicesDep",
+    "Submitter",
+    "authenticate",
+    "get_services",
+    "require_role",
+]
 
 
 def get_services(request: Request) -> Services:
@@ -17,18 +37,51 @@ def get_services(request: Request) -> Services:
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 
-
-def require_key(request: Request, svc: ServicesDep) -> str:
-    """Development mode: ``Authorization: Bearer <SAMBAND_DEV_API_KEY>``; returns the caller's name."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not secrets.compare_digest(token.strip(), svc.settings.api_key()):
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            detail={"code": "auth.required", "detail": "send Authorization: Bearer <key>"},
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    return request.headers.get("X-Samband-Actor", "dev-key")
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="a HelseID access token (`DPoP <token>` with a `DPoP` proof when key-bound), "
+    "or the development key",
+)
 
 
-Actor = Annotated[str, Depends(require_key)]
+def authenticate(
+    request: Request, _shown: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    """The caller behind the request's ``Authorization`` (and ``DPoP``) header, or a coded 401.
+
+    A plain function, so FastAPI runs it in a worker thread: fetching the issuer's keys never
+    blocks the event loop."""
+    access: Access = request.app.state.access
+    presented = Presented(
+        method=request.method,
+        url=str(request.url),
+        authorization=request.headers.get("Authorization"),
+        dpop=request.headers.get("DPoP"),
+    )
+    return access.authenticate(presented)
+
+
+def _role_check(role: Role) -> Callable[[Principal], Principal]:
+    def check(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+        return principal.require(role)
+
+    check.__name__ = f"require_{role}"
+    return check
+
+
+ROLE_CHECKS: dict[Callable[[Principal], Principal], Role] = {
+    _role_check(role): role for role in ("submit", "read", "replay", "admin")
+}
+"""The one dependency per role (FastAPI runs a shared dependency once per request)."""
+_BY_ROLE = {role: check for check, role in ROLE_CHECKS.items()}
+
+
+def require_role(role: Role) -> Callable[[Principal], Principal]:
+    """The dependency that lets only a caller with ``role`` through and gives its ``Principal``."""
+    return _BY_ROLE[role]
+
+
+Submitter = Annotated[Principal, Depends(require_role("submit"))]
+Reader = Annotated[Principal, Depends(require_role("read"))]
+Replayer = Annotated[Principal, Depends(require_role("replay"))]
+Admin = Annotated[Principal, Depends(require_role("admin"))]

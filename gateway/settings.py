@@ -6,15 +6,12 @@ Routes and retry schedules are data (the route file), not settings.
 
 from __future__ import annotations
 
-import logging
 import secrets
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-
-log = logging.getLogger(__name__)
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/samband.db"
 
@@ -35,7 +32,12 @@ class Settings(BaseSettings):
         default=3600.0, gt=0, description="a change or cancellation waits this long for its original"
     )
     organisation_name: str = "Samband"
-    dev_api_key: str | None = Field(default=None, description="Bearer key; generated at start when unset")
+    dev_api_key: str | None = Field(
+        default=None, description="development Bearer key (every role); generated at start when unset"
+    )
+    dev_key_any_host: bool = Field(
+        default=False, description="let `serve` listen beyond loopback while the development key is on"
+    )
     apprec_version: Literal["1.0", "1.1"] = Field(default="1.0", description="AppRec version we emit")
     apprec_timeout_seconds: float = Field(default=96 * 3600, gt=0, description="HIS 80415: 96 h")
     worker_enabled: bool = Field(default=True, description="run a delivery worker inside `serve`")
@@ -76,9 +78,14 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @property
+    def dev_key_active(self) -> bool:
+        """Whether the development key opens the API (it grants every role)."""
+        return True
+
     def api_key(self) -> str:
-        """The development Bearer key; generated once per process and logged when not configured."""
+        """The development Bearer key; generated once per process when not configured. Never logged
+        here: ``samband serve`` shows a generated key only in its console link, on loopback."""
         if self.dev_api_key is None:
             self.dev_api_key = secrets.token_urlsafe(24)
-            log.warning("SAMBAND_DEV_API_KEY not set; generated key for this run: %s", self.dev_api_key)
         return self.dev_api_key

@@ -17,6 +17,8 @@
     │   ├── DeliveryUnavailable         transient: timeout, 5xx, connection refused: retry, then dead letter
     │   └── DeliveryRefused             permanent: the receiver said no: dead letter and alert
     ├── RegistryUnavailable             an NHN register (Adresseregister, CPPA) did not answer: transient
+    ├── AccessRefused                   the API caller did not prove who it is (HTTP 401, WWW-Authenticate)
+    │   └── AccessForbidden             the caller is known but lacks the role the endpoint needs (403)
     └── ConfigurationError              start-up only: fail fast
         └── SchemasMissing              the official XSDs are not installed: transient for a sender
 
@@ -152,6 +154,23 @@ class RegistryUnavailable(GatewayError):
     default_code = "registry.unavailable"
 
 
+class AccessRefused(GatewayError):
+    """No credentials, or credentials that do not hold: a token that fails verification, a DPoP proof
+    that does not match. ``scheme`` is the authentication scheme the challenge names (Bearer, DPoP)."""
+
+    default_code = "auth.required"
+
+    def __init__(self, detail: str, *, code: str | None = None, scheme: str = "Bearer") -> None:
+        super().__init__(detail, code=code)
+        self.scheme = scheme
+
+
+class AccessForbidden(AccessRefused):
+    """The caller proved who it is but has no role that the endpoint needs."""
+
+    default_code = "auth.forbidden"
+
+
 class ConfigurationError(GatewayError):
     default_code = "config.invalid"
 
@@ -188,6 +207,8 @@ ERROR_CLASSES: tuple[type[GatewayError], ...] = (
     DeliveryUnavailable,
     DeliveryRefused,
     RegistryUnavailable,
+    AccessRefused,
+    AccessForbidden,
     ConfigurationError,
     SchemasMissing,
 )

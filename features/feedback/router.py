@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from samband.features.feedback.timeline import as_bundle, timeline
-from samband.gateway.deps import Actor, ServicesDep
+from samband.gateway.deps import Reader, ServicesDep
 from samband.gateway.runtime import Services
 
 router = APIRouter(tags=["patients"])
@@ -24,7 +24,7 @@ def _read(svc: Services, patient_id: str) -> list[dict[str, Any]]:
 async def get_timeline(
     patient_id: str,
     svc: ServicesDep,
-    _actor: Actor,
+    _caller: Reader,
     format: Annotated[Literal["json", "fhir"], Query(description="json entries or a FHIR Bundle")] = "json",
 ) -> JSONResponse:
     """Referral, events, decisions (with the reason when nothing was sent), feedback messages with

@@ -11,13 +11,13 @@ from fastapi.responses import JSONResponse
 from samband.features.feedback.wiring import feedback_for
 from samband.features.referrals.flag import IdentificationFlag
 from samband.features.referrals.service import submit
-from samband.gateway.deps import Actor, ServicesDep
+from samband.gateway.deps import ServicesDep, Submitter
 
 router = APIRouter(tags=["referrals"])
 
 
 @router.post("/referrals", status_code=status.HTTP_202_ACCEPTED)
-async def post_referral(flag: IdentificationFlag, svc: ServicesDep, _actor: Actor) -> JSONResponse:
+async def post_referral(flag: IdentificationFlag, svc: ServicesDep, _caller: Submitter) -> JSONResponse:
     """``202 {status: sent, msg_id, …}`` for a referral queued to the KE; ``200 {status: kept-local,
     reason}`` when the flag stays in the GP office; ``422`` (``referral.no-consent``) when the GP
     referred but the consent is missing."""

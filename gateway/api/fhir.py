@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
-from samband.gateway.deps import Actor, ServicesDep
+from samband.gateway.deps import Reader, ServicesDep
 from samband.gateway.store import fhir as fhir_store
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
@@ -35,7 +35,7 @@ def search(
     resource_type: str,
     request: Request,
     svc: ServicesDep,
-    _actor: Actor,
+    _caller: Reader,
     patient: str | None = None,
     identifier: str | None = None,
 ) -> JSONResponse:
@@ -49,7 +49,7 @@ def search(
 
 
 @router.get("/{resource_type}/{resource_id}")
-def read(resource_type: str, resource_id: str, svc: ServicesDep, _actor: Actor) -> JSONResponse:
+def read(resource_type: str, resource_id: str, svc: ServicesDep, _caller: Reader) -> JSONResponse:
     """The current version of one resource."""
     _check_type(resource_type)
     with svc.reads.begin() as conn:

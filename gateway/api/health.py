@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import JSONResponse, Response
 
 from samband.adapters.xml.official import check
-from samband.gateway.deps import Actor, ServicesDep
+from samband.gateway.deps import Admin, Reader, ServicesDep
 from samband.gateway.metrics import render_metrics
 from samband.gateway.store import deliveries as queue
 from samband.gateway.store.db import ping
@@ -30,14 +30,14 @@ def healthz(svc: ServicesDep) -> JSONResponse:
 
 
 @router.get("/metrics")
-def metrics(svc: ServicesDep, _actor: Actor) -> Response:
+def metrics(svc: ServicesDep, _caller: Reader) -> Response:
     """Prometheus text format: throughput, latency, queue depth, oldest undelivered, long failures."""
     body, content_type = render_metrics(svc.metrics)
     return Response(body, media_type=content_type)
 
 
 @router.get("/routes")
-def list_routes(svc: ServicesDep, _actor: Actor) -> dict[str, Any]:
+def list_routes(svc: ServicesDep, _caller: Reader) -> dict[str, Any]:
     """The route table in force and which routes are held by their kill switch."""
     with svc.reads.begin() as conn:
         held = queue.held_routes(conn)
@@ -57,7 +57,7 @@ def list_routes(svc: ServicesDep, _actor: Actor) -> dict[str, Any]:
 
 
 @router.post("/routes/{name}/{switch}")
-def switch_route(name: str, switch: str, svc: ServicesDep, actor: Actor) -> dict[str, Any]:
+def switch_route(name: str, switch: str, svc: ServicesDep, caller: Admin) -> dict[str, Any]:
     """Kill switch: ``hold`` stops tries on a route (nothing is dead-lettered), ``release`` resumes."""
     if name not in svc.routes.names or switch not in {"hold", "release"}:
         raise HTTPException(
@@ -65,5 +65,5 @@ def switch_route(name: str, switch: str, svc: ServicesDep, actor: Actor) -> dict
             detail={"code": "route.not-found", "detail": f"no route {name}/{switch}"},
         )
     with svc.engine.begin() as conn:
-        queue.set_route_enabled(conn, name, switch == "release", actor, svc.now())
-    return {"route": name, "enabled": switch == "release", "by": actor}
+        queue.set_route_enabled(conn, name, switch == "release", caller.actor, svc.now())
+    return {"route": name, "enabled": switch == "release", "by": caller.actor}

@@ -15,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from samband.gateway import ebxml, pipeline
-from samband.gateway.deps import Actor, ServicesDep
+from samband.gateway.deps import ServicesDep, Submitter
 from samband.gateway.outcome import Outcome
 from samband.gateway.runtime import Services
 from samband.gateway.store.repository import Kind, Status
@@ -77,7 +77,7 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 @router.post("/messages", status_code=202, responses={202: ACCEPTED, 422: REFUSED, 503: DEFERRED})
-async def post_message(request: Request, svc: ServicesDep, _actor: Actor) -> JSONResponse:
+async def post_message(request: Request, svc: ServicesDep, _caller: Submitter) -> JSONResponse:
     """Receive a bare Hodemelding (``application/xml``), or an AppRec answering a message we sent."""
     raw = await read_body(request, svc.settings.max_body_bytes)
     content_type = request.headers.get("Content-Type", "application/xml")
@@ -92,7 +92,7 @@ async def post_message(request: Request, svc: ServicesDep, _actor: Actor) -> JSO
         503: DEFERRED,
     },
 )
-async def post_ebxml(request: Request, svc: ServicesDep, _actor: Actor) -> Response:
+async def post_ebxml(request: Request, svc: ServicesDep, _caller: Submitter) -> Response:
     """Receive an ebMS 2.0 message (multipart/related or bare SOAP); answer with its signal (none for a
     signal: 204), or say why there is none yet (503 try again later, 500 failed)."""
     raw = await read_body(request, svc.settings.max_body_bytes)
@@ -116,7 +116,7 @@ def _receive_ebxml(svc: Services, raw: bytes, content_type: str, soap_action: st
 
 
 @router.post("/fhir", status_code=202, responses={202: ACCEPTED, 422: REFUSED, 503: DEFERRED})
-async def post_fhir(request: Request, svc: ServicesDep, _actor: Actor) -> JSONResponse:
+async def post_fhir(request: Request, svc: ServicesDep, _caller: Submitter) -> JSONResponse:
     """Receive a FHIR R4 message Bundle (``application/fhir+json``)."""
     raw = await read_body(request, svc.settings.max_body_bytes)
     content_type = request.headers.get("Content-Type", "application/fhir+json")
@@ -125,7 +125,7 @@ async def post_fhir(request: Request, svc: ServicesDep, _actor: Actor) -> JSONRe
 
 
 @router.post("/ip-exports", status_code=202, responses={202: ACCEPTED, 422: REFUSED, 503: DEFERRED})
-async def post_ip_export(request: Request, svc: ServicesDep, _actor: Actor) -> JSONResponse:
+async def post_ip_export(request: Request, svc: ServicesDep, _caller: Submitter) -> JSONResponse:
     """Receive an ip-export (JSON or XML) from an individual-plan tool."""
     raw = await read_body(request, svc.settings.max_body_bytes)
     content_type = request.headers.get("Content-Type", "application/json")

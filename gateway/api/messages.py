@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from samband.gateway import pipeline, replay
 from samband.gateway.api.inbound import respond
-from samband.gateway.deps import Actor, ServicesDep
+from samband.gateway.deps import Reader, Replayer, ServicesDep
 from samband.gateway.store import deliveries as queue
 from samband.gateway.store import repository as repo
 from samband.gateway.store.receipts import received_receipt, sent_receipt, translations_of
@@ -55,7 +55,7 @@ def not_found(message_id: str) -> HTTPException:
 @router.get("")
 def list_messages(
     svc: ServicesDep,
-    _actor: Actor,
+    _caller: Reader,
     msg_id: str | None = None,
     conversation_id: str | None = None,
     patient: str | None = None,
@@ -82,7 +82,7 @@ def list_messages(
 
 
 @router.get("/{message_id}")
-def get_message(message_id: str, svc: ServicesDep, _actor: Actor) -> dict[str, Any]:
+def get_message(message_id: str, svc: ServicesDep, _caller: Reader) -> dict[str, Any]:
     """Envelope, status, issues, translations, deliveries (with every attempt) and receipts."""
     with svc.reads.begin() as conn:
         m = repo.get_message(conn, message_id)
@@ -125,7 +125,7 @@ def _receipt(row: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 @router.get("/{message_id}/raw")
-def get_raw(message_id: str, svc: ServicesDep, _actor: Actor) -> Response:
+def get_raw(message_id: str, svc: ServicesDep, _caller: Reader) -> Response:
     """The bytes exactly as they were received (or emitted)."""
     with svc.reads.begin() as conn:
         m = repo.get_message(conn, message_id)
@@ -136,7 +136,7 @@ def get_raw(message_id: str, svc: ServicesDep, _actor: Actor) -> Response:
 
 
 @router.get("/{message_id}/events")
-def get_events(message_id: str, svc: ServicesDep, _actor: Actor) -> dict[str, Any]:
+def get_events(message_id: str, svc: ServicesDep, _caller: Reader) -> dict[str, Any]:
     """The append-only timeline of the message."""
     with svc.reads.begin() as conn:
         if repo.get_message(conn, message_id) is None:
@@ -145,7 +145,7 @@ def get_events(message_id: str, svc: ServicesDep, _actor: Actor) -> dict[str, An
 
 
 @router.get("/{message_id}/apprec")
-def get_apprec(message_id: str, svc: ServicesDep, _actor: Actor) -> Response:
+def get_apprec(message_id: str, svc: ServicesDep, _caller: Reader) -> Response:
     """The AppRec the gateway produced for this message (XML); 404 while there is none yet."""
     with svc.reads.begin() as conn:
         receipt = sent_receipt(conn, message_id)
@@ -170,7 +170,7 @@ class ReplayRequest(BaseModel):
 
 @router.post("/{message_id}/replay", status_code=202)
 async def post_replay(
-    message_id: str, svc: ServicesDep, actor: Actor, body: ReplayRequest | None = None
+    message_id: str, svc: ServicesDep, caller: Replayer, body: ReplayRequest | None = None
 ) -> JSONResponse:
     """Re-run from the original raw bytes; the new message links to the original; who and when is kept."""
     request = body or ReplayRequest()
@@ -178,7 +178,7 @@ async def post_replay(
         request.destinations, request.endpoint, request.transport, request.target_format
     )
     try:
-        outcome = await run_in_threadpool(pipeline.replay_message, svc, message_id, actor, order)
+        outcome = await run_in_threadpool(pipeline.replay_message, svc, message_id, caller.actor, order)
     except KeyError as exc:
         raise not_found(message_id) from exc
     return respond(outcome)

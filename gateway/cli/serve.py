@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import signal
+import sys
 from types import FrameType
 
+import typer
 import uvicorn
 
 from samband.features.registry import MIGRATIONS
@@ -14,8 +17,10 @@ from samband.gateway.delivery.worker import DeliveryWorker
 from samband.gateway.logs import configure_logging
 from samband.gateway.runtime import start_services
 from samband.gateway.settings import Settings
+from samband.kernel.errors import ConfigurationError
 
 log = logging.getLogger("samband")
+EXIT_USAGE = 2
 
 
 def settings_for(database_url: str | None) -> Settings:
@@ -30,17 +35,42 @@ def run_serve(host: str, port: int, database_url: str | None) -> None:
     """Migrate, validate the routes, then serve the API with one in-process delivery worker."""
     configure_logging(logging.INFO)
     settings = settings_for(database_url)
+    refuse_exposed_dev_key(settings, host)
     generated = settings.dev_api_key is None
     app = create_app(settings)
-    if generated:
-        log.warning(
-            "API docs: http://%s:%d/docs (send Authorization: Bearer %s)", host, port, settings.api_key()
-        )
+    if not settings.dev_key_active:
+        log.info("console: http://%s:%d/console (sign in with an access token)", host, port)
+    elif generated and is_loopback(host):
         log.warning("console: http://%s:%d/console#key=%s", host, port, settings.api_key())
+        log.warning("API docs: http://%s:%d/docs (Authorize with the key in the console link)", host, port)
+    elif generated:
+        log.warning("a development key was generated for this run and is not shown off loopback")
     else:
         log.info("console: http://%s:%d/console (sign in with the key in SAMBAND_DEV_API_KEY)", host, port)
     log.info("samband on http://%s:%d (docs at /docs), store %s", host, port, _safe(settings.database_url))
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def is_loopback(host: str) -> bool:
+    """``host`` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_exposed_dev_key(settings: Settings, host: str) -> None:
+    """Exit 2 with one line when the development key (every role) would be open beyond loopback."""
+    if settings.dev_key_active and not is_loopback(host) and not settings.dev_key_any_host:
+        error = ConfigurationError(
+            f"the development key grants every role and {host} is not loopback: configure "
+            "SAMBAND_AUTH_ISSUER (tokens) or set SAMBAND_DEV_KEY_ANY_HOST=true",
+            code="config.dev-key-exposed",
+        )
+        sys.stderr.write(f"samband serve: {error}\n")
+        raise typer.Exit(EXIT_USAGE)
 
 
 def run_worker(database_url: str | None) -> None:

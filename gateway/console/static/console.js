@@ -1,12 +1,12 @@
-/* Samband console: reads the gateway's JSON API with the Bearer key and draws it with DOM nodes.
+/* Samband console: reads the gateway's JSON API with a Bearer credential and draws it with DOM nodes.
  * Data only ever reaches the page through textContent / createTextNode / setAttribute (never as HTML).
- * The key comes from the start-up link's #key= fragment (never sent to a server) or the key form,
- * and is kept in this tab's sessionStorage. */
+ * The credential (the development key, or an access token that is not DPoP-bound) comes from the
+ * start-up link's #key= fragment (never sent to a server) or the key form, and is kept in this tab's
+ * sessionStorage. The gateway records who acted from the credential itself, never from the page. */
 'use strict';
 
 (function () {
   const KEY = 'samband.key';
-  const ACTOR = 'samband.actor';
   const STATUSES = ['received', 'held', 'routed', 'pending', 'delivered', 'stored', 'accepted', 'duplicate',
     'rejected', 'failed', 'refused'];
   const KINDS = ['message', 'translation', 'forward', 'apprec', 'feedback', 'replay', 'duplicate', 'ack'];
@@ -165,7 +165,7 @@
     }
   }
 
-  /* #key=K[&actor=NAME][&go=/message/ID]: keep the key in this tab, then drop it from the address. */
+  /* #key=K[&go=/message/ID]: keep the key in this tab, then drop it from the address. */
   function takeKeyFromFragment() {
     if (!/^#key=/.test(location.hash)) return;
     const given = new Map(location.hash.slice(1).split('&').map((part) => {
@@ -173,7 +173,6 @@
       return cut < 0 ? [part, ''] : [part.slice(0, cut), decodeURIComponent(part.slice(cut + 1))];
     }));  // not URLSearchParams: a '+' in a key stays a '+'
     sessionStorage.setItem(KEY, given.get('key'));
-    if (given.get('actor')) sessionStorage.setItem(ACTOR, given.get('actor'));
     const go = (given.get('go') || '/messages').replace(/^#?\/?/, '#/');
     history.replaceState(null, '', location.pathname + location.search + go);
   }
@@ -186,7 +185,6 @@
     panel.hidden = false;
     document.getElementById('view').hidden = true;
     document.getElementById('forget-key').hidden = true;
-    document.getElementById('actor-input').value = sessionStorage.getItem(ACTOR) || '';
     document.getElementById('key-input').focus();
   }
 
@@ -203,8 +201,7 @@
       showKeyPanel('');
       throw new ApiError(401, 'no key');
     }
-    const actor = (sessionStorage.getItem(ACTOR) || 'console').replace(/[^\x20-\x7e\xa0-\xff]/g, '?');
-    const headers = { Authorization: 'Bearer ' + key, 'X-Samband-Actor': actor };  // fetch sends ISO-8859-1
+    const headers = { Authorization: 'Bearer ' + key };
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     const response = await fetch(path, {
       method: opts.method || 'GET',
@@ -215,7 +212,7 @@
     });
     if (response.status === 401) {
       sessionStorage.removeItem(KEY);
-      showKeyPanel('The gateway refused the key. Paste the current one.');
+      showKeyPanel('The gateway refused the key or token (' + await problemOf(response) + '). Paste a current one.');
       throw new ApiError(401, 'the key was refused');
     }
     if (!response.ok && !opts.allowError) throw new ApiError(response.status, await problemOf(response));
@@ -839,8 +836,6 @@
     document.getElementById('key-form').addEventListener('submit', (event) => {
       event.preventDefault();
       sessionStorage.setItem(KEY, document.getElementById('key-input').value.trim());
-      const actor = document.getElementById('actor-input').value.trim();
-      if (actor) sessionStorage.setItem(ACTOR, actor); else sessionStorage.removeItem(ACTOR);
       document.getElementById('key-input').value = '';
       render();
     });
