@@ -5,10 +5,8 @@ from __future__ import annotations
 import ipaddress
 import logging
 import signal
-import sys
 from types import FrameType
 
-import typer
 import uvicorn
 
 from samband.features.registry import MIGRATIONS
@@ -20,7 +18,6 @@ from samband.gateway.settings import Settings
 from samband.kernel.errors import ConfigurationError
 
 log = logging.getLogger("samband")
-EXIT_USAGE = 2
 
 
 def settings_for(database_url: str | None) -> Settings:
@@ -62,15 +59,14 @@ def is_loopback(host: str) -> bool:
 
 
 def refuse_exposed_dev_key(settings: Settings, host: str) -> None:
-    """Exit 2 with one line when the development key (every role) would be open beyond loopback."""
+    """Refuse (``config.dev-key-exposed``: one line, exit 2) when the development key, which grants
+    every role, would be open beyond loopback."""
     if settings.dev_key_active and not is_loopback(host) and not settings.dev_key_any_host:
-        error = ConfigurationError(
+        raise ConfigurationError(
             f"the development key grants every role and {host} is not loopback: configure "
             "SAMBAND_AUTH_ISSUER (tokens) or set SAMBAND_DEV_KEY_ANY_HOST=true",
             code="config.dev-key-exposed",
         )
-        sys.stderr.write(f"samband serve: {error}\n")
-        raise typer.Exit(EXIT_USAGE)
 
 
 def run_worker(database_url: str | None) -> None:

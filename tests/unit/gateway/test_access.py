@@ -111,7 +111,7 @@ def test_serve_refuses_the_dev_key_beyond_loopback(tmp_path: Path, served: list[
     result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--database-url", f"sqlite:///{db}"])
     assert result.exit_code == 2
     [line] = result.output.strip().splitlines()
-    assert line.startswith("samband serve: [config.dev-key-exposed] ") and "SAMBAND_DEV_KEY_ANY_HOST" in line
+    assert line.startswith("samband: [config.dev-key-exposed] ") and "SAMBAND_DEV_KEY_ANY_HOST" in line
     assert served == [] and not db.exists(), "refused before anything was started or migrated"
 
 
