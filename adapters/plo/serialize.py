@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from lxml import etree
@@ -95,13 +96,20 @@ def check_rules(root: etree._Element) -> None:
         )
 
 
-def serialize_plo(msg: PloMessage) -> etree._Element:
+def serialize_plo(msg: PloMessage, amend: Callable[[etree._Element], object] | None = None) -> etree._Element:
     """The payload element for ``msg``, valid against the official XSD of its version and free of
     PLO rule errors (else ``SchemaInvalid``).
 
-    The element is re-read from its own bytes so line numbers in errors point into the output.
+    ``amend`` may change the written document before the checks (the mappings put carried elements
+    back with it). The element is re-read from its own bytes so line numbers in errors point into
+    the output.
     """
-    root = parse_xml(etree.tostring(to_document(msg)))
+    document = to_document(msg)
+    if amend is not None:
+        amend(document)
+        if msg.source is None:
+            etree.indent(document, space="  ")
+    root = parse_xml(etree.tostring(document))
     check_schema(root, msg.namespace)
     check_rules(root)
     return root

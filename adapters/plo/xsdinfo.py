@@ -104,3 +104,52 @@ def type_content(clark: str) -> ContentModel:
     """Content model of a named complex type such as ``{…felleskomponent1}HealthcareProfessional``."""
     node = _find_global(clark, "complexType")
     return _model(node, etree.QName(clark).namespace or "")
+
+
+def _target(node: etree._Element) -> str:
+    return str(node.getroottree().getroot().get("targetNamespace") or "")
+
+
+def _complex_type(declaration: etree._Element) -> tuple[etree._Element | None, str]:
+    """The complexType of an element declaration (a ref, a named type or an inline type) and the
+    namespace its local children are in."""
+    ref = declaration.get("ref")
+    if ref:
+        found = _find_global(_resolve(declaration, ref), "element")
+        return _complex_type(found) if found is not None else (None, "")
+    type_name = declaration.get("type")
+    if type_name:
+        clark = _resolve(declaration, type_name)
+        return _find_global(clark, "complexType"), etree.QName(clark).namespace or ""
+    return declaration.find(f"{_X}complexType"), _target(declaration)
+
+
+def _child_declaration(complex_type: etree._Element, target: str, tag: str) -> etree._Element | None:
+    stack = list(complex_type.iterchildren(*_GROUPS))
+    while stack:
+        group = stack.pop(0)
+        for node in group:
+            if node.tag in _GROUPS:
+                stack.append(node)
+            elif node.tag == f"{_X}element":
+                ref = node.get("ref")
+                name = _resolve(node, ref) if ref else f"{{{target}}}{node.get('name')}"
+                if name == tag:
+                    return node
+    return None
+
+
+@functools.cache
+def content_at(path: tuple[str, ...]) -> ContentModel:
+    """Content model of the element reached by ``path`` (Clark names from a global element down
+    through its local and referenced children); ``EMPTY`` where the schema does not say."""
+    declaration = _find_global(path[0], "element") if path else None
+    for tag in path[1:]:
+        if declaration is None:
+            return EMPTY
+        complex_type, target = _complex_type(declaration)
+        declaration = None if complex_type is None else _child_declaration(complex_type, target, tag)
+    if declaration is None:
+        return EMPTY
+    complex_type, target = _complex_type(declaration)
+    return _model(complex_type, target)

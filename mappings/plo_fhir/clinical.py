@@ -163,7 +163,7 @@ def clinical(frame: Frame, root: Node, team: Team, forsendelse: str | None) -> N
     about += [
         service_request(frame, node, i, "active") for i, node in enumerate(root.all("EksisterendeTjeneste"))
     ]
-    payloads += sections(frame, root)
+    payloads += sections(root)
     encounters = stays(frame, root)
     team_id = care_team(frame, team, "Kontaktpersoner og pårørende")
     if team_id:

@@ -13,6 +13,7 @@ from samband.adapters.plo.nodes import Code, Quantity
 from samband.kernel.codes import lookup
 from samband.kernel.errors import MappingError
 from samband.mappings.common import kith_out
+from samband.mappings.common.carry import carried_in
 from samband.mappings.common.state import MapState, first_coding
 from samband.mappings.common.systems import EXT_MAIN_DIAGNOSIS, EXT_MULTIDOSE, EXT_NOTE_HEADING
 from samband.mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
@@ -106,8 +107,11 @@ def functions(items: list[JsonDict], state: MapState) -> c.InfoKartleggingFunksj
     return c.InfoKartleggingFunksjonsniva(funksjoner=tuple(out)) if out else None
 
 
-def notes(communication: JsonDict, state: MapState) -> tuple[c.GenereltJournalnotat, ...]:
-    """Text payloads → Journaltekst; a heading outside Volven (a flattened PLO block) has no PLO twin."""
+def notes(
+    communication: JsonDict, state: MapState, carried: frozenset[str] = frozenset()
+) -> tuple[c.GenereltJournalnotat, ...]:
+    """Text payloads → Journaltekst; a heading outside Volven (a PLO block read as text) is the text
+    of a ``carried`` block, written from there, or has no PLO twin."""
     texts: list[tuple[Code | None, str]] = []
     for index, item in enumerate(as_list(communication.get("payload"))):
         content = text_of(item.get("contentString"))
@@ -115,6 +119,8 @@ def notes(communication: JsonDict, state: MapState) -> tuple[c.GenereltJournalno
         if not content:
             continue
         if isinstance(heading, dict) and lookup.table_id_of(text_of(heading.get("system"))) is None:
+            if str(heading.get("code")).split("/")[0] in carried:
+                continue
             state.not_mapped(
                 f"Communication/{communication.get('id')}/payload/{index}",
                 f"text section {heading.get('code')}",
@@ -154,7 +160,8 @@ def clinical_fields(view: BundleView, state: MapState) -> dict[str, Any]:
             f"Communication/{communication.get('id')}/reasonCode",
             "InnholdKonsultasjon (not in the PLO model)",
         )
-    journal = notes(communication, state)
+    blocks = frozenset(s[1][0] for s in (item.steps() for item in carried_in(view.resources)) if len(s) > 1)
+    journal = notes(communication, state, blocks)
     allergy = cave(_about(view, communication, "AllergyIntolerance"))
     fields: dict[str, Any] = {
         "diagnoser": diagnoses(_about(view, communication, "Condition"), state),

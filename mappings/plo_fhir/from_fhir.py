@@ -13,6 +13,7 @@ from typing import Any
 from samband.adapters.msghead.payloads import payload_of
 from samband.adapters.plo import forsendelse, new_message, serialize_plo
 from samband.kernel.errors import MappingError
+from samband.mappings.common.carry import carried_in, insert_carried
 from samband.mappings.common.definition import payload_version
 from samband.mappings.common.head_out import build_msghead
 from samband.mappings.common.state import MapState
@@ -70,5 +71,6 @@ def fhir_to_plo(bundle: dict[str, object], state: MapState) -> bytes:
     fields = header_fields(view, state) | BUILDERS[event](view, state)
     version = payload_version(view, VERSION)
     message = new_message(event, version, forsendelse=forsendelse(status(view)), **fields)
-    payload = payload_of(serialize_plo(message))
+    carried = carried_in(view.resources)
+    payload = payload_of(serialize_plo(message, lambda root: insert_carried(root, carried, state)))
     return build_msghead(view, event, payload, state=state)

@@ -1,11 +1,14 @@
 """PLO blocks that are mostly free text (Sykepleierdokumentasjon, OpplysningerAndreFaggrupper,
 OpplysningerOmHjelpemidler, InfoKontrolltime …) → Communication.payload text sections, one per
-child block, headed by the element name, so their content reaches the receiver.
+child block, headed by the element name, so their content reaches a FHIR reader.
+
+The sections are a reading of the block, not its mapping: the blocks are left unread, so they are
+carried verbatim on the focus (``common/carry.py``) and written back from there; on the way out a
+section whose block is carried is that block's text and is not written twice.
 """
 
 from __future__ import annotations
 
-from samband.mappings.common.head import Frame
 from samband.mappings.common.systems import EXT_NOTE_HEADING, PLO_SECTION
 from samband.mappings.common.xmlsource import Node
 
@@ -31,7 +34,6 @@ def _text(node: Node) -> str:
         value = (element.text or "").strip() or element.get("DN") or element.get("V")
         if value and (not len(element) or (element.text or "").strip()):
             parts.append(value)
-    node.consume()
     return " · ".join(parts)
 
 
@@ -40,20 +42,13 @@ def _section(name: str, child: str, text: str) -> JsonDict:
     return {"contentString": text, "extension": [{"url": EXT_NOTE_HEADING, "valueCoding": heading}]}
 
 
-def sections(frame: Frame, root: Node) -> list[JsonDict]:
-    """Each child block of the free-text parts → one payload section (structure flattened: an issue)."""
+def sections(root: Node) -> list[JsonDict]:
+    """Each child block of the free-text parts → one payload section (the blocks themselves are carried)."""
     out: list[JsonDict] = []
     for name in FLATTENED:
         for block in root.all(name):
-            block.touch()
             for child in block.children() or [block]:
                 text = _text(child)
                 if text:
                     out.append(_section(name, child.name, text))
-            frame.state.issue(
-                block.path,
-                "mapping.flattened",
-                f"{name} is carried as text sections; its structure is not kept",
-                f"{name} overføres som tekst uten struktur",
-            )
     return out

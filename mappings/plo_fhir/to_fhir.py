@@ -11,6 +11,7 @@ from collections.abc import Callable
 from samband.adapters.msghead.model import MsgHead
 from samband.adapters.xml.safe import parse_xml
 from samband.kernel.errors import MappingError
+from samband.mappings.common.carry import carry
 from samband.mappings.common.head import Frame, close_frame, open_frame
 from samband.mappings.common.state import MapState
 from samband.mappings.common.xmlsource import Node, Source
@@ -73,10 +74,15 @@ def _forsendelse(frame: Frame, root: Node) -> str | None:
     return status.v if status else None
 
 
-def _leftovers(state: MapState, source: Source) -> None:
-    for path, _element in source.leftovers():
-        name = path.rsplit("/", 1)[-1]
-        state.not_mapped(path, f"PLO element {name}")
+def _leftovers(frame: Frame, source: Source) -> None:
+    """What no handler read is carried verbatim on the focus (``common/carry.py``)."""
+    leftovers = source.leftovers()
+    focus = frame.builder.entries.get(frame.focus[0]) if frame.focus else None
+    if focus is not None:
+        carry(frame.state, focus, leftovers)
+        return
+    for path, _element in leftovers:
+        frame.state.not_mapped(path, f"PLO element {path.rsplit('/', 1)[-1]}")
 
 
 def plo_to_fhir(head: MsgHead, state: MapState) -> JsonDict:
@@ -102,7 +108,7 @@ def plo_to_fhir(head: MsgHead, state: MapState) -> JsonDict:
     frame.approved = team.approved
     patient_extras(frame, root)
     handler(frame, root, team, status)
-    _leftovers(state, source)
+    _leftovers(frame, source)
     for index, document in enumerate(head.documents[1:], start=2):
         state.not_mapped(f"/MsgHead/Document[{index}]", f"extra Document ({document.ref_doc.msg_type.v})")
     return close_frame(frame, status)
