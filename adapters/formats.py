@@ -101,7 +101,7 @@ FORMATS: dict[Format, FormatSteps] = {
     Format.PLO: FormatSteps(None, None, plo.parse_plo, plo.validate_plo, plo.serialize_plo_bytes),
     Format.DIALOGMELDING: FormatSteps(None, None, _parse_dialogmelding, None, _serialize_dialogmelding),
     Format.FHIR: FormatSteps(
-        sniff.is_fhir, fhir.fhir_envelope, fhir.parse_json, fhir.validate_fhir, fhir.serialize_bundle
+        sniff.is_fhir, fhir.fhir_envelope, fhir.read_fhir, fhir.validate_fhir, fhir.serialize_bundle
     ),
     Format.CPPA: FormatSteps(sniff.is_cppa, None, registry.parse_cppa, _validate_cppa, None),
     Format.ADRESSEREGISTER: FormatSteps(

@@ -22,6 +22,7 @@ APPREC_NS = {"http://www.kith.no/xmlstds/apprec/2004-11-21", "http://www.kith.no
 FELLESFORMAT_NS = "http://www.nav.no/xml/eiff/2/"
 CPPA_NS = "http://www.oasis-open.org/committees/ebxml-cppa/schema/cpp-cpa-2_0.xsd"
 AR_NS_PREFIX = "http://register.nhn.no/"
+FHIR_NS = "http://hl7.org/fhir"
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ def is_apprec(s: Sniffed) -> bool:
 
 
 def is_fhir(s: Sniffed) -> bool:
-    return isinstance(s.json, dict) and "resourceType" in s.json
+    """A FHIR resource in JSON (``resourceType``) or in XML (root in the FHIR namespace)."""
+    return (isinstance(s.json, dict) and "resourceType" in s.json) or s.namespace == FHIR_NS
 
 
 def is_cppa(s: Sniffed) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from samband.adapters.fhir import parse_json, serialize_bundle
+from samband.adapters.fhir import read_fhir, serialize_bundle
 from samband.adapters.formats import source_format
 from samband.adapters.iplan.adapter import MSG_TYPE as IP_EXPORT_TYPE
 from samband.kernel.errors import UnsupportedMessage
@@ -59,7 +59,7 @@ class Mapping:
 
 
 def _fhir_in(raw: bytes, _ctx: Context) -> Translation[JsonDict]:
-    return Translation(parse_json(raw))
+    return Translation(read_fhir(raw))
 
 
 def _plo_in(raw: bytes, ctx: Context) -> Translation[JsonDict]:

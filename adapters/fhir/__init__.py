@@ -1,6 +1,6 @@
-"""FHIR R4 message Bundles as JSON: parse and serialize with fhir.resources.R4B, plus profile rules."""
+"""FHIR R4 resources and Bundles: read JSON or XML, write JSON (fhir.resources.R4B), profile rules."""
 
-from samband.adapters.fhir.bundle import normalize, parse_bundle, parse_json, serialize_bundle
+from samband.adapters.fhir.bundle import normalize, parse_bundle, parse_json, read_fhir, serialize_bundle
 from samband.adapters.fhir.envelope import fhir_envelope
 from samband.adapters.fhir.rules import check_bundle
 from samband.adapters.fhir.validate import validate_fhir
@@ -11,6 +11,7 @@ __all__ = [
     "normalize",
     "parse_bundle",
     "parse_json",
+    "read_fhir",
     "serialize_bundle",
     "validate_fhir",
 ]

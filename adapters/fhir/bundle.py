@@ -2,6 +2,7 @@
 
 R4B parses every R4 resource the gateway uses (shared/research/fhir.md §1, §6.1). Structural errors
 become coded ``SchemaInvalid``/``ParseError`` with the JSON pointer of the first failing field.
+``read_fhir`` is the one way in for FHIR text: JSON as it is, XML (``from_xml``) as the same dict.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError
 
 from samband.adapters.fhir.dump import dump
+from samband.adapters.fhir.from_xml import read_fhir_xml
 from samband.kernel.errors import ParseError, SchemaInvalid
 
 JsonDict = dict[str, object]
+XML_STARTS = (b"<", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+"""How an XML document begins once a UTF-8 BOM and blanks are skipped: ``<`` or a UTF-16/32 BOM."""
 
 
 def _pointer(loc: tuple[int | str, ...]) -> str:
@@ -37,9 +41,22 @@ def parse_json(raw: bytes | str) -> JsonDict:
     return cast(JsonDict, data)
 
 
+def is_xml(raw: bytes | str) -> bool:
+    """True when ``raw`` is XML text rather than JSON (the FHIR XML form)."""
+    head = raw.encode("utf-8") if isinstance(raw, str) else raw
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(XML_STARTS)
+
+
+def read_fhir(raw: bytes | str) -> JsonDict:
+    """FHIR text in JSON or XML → the FHIR JSON dict; coded errors for anything else."""
+    if is_xml(raw):
+        return read_fhir_xml(raw.encode("utf-8") if isinstance(raw, str) else raw)
+    return parse_json(raw)
+
+
 def parse_bundle(data: JsonDict | bytes | str) -> Bundle:
-    """A FHIR R4 Bundle (JSON text or dict) → validated R4B model; structure only, see ``rules``."""
-    obj = parse_json(data) if isinstance(data, bytes | str) else data
+    """A FHIR R4 Bundle (JSON or XML text, or a dict) → validated R4B model; structure only, see ``rules``."""
+    obj = read_fhir(data) if isinstance(data, bytes | str) else data
     if obj.get("resourceType") != "Bundle":
         raise SchemaInvalid(
             "expected a Bundle",

@@ -1,14 +1,14 @@
 """The envelope facts of a FHIR message Bundle: MessageHeader id, event, sender and destination.
 
-Read from the JSON without building models, so the store can index a FHIR message before any
-validation (the FHIR counterpart of the Hodemelding's MsgInfo).
+Read from the JSON dict (XML is read into the same dict) without building models, so the store can
+index a FHIR message before any validation (the FHIR counterpart of the Hodemelding's MsgInfo).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from samband.adapters.fhir.bundle import parse_json
+from samband.adapters.fhir.bundle import read_fhir
 from samband.kernel.envelope import Envelope
 
 
@@ -27,7 +27,7 @@ def fhir_envelope(raw: bytes) -> Envelope:
 
     A Bundle without a MessageHeader event is typed ``FHIR_<BUNDLE TYPE>`` (``FHIR_COLLECTION``).
     """
-    data: dict[str, Any] = parse_json(raw)
+    data: dict[str, Any] = read_fhir(raw)
     resources = [e.get("resource") or {} for e in data.get("entry", []) if isinstance(e, dict)]
     header = next((r for r in resources if r.get("resourceType") == "MessageHeader"), {})
     patient = next((r for r in resources if r.get("resourceType") == "Patient"), {})

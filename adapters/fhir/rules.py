@@ -1,5 +1,6 @@
 """Profile rules fhir.resources does not check (fhir.md §1.3, §1.6): message shape, references,
-Norwegian identifier systems and required codes. Each rule returns ``Problem``s with a JSON pointer.
+Norwegian identifier systems and required codes. Each rule returns ``Problem``s with a JSON pointer;
+which rules a Bundle is held to depends on its type (``BY_BUNDLE_TYPE``).
 """
 
 from __future__ import annotations
@@ -171,7 +172,18 @@ RULES: dict[str, Rule] = {
     "codes": required_codes,
 }
 
+BY_BUNDLE_TYPE: dict[str, tuple[str, ...]] = {
+    "message": tuple(RULES),
+    "document": ("references", "identifiers", "codes"),
+    "collection": ("references", "identifiers", "codes"),
+}
+"""The rules a Bundle of each type is held to: the message rules apply to messages only, references
+must resolve inside the self-contained kinds (message, document, collection); a searchset, history,
+transaction or batch Bundle may point outside itself."""
+OTHER_BUNDLES = ("identifiers", "codes")
+
 
 def check_bundle(bundle: JsonDict) -> list[Problem]:
-    """Run every rule in ``RULES`` on a Bundle dict; an empty list means it passes."""
-    return [finding for rule in RULES.values() for finding in rule(bundle)]
+    """Run the rules of the Bundle's type (``BY_BUNDLE_TYPE``) on a Bundle dict; [] means it passes."""
+    names = BY_BUNDLE_TYPE.get(str(bundle.get("type")), OTHER_BUNDLES)
+    return [finding for name in names for finding in RULES[name](bundle)]

@@ -1,6 +1,9 @@
-"""``samband validate`` for FHIR JSON: structure with fhir.resources R4B, then the profile rules.
+"""``samband validate`` for FHIR JSON or XML: structure with fhir.resources R4B, then the profile rules.
 
-Any resource type parses against its R4B model; Bundles also go through ``rules.check_bundle``.
+Any resource type parses against its R4B model; a Bundle also goes through ``rules.check_bundle``,
+which holds a message Bundle to the message rules and a collection (an ip-export's FHIR view) or any
+other Bundle type to the rules of its kind. A single resource (Patient, CarePlan …) is checked for
+structure only: its references point at resources it does not carry.
 """
 
 from __future__ import annotations
@@ -8,7 +11,7 @@ from __future__ import annotations
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
-from samband.adapters.fhir.bundle import parse_bundle, parse_json
+from samband.adapters.fhir.bundle import parse_bundle, read_fhir
 from samband.adapters.fhir.rules import check_bundle
 from samband.kernel.errors import GatewayError
 from samband.kernel.problems import Problem, Severity
@@ -36,9 +39,9 @@ def _single(data: dict[str, object]) -> list[Problem]:
 
 
 def validate_fhir(raw: bytes) -> list[Problem]:
-    """Findings for one FHIR JSON document; an empty list means valid."""
+    """Findings for one FHIR document (JSON or XML); an empty list means valid."""
     try:
-        data = parse_json(raw)
+        data = read_fhir(raw)
         if data.get("resourceType") != "Bundle":
             return _single(data)
         parse_bundle(data)

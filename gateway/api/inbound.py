@@ -117,7 +117,7 @@ def _receive_ebxml(svc: Services, raw: bytes, content_type: str, soap_action: st
 
 @router.post("/fhir", status_code=202, responses={202: ACCEPTED, 422: REFUSED, 503: DEFERRED})
 async def post_fhir(request: Request, svc: ServicesDep, _caller: Submitter) -> JSONResponse:
-    """Receive a FHIR R4 message Bundle (``application/fhir+json``)."""
+    """Receive a FHIR R4 message Bundle (``application/fhir+json`` or ``application/fhir+xml``)."""
     raw = await read_body(request, svc.settings.max_body_bytes)
     content_type = request.headers.get("Content-Type", "application/fhir+json")
     outcome = await run_in_threadpool(pipeline.receive, svc, raw, content_type, format="fhir")

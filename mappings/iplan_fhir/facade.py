@@ -8,7 +8,7 @@ bytes (``fhir_to_ip_export`` also takes an ip-export, and writes XML with ``xml=
 
 from __future__ import annotations
 
-from samband.adapters.fhir import normalize, parse_json, serialize_bundle
+from samband.adapters.fhir import normalize, read_fhir, serialize_bundle
 from samband.adapters.iplan import looks_like_ip_export, parse, serialize_json, serialize_xml
 from samband.mappings.base import Context, Translation
 from samband.mappings.iplan_fhir.from_fhir import from_fhir
@@ -45,5 +45,5 @@ def fhir_to_ip_export(raw: bytes, ctx: Context, *, xml: bool = False) -> Transla
     writer = serialize_xml if xml else serialize_json
     if looks_like_ip_export(raw):
         return Translation(writer(parse(raw)), [])
-    done = from_fhir(parse_json(raw), ctx)
+    done = from_fhir(read_fhir(raw), ctx)
     return Translation(writer(done.result), done.issues)

@@ -48,6 +48,31 @@ routes:
     assert stored["status"] == plans[0]["status"] and stored["meta"]["versionId"] == "1"
 
 
+def test_fhir_bundle_in_xml_is_accepted_and_kept_as_sent(
+    sqlite_url: str, gateway_factory: GatewayFactory
+) -> None:
+    gw = gateway_factory(sqlite_url)
+    raw = (ROOT / "tests" / "messages" / "fhir" / "careplan_handbuilt.xml").read_bytes()
+    posted = gw.client.post("/fhir", content=raw, headers={**AUTH, "Content-Type": "application/fhir+xml"})
+    assert posted.status_code == 202, posted.text
+    gw.drain()
+    message = gw.get(f"/messages/{posted.json()['id']}")
+    assert message["format"] == "fhir" and message["type"] == "ORIENTERING_TJENESTETILBUD"
+    assert message["status"] == "delivered"
+    assert gw.client.get(f"/messages/{posted.json()['id']}/raw", headers=AUTH).content == raw
+    plans = [
+        e["resource"]
+        for e in json.loads(HANDBUILT.read_bytes())["entry"]
+        if e["resource"]["resourceType"] == "CarePlan"
+    ]
+    assert gw.get(f"/fhir/CarePlan/{plans[0]['id']}")["status"] == plans[0]["status"]
+    broken = raw.replace(b'<type value="message"/>', b'<type value="message"/><colour value="red"/>')
+    refused = gw.client.post(
+        "/fhir", content=broken, headers={**AUTH, "Content-Type": "application/fhir+xml"}
+    )
+    assert refused.status_code == 422 and refused.json()["errors"][0]["code"] == "fhir.xml-element"
+
+
 def test_bad_fhir_json_is_refused_with_a_code(sqlite_url: str, gateway_factory: GatewayFactory) -> None:
     gw = gateway_factory(sqlite_url)
     refused = gw.client.post("/fhir", content=b"{not json", headers=FHIR_HEADERS)

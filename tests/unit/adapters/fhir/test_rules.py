@@ -104,3 +104,18 @@ def test_message_party_identifier_is_checked_too() -> None:
     }
     found = [f for f in check_bundle(bundle(header, PROVENANCE, PATIENT)) if f.code == "fhir.identifier.her"]
     assert [f.path for f in found] == ["/entry/0/resource/sender/identifier"]
+
+
+def test_message_rules_hold_for_message_bundles_only() -> None:
+    """A collection (an ip-export's FHIR view) has no MessageHeader and no Provenance to carry."""
+    collection = {**bundle(PATIENT, HEADER), "type": "collection"}
+    del collection["timestamp"]
+    assert not [f for f in check_bundle(collection) if f.code.startswith("fhir.message.")]
+    assert "fhir.message.header-first" in rules(check_bundle(bundle(PATIENT, HEADER)))
+
+
+def test_a_collection_still_resolves_its_references_and_a_searchset_need_not() -> None:
+    outside: dict[str, object] = {**HEADER, "focus": [{"reference": "Patient/elsewhere"}]}
+    collection = {**bundle(outside, PATIENT), "type": "collection"}
+    assert "fhir.reference.unresolved" in rules(check_bundle(collection))
+    assert "fhir.reference.unresolved" not in rules(check_bundle({**collection, "type": "searchset"}))

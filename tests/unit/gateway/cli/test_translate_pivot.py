@@ -67,3 +67,17 @@ def test_unreadable_input_is_fatal_with_code(tmp_path: Path) -> None:
 def test_missing_file_is_usage(tmp_path: Path) -> None:
     result = runner.invoke(app, ["translate", str(tmp_path / "nothing.xml"), "--to", "fhir"])
     assert result.exit_code == 2
+
+
+def test_fhir_in_xml_translates_to_the_plo_its_json_twin_gives(tmp_path: Path) -> None:
+    xml = TESTS / "messages" / "fhir" / "careplan_handbuilt.xml"
+    from_xml, from_json = tmp_path / "from-xml.xml", tmp_path / "from-json.xml"
+    assert runner.invoke(app, ["translate", str(xml), "--to", "plo", "-o", str(from_xml)]).exit_code == 0
+    assert (
+        runner.invoke(app, ["translate", str(HANDBUILT), "--to", "plo", "-o", str(from_json)]).exit_code == 0
+    )
+    assert from_xml.read_bytes() == from_json.read_bytes()
+    as_fhir = runner.invoke(app, ["translate", str(xml), "--to", "fhir"])
+    assert as_fhir.exit_code == 0 and json.loads(as_fhir.stdout)["resourceType"] == "Bundle", (
+        "FHIR is written as JSON"
+    )

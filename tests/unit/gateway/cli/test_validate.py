@@ -63,3 +63,35 @@ def test_folder_is_walked_and_missing_path_is_a_usage_error(tmp_path: Path) -> N
     assert runner.invoke(app, ["validate", str(tmp_path / "nope")]).exit_code == 2
     result = runner.invoke(app, ["validate", "--format", "json", str(SAMPLES / "apprec")])
     assert len(json.loads(result.stdout)) == len(_samples("apprec"))
+
+
+IP_EXPORTS = sorted((Path(__file__).resolve().parents[3] / "messages" / "ip-export" / "valid").iterdir())
+
+
+@pytest.mark.parametrize("source", IP_EXPORTS, ids=lambda p: p.name)
+def test_the_fhir_view_of_an_ip_export_and_each_of_its_resources_validate(
+    source: Path, tmp_path: Path
+) -> None:
+    """A collection Bundle is not a message: no message rules; a single resource is checked for structure."""
+    view = tmp_path / "view.json"
+    assert runner.invoke(app, ["translate", str(source), "--to", "fhir", "-o", str(view)]).exit_code == 0
+    for entry in json.loads(view.read_bytes())["entry"]:
+        single = tmp_path / f"{entry['resource']['resourceType']}-{entry['resource']['id']}.json"
+        single.write_text(json.dumps(entry["resource"]), encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--format", "json", str(tmp_path)])
+    assert result.exit_code == 0, result.stdout
+    report = json.loads(result.stdout)
+    assert len(report) > 2 and all(r["kind"] == "fhir" and r["findings"] == [] for r in report)
+
+
+def test_fhir_in_xml_validates_and_a_repeated_element_is_found_by_its_line(tmp_path: Path) -> None:
+    xml = Path(__file__).resolve().parents[3] / "messages" / "fhir" / "careplan_handbuilt.xml"
+    assert runner.invoke(app, ["validate", str(xml)]).exit_code == 0
+    swapped = xml.read_bytes().replace(
+        b'<type value="message"/>', b'<type value="message"/><type value="x"/>'
+    )
+    (tmp_path / "twice.xml").write_bytes(swapped)
+    result = runner.invoke(app, ["validate", "--format", "json", str(tmp_path / "twice.xml")])
+    assert result.exit_code == 1
+    [finding] = json.loads(result.stdout)[0]["findings"]
+    assert (finding["rule"], finding["line"], finding["xpath"]) == ("fhir.xml-element", 5, "/type")
