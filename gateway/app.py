@@ -2,16 +2,21 @@
 and composes the features (``samband.features.registry``): their settings, migrations, routers, jobs.
 
 Nothing is created at import time; the settings object passed in is the only core configuration.
-Coded ``GatewayError``s become JSON replies with the HTTP status of ``errors.REPLIES``.
+Coded ``GatewayError``s become JSON replies with the HTTP status of ``errors.REPLIES``. A request
+body that does not validate is answered ``422`` with FastAPI's ``detail`` list (its ``input`` goes
+back to the caller, made JSON-safe so the answer cannot fail); the log gets the method, path and
+each error's location and type, never the body or its input.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 
@@ -66,7 +71,30 @@ def create_app(
     app.add_exception_handler(GatewayError, _gateway_error)
     app.add_exception_handler(AccessRefused, _access_refused)
     app.add_exception_handler(DBAPIError, _store_unavailable)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     return app
+
+
+def json_safe(value: object) -> object:
+    """``value`` as plain JSON: a float that is not finite and anything JSON has no type for as text."""
+    if isinstance(value, dict):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if value is None or isinstance(value, str | int | float):
+        return value
+    return str(value)
+
+
+async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
+    """422 with the errors (and their input) to the caller; where and what kind to the log only."""
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    places = ", ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))} ({e.get('type')})" for e in errors[:20])
+    log.info("%s %s refused: %d invalid field(s): %s", request.method, request.url.path, len(errors), places)
+    return JSONResponse({"detail": json_safe(errors)}, status_code=422)
 
 
 async def _gateway_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -83,6 +111,7 @@ async def _access_refused(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _store_unavailable(_request: Request, exc: Exception) -> JSONResponse:
     """The store did not answer: nothing was accepted, so the sender must try again (503)."""
-    log.error("store unavailable: %s", exc)
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    log.error("store unavailable (%s)", type(cause).__name__)  # its text holds SQL and parameters
     body = {"code": "store.unavailable", "detail": "the message store did not answer; try again"}
     return JSONResponse({"errors": [body]}, status_code=503, headers={"Retry-After": "5"})

@@ -181,7 +181,7 @@ def defer(svc: Services, message_id: str, error: GatewayError) -> Outcome:
     """The gateway cannot process now (its official XSDs are missing): the message stays ``received``
     and a worker takes it over when its claim runs out; the sender is told to try again (503)."""
     now = svc.now()
-    log.error("message %s kept for a later try: %s", message_id, error)
+    log.error("message %s kept for a later try: [%s]", message_id, error.code)
     with svc.engine.begin() as conn:
         repo.add_event(conn, message_id, "deferred", now, **error.as_dict())
         message = stages.load_in(conn, message_id)

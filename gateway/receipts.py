@@ -155,7 +155,7 @@ def _try_apprec(
             return store_apprec(conn, svc, message, status, errors, refusal)
     except GatewayError as exc:
         repo.add_event(conn, message.id, "apprec.impossible", svc.now(), **exc.as_dict())
-        log.warning("cannot build AppRec for %s: %s", message.id, exc)
+        log.warning("cannot build AppRec for %s: [%s]", message.id, exc.code)
         return None
 
 

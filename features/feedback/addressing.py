@@ -82,10 +82,12 @@ def resolve_gp(hints: list[GpHint], registry: AddressRegistry | None) -> OrgPart
             try:
                 found = _lookup(registry, hint)
             except RegistryUnavailable as exc:
-                log.warning("Adresseregister unavailable, using the %s's address: %s", hint.source, exc)
+                log.warning(
+                    "Adresseregister unavailable, using the %s's address: [%s]", hint.source, exc.code
+                )
                 found = None
             except NoRouteMatched as exc:
-                log.warning("Adresseregister does not know the GP from the %s: %s", hint.source, exc)
+                log.warning("Adresseregister does not know the GP from the %s: [%s]", hint.source, exc.code)
                 found = None
             if found is not None:
                 return found

@@ -138,7 +138,7 @@ def handle_message(fb: FeedbackService, message_id: str, fmt: str) -> str:
     try:
         outcome = HANDLERS[fmt](fb, message_id, raw)
     except GatewayError as exc:
-        log.warning("feedback could not use message %s: %s", message_id, exc)
+        log.warning("feedback could not use message %s: [%s]", message_id, exc.code)
         outcome = exc.code
         with fb.svc.engine.begin() as conn:
             store.alert(

@@ -45,7 +45,7 @@ def run_serve(host: str, port: int, database_url: str | None) -> None:
     else:
         log.info("console: http://%s:%d/console (sign in with the key in SAMBAND_DEV_API_KEY)", host, port)
     log.info("samband on http://%s:%d (docs at /docs), store %s", host, port, _safe(settings.database_url))
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", log_config=None)  # through our handler
 
 
 def is_loopback(host: str) -> bool:
