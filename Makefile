@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck install schemas bench clean
+.PHONY: run test fuzz lint typecheck install schemas bench clean
 
 $(BIN)/samband: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,14 @@ typecheck: install
 test: install lint typecheck
 	$(BIN)/pytest -q
 
+# The fuzz tests with many examples (CI runs them with a few, derandomized): new inputs each run,
+# failures kept in .hypothesis/ and tried first next time. A crash found: keep its minimal input in
+# tests/fuzz/corpus/<target>/ and fix the parser.
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
+
 bench: schemas
 	$(BIN)/python bench/throughput.py
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis

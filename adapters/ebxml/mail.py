@@ -44,7 +44,8 @@ def _unfolded(value: str) -> str:
 def parse_headers(block: bytes) -> Headers:
     """RFC 5322 header fields of ``block``, folded lines unfolded; values decoded as Latin-1."""
     message = BytesHeaderParser(policy=policy.compat32).parsebytes(block)
-    return tuple((name, _unfolded(value)) for name, value in message.items())
+    # raw values: ``items()`` turns a value with 8-bit bytes into an ``email.header.Header``
+    return tuple((name, _unfolded(value)) for name, value in message.raw_items())
 
 
 def split_head(raw: bytes) -> tuple[Headers, bytes]:
