@@ -163,6 +163,21 @@ def seeds(target: str, *extra: str) -> tuple[bytes, ...]:
     return tuple(found)
 
 
+CORPORA: dict[str, tuple[bytes, ...]] = {}
+"""The seeds of each target by name: strategies take the name (their repr stays short)."""
+
+
+def register(name: str, corpus: tuple[bytes, ...]) -> str:
+    CORPORA[name] = corpus
+    return name
+
+
+def seed_of(draw: st.DrawFn, corpus: str) -> bytes:
+    """One seed of the named corpus."""
+    found = CORPORA[corpus]
+    return found[draw(st.integers(0, len(found) - 1))]
+
+
 def corpus_files(target: str) -> list[Path]:
     """The files kept in ``corpus/<target>/`` (synthetic seeds and regression crashers)."""
     return _files(CORPUS / target, ("*",))
@@ -245,9 +260,9 @@ BYTE_MUTATIONS = (
 
 
 @st.composite
-def mutated(draw: st.DrawFn, corpus: tuple[bytes, ...]) -> bytes:
+def mutated(draw: st.DrawFn, corpus: str) -> bytes:
     """A seed with one to four byte-level mutations."""
-    data = draw(st.sampled_from(corpus))
+    data = seed_of(draw, corpus)
     for mutation in draw(st.lists(st.sampled_from(BYTE_MUTATIONS), min_size=1, max_size=4)):
         data = mutation(data, draw)
     return data
@@ -265,11 +280,11 @@ def _tree(data: bytes) -> etree._Element | None:
 
 
 @functools.cache
-def vocabulary(corpus: tuple[bytes, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def vocabulary(corpus: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Every element name (``{ns}local``) and attribute name used in ``corpus``."""
     tags: set[str] = set()
     attributes: set[str] = {"V", "DN", "S", "OT"}
-    for data in corpus:
+    for data in CORPORA[corpus]:
         root = _tree(data)
         if root is None:
             continue
@@ -301,7 +316,7 @@ def _serialize(root: etree._Element, draw: st.DrawFn) -> bytes:
 
 
 @st.composite
-def xml_documents(draw: st.DrawFn, corpus: tuple[bytes, ...], root: str) -> bytes:
+def xml_documents(draw: st.DrawFn, corpus: str, root: str) -> bytes:
     """A random tree of the corpus's element and attribute names under the root ``{ns}local``."""
     tags, attributes = vocabulary(corpus)
     document = etree.Element(root)
@@ -311,10 +326,10 @@ def xml_documents(draw: st.DrawFn, corpus: tuple[bytes, ...], root: str) -> byte
 
 
 @st.composite
-def xml_mutated(draw: st.DrawFn, corpus: tuple[bytes, ...]) -> bytes:
+def xml_mutated(draw: st.DrawFn, corpus: str) -> bytes:
     """A seed parsed and changed as a tree: elements removed, duplicated, moved, renamed, emptied,
     given hostile text or attribute values, or replaced by a random subtree."""
-    seed = draw(st.sampled_from(corpus))
+    seed = seed_of(draw, corpus)
     root = _tree(seed)
     if root is None:
         return seed
@@ -361,7 +376,7 @@ JSON_SCALARS = (
 
 
 @functools.cache
-def json_keys(corpus: tuple[bytes, ...]) -> tuple[str, ...]:
+def json_keys(corpus: str) -> tuple[str, ...]:
     """Every object key used in the JSON seeds of ``corpus``."""
     keys: set[str] = set()
 
@@ -374,7 +389,7 @@ def json_keys(corpus: tuple[bytes, ...]) -> tuple[str, ...]:
             for item in value:
                 walk(item)
 
-    for data in corpus:
+    for data in CORPORA[corpus]:
         try:
             walk(json.loads(data))
         except ValueError:
@@ -398,7 +413,7 @@ def _dump(value: object, draw: st.DrawFn) -> bytes:
 
 
 @st.composite
-def json_documents(draw: st.DrawFn, corpus: tuple[bytes, ...], top: dict[str, Any]) -> bytes:
+def json_documents(draw: st.DrawFn, corpus: str, top: dict[str, Any]) -> bytes:
     """A random JSON object with the corpus's keys, holding ``top`` (e.g. a resourceType)."""
     keys = json_keys(corpus)
     document = draw(st.dictionaries(st.sampled_from(keys), json_values(keys), max_size=8))
@@ -406,10 +421,10 @@ def json_documents(draw: st.DrawFn, corpus: tuple[bytes, ...], top: dict[str, An
 
 
 @st.composite
-def json_mutated(draw: st.DrawFn, corpus: tuple[bytes, ...]) -> bytes:
+def json_mutated(draw: st.DrawFn, corpus: str) -> bytes:
     """A JSON seed changed as data: keys dropped, values replaced by random or hostile ones, list
     items duplicated."""
-    seed = draw(st.sampled_from(corpus))
+    seed = seed_of(draw, corpus)
     try:
         data = json.loads(seed)
     except ValueError:
