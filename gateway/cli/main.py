@@ -74,16 +74,25 @@ def validate(
 
 @app.command()
 def translate(
-    path: Annotated[Path, typer.Argument(help="the document to translate")],
+    paths: Annotated[list[Path], typer.Argument(help="the documents to translate: files or folders")],
     to: Annotated[str, typer.Option("--to", help=f"target format: {' | '.join(TRANSLATABLE)}")],
-    out: Annotated[Path | None, typer.Option("-o", "--out", help="write here, not stdout")] = None,
+    out: Annotated[
+        Path | None, typer.Option("-o", "--out", help="write here, not stdout (a folder for several inputs)")
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="no progress bar, issue or refusal lines")
+    ] = False,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="the summary of several inputs: text or json")
+    ] = OutputFormat.TEXT,
 ) -> None:
-    """Translate one document; the result goes to stdout (or OUT), issues to stderr."""
+    """Translate documents: one to stdout (or OUT); several files or folders into the folder OUT, with
+    progress and a summary."""
     from samband.gateway.cli.schemas import require_schemas  # lazy: start-up
-    from samband.gateway.cli.translate import run_translate  # lazy: start-up
+    from samband.gateway.cli.translate import run  # lazy: start-up
 
     require_schemas("translate")
-    raise typer.Exit(run_translate(path, to, out))
+    raise typer.Exit(run(paths, to, out, quiet=quiet, json_output=output is OutputFormat.JSON))
 
 
 @app.command()
