@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 
 from samband.features.registry import FEATURES, MIGRATIONS
-from samband.gateway.access import Access, challenge
+from samband.gateway.access import Access
 from samband.gateway.api import console, fhir, health, inbound, messages
 from samband.gateway.delivery.worker import DeliveryWorker, start_worker_thread
 from samband.gateway.runtime import Services, start_services
@@ -102,10 +102,11 @@ async def _gateway_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"errors": [exc.as_dict()]}, status_code=reply_for(exc).http_status)
 
 
-async def _access_refused(_request: Request, exc: Exception) -> JSONResponse:
+async def _access_refused(request: Request, exc: Exception) -> JSONResponse:
     """401 (who are you?) and 403 (not with your roles), with the challenge RFC 6750/9449 ask for."""
     assert isinstance(exc, AccessRefused)
-    headers = {"WWW-Authenticate": challenge(exc), "Cache-Control": "no-store"}
+    access: Access = request.app.state.access
+    headers = {"WWW-Authenticate": access.challenge(exc), "Cache-Control": "no-store"}
     return JSONResponse({"errors": [exc.as_dict()]}, status_code=reply_for(exc).http_status, headers=headers)
 
 

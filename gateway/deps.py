@@ -56,7 +56,8 @@ def authenticate(
         method=request.method,
         url=str(request.url),
         authorization=request.headers.get("Authorization"),
-        dpop=request.headers.get("DPoP"),
+        dpop=tuple(request.headers.getlist("DPoP")),
+        path=request.url.path,
     )
     return access.authenticate(presented)
 

@@ -38,6 +38,46 @@ class Settings(BaseSettings):
     dev_key_any_host: bool = Field(
         default=False, description="let `serve` listen beyond loopback while the development key is on"
     )
+    dev_key_with_tokens: bool = Field(
+        default=False, description="keep the development key on although tokens are configured"
+    )
+    auth_issuer: str | None = Field(
+        default=None, description="token issuer (HelseID: https://helseid-sts.nhn.no); set: tokens are on"
+    )
+    auth_jwks_url: str | None = Field(
+        default=None, description="the issuer's JWKS; unset: from <issuer>/.well-known/openid-configuration"
+    )
+    auth_audience: str | None = Field(
+        default=None, description="the `aud` a token must name for this gateway"
+    )
+    auth_algorithms: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["RS256", "PS256", "ES256"],
+        description="algorithms taken for tokens and DPoP proofs (comma-separated; asymmetric only)",
+    )
+    auth_leeway_seconds: int = Field(default=30, ge=0, le=300, description="clock skew allowed on exp/nbf")
+    auth_role_scopes: dict[str, list[str]] = Field(
+        default_factory=lambda: {role: [f"samband/{role}"] for role in ("submit", "read", "replay", "admin")},
+        description='role → the scopes that grant it (JSON: {"read": ["nhn:samband/read"], …})',
+    )
+    auth_role_claim: str | None = Field(
+        default=None, description="a token claim whose values name roles directly (besides the scopes)"
+    )
+    auth_jwks_cache_seconds: float = Field(
+        default=3600.0, gt=0, description="keep the issuer's keys this long"
+    )
+    auth_jwks_min_refetch_seconds: float = Field(
+        default=30.0, ge=0, description="least time between two fetches of the issuer's keys"
+    )
+    auth_dpop_window_seconds: int = Field(
+        default=60, ge=1, le=600, description="a DPoP proof's iat must be this close to now"
+    )
+    auth_dpop_replay_capacity: int = Field(
+        default=100_000, ge=1000, description="DPoP jti kept against replay"
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="the URL clients call the gateway by (behind a proxy); DPoP htu is checked against it",
+    )
     apprec_version: Literal["1.0", "1.1"] = Field(default="1.0", description="AppRec version we emit")
     apprec_timeout_seconds: float = Field(default=96 * 3600, gt=0, description="HIS 80415: 96 h")
     worker_enabled: bool = Field(default=True, description="run a delivery worker inside `serve`")
@@ -51,13 +91,22 @@ class Settings(BaseSettings):
     job_interval_seconds: float = Field(default=30.0, gt=0, description="scheduled jobs (AppRec timeouts)")
     max_body_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
 
-    @field_validator("routes", mode="before")
+    @field_validator(
+        "routes",
+        "auth_issuer",
+        "auth_jwks_url",
+        "auth_audience",
+        "auth_role_claim",
+        "public_url",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
-        """``SAMBAND_ROUTES=`` (empty, as compose passes an unset variable) means no route file."""
+        """``SAMBAND_ROUTES=`` (empty, as compose passes an unset variable) means none (no route file,
+        no issuer …)."""
         return None if value == "" else value
 
-    @field_validator("served_her_ids", mode="before")
+    @field_validator("served_her_ids", "auth_algorithms", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> object:
         """``SAMBAND_SERVED_HER_IDS=91094,91098``: a comma-separated list (blanks ignored)."""
@@ -79,9 +128,15 @@ class Settings(BaseSettings):
         return self.database_url.startswith("sqlite")
 
     @property
+    def tokens_configured(self) -> bool:
+        """Whether access tokens are taken (an issuer, or a JWKS URL, is set)."""
+        return bool(self.auth_issuer or self.auth_jwks_url)
+
+    @property
     def dev_key_active(self) -> bool:
-        """Whether the development key opens the API (it grants every role)."""
-        return True
+        """Whether the development key opens the API (it grants every role): while no tokens are
+        configured, or with ``SAMBAND_DEV_KEY_WITH_TOKENS``."""
+        return not self.tokens_configured or self.dev_key_with_tokens
 
     def api_key(self) -> str:
         """The development Bearer key; generated once per process when not configured. Never logged

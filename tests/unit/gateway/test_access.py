@@ -143,3 +143,18 @@ def test_serve_on_loopback_keeps_the_dev_key(
         )
     assert result.exit_code == 0, result.output
     assert f"/console#key={served[0].state.access.dev_key}" in caplog.text
+
+
+def test_serve_with_tokens_listens_anywhere_and_shows_no_key(
+    tmp_path: Path, served: list[FastAPI], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("SAMBAND_AUTH_ISSUER", "https://helseid-sts.test.nhn.no")
+    monkeypatch.setenv("SAMBAND_AUTH_AUDIENCE", "nhn:samband")
+    with caplog.at_level(logging.DEBUG):
+        result = CliRunner().invoke(
+            cli, ["serve", "--host", "0.0.0.0", "--database-url", f"sqlite:///{tmp_path / 'serve.db'}"]
+        )
+    assert result.exit_code == 0, result.output
+    [app] = served
+    assert app.state.access.dev_key is None and "#key=" not in caplog.text
+    assert "sign in with an access token" in caplog.text
