@@ -80,10 +80,28 @@ class KartlagtFunksjon(Node):
 
 
 @dataclass(frozen=True)
-class InfoKartleggingFunksjonsniva(Node):
-    """IPLOS InfoKartleggingFunksjonsniva: the ``KartlagtFunksjon`` list."""
+class SamletVurderingFunksjonsniva(Node):
+    """IPLOS SamletVurderingFunksjonsniva: ``Pleietyngde``, ``VurderingPleietyngde``, ``Merknad``."""
 
-    FIELDS = (Field("funksjoner", "po:KartlagtFunksjon", "node", many=True, node=KartlagtFunksjon),)
+    FIELDS = (
+        Field("pleietyngde", "po:Pleietyngde", "decimal"),
+        Field("vurdering", "po:VurderingPleietyngde"),
+        Field("merknad", "po:Merknad"),
+    )
+    pleietyngde: Decimal | None = None
+    vurdering: str | None = None
+    merknad: str | None = None
+
+
+@dataclass(frozen=True)
+class InfoKartleggingFunksjonsniva(Node):
+    """IPLOS InfoKartleggingFunksjonsniva: the overall assessment and the ``KartlagtFunksjon`` list."""
+
+    FIELDS = (
+        Field("samlet", "po:SamletVurderingFunksjonsniva", "node", node=SamletVurderingFunksjonsniva),
+        Field("funksjoner", "po:KartlagtFunksjon", "node", many=True, node=KartlagtFunksjon),
+    )
+    samlet: SamletVurderingFunksjonsniva | None = None
     funksjoner: tuple[KartlagtFunksjon, ...] = ()
 
 
@@ -249,6 +267,7 @@ class Forskrivningsinfo(Node):
         Field("bruk", "epj3:Bruk", "cs"),
         Field("dosering_start", "epj3:DoseringStarttidspunkt", "value"),
         Field("dosering_slutt", "epj3:DoseringSluttidspunkt", "value"),
+        Field("skal_ikke_tas_sammen", "epj3:SkalIkkeTasSammenMedAnnetLegemiddel", "bool"),
     )
     bruksomrade: str | None = None
     dosering_tekst: str | None = None
@@ -261,6 +280,7 @@ class Forskrivningsinfo(Node):
     bruk: Code | None = None
     dosering_start: str | None = None
     dosering_slutt: str | None = None
+    skal_ikke_tas_sammen: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,8 @@ class PloMessage(Node):
         _header("kontaktpersoner", "po:KontaktpersonHelsepersonell", p.KontaktpersonHelsepersonell),
         _header("ansvar", "po:AnsvarForRapport", p.AnsvarForRapport),
         Field("type_innhold", "po:TypeInnholdIMelding", "node", node=p.TypeInnholdIMelding),
+        Field("innhold_konsultasjon", "po:InnholdKonsultasjon", "node", node=p.InnholdKonsultasjon),
+        Field("fraversassistent", "po:Fraversassistent", "node", node=p.Fraversassistent),
         Field("opphold", "po:OpplysningOpphold", "node", many=True, node=OpplysningOpphold),
         Field("diagnoser", "po:InfoMedisinskDiagnose", "node", many=True, node=c.InfoMedisinskDiagnose),
         Field(
@@ -108,6 +110,8 @@ class PloMessage(Node):
     kontaktpersoner: tuple[p.KontaktpersonHelsepersonell, ...] = ()
     ansvar: tuple[p.AnsvarForRapport, ...] = ()
     type_innhold: p.TypeInnholdIMelding | None = None
+    innhold_konsultasjon: p.InnholdKonsultasjon | None = None
+    fraversassistent: p.Fraversassistent | None = None
     opphold: tuple[OpplysningOpphold, ...] = ()
     diagnoser: tuple[c.InfoMedisinskDiagnose, ...] = ()
     medisinskfaglige: c.MedisinskfagligeOpplysninger | None = None

@@ -107,3 +107,33 @@ class TypeInnholdIMelding(Node):
     FIELDS = (Field("type_innhold", "po:TypeInnhold", "code"), Field("merknad", "po:Merknad"))
     type_innhold: Code | None = None
     merknad: str | None = None
+
+
+@dataclass(frozen=True)
+class InnholdKonsultasjon(Node):
+    """poKomponent InnholdKonsultasjon (Helseopplysninger til lege): ``TypeInnholdKonsultasjon`` (CS)."""
+
+    FIELDS = (Field("type_innhold", "po:TypeInnholdKonsultasjon", "cs"), Field("merknad", "po:Merknad"))
+    type_innhold: Code | None = None
+    merknad: str | None = None
+
+
+@dataclass(frozen=True)
+class Fraversassistent(Node):
+    """poKomponent Fraversassistent (Melding om fravær, PLO 1.5): the receiver is away, from/to date,
+    whether and to whom the message is forwarded."""
+
+    FIELDS = (
+        Field("mottaker_fravarende", "po:MottakerFravarende", "bool"),
+        Field("melding_videresendt", "po:MeldingVideresendt", "bool"),
+        Field("fra_dato", "po:FravarendeFraDato"),
+        Field("til_dato", "po:FravarendeTilDato"),
+        Field("videresendt_til", "po:VideresendtTil", "kith", part=HEALTHCARE_PROFESSIONAL),
+        Field("merknad", "po:Merknad"),
+    )
+    mottaker_fravarende: bool | None = None
+    melding_videresendt: bool | None = None
+    fra_dato: str | None = None
+    til_dato: str | None = None
+    videresendt_til: HealthcareProfessional | None = None
+    merknad: str | None = None

@@ -24,6 +24,8 @@ class ContentModel:
 
     children: tuple[str, ...]
     fixed_attributes: tuple[tuple[str, str], ...]
+    required: tuple[str, ...] = ()
+    """Children the top ``xs:sequence`` requires (minOccurs not 0)."""
 
     def position(self, tag: str) -> int:
         """Index of ``tag`` in the sequence; unknown tags sort last."""
@@ -83,7 +85,13 @@ def _model(complex_type: etree._Element | None, target: str) -> ContentModel:
         for node in complex_type.iterchildren(f"{_X}attribute")
         if node.get("use") == "required" and node.get("fixed") is not None
     )
-    return ContentModel(tuple(children), fixed)
+    required = [
+        _resolve(node, node.get("ref") or "") if node.get("ref") else f"{{{target}}}{node.get('name')}"
+        for sequence in complex_type.iterchildren(f"{_X}sequence")
+        for node in sequence.iterchildren(f"{_X}element")
+        if node.get("minOccurs") != "0"
+    ]
+    return ContentModel(tuple(children), fixed, tuple(required))
 
 
 @functools.cache

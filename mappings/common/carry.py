@@ -32,9 +32,11 @@ from samband.kernel.problems import Severity
 from samband.mappings.common.state import MapState
 from samband.mappings.common.systems import CANONICAL
 from samband.mappings.common.view import JsonDict, as_list, text_of
-from samband.mappings.common.xmlsource import local
+from samband.mappings.common.xmlsource import Node, local
 
 EXT_NATIVE_ELEMENT = f"{CANONICAL}/StructureDefinition/native-element"
+EXT_NATIVE_SOURCE = f"{CANONICAL}/StructureDefinition/native-source"
+"""On a FHIR element that is only a reading of a carried element: the carried element's path."""
 CONTENT_PATH = "/MsgHead/Document/RefDoc/Content"
 _STEP = re.compile(r"^([^\[\]/]+)(?:\[(\d+)\])?$")
 
@@ -80,6 +82,36 @@ def carry(state: MapState, resource: JsonDict, leftovers: Iterable[tuple[str, et
         )
     if extensions:
         resource["extension"] = extensions
+
+
+def own(state: MapState, resource: JsonDict, node: Node) -> None:
+    """``node`` carried on the ``resource`` read from it: the resource is written back as that
+    element (a typed writer skips it, ``is_carried``), so what FHIR does not hold of it survives."""
+    resource.setdefault("extension", [])
+    carry(state, resource, [(node.path, node.element)])
+    node.consume()
+
+
+def is_carried(resource: JsonDict) -> bool:
+    """True when ``resource`` carries its own native element (written back from there)."""
+    return any(ext.get("url") == EXT_NATIVE_ELEMENT for ext in as_list(resource.get("extension")))
+
+
+def read_from(item: JsonDict, node: Node) -> JsonDict:
+    """Mark a FHIR element (a payload section) as a reading of the carried ``node``."""
+    extensions = as_list(item.get("extension"))
+    extensions.append({"url": EXT_NATIVE_SOURCE, "valueString": node.path})
+    item["extension"] = extensions
+    return item
+
+
+def is_reading(item: JsonDict, carried: list[Carried]) -> bool:
+    """True when ``item`` is the reading of an element that is carried (so not written twice)."""
+    for ext in as_list(item.get("extension")):
+        source = text_of(ext.get("valueString")) if ext.get("url") == EXT_NATIVE_SOURCE else None
+        if source and any(source == c.path or source.startswith(c.path + "/") for c in carried):
+            return True
+    return False
 
 
 def carried_in(resources: Iterable[JsonDict]) -> list[Carried]:

@@ -25,6 +25,8 @@ DOK_ID = f"{CANONICAL}/NamingSystem/dok-id"
 MSG_ID = f"{CANONICAL}/NamingSystem/msgid"
 """A Hodemelding MsgId that is not a UUID (the schema allows any string), kept as it was sent."""
 PLO_SECTION = f"{CANONICAL}/CodeSystem/plo-seksjon"
+KOMPONENT_ID = f"{CANONICAL}/NamingSystem/epj-komponent-id"
+"""The ``komponentID`` (UUID) of an EPJ component (Legemiddelinfo …), kept as the resource's identifier."""
 TASK_INPUT = f"{CANONICAL}/CodeSystem/dialog-foresporsel-input"
 NOTE_ROLE = f"{CANONICAL}/CodeSystem/dialog-rolle"
 MESSAGE_DEFINITION = f"{CANONICAL}/MessageDefinition"
@@ -41,6 +43,9 @@ EXT_ISSUE_DATE = f"{CANONICAL}/StructureDefinition/dokument-dato"
 EXT_CONSENT = f"{CANONICAL}/StructureDefinition/samtykke"
 EXT_CONTENT_DESCRIPTION = f"{CANONICAL}/StructureDefinition/innholdsbeskrivelse"
 EXT_MULTIDOSE = f"{CANONICAL}/StructureDefinition/inngaar-i-multidose"
+EXT_ABSENCE = f"{CANONICAL}/StructureDefinition/fravaer"
+EXT_REMARK = f"{CANONICAL}/StructureDefinition/merknad"
+"""The Merknad of a PLO contact block, on its ``CareTeam.participant``."""
 
 PERSON_IDENT_SYSTEMS: dict[str, str] = {
     "FNR": FNR,

@@ -127,6 +127,12 @@ class Node:
     def children(self) -> list[Node]:
         return [Node(c, self.source) for c in _elements(self.element)]
 
+    def peek(self) -> Node:
+        """This element read without marking anything: what is read through it stays a leftover
+        (a reading for FHIR of a block that is carried as it is, ``common/carry.py``)."""
+        shadow = Source(self.source.root, self.source.prefix, set(), self.source.paths)
+        return Node(self.element, shadow)
+
     def touch(self) -> Node:
         """Mark this element (not its children) as read."""
         self.source.mark(self.element)

@@ -5,6 +5,7 @@ functional assessment), AllergyIntolerances and the CareTeam of contacts and nex
 
 from __future__ import annotations
 
+from samband.mappings.common.carry import own, read_from
 from samband.mappings.common.head import Frame
 from samband.mappings.common.ids import ref
 from samband.mappings.common.systems import (
@@ -64,7 +65,8 @@ def _all_text(node: Node) -> str:
 
 
 def allergies(frame: Frame, parent: Node) -> list[str]:
-    """EPJ Cave and Allerginotat → AllergyIntolerance with the recorded text."""
+    """EPJ Cave and Allerginotat → AllergyIntolerance with the recorded text; the EPJ structure
+    (keywords, substance codes, component ids) is carried on it and written back from there."""
     out: list[str] = []
     for node in [*parent.all("Cave"), *parent.all("Allerginotat")]:
         text = _all_text(node)
@@ -76,17 +78,19 @@ def allergies(frame: Frame, parent: Node) -> list[str]:
             "code": {"text": text},
             "patient": ref(frame.patient_id or frame.sender.top_id),
         }
+        own(frame.state, resource, node)
         out.append(frame.builder.add(resource))
     return out
 
 
 def journal_notes(frame: Frame, parent: Node) -> list[JsonDict]:
-    """EPJ GenereltJournalnotat/Journaltekst → Communication.payload (heading 9141–9145 as extension)."""
+    """EPJ GenereltJournalnotat/Journaltekst → Communication.payload (heading 9141–9145 as extension).
+
+    The payload is a reading of the note: the GenereltJournalnotat itself (component id, category,
+    grouping of its texts) is carried on the focus and written back from there."""
     payloads: list[JsonDict] = []
     for note in parent.all("GenereltJournalnotat"):
-        note.touch()
-        for text_node in note.all("Journaltekst"):
-            text_node.touch()
+        for text_node in note.peek().all("Journaltekst"):
             heading = frame.state.coding(
                 text_node.code("Overskriftskode"), "9142", f"{text_node.path}/Overskriftskode"
             )
@@ -96,13 +100,12 @@ def journal_notes(frame: Frame, parent: Node) -> list[JsonDict]:
             item: JsonDict = {"contentString": content}
             if heading:
                 item["extension"] = [{"url": EXT_NOTE_HEADING, "valueCoding": heading}]
-            payloads.append(item)
+            payloads.append(read_from(item, text_node))
             remark = text_node.text("Merknad")
             if remark:
                 label = {"system": PLO_SECTION, "code": "Journaltekst/Merknad", "display": "Merknad"}
-                payloads.append(
-                    {"contentString": remark, "extension": [{"url": EXT_NOTE_HEADING, "valueCoding": label}]}
-                )
+                extension = [{"url": EXT_NOTE_HEADING, "valueCoding": label}]
+                payloads.append(read_from({"contentString": remark, "extension": extension}, text_node))
     return payloads
 
 

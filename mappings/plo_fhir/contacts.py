@@ -12,7 +12,8 @@ from samband.adapters.kith.shapes import FK1, HEALTHCARE_PROFESSIONAL, ORGANISAT
 from samband.mappings.common import participants as p
 from samband.mappings.common.head import Frame
 from samband.mappings.common.ids import ref
-from samband.mappings.common.kith_parts import add_professional, idents, person, postal, telecoms
+from samband.mappings.common.kith_parts import add_organisation, add_professional, person
+from samband.mappings.common.systems import EXT_REMARK
 from samband.mappings.common.xmlsource import Node
 
 JsonDict = dict[str, object]
@@ -34,10 +35,13 @@ class Team:
         self.participants.append(entry)
 
     def remark(self, block: Node, who: str | None) -> None:
-        """A block's Merknad → CareTeam.note, prefixed with who it is about."""
+        """A block's Merknad → CareTeam.note, prefixed with who it is about, and the ``merknad``
+        extension of the participant the block names (written back from there)."""
         text = block.text("Merknad")
         if text:
             self.notes.append(f"{who}: {text}" if who else text)
+            if self.participants:
+                self.participants[-1]["extension"] = [{"url": EXT_REMARK, "valueString": text}]
 
 
 def _name(*parts: str | None) -> str | None:
@@ -79,7 +83,8 @@ def contact_persons(frame: Frame, root: Node, team: Team) -> None:
 
 
 def contact_units(frame: Frame, root: Node, team: Team) -> None:
-    """TilknyttetEnhet/Kontaktenhet → Organization (local ids LAV/LIN kept) as a CareTeam member."""
+    """TilknyttetEnhet/Kontaktenhet → Organization (a sub-unit as a second Organization, partOf the
+    first; a person in it as PractitionerRole) as a CareTeam member."""
     for block in root.all("TilknyttetEnhet"):
         block.touch()
         node = block.one("Kontaktenhet")
@@ -87,15 +92,9 @@ def contact_units(frame: Frame, root: Node, team: Team) -> None:
             continue
         node.consume()
         org = read(FK1, ORGANISATION, node.element)
-        neutral = p.Org(
-            name=org.name,
-            idents=idents(org.idents),
-            address=postal(org.address),
-            telecoms=telecoms(org.telecoms),
-        )
-        _, resource = p.organization(neutral, None, scope=frame.sender_key)
-        team.add(frame.builder.add(resource), None)
-        team.remark(block, org.name)
+        unit = add_organisation(frame.state, frame.builder, org, node.path)
+        team.add(unit.party_id, None)
+        team.remark(block, unit.display)
 
 
 def next_of_kin(frame: Frame, root: Node, team: Team) -> None:

@@ -5,6 +5,7 @@ resolved), SamletVurderingFunksjonsniva (→ Observation), TilleggsopplysningPas
 
 from __future__ import annotations
 
+from samband.mappings.common.carry import own
 from samband.mappings.common.head import Frame
 from samband.mappings.common.head_time import fhir_datetime
 from samband.mappings.common.ids import ref
@@ -38,7 +39,8 @@ def reasons(frame: Frame, root: Node) -> list[JsonDict]:
 
 
 def stays(frame: Frame, root: Node) -> list[str]:
-    """OpplysningOpphold/TidsfestetHendelse → Encounter (Hendelsekode 9121, time)."""
+    """OpplysningOpphold/TidsfestetHendelse → Encounter (Hendelsekode 9121 as type, time as
+    period.start, Anslag as extension, Merknad as reasonCode text)."""
     out: list[str] = []
     for block in root.all("OpplysningOpphold"):
         block.touch()
@@ -65,12 +67,16 @@ def stays(frame: Frame, root: Node) -> list[str]:
             estimated = node.flag("Anslag")
             if estimated is not None:
                 resource["extension"] = [{"url": EXT_ESTIMATED, "valueBoolean": estimated}]
+            remark = node.text("Merknad")
+            if remark:
+                resource["reasonCode"] = [{"text": remark}]
             out.append(frame.builder.add(resource))
     return out
 
 
 def previous_illnesses(frame: Frame, parent: Node) -> list[str]:
-    """InfoTidligereSykdommer → Condition (clinicalStatus resolved) with the code and text given."""
+    """InfoTidligereSykdommer → Condition (clinicalStatus resolved) with the code and text given; the
+    block itself is carried on the Condition and written back from there."""
     out: list[str] = []
     for block in parent.all("InfoTidligereSykdommer"):
         block.touch()
@@ -96,12 +102,14 @@ def previous_illnesses(frame: Frame, parent: Node) -> list[str]:
             "code": concept,
             "subject": ref(frame.patient_id or frame.sender.top_id),
         }
+        own(frame.state, resource, block)
         out.append(frame.builder.add(resource))
     return out
 
 
 def overall_function(frame: Frame, block: Node) -> list[str]:
-    """SamletVurderingFunksjonsniva → Observation (Pleietyngde as value, remarks as note)."""
+    """SamletVurderingFunksjonsniva → Observation (Pleietyngde as value, VurderingPleietyngde as
+    interpretation text, Merknad as note)."""
     node = block.one("SamletVurderingFunksjonsniva")
     if node is None:
         return []
@@ -124,9 +132,12 @@ def overall_function(frame: Frame, block: Node) -> list[str]:
     load = node.text("Pleietyngde")
     if load is not None:
         resource["valueQuantity"] = {"value": float(load)}
-    notes = [t for t in (node.text("VurderingPleietyngde"), node.text("Merknad")) if t]
-    if notes:
-        resource["note"] = [{"text": t} for t in notes]
+    judgement = node.text("VurderingPleietyngde")
+    if judgement:
+        resource["interpretation"] = [{"text": judgement}]
+    remark = node.text("Merknad")
+    if remark:
+        resource["note"] = [{"text": remark}]
     return [frame.builder.add(resource)]
 
 

@@ -7,18 +7,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from samband.adapters.kith.model import Organisation
 from samband.adapters.plo import parties as pp
 from samband.mappings.common import kith_out
 from samband.mappings.common.state import MapState
+from samband.mappings.common.systems import EXT_LIVES_ALONE, EXT_REMARK
 from samband.mappings.common.view import BundleView, JsonDict, as_list, text_of
+from samband.mappings.plo_fhir.from_services import _extension
 
 AUTHOR_FIELDS = ("author", "sender")
-
-
-def _unit(org: Organisation) -> Organisation:
-    """Kontaktenhet: the unit itself, without type, sub-unit or person (what PLO carries of it)."""
-    return replace(org, type_organisation=None, organisation=None, healthcare_professional=None)
 
 
 def _team_members(view: BundleView) -> list[JsonDict]:
@@ -65,13 +61,42 @@ def _next_of_kin(member: JsonDict) -> pp.ParorendeForesatt:
     )
 
 
+def _remark(participant: JsonDict) -> str | None:
+    for ext in as_list(participant.get("extension")):
+        if ext.get("url") == EXT_REMARK:
+            return text_of(ext.get("valueString"))
+    return None
+
+
+def _extras(view: BundleView) -> dict[str, Any]:
+    """TilleggsopplysningPasient from the Patient: maritalStatus (8724), communication (3303), bor-alene."""
+    patient = next(iter(view.of_type("Patient")), None)
+    if patient is None:
+        return {}
+    language = next(iter(as_list(patient.get("communication"))), {}).get("language")
+    alone = _extension(patient, EXT_LIVES_ALONE)
+    extra = pp.TilleggsopplysningPasient(
+        sivilstatus=kith_out.code_of(patient.get("maritalStatus"), "8724", cs=True),
+        bor_alene=alone if isinstance(alone, bool) else None,
+        sprak=kith_out.code_of(language, "3303", cs=True),
+    )
+    return {"tilleggsopplysninger": extra} if extra != pp.TilleggsopplysningPasient() else {}
+
+
 def header_fields(view: BundleView, state: MapState) -> dict[str, Any]:
     """The people and units around the patient, from every CareTeam in the Bundle."""
     author = _author(view)
     ansvar: list[pp.AnsvarForRapport] = []
     if author is not None:
         hp = kith_out.professional(view, author)
-        ansvar.append(pp.AnsvarForRapport(ansvarlig=hp, godkjent_dato=_approved(view)))
+        remarks = [
+            _remark(p)
+            for t in view.of_type("CareTeam")
+            for p in as_list(t.get("participant"))
+            if view.resolve(p.get("member")) is author
+        ]
+        remark = next((r for r in remarks if r), None)
+        ansvar.append(pp.AnsvarForRapport(ansvarlig=hp, godkjent_dato=_approved(view), merknad=remark))
     contacts: list[pp.KontaktpersonHelsepersonell] = []
     units: list[pp.TilknyttetEnhet] = []
     kin: list[pp.ParorendeForesatt] = []
@@ -81,18 +106,20 @@ def header_fields(view: BundleView, state: MapState) -> dict[str, Any]:
             kind = member.get("resourceType") if member else None
             if member is None or member is author:
                 continue
+            remark = _remark(participant)
             if kind == "PractitionerRole":
                 hp = kith_out.professional(view, member)
-                contacts.append(pp.KontaktpersonHelsepersonell(kontaktperson=hp))
+                contacts.append(pp.KontaktpersonHelsepersonell(kontaktperson=hp, merknad=remark))
             elif kind == "Organization":
                 org = kith_out.organisation(view, participant.get("member"))
                 if org is not None:
-                    units.append(pp.TilknyttetEnhet(kontaktenhet=_unit(org)))
+                    units.append(pp.TilknyttetEnhet(kontaktenhet=org, merknad=remark))
             elif kind == "RelatedPerson":
-                kin.append(_next_of_kin(member))
+                kin.append(replace(_next_of_kin(member), merknad=remark))
             else:
                 state.not_mapped(f"CareTeam/{team.get('id')}/participant/{index}", f"CareTeam member {kind}")
     return {
+        **_extras(view),
         "ansvar": tuple(ansvar),
         "kontaktpersoner": tuple(contacts),
         "tilknyttede_enheter": tuple(units),

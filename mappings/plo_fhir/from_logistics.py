@@ -17,7 +17,8 @@ from samband.mappings.common.view import BundleView, JsonDict, as_dict, as_list,
 from samband.mappings.plo_fhir.from_services import _extension
 
 
-def _event(encounter: JsonDict) -> TidsfestetHendelse:
+def event(encounter: JsonDict) -> TidsfestetHendelse:
+    """Encounter → TidsfestetHendelse (also the OpplysningOpphold of the clinical reports)."""
     types = as_list(encounter.get("type"))
     period = as_dict(encounter.get("period"))
     estimated = _extension(encounter, EXT_ESTIMATED)
@@ -45,8 +46,8 @@ def _discharge(encounter: JsonDict) -> UtskrevetTil | None:
 
 def logistics_fields(view: BundleView, state: MapState) -> dict[str, Any]:
     """The Encounters in focus → the Pasientlogistikk element the event names."""
-    event = view.event()
-    element = next((el for el, (kind, _dn) in catalog.logistikk_kinds().items() if kind == event), None)
+    kind_wanted = view.event()
+    element = next((el for el, (kind, _dn) in catalog.logistikk_kinds().items() if kind == kind_wanted), None)
     encounters = [r for r in view.focus() if r.get("resourceType") == "Encounter"]
     if element is None or not encounters:
         raise MappingError(
@@ -56,5 +57,5 @@ def logistics_fields(view: BundleView, state: MapState) -> dict[str, Any]:
             expected="Encounter",
         )
     leaving = next((d for d in (_discharge(e) for e in encounters) if d), None)
-    hendelser = tuple(_event(e) for e in encounters)
+    hendelser = tuple(event(e) for e in encounters)
     return {"logistikk": Logistikk(element=element, utskrevet_til=leaving, hendelser=hendelser)}

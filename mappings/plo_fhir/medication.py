@@ -8,7 +8,7 @@ from samband.mappings.common.head import Frame
 from samband.mappings.common.head_time import fhir_datetime
 from samband.mappings.common.ids import ref
 from samband.mappings.common.state import local_concept
-from samband.mappings.common.systems import EXT_MULTIDOSE, EXT_NOT_WITH_OTHER
+from samband.mappings.common.systems import EXT_MULTIDOSE, EXT_NOT_WITH_OTHER, KOMPONENT_ID
 from samband.mappings.common.xmlsource import Node
 
 JsonDict = dict[str, object]
@@ -54,6 +54,9 @@ def _statement(frame: Frame, block: Node, prescription: Node, info: Node) -> str
         "medicationReference": ref(medication_id),
         "subject": ref(frame.patient_id or frame.sender.top_id),
     }
+    status_reason = local_concept(status_code, "StatusTilForskrivningen")
+    if status_reason:
+        resource["statusReason"] = [status_reason]
     bruk = info.code("Bruk")
     use = frame.state.concept(bruk, "9101", f"{info.path}/Bruk")
     if use:
@@ -72,6 +75,9 @@ def _statement(frame: Frame, block: Node, prescription: Node, info: Node) -> str
         dosage["asNeededBoolean"] = True
     if dosage:
         resource["dosage"] = [dosage]
+    key = block.element.get("komponentID")
+    if key:
+        resource["identifier"] = [{"system": KOMPONENT_ID, "value": str(key)}]
     if remark := prescription.text("Merknad"):
         resource["note"] = [{"text": remark}]
     extensions: list[JsonDict] = []

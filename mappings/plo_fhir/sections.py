@@ -9,6 +9,7 @@ section whose block is carried is that block's text and is not written twice.
 
 from __future__ import annotations
 
+from samband.mappings.common.carry import read_from
 from samband.mappings.common.systems import EXT_NOTE_HEADING, PLO_SECTION
 from samband.mappings.common.xmlsource import Node
 
@@ -37,9 +38,10 @@ def _text(node: Node) -> str:
     return " · ".join(parts)
 
 
-def _section(name: str, child: str, text: str) -> JsonDict:
-    heading = {"system": PLO_SECTION, "code": f"{name}/{child}", "display": child}
-    return {"contentString": text, "extension": [{"url": EXT_NOTE_HEADING, "valueCoding": heading}]}
+def _section(name: str, child: Node, text: str) -> JsonDict:
+    heading = {"system": PLO_SECTION, "code": f"{name}/{child.name}", "display": child.name}
+    item: JsonDict = {"contentString": text, "extension": [{"url": EXT_NOTE_HEADING, "valueCoding": heading}]}
+    return read_from(item, child)
 
 
 def sections(root: Node) -> list[JsonDict]:
@@ -50,5 +52,5 @@ def sections(root: Node) -> list[JsonDict]:
             for child in block.children() or [block]:
                 text = _text(child)
                 if text:
-                    out.append(_section(name, child.name, text))
+                    out.append(_section(name, child, text))
     return out

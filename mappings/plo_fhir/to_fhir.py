@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from samband.adapters.msghead.model import MsgHead
+from samband.adapters.plo import catalog
 from samband.adapters.xml.safe import parse_xml
 from samband.kernel.errors import MappingError
 from samband.mappings.common.carry import carry
 from samband.mappings.common.head import Frame, close_frame, open_frame
 from samband.mappings.common.state import MapState
 from samband.mappings.common.xmlsource import Node, Source
+from samband.mappings.plo_fhir.absence import fravar
 from samband.mappings.plo_fhir.clinical import clinical
 from samband.mappings.plo_fhir.contacts import Team, collect
 from samband.mappings.plo_fhir.extras import patient_extras
@@ -34,23 +36,16 @@ HANDLERS: dict[str, Handler] = {
     "Innleggelsesrapport": clinical,
     "TverrfagligEpikrise": clinical,
     "Pasientlogistikk": logistics,
+    "MeldingFravar": fravar,
 }
 """Payload root element → its content handler."""
+VERSIONS = ("1.5", "1.6")
 
 TYPES: frozenset[str] = frozenset(
-    {
-        "ORIENTERING_TJENESTETILBUD",
-        "HELSEOPPLYSNINGER_LEGE",
-        "HELSEOPPL_SOKNAD",
-        "MEDISINSKE_OPPLYSNINGER",
-        "INNLEGGELSESRAPPORT",
-        "UTSKRIVNINGSRAPPORT",
-        "LOG_INNLAGT",
-        "LOG_UTSKRIVNINGSKLAR",
-        "LOG_AVMELDING",
-        "LOG_UTSKREVET",
-        "LOG_DOD",
-    }
+    kind
+    for spec in catalog.messages().values()
+    if spec.version in VERSIONS and spec.root in HANDLERS
+    for kind in ([spec.kind] if spec.kind else catalog.logistikk_types(spec.version))
 )
 """The PLO MsgInfo/Type codes (8279) this mapping writes as FHIR."""
 
@@ -63,7 +58,7 @@ def _forsendelse(frame: Frame, root: Node) -> str | None:
     block.touch()
     status = block.code("Forsendelsesstatus")
     frame.state.coding(status, "7309", f"{block.path}/Forsendelsesstatus")
-    answer = block.flag("SvarPaaForesporsel")
+    answer = block.peek().flag("SvarPaaForesporsel")  # checked here, carried as it is
     if answer and frame.head.msg_info.conversation_ref is None:
         frame.state.issue(
             f"{block.path}/SvarPaaForesporsel",

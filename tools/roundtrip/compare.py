@@ -31,7 +31,7 @@ class Rule:
 
     kinds: ``instant`` (same point in time; local time is Oslo time; fractions to the microsecond),
     ``date`` (the same calendar date, written as xs:date), ``base64`` (the same bytes, other line
-    breaks), ``display`` (a ``DN`` replaced by the code list's own text for the same ``V``),
+    breaks), ``display`` (a ``DN`` replaced by, or added as, the code list's own text for the same ``V``),
     ``system`` (an ``S`` that is not the code system of ``V`` replaced by the one that is),
     ``absent`` (not carried: the element or attribute may be missing after the round trip),
     ``any`` (the value may differ).
@@ -180,11 +180,24 @@ def _bytes(value: str | None) -> bytes | None:
         return None
 
 
+def _display_of(path: str, text: str, before: dict[str, str], after: dict[str, str]) -> bool:
+    """True when ``text`` is the code list's own text for the (unchanged) ``V`` beside ``path``."""
+    parent = path.rsplit("/@", 1)[0]
+    code = after.get(f"{parent}/@V")
+    if code is None or before.get(f"{parent}/@V") != code:
+        return False
+    system = after.get(f"{parent}/@S")
+    table = table_id_of(f"urn:oid:{system}") if system else _table_of_field(parent)
+    return table is not None and display(table, code) == text
+
+
 def _same(rule: Rule, diff: Difference, before: dict[str, str], after: dict[str, str]) -> bool:
     if rule.kind == "any":
         return True
     if rule.kind == "absent":
         return diff.kind == "missing"
+    if rule.kind == "display" and diff.kind == "extra" and diff.after is not None:
+        return _display_of(diff.path, diff.after, before, after)
     if diff.kind != "changed" or diff.before is None or diff.after is None:
         return False
     if rule.kind == "instant":
@@ -199,9 +212,7 @@ def _same(rule: Rule, diff: Difference, before: dict[str, str], after: dict[str,
     if code is None or before.get(f"{parent}/@V") != code:
         return False
     if rule.kind == "display":
-        system = after.get(f"{parent}/@S")
-        table = table_id_of(f"urn:oid:{system}") if system else _table_of_field(parent)
-        return table is not None and display(table, code) == diff.after
+        return _display_of(diff.path, diff.after, before, after)
     if rule.kind == "system":
         was, now = table_id_of(f"urn:oid:{diff.before}"), table_id_of(f"urn:oid:{diff.after}")
         return (

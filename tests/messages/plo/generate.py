@@ -244,6 +244,36 @@ def logistikk(kind: str, code: str, when: str) -> PloMessage:
     return build.build_logistikk(kind, [event], utskrevet_til=out)
 
 
+def fravar() -> PloMessage:
+    """Melding om fravær (PLO 1.5 only): the GP is away, messages are forwarded to a colleague."""
+    colleague = HealthcareProfessional(
+        type_hp=build.code("9060", "LE", "Lege", cs=True),
+        family_name="Dal",
+        given_name="Rita",
+        idents=(Ident(id="9000044", type_id=build.code("8116", "HPR", "HPR-nummer")),),
+    )
+    absence = pp.Fraversassistent(
+        mottaker_fravarende=True,
+        melding_videresendt=True,
+        fra_dato="2024-07-01",
+        til_dato="2024-07-21",
+        videresendt_til=colleague,
+        merknad="Ferie. Alle henvendelser håndteres av min kollega.",
+    )
+    unit = pp.TilknyttetEnhet(
+        kontaktenhet=Organisation(name="Fjellbygd sykehjem", idents=(her("8800004"),)),
+        merknad="Telefon etter kl 13.",
+    )
+    return build.new_message(
+        "FRAVARSMELDING",
+        "1.5",
+        forsendelse=build.forsendelse("N"),
+        ansvar=(build.ansvar("Fjell", "Kari", "9000033", kategori="LE", godkjent_dato="2024-06-28"),),
+        tilknyttede_enheter=(unit,),
+        fraversassistent=absence,
+    )
+
+
 def plo_messages() -> dict[str, tuple[PloMessage, Organisation, Organisation, ConversationRef | None]]:
     reply = ConversationRef(
         ref_to_parent="6a1f4c2e-0000-4000-8000-000000000001",
@@ -300,6 +330,7 @@ def plo_messages() -> dict[str, tuple[PloMessage, Organisation, Organisation, Co
             HOME_CARE,
             None,
         ),
+        "melding_fravar_1_5": (fravar(), GP_OFFICE, HOME_CARE, reply),
         "log_innlagt_1_6": (
             logistikk("LOG_INNLAGT", "1", "2024-03-02T08:30:00"),
             HOSPITAL,
