@@ -45,10 +45,10 @@ def test_an_unmapped_block_is_carried_on_the_focus_and_written_back_in_place() -
     resources = [as_dict(e["resource"]) for e in as_list(pivot.result["entry"])]
     focus = next(r for r in resources if r["resourceType"] == "Communication")
     carried = carried_in([focus])
-    assert [c.path for c in carried] == ["/MsgHead/Document/RefDoc/Content/Konsultasjon/InfoReservasjon"]
+    assert "/MsgHead/Document/RefDoc/Content/Konsultasjon/InfoReservasjon" in [c.path for c in carried]
     assert any(e.get("url") == EXT_NATIVE_ELEMENT for e in as_list(focus.get("extension")))
     codes = {(i.code, i.path) for i in pivot.issues}
-    assert ("mapping.carried", carried[0].path) in codes
+    assert ("mapping.carried", "/MsgHead/Document/RefDoc/Content/Konsultasjon/InfoReservasjon") in codes
     assert not any(
         i.code == "mapping.not-mapped" and "InfoReservasjon" in (i.path or "") for i in pivot.issues
     )
