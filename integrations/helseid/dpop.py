@@ -24,11 +24,15 @@ from urllib.parse import urlsplit
 from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import JWKRegistry
+from joserfc.jws import JWSRegistry
 
 from samband.integrations.helseid.tokens import ASYMMETRIC_ALGORITHMS
 from samband.kernel.errors import AccessRefused
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+PROOFS = JWSRegistry()
+PROOFS.max_header_length = 4096
+"""A proof's header carries its public key: an RSA key's JWK alone exceeds joserfc's default 512 bytes."""
 
 
 def invalid(detail: str, code: str = "auth.dpop-invalid") -> AccessRefused:
@@ -135,7 +139,7 @@ class DpopVerifier:
     def _signed(self, proof: str) -> tuple[dict[str, Any], dict[str, Any]]:
         """The proof's header (with the thumbprint of its key) and claims, once its signature holds."""
         try:
-            signed = jws.extract_compact(proof.encode("ascii"))
+            signed = jws.extract_compact(proof.encode("ascii"), registry=PROOFS)
         except (JoseError, ValueError, UnicodeError) as exc:
             raise invalid("the DPoP proof is not a signed JWT") from exc
         header = dict(signed.headers())
@@ -151,7 +155,7 @@ class DpopVerifier:
             key = JWKRegistry.import_key(jwk)
             if key.is_private:
                 raise invalid("the proof's jwk holds a private key")
-            valid = jws.validate_compact(signed, key, algorithms=[str(alg)])
+            valid = jws.validate_compact(signed, key, algorithms=[str(alg)], registry=PROOFS)
         except (JoseError, ValueError, TypeError) as exc:
             raise invalid(f"the proof's signature does not verify: {exc}") from exc
         if not valid:

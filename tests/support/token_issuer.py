@@ -9,6 +9,16 @@ that rotate; and a client key that binds tokens (``cnf.jkt``) and signs DPoP pro
         issuer.rotate()                                           # new key first, the old one kept
         issuer.jwks_fetches()                                     # how often the JWKS was read
 
+It is also HelseID's token endpoint for a client (``/connect/token``): client credentials with a
+``private_key_jwt`` assertion checked against the registered client's public key, a DPoP proof
+checked (signature, htm, htu, iat, jti, and the nonce it demanded when ``demand_nonce``), and a
+token bound to the proof's key (``cnf.jkt``). ``protect(path)`` makes a resource server on the same
+loopback port that takes such a token with its proof (and demands its own nonce first).
+
+    issuer.register_client("samband-test", public_key)
+    issuer.demand_nonce = True
+    issuer.protect("/api/Messages", demand_nonce=True)
+
 Keys and tokens are made with joserfc, like the gateway reads them; nothing is mocked.
 """
 
@@ -20,11 +30,16 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import parse_qs
 
-from joserfc import jwt
-from joserfc.jwk import ECKey, RSAKey
+from joserfc import jws, jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, JWKRegistry, Key, RSAKey
 
-from samband.integrations.helseid.dpop import token_hash
+from samband.integrations.helseid.dpop import PROOFS, DpopVerifier, same_url, token_hash
+from samband.integrations.helseid.keys import IssuerKeys
+from samband.integrations.helseid.tokens import TokenVerifier
+from samband.kernel.errors import AccessRefused
 from tests.support.receivers import Receiver, RecordedRequest, Reply, running_receiver
 
 AUDIENCE = "nhn:samband-test"
@@ -41,6 +56,14 @@ class TokenIssuer:
         self.published: list[RSAKey] = [_rsa_key()]
         receiver.script("/.well-known/openid-configuration", self._discovery)
         receiver.script("/jwks", self._jwks)
+        self.token_url = receiver.url("/connect/token")
+        self.clients: dict[str, Key] = {}
+        self.demand_nonce = False
+        self.nonce = secrets.token_urlsafe(12)
+        self.expires_in = 300
+        self.issued: list[str] = []
+        self._seen: set[str] = set()
+        receiver.script("/connect/token", self._token_endpoint)
 
     @property
     def current(self) -> RSAKey:
@@ -100,6 +123,132 @@ class TokenIssuer:
     def _jwks(self, _request: RecordedRequest) -> Reply:
         keys = [key.as_dict(private=False, use="sig", alg="RS256") for key in self.published]
         return Reply(200, json.dumps({"keys": keys}).encode(), JSON)
+
+    # -- the token endpoint (client credentials, private_key_jwt, DPoP) -------------------------
+
+    def register_client(self, client_id: str, public_key: Key) -> None:
+        """A client HelseID knows, with the public key its assertions are checked with."""
+        self.clients[client_id] = public_key
+
+    def token_requests(self) -> list[RecordedRequest]:
+        return self.receiver.requests_to("/connect/token")
+
+    def _token_endpoint(self, request: RecordedRequest) -> Reply:
+        form = {name: values[-1] for name, values in parse_qs(request.body.decode()).items()}
+        if form.get("grant_type") != "client_credentials":
+            return _oauth_error("unsupported_grant_type")
+        client_id = form.get("client_id", "")
+        key = self.clients.get(client_id)
+        if key is None or not self._assertion_holds(form, client_id, key):
+            return _oauth_error("invalid_client", "the client or its assertion is not known", 401)
+        try:
+            jkt = _proof_key(request.header("DPoP"), "POST", self.token_url, self._seen)
+        except (JoseError, ValueError) as exc:
+            return _oauth_error("invalid_dpop_proof", str(exc))
+        if self.demand_nonce and _claims_of(request.header("DPoP")).get("nonce") != self.nonce:
+            self.nonce = secrets.token_urlsafe(12)
+            body = json.dumps({"error": "use_dpop_nonce", "error_description": "send the nonce"})
+            return Reply(400, body.encode(), {**JSON, "DPoP-Nonce": self.nonce})
+        scope = form.get("scope", "").split()
+        token = self.token(
+            scope=scope, sub=client_id, client_id=client_id, jkt=jkt, expires_in=self.expires_in
+        )
+        self.issued.append(token)
+        answer = {
+            "access_token": token,
+            "token_type": "DPoP",
+            "expires_in": self.expires_in,
+            "scope": " ".join(scope),
+        }
+        return Reply(200, json.dumps(answer).encode(), JSON)
+
+    def _assertion_holds(self, form: dict[str, str], client_id: str, key: Key) -> bool:
+        if form.get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer":
+            return False
+        try:
+            token = jwt.decode(form.get("client_assertion", ""), key, algorithms=["RS256", "PS256", "ES256"])
+        except (JoseError, ValueError):
+            return False
+        claims, now = token.claims, time.time()
+        jti = claims.get("jti")
+        fresh = isinstance(jti, str) and jti not in self._seen
+        self._seen.add(str(jti))
+        return (
+            fresh
+            and claims.get("iss") == client_id == claims.get("sub")
+            and claims.get("aud") in (self.issuer, self.token_url)
+            and isinstance(claims.get("exp"), int)
+            and now < claims["exp"] <= now + 300
+        )
+
+    # -- a resource server that takes the issuer's DPoP-bound tokens -----------------------------
+
+    def protect(self, path: str, *, audience: str = AUDIENCE, demand_nonce: bool = False) -> None:
+        """``path`` answers 200 to a valid DPoP-bound token of this issuer with a proof for it;
+        with ``demand_nonce`` it first answers 401 ``use_dpop_nonce`` with a ``DPoP-Nonce``."""
+        verifier = TokenVerifier(
+            IssuerKeys(self.issuer, self.jwks_url), issuer=self.issuer, audience=audience
+        )
+        proofs = DpopVerifier()
+        nonce = secrets.token_urlsafe(12)
+
+        def resource(request: RecordedRequest) -> Reply:
+            scheme, _, raw = (request.header("Authorization") or "").partition(" ")
+            proof = request.header("DPoP")
+            url = self.receiver.url(request.path)
+            if demand_nonce and _claims_of(proof).get("nonce") != nonce:
+                challenge = 'DPoP error="use_dpop_nonce", error_description="send the nonce"'
+                return Reply(401, b"", {"WWW-Authenticate": challenge, "DPoP-Nonce": nonce})
+            try:
+                token = verifier.verify(raw, "DPoP")
+                if scheme != "DPoP" or token.jkt is None:
+                    raise AccessRefused("a DPoP-bound token is needed", scheme="DPoP")
+                proofs.verify(
+                    [proof] if proof else [], method=request.method, url=url, token=raw, jkt=token.jkt
+                )
+            except AccessRefused as exc:
+                return Reply(401, exc.code.encode(), {"WWW-Authenticate": f'DPoP error="{exc.code}"'})
+            return Reply(200, json.dumps({"sub": token.claims.get("sub")}).encode(), JSON)
+
+        self.receiver.script(path, resource)
+
+
+def _oauth_error(error: str, description: str = "", status: int = 400) -> Reply:
+    return Reply(status, json.dumps({"error": error, "error_description": description}).encode(), JSON)
+
+
+def _claims_of(proof: str | None) -> dict[str, Any]:
+    """The claims of a signed JWT, unchecked (after ``_proof_key`` or a verifier checked it)."""
+    try:
+        claims = json.loads(jws.extract_compact((proof or "").encode(), registry=PROOFS).payload or b"")
+    except (JoseError, ValueError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
+
+
+def _proof_key(proof: str | None, method: str, url: str, seen: set[str]) -> str:
+    """The thumbprint of the key a token-request DPoP proof is signed with, once it holds."""
+    if not proof:
+        raise ValueError("no DPoP proof")
+    signed = jws.extract_compact(proof.encode(), registry=PROOFS)
+    header = signed.headers()
+    if header.get("typ") != "dpop+jwt" or not isinstance(header.get("jwk"), dict):
+        raise ValueError("not a DPoP proof")
+    key = JWKRegistry.import_key(header["jwk"])
+    if key.is_private or not jws.validate_compact(
+        signed, key, algorithms=[str(header.get("alg"))], registry=PROOFS
+    ):
+        raise ValueError("the proof's signature does not verify")
+    claims = _claims_of(proof)
+    if claims.get("htm") != method or not same_url(str(claims.get("htu")), url):
+        raise ValueError("the proof is for another request")
+    if not isinstance(claims.get("iat"), int) or abs(time.time() - claims["iat"]) > 60:
+        raise ValueError("the proof's iat is not now")
+    jti = claims.get("jti")
+    if not isinstance(jti, str) or jti in seen:
+        raise ValueError("the proof's jti is missing or used before")
+    seen.add(jti)
+    return key.thumbprint()
 
 
 def _rsa_key() -> RSAKey:
