@@ -71,7 +71,10 @@ class Principal:
         if role not in self.roles:
             scheme = "DPoP" if self.jkt else "Bearer"
             raise AccessForbidden(
-                f"the {role} role is needed here; the caller has {self._held()}", scheme=scheme
+                f"the {role} role is needed here; the caller has {self._held()}",
+                scheme=scheme,
+                actor=self.actor,
+                client_id=self.client_id,
             )
         return self
 

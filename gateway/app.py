@@ -16,13 +16,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 
 from samband.features.registry import FEATURES, MIGRATIONS
 from samband.gateway.access import Access
-from samband.gateway.api import console, fhir, health, inbound, messages
+from samband.gateway.api import audit, console, fhir, health, inbound, messages
+from samband.gateway.audit import audit_refusal
 from samband.gateway.delivery.worker import DeliveryWorker, start_worker_thread
 from samband.gateway.runtime import Services, start_services
 from samband.gateway.settings import Settings
@@ -63,7 +65,7 @@ def create_app(
     )
     app.state.services = svc
     app.state.access = Access(settings)
-    for module in (inbound, messages, fhir, health, console):
+    for module in (inbound, messages, fhir, health, audit, console):
         app.include_router(module.router)
     for feature in FEATURES.values():
         if feature.router is not None:
@@ -103,11 +105,24 @@ async def _gateway_error(_request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _access_refused(request: Request, exc: Exception) -> JSONResponse:
-    """401 (who are you?) and 403 (not with your roles), with the challenge RFC 6750/9449 ask for."""
+    """401 (who are you?) and 403 (not with your roles), with the challenge RFC 6750/9449 ask for;
+    each refusal is in the audit trail (``login-refused``)."""
     assert isinstance(exc, AccessRefused)
+    status = reply_for(exc).http_status
+    svc: Services = request.app.state.services
+    await run_in_threadpool(
+        audit_refusal,
+        svc,
+        request,
+        status,
+        exc.code,
+        actor=exc.actor,
+        client_id=exc.client_id,
+        reason=exc.detail,
+    )
     access: Access = request.app.state.access
     headers = {"WWW-Authenticate": access.challenge(exc), "Cache-Control": "no-store"}
-    return JSONResponse({"errors": [exc.as_dict()]}, status_code=reply_for(exc).http_status, headers=headers)
+    return JSONResponse({"errors": [exc.as_dict()]}, status_code=status, headers=headers)
 
 
 async def _store_unavailable(_request: Request, exc: Exception) -> JSONResponse:

@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from samband.adapters.xml.official import require_present
 from samband.gateway import ebxml, lineage, receipts, replay, stages
+from samband.gateway.audit import Who
 from samband.gateway.outcome import Outcome
 from samband.gateway.runtime import Services
 from samband.gateway.stages import Pass, Stage
@@ -43,9 +44,14 @@ def receive(
     return process(svc, message_id)
 
 
-def replay_message(svc: Services, original_id: str, actor: str, order: replay.ReplayOrder) -> Outcome:
-    """Store a replay of ``original_id`` (linked, attributed), then run it through ``REPLAYED``."""
-    return process(svc, replay.store_replay(svc, original_id, actor, order))
+def replay_message(
+    svc: Services, original_id: str, who: Who, order: replay.ReplayOrder, development: bool = False
+) -> Outcome:
+    """Store a replay of ``original_id`` (linked, attributed, audited), then run it through ``REPLAYED``.
+    An override endpoint the allow-list refuses raises ``ReplayRefused`` first (``development``: the
+    caller uses the development key from loopback, so loopback URLs pass an empty list)."""
+    replay.check_replay(svc, original_id, who, order, development)
+    return process(svc, replay.store_replay(svc, original_id, who, order))
 
 
 def store_raw(

@@ -1,21 +1,28 @@
 """Replay: store a stored message again from its original raw bytes, to all routes, some, or one
 endpoint; the spine then runs it through its replay stages (``pipeline.REPLAYED``).
 
-The replay is a new message (kind ``replay``) linked to the original; the ``replays`` table and both
-timelines record who replayed what, when and where to. History is never overwritten, and a replay
-never sends the sender a second AppRec.
+The replay is a new message (kind ``replay``) linked to the original; the ``replays`` table, both
+timelines and the audit trail (``replay``, in the same transaction) record who replayed what, when
+and where to. History is never overwritten, and a replay never sends the sender a second AppRec.
+
+An override endpoint must pass the allow-list (``gateway/allowlist.py``) first; one that does not is
+refused (``replay.endpoint-not-allowed``, 403) and audited (``replay-refused``), and nothing is
+stored or sent.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from samband.gateway.allowlist import refusal
+from samband.gateway.audit import Who, record, record_in
 from samband.gateway.routing.routes import Route
 from samband.gateway.runtime import Services
 from samband.gateway.store import replays
 from samband.gateway.store import repository as repo
+from samband.gateway.store.audit import Action, AuditOutcome
 from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
-from samband.kernel.errors import NoRouteMatched
+from samband.kernel.errors import NoRouteMatched, ReplayRefused
 from samband.kernel.formats import Format
 
 OVERRIDE_ROUTE = "replay-override"
@@ -31,9 +38,41 @@ class ReplayOrder:
     target_format: str | None = None
 
 
-def store_replay(svc: Services, original_id: str, actor: str, order: ReplayOrder) -> str:
-    """Store the replay (linked, attributed) in one transaction; returns its message id."""
+def check_endpoint(
+    svc: Services, who: Who, order: ReplayOrder, *, development: bool, target: str, patient: str | None = None
+) -> None:
+    """Refuse (``ReplayRefused``, audited as ``replay-refused``) an override endpoint the allow-list
+    does not take; ``development``: the caller uses the development key from loopback."""
+    if order.endpoint is None:
+        return
+    allowed = svc.settings.replay_allowed_endpoints
+    reason = refusal(order.endpoint, allowed, development)
+    if reason is None:
+        return
+    detail = {"endpoint": order.endpoint, "transport": order.transport, "reason": reason}
+    outcome = AuditOutcome.REFUSED
+    record(svc, who, Action.REPLAY_REFUSED, target=target, patient=patient, outcome=outcome, detail=detail)
+    raise ReplayRefused(
+        f"replay endpoint refused: {reason}",
+        code="replay.endpoint-not-allowed",
+        expected=", ".join(allowed) or ("a loopback URL" if development else "an allow-listed URL"),
+        received=order.endpoint,
+    )
+
+
+def check_replay(svc: Services, original_id: str, who: Who, order: ReplayOrder, development: bool) -> None:
+    """``check_endpoint`` for a replay of the stored ``original_id`` (KeyError when there is none)."""
+    with svc.reads.begin() as conn:
+        original = repo.get_message(conn, original_id)
+    if original is None:
+        raise KeyError(original_id)
+    check_endpoint(svc, who, order, development=development, target=original_id, patient=original.patient_id)
+
+
+def store_replay(svc: Services, original_id: str, who: Who, order: ReplayOrder) -> str:
+    """Store the replay (linked, attributed, audited) in one transaction; returns its message id."""
     now = svc.now()
+    actor = who.actor
     with svc.engine.begin() as conn:
         original = repo.get_message(conn, original_id)
         raw = repo.get_raw(conn, original_id)
@@ -53,6 +92,15 @@ def store_replay(svc: Services, original_id: str, actor: str, order: ReplayOrder
         where = {"destinations": order.destinations, "endpoint": order.endpoint}
         repo.add_event(conn, original.id, "replayed", now, actor=actor, replay=new_id, **where)
         repo.add_event(conn, new_id, "replay-of", now, actor=actor, original=original.id, **where)
+        detail = {
+            "replay": new_id,
+            **where,
+            "transport": order.transport,
+            "target_format": order.target_format,
+        }
+        record_in(
+            conn, now, who, Action.REPLAY, target=original.id, patient=original.patient_id, detail=detail
+        )
     return new_id
 
 

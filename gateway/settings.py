@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from samband.gateway.allowlist import check_entry
+
 DEFAULT_DATABASE_URL = "sqlite:///./var/samband.db"
 
 
@@ -90,6 +92,11 @@ class Settings(BaseSettings):
     delivery_timeout_seconds: float = Field(default=10.0, gt=0)
     job_interval_seconds: float = Field(default=30.0, gt=0, description="scheduled jobs (AppRec timeouts)")
     max_body_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    replay_allowed_endpoints: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="URL prefixes (ending in /) or exact URLs a replay may name as its endpoint "
+        "(comma-separated); empty: none, or loopback URLs in development mode",
+    )
 
     @field_validator(
         "routes",
@@ -106,13 +113,19 @@ class Settings(BaseSettings):
         no issuer …)."""
         return None if value == "" else value
 
-    @field_validator("served_her_ids", "auth_algorithms", mode="before")
+    @field_validator("served_her_ids", "auth_algorithms", "replay_allowed_endpoints", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> object:
         """``SAMBAND_SERVED_HER_IDS=91094,91098``: a comma-separated list (blanks ignored)."""
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("replay_allowed_endpoints")
+    @classmethod
+    def _allowed_urls(cls, value: list[str]) -> list[str]:
+        """Each entry an http(s) URL without credentials or fragment (ValueError names the bad one)."""
+        return [check_entry(entry) for entry in value]
 
     @field_validator("database_url")
     @classmethod

@@ -19,6 +19,7 @@
     ├── RegistryUnavailable             an NHN register (Adresseregister, CPPA) did not answer: transient
     ├── AccessRefused                   the API caller did not prove who it is (HTTP 401, WWW-Authenticate)
     │   └── AccessForbidden             the caller is known but lacks the role the endpoint needs (403)
+    ├── ReplayRefused                   a replay to an endpoint outside the allow-list: HTTP 403, nothing kept
     └── ConfigurationError              start-up only: fail fast
         └── SchemasMissing              the official XSDs are not installed: transient for a sender
 
@@ -156,19 +157,34 @@ class RegistryUnavailable(GatewayError):
 
 class AccessRefused(GatewayError):
     """No credentials, or credentials that do not hold: a token that fails verification, a DPoP proof
-    that does not match. ``scheme`` is the authentication scheme the challenge names (Bearer, DPoP)."""
+    that does not match. ``scheme`` is the authentication scheme the challenge names (Bearer, DPoP);
+    ``actor`` and ``client_id`` the caller, when it proved who it is (for the audit trail)."""
 
     default_code = "auth.required"
 
-    def __init__(self, detail: str, *, code: str | None = None, scheme: str = "Bearer") -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        code: str | None = None,
+        scheme: str = "Bearer",
+        actor: str | None = None,
+        client_id: str | None = None,
+    ) -> None:
         super().__init__(detail, code=code)
         self.scheme = scheme
+        self.actor = actor
+        self.client_id = client_id
 
 
 class AccessForbidden(AccessRefused):
     """The caller proved who it is but has no role that the endpoint needs."""
 
     default_code = "auth.forbidden"
+
+
+class ReplayRefused(GatewayError):
+    default_code = "replay.endpoint-not-allowed"
 
 
 class ConfigurationError(GatewayError):
@@ -209,6 +225,7 @@ ERROR_CLASSES: tuple[type[GatewayError], ...] = (
     RegistryUnavailable,
     AccessRefused,
     AccessForbidden,
+    ReplayRefused,
     ConfigurationError,
     SchemasMissing,
 )

@@ -9,8 +9,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from samband.features.feedback.timeline import as_bundle, timeline
+from samband.gateway.audit import record
 from samband.gateway.deps import Reader, ServicesDep
 from samband.gateway.runtime import Services
+from samband.gateway.store.audit import Action
 
 router = APIRouter(tags=["patients"])
 
@@ -24,13 +26,18 @@ def _read(svc: Services, patient_id: str) -> list[dict[str, Any]]:
 async def get_timeline(
     patient_id: str,
     svc: ServicesDep,
-    _caller: Reader,
+    caller: Reader,
     format: Annotated[Literal["json", "fhir"], Query(description="json entries or a FHIR Bundle")] = "json",
 ) -> JSONResponse:
     """Referral, events, decisions (with the reason when nothing was sent), feedback messages with
     their AppRec status, and operator alerts, oldest first. ``?format=fhir`` gives a Bundle of
     Task (events), Communication (messages to the GP) and Provenance."""
     entries = await run_in_threadpool(_read, svc, patient_id)
+    detail = {"format": format, "entries": len(entries)}
+    target = f"/patients/{patient_id}/timeline"
+    await run_in_threadpool(
+        record, svc, caller, Action.TIMELINE, target=target, patient=patient_id, detail=detail
+    )
     if format == "fhir":
         return JSONResponse(as_bundle(entries, patient_id), media_type="application/fhir+json")
     return JSONResponse({"patient": patient_id, "entries": entries})

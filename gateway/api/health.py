@@ -1,4 +1,4 @@
-"""Liveness, Prometheus metrics, and the routes with their run-time kill switches."""
+"""Liveness, Prometheus metrics, and the routes with their run-time kill switches and their history."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import JSONResponse, Response
 
 from samband.adapters.xml.official import check
+from samband.gateway.audit import record_in
 from samband.gateway.deps import Admin, Reader, ServicesDep
 from samband.gateway.metrics import render_metrics
+from samband.gateway.store import audit as trail
 from samband.gateway.store import deliveries as queue
+from samband.gateway.store.audit import Action
 from samband.gateway.store.db import ping
 
 router = APIRouter(tags=["operations"])
@@ -38,9 +41,11 @@ def metrics(svc: ServicesDep, _caller: Reader) -> Response:
 
 @router.get("/routes")
 def list_routes(svc: ServicesDep, _caller: Reader) -> dict[str, Any]:
-    """The route table in force and which routes are held by their kill switch."""
+    """The route table in force, which routes are held by their kill switch, and every hold and
+    release of each (``history``, oldest first: when, by whom, the state it left)."""
     with svc.reads.begin() as conn:
         held = queue.held_routes(conn)
+        history = trail.route_history(conn, svc.routes.names)
     return {
         "source": svc.routes.source,
         "routes": [
@@ -50,6 +55,7 @@ def list_routes(svc: ServicesDep, _caller: Reader) -> dict[str, Any]:
                 "endpoint": r.endpoint,
                 "target_format": str(r.target_format),
                 "enabled": r.enabled and r.name not in held,
+                "history": history.get(r.name, []),
             }
             for r in svc.routes
         ],
@@ -58,12 +64,16 @@ def list_routes(svc: ServicesDep, _caller: Reader) -> dict[str, Any]:
 
 @router.post("/routes/{name}/{switch}")
 def switch_route(name: str, switch: str, svc: ServicesDep, caller: Admin) -> dict[str, Any]:
-    """Kill switch: ``hold`` stops tries on a route (nothing is dead-lettered), ``release`` resumes."""
+    """Kill switch: ``hold`` stops tries on a route (nothing is dead-lettered), ``release`` resumes.
+    Each switch is kept in the route's history and the audit trail (``route-hold``, ``route-release``)."""
     if name not in svc.routes.names or switch not in {"hold", "release"}:
         raise HTTPException(
             status.HTTP_404_NOT_FOUND,
             detail={"code": "route.not-found", "detail": f"no route {name}/{switch}"},
         )
+    now = svc.now()
+    action = Action.ROUTE_RELEASE if switch == "release" else Action.ROUTE_HOLD
     with svc.engine.begin() as conn:
-        queue.set_route_enabled(conn, name, switch == "release", caller.actor, svc.now())
+        queue.set_route_enabled(conn, name, switch == "release", caller.actor, now)
+        record_in(conn, now, caller, action, target=name)
     return {"route": name, "enabled": switch == "release", "by": caller.actor}

@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from samband.gateway import pipeline, replay
+from samband.gateway.allowlist import development_caller
 from samband.gateway.api.inbound import respond
+from samband.gateway.audit import asked, one_patient, record
 from samband.gateway.deps import Reader, Replayer, ServicesDep
 from samband.gateway.store import deliveries as queue
 from samband.gateway.store import repository as repo
+from samband.gateway.store.audit import Action
 from samband.gateway.store.receipts import received_receipt, sent_receipt, translations_of
 from samband.gateway.store.replays import replays_of
 from samband.gateway.store.repository import StoredMessage
@@ -55,7 +58,7 @@ def not_found(message_id: str) -> HTTPException:
 @router.get("")
 def list_messages(
     svc: ServicesDep,
-    _caller: Reader,
+    caller: Reader,
     msg_id: str | None = None,
     conversation_id: str | None = None,
     patient: str | None = None,
@@ -71,18 +74,24 @@ def list_messages(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
-    """Search inbound and outbound messages by business keys; newest first."""
+    """Search inbound and outbound messages by business keys; newest first. Audited (``search``)
+    with the filters and every patient on the page."""
     q = MessageQuery(
         msg_id, conversation_id, patient, sender_her, receiver_her, type, status, direction, source_id,
         kind, since, until, limit, offset,
     )  # fmt: skip
     with svc.reads.begin() as conn:
         total, page = search_messages(conn, q)
+    shown = [m.patient_id for m in page if m.patient_id]
+    record(
+        svc, caller, Action.SEARCH, target="/messages", patient=one_patient(patient, shown), patients=shown,
+        detail={"query": asked(q), "total": total, "returned": len(page)},
+    )  # fmt: skip
     return {"total": total, "limit": limit, "offset": offset, "items": [summary(m) for m in page]}
 
 
 @router.get("/{message_id}")
-def get_message(message_id: str, svc: ServicesDep, _caller: Reader) -> dict[str, Any]:
+def get_message(message_id: str, svc: ServicesDep, caller: Reader) -> dict[str, Any]:
     """Envelope, status, issues, translations, deliveries (with every attempt) and receipts."""
     with svc.reads.begin() as conn:
         m = repo.get_message(conn, message_id)
@@ -90,7 +99,7 @@ def get_message(message_id: str, svc: ServicesDep, _caller: Reader) -> dict[str,
             raise not_found(message_id)
         rows = translations_of(conn, message_id)
         sent = queue.for_source(conn, message_id) or queue.for_message(conn, message_id)
-        return {
+        body = {
             **summary(m),
             "envelope": {**m.envelope().__dict__, "generated_at": None},
             "issues": m.issues,
@@ -111,6 +120,8 @@ def get_message(message_id: str, svc: ServicesDep, _caller: Reader) -> dict[str,
             "apprec_received": _receipt(received_receipt(conn, message_id)),
             "replays": replays_of(conn, message_id),
         }
+    record(svc, caller, Action.READ_MESSAGE, target=message_id, patient=m.patient_id)
+    return body
 
 
 def _receipt(row: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -125,36 +136,45 @@ def _receipt(row: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 @router.get("/{message_id}/raw")
-def get_raw(message_id: str, svc: ServicesDep, _caller: Reader) -> Response:
+def get_raw(message_id: str, svc: ServicesDep, caller: Reader) -> Response:
     """The bytes exactly as they were received (or emitted)."""
     with svc.reads.begin() as conn:
         m = repo.get_message(conn, message_id)
         raw = repo.get_raw(conn, message_id)
     if m is None or raw is None:
         raise not_found(message_id)
+    record(svc, caller, Action.READ_RAW, target=message_id, patient=m.patient_id, detail={"size": len(raw)})
     return Response(raw, media_type=m.content_type or "application/octet-stream")
 
 
 @router.get("/{message_id}/events")
-def get_events(message_id: str, svc: ServicesDep, _caller: Reader) -> dict[str, Any]:
+def get_events(message_id: str, svc: ServicesDep, caller: Reader) -> dict[str, Any]:
     """The append-only timeline of the message."""
     with svc.reads.begin() as conn:
-        if repo.get_message(conn, message_id) is None:
+        m = repo.get_message(conn, message_id)
+        if m is None:
             raise not_found(message_id)
-        return {"id": message_id, "events": repo.list_events(conn, message_id)}
+        events = repo.list_events(conn, message_id)
+    record(svc, caller, Action.READ_EVENTS, target=message_id, patient=m.patient_id)
+    return {"id": message_id, "events": events}
 
 
 @router.get("/{message_id}/apprec")
-def get_apprec(message_id: str, svc: ServicesDep, _caller: Reader) -> Response:
+def get_apprec(message_id: str, svc: ServicesDep, caller: Reader) -> Response:
     """The AppRec the gateway produced for this message (XML); 404 while there is none yet."""
     with svc.reads.begin() as conn:
+        m = repo.get_message(conn, message_id)
         receipt = sent_receipt(conn, message_id)
         raw = repo.get_raw(conn, receipt["apprec_id"]) if receipt else None
-    if receipt is None or raw is None:
+    if m is None or receipt is None or raw is None:
         raise HTTPException(
             status.HTTP_404_NOT_FOUND,
             detail={"code": "apprec.none", "detail": "no AppRec for this message yet"},
         )
+    record(
+        svc, caller, Action.READ_APPREC, target=message_id, patient=m.patient_id,
+        detail={"apprec_id": receipt["apprec_id"]},
+    )  # fmt: skip
     headers = {"X-Samband-AppRec-Id": receipt["apprec_id"], "X-Samband-AppRec-Status": receipt["status"]}
     return Response(raw, media_type="application/xml", headers=headers)
 
@@ -168,17 +188,24 @@ class ReplayRequest(BaseModel):
     target_format: str | None = Field(default=None, description="format for the override endpoint")
 
 
-@router.post("/{message_id}/replay", status_code=202)
+@router.post(
+    "/{message_id}/replay",
+    status_code=202,
+    responses={403: {"description": "the override endpoint is not allowed (replay.endpoint-not-allowed)"}},
+)
 async def post_replay(
-    message_id: str, svc: ServicesDep, caller: Replayer, body: ReplayRequest | None = None
+    message_id: str, request: Request, svc: ServicesDep, caller: Replayer, body: ReplayRequest | None = None
 ) -> JSONResponse:
-    """Re-run from the original raw bytes; the new message links to the original; who and when is kept."""
-    request = body or ReplayRequest()
-    order = replay.ReplayOrder(
-        request.destinations, request.endpoint, request.transport, request.target_format
-    )
+    """Re-run from the original raw bytes; the new message links to the original; who and when is kept.
+    An ``endpoint`` must be allowed by ``SAMBAND_REPLAY_ALLOWED_ENDPOINTS`` (docs/security.md), else
+    ``403`` and nothing is stored or sent."""
+    asked = body or ReplayRequest()
+    order = replay.ReplayOrder(asked.destinations, asked.endpoint, asked.transport, asked.target_format)
+    development = development_caller(caller.how, request.client.host if request.client else None)
     try:
-        outcome = await run_in_threadpool(pipeline.replay_message, svc, message_id, caller.actor, order)
+        outcome = await run_in_threadpool(
+            pipeline.replay_message, svc, message_id, caller, order, development
+        )
     except KeyError as exc:
         raise not_found(message_id) from exc
     return respond(outcome)

@@ -3,8 +3,11 @@
 SOURCE is a stored message id, a search (``type=PLO,status=failed,sender_her=123``; the keys of
 ``GET /messages``), or a folder of files. Stored messages are replayed from their original bytes
 (linked, attributed to ``cli:<user>``). Files are received like a post; with ``--to`` they are only
-stored and replayed to that endpoint. The command then delivers what it queued and prints a
-summary. Exit 0 when everything was accepted, 1 when anything was refused.
+stored and replayed to that endpoint. ``--to`` must pass the replay allow-list
+(``SAMBAND_REPLAY_ALLOWED_ENDPOINTS``; while the development key is on, loopback URLs pass an empty
+list, as they do for its holder through the API), checked before anything is stored. The command
+then delivers what it queued and prints a summary. Exit 0 when everything was accepted, 1 when
+anything was refused.
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
 from samband.features.registry import MIGRATIONS
 from samband.gateway import pipeline, replay
+from samband.gateway.audit import Caller
 from samband.gateway.cli.serve import settings_for
 from samband.gateway.delivery.worker import DeliveryWorker
 from samband.gateway.outcome import Outcome
@@ -30,6 +35,7 @@ from samband.gateway.runtime import Services, start_services
 from samband.gateway.store import deliveries as queue
 from samband.gateway.store.repository import Direction, Kind, get_message
 from samband.gateway.store.search import MessageQuery, search_messages
+from samband.kernel.errors import ReplayRefused
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 REFUSED = {"rejected", "failed"}
@@ -81,15 +87,16 @@ def select_items(svc: Services, source: str) -> list[Item]:
     return [Item(f"{m.id} {m.msg_type or ''} {m.msg_id or ''}".strip(), message_id=m.id) for m in page]
 
 
-def run_one(svc: Services, item: Item, to: str | None, actor: str) -> Outcome:
+def run_one(svc: Services, item: Item, to: str | None, who: Caller) -> Outcome:
+    order = replay.ReplayOrder(endpoint=to)
     if item.path is not None:
         raw = item.path.read_bytes()
         if to is None:
             return pipeline.receive(svc, raw, None)
-        stored = replay.store_only(svc, raw, None, actor=actor, path=str(item.path))
-        return pipeline.replay_message(svc, stored, actor, replay.ReplayOrder(endpoint=to))
+        stored = replay.store_only(svc, raw, None, actor=who.actor, path=str(item.path))
+        return pipeline.replay_message(svc, stored, who, order, development=svc.settings.dev_key_active)
     assert item.message_id is not None
-    return pipeline.replay_message(svc, item.message_id, actor, replay.ReplayOrder(endpoint=to))
+    return pipeline.replay_message(svc, item.message_id, who, order, development=svc.settings.dev_key_active)
 
 
 def deliver_queued(svc: Services, outcomes: list[Outcome]) -> Counter[str]:
@@ -124,12 +131,19 @@ def run_replay(source: str, to: str | None, dry_run: bool, database_url: str | N
             console.print(f"would replay {item.label} → {to or 'its routes'}")
         console.print(f"{len(items)} message(s); nothing sent (--dry-run)")
         return EXIT_OK
-    actor = f"cli:{getpass.getuser()}"
+    who = Caller(f"cli:{getpass.getuser()}", None, "cli")
+    try:  # refused before anything is stored: the files of a folder are stored first
+        replay.check_endpoint(
+            svc, who, replay.ReplayOrder(endpoint=to), development=svc.settings.dev_key_active, target=source
+        )
+    except ReplayRefused as exc:
+        console.print(f"[red]refused:[/red] {escape(str(exc))}")
+        return EXIT_REFUSED
     outcomes: list[Outcome] = []
     with Progress(console=console) as progress:
         task = progress.add_task("replaying", total=len(items))
         for item in items:
-            outcomes.append(run_one(svc, item, to, actor))
+            outcomes.append(run_one(svc, item, to, who))
             progress.advance(task)
     states = deliver_queued(svc, outcomes)
     console.print(summary(outcomes, states))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import signal
 from types import FrameType
@@ -10,6 +9,7 @@ from types import FrameType
 import uvicorn
 
 from samband.features.registry import MIGRATIONS
+from samband.gateway.allowlist import is_loopback
 from samband.gateway.app import create_app
 from samband.gateway.delivery.worker import DeliveryWorker
 from samband.gateway.logs import configure_logging
@@ -46,16 +46,6 @@ def run_serve(host: str, port: int, database_url: str | None) -> None:
         log.info("console: http://%s:%d/console (sign in with the key in SAMBAND_DEV_API_KEY)", host, port)
     log.info("samband on http://%s:%d (docs at /docs), store %s", host, port, _safe(settings.database_url))
     uvicorn.run(app, host=host, port=port, log_level="warning", log_config=None)  # through our handler
-
-
-def is_loopback(host: str) -> bool:
-    """``host`` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def refuse_exposed_dev_key(settings: Settings, host: str) -> None:

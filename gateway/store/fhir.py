@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, delete, func, select, update
 
+from samband.adapters.fhir.identifiers import DNR, FNR
 from samband.gateway.store.tables import fhir_identifiers, fhir_resources
 
 Resource = dict[str, Any]
@@ -141,6 +142,22 @@ def with_identifier(conn: Connection, rtype: str, value: str) -> list[str]:
     if system:
         query = query.where(fhir_identifiers.c.system == system)
     return [rid for (rid,) in conn.execute(query)]
+
+
+def national_ids(conn: Connection, patient_ids: Iterable[str]) -> dict[str, str]:
+    """The FNR (else D-number) of each stored Patient among ``patient_ids`` that has one."""
+    ids = sorted(set(patient_ids))
+    if not ids:
+        return {}
+    query = select(fhir_identifiers.c.resource_id, fhir_identifiers.c.value).where(
+        fhir_identifiers.c.resource_type == "Patient",
+        fhir_identifiers.c.resource_id.in_(ids),
+        fhir_identifiers.c.system.in_((FNR, DNR)),
+    )
+    found: dict[str, str] = {}
+    for rid, value in conn.execute(query.order_by(fhir_identifiers.c.system.desc())):
+        found[rid] = value  # FNR (…4.1) sorts last, so it wins over a D-number (…4.2)
+    return found
 
 
 def delete_resource(conn: Connection, rtype: str, rid: str) -> None:

@@ -1,4 +1,5 @@
-"""The gateway's tables (SQLAlchemy Core): messages, events, translations, deliveries, attempts, receipts.
+"""The gateway's tables (SQLAlchemy Core): messages, events, translations, deliveries, attempts, receipts,
+and the append-only audit trail.
 
 Business keys (MsgId, ConversationRef, patient, HER-ids, type, status, times) are indexed columns so
 searches never scan content. Migrations live in ``gateway/store/migrations``; change both together.
@@ -222,3 +223,27 @@ replays = Table(
     Column("destinations", JSON, nullable=False, default=list),
     Column("endpoint", Text),
 )
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("actor", String(200), nullable=False, index=True),
+    Column("client_id", String(200)),
+    Column("action", String(40), nullable=False, index=True),
+    Column("target", String(255)),  # a message id, a FHIR resource (Type/id), a route name, a path
+    Column("patient", String(100), index=True),  # the one patient the data concerns, as messages store it
+    Column("outcome", String(16), nullable=False),  # ok | refused
+    Column("detail", JSON, nullable=False, default=dict),
+)
+"""Who read or changed what, when: appended only (database triggers refuse UPDATE and DELETE); no
+foreign key, so the message retention never touches it. ``gateway/store/audit.py`` reads and writes it."""
+
+audit_patients = Table(
+    "audit_patients",
+    metadata,
+    Column("audit_id", BigId, ForeignKey("audit.id"), primary_key=True),
+    Column("patient", String(100), primary_key=True, index=True),
+)
+"""Every patient an audit row concerns when it concerns several (a search): found by ``?patient=``."""

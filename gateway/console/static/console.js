@@ -41,6 +41,13 @@
     ['kind', 'Kind', KINDS], ['source_id', 'Came from (message id)'],
     ['since', 'Received since', 'datetime'], ['until', 'Received before', 'datetime'],
   ];
+  const AUDIT_ACTIONS = ['read-raw', 'read-message', 'read-events', 'read-apprec', 'search', 'fhir-read',
+    'fhir-search', 'timeline', 'replay', 'replay-refused', 'route-hold', 'route-release', 'login-refused', 'read-audit'];
+  const AUDIT_FILTERS = [
+    ['patient', 'Patient'], ['actor', 'Who (as recorded)'], ['action', 'Action', AUDIT_ACTIONS],
+    ['target', 'Target (message id, Type/id, route)'],
+    ['since', 'Since', 'datetime'], ['until', 'Before', 'datetime'],
+  ];
   const PAGE = 50;
   let refreshTimer = null;
 
@@ -237,13 +244,17 @@
     return (await api(path, options)).json();
   }
 
-  function messagesPath(params) {
+  function queryPath(base, params) {
     const query = new URLSearchParams();
     for (const [name, v] of Object.entries(params)) {
       if (v === '' || v === null || v === undefined) continue;
       query.set(name, (name === 'since' || name === 'until') ? isoOf(v) : v);
     }
-    return '/messages?' + query.toString();
+    return base + '?' + query.toString();
+  }
+
+  function messagesPath(params) {
+    return queryPath('/messages', params);
   }
 
   function isoOf(local) {
@@ -402,10 +413,11 @@
     return el('h1', { tabindex: '-1' }, text, extra);
   }
 
-  function filterForm(params) {
-    const form = el('form', { class: 'card', 'aria-label': 'Search messages' });
+  /* The filters of a list view (``fields``: [name, label, kind]), kept in the address of ``view``. */
+  function filterForm(params, fields, view, label) {
+    const form = el('form', { class: 'card', 'aria-label': label });
     const grid = el('div', { class: 'filters' });
-    for (const [name, label, kind] of FILTERS) {
+    for (const [name, label, kind] of fields) {
       const id = 'f-' + name;
       let input;
       if (Array.isArray(kind)) {
@@ -420,12 +432,12 @@
       grid.appendChild(el('label', { for: id }, label, input));
     }
     const clear = el('button', { type: 'button', class: 'secondary' }, 'Clear');
-    clear.addEventListener('click', () => { location.hash = route('messages'); });
+    clear.addEventListener('click', () => { location.hash = route(view); });
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const chosen = {};
       for (const [name, v] of new FormData(form).entries()) if (v) chosen[name] = v;
-      location.hash = route('messages', null, chosen);
+      location.hash = route(view, null, chosen);
     });
     return append(form, [grid, el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Search'), clear)]);
   }
@@ -439,17 +451,23 @@
       location.hash = route('messages', null, Object.assign({}, filters, auto.checked ? { auto: '1' } : {}));
     });
     const results = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
-    append(root, [heading('Messages'), filterForm(params),
+    append(root, [heading('Messages'), filterForm(params, FILTERS, 'messages', 'Search messages'),
       el('p', {}, auto, ' ', el('label', { for: 'auto-refresh' }, 'Refresh every 10 seconds')), results]);
     const page = await json(messagesPath(Object.assign({}, filters, { limit: PAGE, offset: offset })));
+    const [caption, pager] = paging('messages', page, offset, filters, auto.checked ? { auto: '1' } : {});
+    replace(results, messageTable(caption, page.items, 'No message matches these filters.'), pager);
+    if (params.get('auto') === '1') refreshTimer = setTimeout(render, 10000);
+  }
+
+  /* The caption (“1–50 of 120, newest first”) and the Newer / Older links of one page of a list. */
+  function paging(view, page, offset, filters, extra) {
     const last = Math.min(page.offset + page.items.length, page.total);
     const caption = page.total ? `${page.offset + 1}–${last} of ${page.total}, newest first` : '';
     const pager = el('div', { class: 'actions' });
-    const go = (to) => Object.assign({}, filters, to ? { offset: to } : {}, auto.checked ? { auto: '1' } : {});
-    if (offset > 0) pager.appendChild(link(route('messages', null, go(Math.max(0, offset - PAGE))), '← Newer'));
-    if (last < page.total) pager.appendChild(link(route('messages', null, go(offset + PAGE)), 'Older →'));
-    replace(results, messageTable(caption, page.items, 'No message matches these filters.'), pager);
-    if (params.get('auto') === '1') refreshTimer = setTimeout(render, 10000);
+    const go = (to) => Object.assign({}, filters, to ? { offset: to } : {}, extra || {});
+    if (offset > 0) pager.appendChild(link(route(view, null, go(Math.max(0, offset - PAGE))), '← Newer'));
+    if (last < page.total) pager.appendChild(link(route(view, null, go(offset + PAGE)), 'Older →'));
+    return [caption, pager];
   }
 
   async function viewMessage(root, id) {
@@ -725,11 +743,23 @@
 
   async function viewRoutes(root) {
     const data = await json('/routes');
+    const routes = data.routes || [];
+    const changes = routes.flatMap((r) => (r.history || []).map((h) => Object.assign({ route: r.name }, h)))
+      .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
     append(root, [heading('Routes'), el('p', { class: 'muted' }, 'Route file: ', data.source),
       el('p', {}, 'Holding a route stops its delivery tries at once (nothing is dead-lettered); releasing it resumes them.'),
-      table(null, ['Name', 'Transport', 'Endpoint', 'Target format', 'State', ''], (data.routes || []).map((r) => [
+      table(null, ['Name', 'Transport', 'Endpoint', 'Target format', 'State', 'Last change', ''], routes.map((r) => [
         r.name, r.transport, cell(r.endpoint, 'wrap mono'), r.target_format,
-        badge(r.enabled ? 'delivering' : 'held'), switchButton(r)]), 'No routes.')]);
+        badge(r.enabled ? 'delivering' : 'held'), lastChange(r.history || []), switchButton(r)]), 'No routes.'),
+      el('h2', {}, 'Hold and release history'),
+      table('Every switch, newest first', ['When', 'Route', 'Switch', 'By', 'Client'], changes.map((h) => [
+        cell(when(h.at), 'time'), h.route, badge(h.action === 'hold' ? 'held' : 'delivering'), h.by, h.client_id]),
+      'No route was ever held or released.')]);
+  }
+
+  function lastChange(history) {
+    const h = history[history.length - 1];
+    return h ? el('span', {}, h.action, ' by ', h.by, ' ', when(h.at)) : dash();
   }
 
   function switchButton(r) {
@@ -790,10 +820,44 @@
     }));
   }
 
+  /* The audit trail: who read which patient's data, replayed, switched a route, or was refused. */
+  async function viewAudit(root, _arg, params) {
+    const offset = Math.max(0, parseInt(params.get('offset') || '0', 10) || 0);
+    const filters = {};
+    for (const [name] of AUDIT_FILTERS) if (params.get(name)) filters[name] = params.get(name);
+    const results = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
+    append(root, [heading('Audit'),
+      el('p', {}, 'Every read of patient data, every replay, route hold and release and refused sign-in, as the ' +
+        'gateway recorded it. Nothing here can be changed or deleted. Reading this page is recorded too.'),
+      filterForm(params, AUDIT_FILTERS, 'audit', 'Search the audit trail'), results]);
+    const page = await json(queryPath('/audit', Object.assign({}, filters, { limit: PAGE, offset: offset })));
+    const [caption, pager] = paging('audit', page, offset, filters);
+    replace(results, table(caption, ['When', 'Who', 'Client', 'Action', 'Target', 'Patient', 'Outcome', 'Detail'],
+      page.items.map((r) => [cell(when(r.at), 'time'), r.actor, r.client_id, el('code', {}, r.action),
+        auditTarget(r), auditPatients(r), badge(r.outcome), cell(detailLine(r.detail), 'wrap')]),
+      'No audit row matches these filters.'), pager);
+  }
+
+  function auditTarget(r) {
+    const t = r.target;
+    if (t && /^[0-9a-f-]{36}$/.test(t)) return messageLink(t);
+    if (t && (r.action === 'route-hold' || r.action === 'route-release')) return link(route('routes'), t);
+    return t ? el('span', { class: 'mono wrap' }, t) : dash();
+  }
+
+  function auditPatients(r) {
+    const all = r.patient ? [r.patient].concat((r.patients || []).filter((p) => p !== r.patient)) : r.patients || [];
+    if (!all.length) return dash();
+    const shown = el('span', {});
+    all.slice(0, 5).forEach((p, i) => append(shown, [i ? ', ' : '', /^\d{11}$/.test(p) ? patientLink(p) : el('span', { class: 'mono' }, p)]));
+    if (all.length > 5) append(shown, [' and ', String(all.length - 5), ' more']);
+    return shown;
+  }
+
   /* ---------- routing ---------- */
 
   const VIEWS = { messages: viewMessages, message: viewMessage, problems: viewProblems, routes: viewRoutes,
-    metrics: viewMetrics, patient: viewPatient };
+    metrics: viewMetrics, patient: viewPatient, audit: viewAudit };
 
   function parseHash() {
     const hash = location.hash.replace(/^#\/?/, '');

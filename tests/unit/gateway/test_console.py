@@ -25,6 +25,7 @@ from samband.gateway.cli import serve
 from samband.gateway.delivery.transports.registry import TRANSPORTS
 from samband.gateway.delivery.worker import DeliveryWorker
 from samband.gateway.settings import Settings
+from samband.gateway.store.audit import Action
 from samband.gateway.store.repository import Kind, Status
 from samband.kernel.formats import ROUTE_TARGETS
 from tests.integration.messages import RECEIVER_HER, SENDER_HER, hodemelding, msg_id_of
@@ -122,6 +123,7 @@ CONSOLE_CALLS = [
     ("GET", "/metrics"),
     ("GET", "/patients/{patient}/timeline"),
     ("GET", "/patients/{patient}/timeline?format=fhir"),
+    ("GET", "/audit?action=read-raw&limit=50&offset=0"),
 ]
 
 
@@ -141,7 +143,7 @@ def test_every_data_api_the_console_calls_refuses_without_the_key(client: httpx.
 def test_the_script_calls_only_the_apis_checked_above() -> None:
     literals = set(re.findall(r"'(/[a-z]+)[/?']", JS))
     assert literals == {
-        "/messages", "/routes", "/metrics", "/patients",
+        "/messages", "/routes", "/metrics", "/patients", "/audit",
         "/raw", "/events", "/apprec", "/replay", "/timeline",
     }  # fmt: skip
 
@@ -232,6 +234,24 @@ def test_a_replay_from_the_console_links_to_the_original_and_names_the_key_not_a
     assert "X-Samband-Actor" not in JS and "actor=" not in JS
 
 
+def test_the_audit_view_finds_what_the_console_read_and_the_routes_view_shows_history(
+    client: httpx.Client, app: FastAPI
+) -> None:
+    mid = posted(client, app, hodemelding(patient_seed=5))["id"]
+    patient = get(client, f"/messages/{mid}")["patient"]
+    client.get(f"/messages/{mid}/raw", headers=AUTH)
+    page = get(client, "/audit", patient=patient, limit=50, offset=0)
+    assert [(r["action"], r["actor"]) for r in page["items"]] == [
+        ("read-raw", "dev-key"),
+        ("read-message", "dev-key"),
+    ]
+    assert page["items"][0]["target"] == mid and page["items"][0]["outcome"] == "ok"
+    client.post("/routes/fhir-store/hold", headers=AUTH)
+    client.post("/routes/fhir-store/release", headers=AUTH)
+    [route] = get(client, "/routes")["routes"]
+    assert [h["action"] for h in route["history"]] == ["hold", "release"] and route["enabled"] is True
+
+
 def test_serve_prints_a_console_link_that_carries_a_working_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -265,6 +285,7 @@ def test_the_filter_and_replay_choices_are_the_gateways_own() -> None:
     assert _js_list("KINDS") == {str(k) for k in Kind}
     assert _js_list("TARGET_FORMATS") == {str(f) for f in ROUTE_TARGETS}
     assert _js_list("TRANSPORTS") == set(TRANSPORTS)
+    assert _js_list("AUDIT_ACTIONS") == {str(a) for a in Action}
 
 
 def test_the_timeline_explains_how_a_message_stands_to_others() -> None:
