@@ -20,7 +20,7 @@ from starlette.requests import HTTPConnection
 
 from samband.gateway.runtime import Services
 from samband.gateway.store import audit as trail
-from samband.gateway.store.audit import Action, AuditOutcome
+from samband.gateway.store.audit import Action, AuditOutcome, Entry
 
 log = logging.getLogger(__name__)
 
@@ -44,57 +44,15 @@ class Caller:
     how: str = "dev-key"
 
 
-def record_in(
-    conn: Connection,
-    at: datetime,
-    who: Who,
-    action: Action,
-    *,
-    target: str | None = None,
-    patient: str | None = None,
-    patients: Collection[str] = (),
-    outcome: AuditOutcome = AuditOutcome.OK,
-    detail: dict[str, Any] | None = None,
-) -> None:
+def record_in(conn: Connection, at: datetime, who: Who, entry: Entry) -> None:
     """One audit row inside the caller's transaction (it commits with what it records)."""
-    trail.add(
-        conn,
-        at=at,
-        actor=who.actor,
-        client_id=who.client_id,
-        action=action,
-        target=target,
-        patient=patient,
-        patients=patients,
-        outcome=outcome,
-        detail=detail,
-    )
+    trail.add(conn, at, who.actor, who.client_id, entry)
 
 
-def record(
-    svc: Services,
-    who: Who,
-    action: Action,
-    *,
-    target: str | None = None,
-    patient: str | None = None,
-    patients: Collection[str] = (),
-    outcome: AuditOutcome = AuditOutcome.OK,
-    detail: dict[str, Any] | None = None,
-) -> None:
+def record(svc: Services, who: Who, entry: Entry) -> None:
     """One audit row in a transaction of its own."""
     with svc.engine.begin() as conn:
-        record_in(
-            conn,
-            svc.now(),
-            who,
-            action,
-            target=target,
-            patient=patient,
-            patients=patients,
-            outcome=outcome,
-            detail=detail,
-        )
+        record_in(conn, svc.now(), who, entry)
 
 
 def asked(query: object) -> dict[str, Any]:
@@ -138,13 +96,7 @@ def audit_refusal(
     if reason:
         detail["reason"] = reason
     try:
-        record(
-            svc,
-            who,
-            Action.LOGIN_REFUSED,
-            target=request.url.path,
-            outcome=AuditOutcome.REFUSED,
-            detail=detail,
-        )
+        entry = Entry(Action.LOGIN_REFUSED, request.url.path, outcome=AuditOutcome.REFUSED, detail=detail)
+        record(svc, who, entry)
     except SQLAlchemyError:
         log.exception("the refused sign-in on %s could not be recorded", request.url.path)

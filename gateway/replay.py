@@ -20,7 +20,7 @@ from samband.gateway.routing.routes import Route
 from samband.gateway.runtime import Services
 from samband.gateway.store import replays
 from samband.gateway.store import repository as repo
-from samband.gateway.store.audit import Action, AuditOutcome
+from samband.gateway.store.audit import Action, AuditOutcome, Entry
 from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
 from samband.kernel.errors import NoRouteMatched, ReplayRefused
 from samband.kernel.formats import Format
@@ -51,7 +51,9 @@ def check_endpoint(
         return
     detail = {"endpoint": order.endpoint, "transport": order.transport, "reason": reason}
     outcome = AuditOutcome.REFUSED
-    record(svc, who, Action.REPLAY_REFUSED, target=target, patient=patient, outcome=outcome, detail=detail)
+    record(
+        svc, who, Entry(Action.REPLAY_REFUSED, target=target, patient=patient, outcome=outcome, detail=detail)
+    )
     raise ReplayRefused(
         f"replay endpoint refused: {reason}",
         code="replay.endpoint-not-allowed",
@@ -99,7 +101,10 @@ def store_replay(svc: Services, original_id: str, who: Who, order: ReplayOrder) 
             "target_format": order.target_format,
         }
         record_in(
-            conn, now, who, Action.REPLAY, target=original.id, patient=original.patient_id, detail=detail
+            conn,
+            now,
+            who,
+            Entry(Action.REPLAY, target=original.id, patient=original.patient_id, detail=detail),
         )
     return new_id
 

@@ -12,7 +12,7 @@ from samband.features.feedback.timeline import as_bundle, timeline
 from samband.gateway.audit import record
 from samband.gateway.deps import Reader, ServicesDep
 from samband.gateway.runtime import Services
-from samband.gateway.store.audit import Action
+from samband.gateway.store.audit import Action, Entry
 
 router = APIRouter(tags=["patients"])
 
@@ -35,9 +35,8 @@ async def get_timeline(
     entries = await run_in_threadpool(_read, svc, patient_id)
     detail = {"format": format, "entries": len(entries)}
     target = f"/patients/{patient_id}/timeline"
-    await run_in_threadpool(
-        record, svc, caller, Action.TIMELINE, target=target, patient=patient_id, detail=detail
-    )
+    entry = Entry(Action.TIMELINE, target, patient_id, detail=detail)
+    await run_in_threadpool(record, svc, caller, entry)
     if format == "fhir":
         return JSONResponse(as_bundle(entries, patient_id), media_type="application/fhir+json")
     return JSONResponse({"patient": patient_id, "entries": entries})

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from samband.gateway.audit import asked, record
 from samband.gateway.deps import Admin, ServicesDep
 from samband.gateway.store import audit as trail
-from samband.gateway.store.audit import Action, AuditQuery
+from samband.gateway.store.audit import Action, AuditQuery, Entry
 
 router = APIRouter(tags=["audit"])
 
@@ -38,12 +38,6 @@ def list_audit(
     q = AuditQuery(patient, actor, str(action) if action else None, target, since, until, limit, offset)
     with svc.reads.begin() as conn:
         total, page = trail.search(conn, q)
-    record(
-        svc,
-        caller,
-        Action.READ_AUDIT,
-        target="/audit",
-        patient=patient,
-        detail={"query": asked(q), "total": total},
-    )
+    detail = {"query": asked(q), "total": total}
+    record(svc, caller, Entry(Action.READ_AUDIT, "/audit", patient, detail=detail))
     return {"total": total, "limit": limit, "offset": offset, "items": page}

@@ -11,18 +11,33 @@ from sqlalchemy import Connection
 from samband.gateway.audit import one_patient, record
 from samband.gateway.deps import Reader, ServicesDep
 from samband.gateway.store import fhir as fhir_store
-from samband.gateway.store.audit import Action
+from samband.gateway.store.audit import Action, Entry
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 
 FHIR_JSON = "application/fhir+json"
 RESOURCE_TYPES = frozenset(
     {
-        "Patient", "Practitioner", "PractitionerRole", "Organization", "CarePlan", "CareTeam", "Goal",
-        "ServiceRequest", "Communication", "Task", "EpisodeOfCare", "Condition", "MedicationStatement",
-        "Observation", "Provenance", "DocumentReference", "Encounter", "RelatedPerson",
+        "Patient",
+        "Practitioner",
+        "PractitionerRole",
+        "Organization",
+        "CarePlan",
+        "CareTeam",
+        "Goal",
+        "ServiceRequest",
+        "Communication",
+        "Task",
+        "EpisodeOfCare",
+        "Condition",
+        "MedicationStatement",
+        "Observation",
+        "Provenance",
+        "DocumentReference",
+        "Encounter",
+        "RelatedPerson",
     }
-)  # fmt: skip
+)
 
 
 def _check_type(resource_type: str) -> None:
@@ -51,9 +66,16 @@ def search(
     query = {k: v for k, v in {"patient": patient, "identifier": identifier}.items() if v is not None}
     named = patient.removeprefix("Patient/") if patient else None
     record(
-        svc, caller, Action.FHIR_SEARCH, target=resource_type, patient=one_patient(named, patients),
-        patients=patients, detail={"query": query, "total": len(found)},
-    )  # fmt: skip
+        svc,
+        caller,
+        Entry(
+            Action.FHIR_SEARCH,
+            target=resource_type,
+            patient=one_patient(named, patients),
+            patients=patients,
+            detail={"query": query, "total": len(found)},
+        ),
+    )
     base = str(request.base_url) + "fhir/"
     return JSONResponse(fhir_store.searchset(found, base), media_type=FHIR_JSON)
 
@@ -71,7 +93,7 @@ def read(resource_type: str, resource_id: str, svc: ServicesDep, caller: Reader)
             detail={"code": "fhir.not-found", "detail": f"no {resource_type}/{resource_id}"},
         )
     target = f"{resource_type}/{resource_id}"
-    record(svc, caller, Action.FHIR_READ, target=target, patient=one_patient(None, patients))
+    record(svc, caller, Entry(Action.FHIR_READ, target=target, patient=one_patient(None, patients)))
     return JSONResponse(found, media_type=FHIR_JSON)
 
 

@@ -13,7 +13,7 @@ from samband.gateway.deps import Admin, Reader, ServicesDep
 from samband.gateway.metrics import render_metrics
 from samband.gateway.store import audit as trail
 from samband.gateway.store import deliveries as queue
-from samband.gateway.store.audit import Action
+from samband.gateway.store.audit import Action, Entry
 from samband.gateway.store.db import ping
 
 router = APIRouter(tags=["operations"])
@@ -75,5 +75,5 @@ def switch_route(name: str, switch: str, svc: ServicesDep, caller: Admin) -> dic
     action = Action.ROUTE_RELEASE if switch == "release" else Action.ROUTE_HOLD
     with svc.engine.begin() as conn:
         queue.set_route_enabled(conn, name, switch == "release", caller.actor, now)
-        record_in(conn, now, caller, action, target=name)
+        record_in(conn, now, caller, Entry(action, target=name))
     return {"route": name, "enabled": switch == "release", "by": caller.actor}

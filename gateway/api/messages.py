@@ -17,7 +17,7 @@ from samband.gateway.audit import asked, one_patient, record
 from samband.gateway.deps import Reader, Replayer, ServicesDep
 from samband.gateway.store import deliveries as queue
 from samband.gateway.store import repository as repo
-from samband.gateway.store.audit import Action
+from samband.gateway.store.audit import Action, Entry
 from samband.gateway.store.receipts import received_receipt, sent_receipt, translations_of
 from samband.gateway.store.replays import replays_of
 from samband.gateway.store.repository import StoredMessage
@@ -83,10 +83,9 @@ def list_messages(
     with svc.reads.begin() as conn:
         total, page = search_messages(conn, q)
     shown = [m.patient_id for m in page if m.patient_id]
-    record(
-        svc, caller, Action.SEARCH, target="/messages", patient=one_patient(patient, shown), patients=shown,
-        detail={"query": asked(q), "total": total, "returned": len(page)},
-    )  # fmt: skip
+    detail = {"query": asked(q), "total": total, "returned": len(page)}
+    entry = Entry(Action.SEARCH, "/messages", one_patient(patient, shown), shown, detail=detail)
+    record(svc, caller, entry)
     return {"total": total, "limit": limit, "offset": offset, "items": [summary(m) for m in page]}
 
 
@@ -120,7 +119,7 @@ def get_message(message_id: str, svc: ServicesDep, caller: Reader) -> dict[str, 
             "apprec_received": _receipt(received_receipt(conn, message_id)),
             "replays": replays_of(conn, message_id),
         }
-    record(svc, caller, Action.READ_MESSAGE, target=message_id, patient=m.patient_id)
+    record(svc, caller, Entry(Action.READ_MESSAGE, target=message_id, patient=m.patient_id))
     return body
 
 
@@ -143,7 +142,11 @@ def get_raw(message_id: str, svc: ServicesDep, caller: Reader) -> Response:
         raw = repo.get_raw(conn, message_id)
     if m is None or raw is None:
         raise not_found(message_id)
-    record(svc, caller, Action.READ_RAW, target=message_id, patient=m.patient_id, detail={"size": len(raw)})
+    record(
+        svc,
+        caller,
+        Entry(Action.READ_RAW, target=message_id, patient=m.patient_id, detail={"size": len(raw)}),
+    )
     return Response(raw, media_type=m.content_type or "application/octet-stream")
 
 
@@ -155,7 +158,7 @@ def get_events(message_id: str, svc: ServicesDep, caller: Reader) -> dict[str, A
         if m is None:
             raise not_found(message_id)
         events = repo.list_events(conn, message_id)
-    record(svc, caller, Action.READ_EVENTS, target=message_id, patient=m.patient_id)
+    record(svc, caller, Entry(Action.READ_EVENTS, target=message_id, patient=m.patient_id))
     return {"id": message_id, "events": events}
 
 
@@ -171,10 +174,8 @@ def get_apprec(message_id: str, svc: ServicesDep, caller: Reader) -> Response:
             status.HTTP_404_NOT_FOUND,
             detail={"code": "apprec.none", "detail": "no AppRec for this message yet"},
         )
-    record(
-        svc, caller, Action.READ_APPREC, target=message_id, patient=m.patient_id,
-        detail={"apprec_id": receipt["apprec_id"]},
-    )  # fmt: skip
+    entry = Entry(Action.READ_APPREC, message_id, m.patient_id, detail={"apprec_id": receipt["apprec_id"]})
+    record(svc, caller, entry)
     headers = {"X-Samband-AppRec-Id": receipt["apprec_id"], "X-Samband-AppRec-Status": receipt["status"]}
     return Response(raw, media_type="application/xml", headers=headers)
 

@@ -87,32 +87,33 @@ DROP_APPEND_ONLY: dict[str, tuple[str, ...]] = {
 }
 
 
-def add(
-    conn: Connection,
-    *,
-    at: datetime,
-    actor: str,
-    client_id: str | None,
-    action: Action,
-    target: str | None = None,
-    patient: str | None = None,
-    patients: Collection[str] = (),
-    outcome: AuditOutcome = AuditOutcome.OK,
-    detail: dict[str, Any] | None = None,
-) -> int:
-    """Append one row (and one ``audit_patients`` row per distinct patient in ``patients``); its id."""
+@dataclass(frozen=True)
+class Entry:
+    """What one audit row says beside who and when: the action, its target, the patient (or, for a
+    search, every patient it showed), the outcome and the detail."""
+
+    action: Action
+    target: str | None = None
+    patient: str | None = None
+    patients: Collection[str] = ()
+    outcome: AuditOutcome = AuditOutcome.OK
+    detail: dict[str, Any] | None = None
+
+
+def add(conn: Connection, at: datetime, actor: str, client_id: str | None, entry: Entry) -> int:
+    """Append one row (and one ``audit_patients`` row per distinct patient of the entry); its id."""
     values = {
         "at": at,
         "actor": actor[:200],
         "client_id": client_id[:200] if client_id else None,
-        "action": str(action),
-        "target": target[:255] if target else None,
-        "patient": patient[:100] if patient else None,
-        "outcome": str(outcome),
-        "detail": detail or {},
+        "action": str(entry.action),
+        "target": entry.target[:255] if entry.target else None,
+        "patient": entry.patient[:100] if entry.patient else None,
+        "outcome": str(entry.outcome),
+        "detail": entry.detail or {},
     }
     row_id = int(conn.execute(audit.insert().values(**values).returning(audit.c.id)).scalar_one())
-    distinct = sorted({p[:100] for p in patients if p})
+    distinct = sorted({p[:100] for p in entry.patients if p})
     if distinct:
         conn.execute(audit_patients.insert(), [{"audit_id": row_id, "patient": p} for p in distinct])
     return row_id

@@ -18,6 +18,10 @@ ACTOR = "dev-key"  # what the gateway records for the development key
 NAMED = {**AUTH, "X-Samband-Actor": "someone else"}
 
 
+def peer_route(peer: Receiver) -> str:
+    return f"routes:\n  - {{name: peer, target_format: as-is, transport: http, endpoint: '{peer.url}'}}\n"
+
+
 def audit(gw: Gateway, **filters: Any) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = gw.get("/audit", **filters)["items"]
     return [i for i in items if i["action"] != "read-audit"]
@@ -106,9 +110,7 @@ def test_the_patient_timeline_is_audited(sqlite_url: str, gateway_factory: Gatew
 def test_a_replay_is_audited_with_where_it_went(
     database_url: str, gateway_factory: GatewayFactory, receivers: Callable[[], Receiver]
 ) -> None:
-    peer = receivers()
-    routes = f"routes:\n  - {{name: peer, target_format: as-is, transport: http, endpoint: '{peer.url}'}}\n"
-    gw = gateway_factory(database_url, routes)
+    gw = gateway_factory(database_url, peer_route(receivers()))
     original = gw.post(hodemelding(patient_seed=4)).json()["id"]
     gw.drain()
     answer = gw.client.post(f"/messages/{original}/replay", json={"destinations": ["peer"]}, headers=NAMED)
@@ -163,9 +165,7 @@ def test_audit_filters_by_time_and_pages_like_messages(
 def test_route_hold_and_release_keep_their_whole_history(
     database_url: str, gateway_factory: GatewayFactory, receivers: Callable[[], Receiver]
 ) -> None:
-    peer = receivers()
-    routes = f"routes:\n  - {{name: peer, target_format: as-is, transport: http, endpoint: '{peer.url}'}}\n"
-    gw = gateway_factory(database_url, routes)
+    gw = gateway_factory(database_url, peer_route(receivers()))
     for switch in ("hold", "release", "hold"):
         gw.clock.advance(5)
         answer = gw.client.post(f"/routes/peer/{switch}", headers=AUTH)

@@ -833,7 +833,7 @@
     const page = await json(queryPath('/audit', Object.assign({}, filters, { limit: PAGE, offset: offset })));
     const [caption, pager] = paging('audit', page, offset, filters);
     replace(results, table(caption, ['When', 'Who', 'Client', 'Action', 'Target', 'Patient', 'Outcome', 'Detail'],
-      page.items.map((r) => [cell(when(r.at), 'time'), r.actor, r.client_id, el('code', {}, r.action),
+      page.items.map((r) => [cell(when(r.at), 'time'), r.actor, r.client_id, cell(el('code', {}, r.action), 'nowrap'),
         auditTarget(r), auditPatients(r), badge(r.outcome), cell(detailLine(r.detail), 'wrap')]),
       'No audit row matches these filters.'), pager);
   }

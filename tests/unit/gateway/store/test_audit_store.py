@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from samband.gateway.store import audit as trail
-from samband.gateway.store.audit import Action, AuditOutcome, AuditQuery
+from samband.gateway.store.audit import Action, AuditOutcome, AuditQuery, Entry
 from samband.gateway.store.db import make_engine, run_migrations
 from tests.integration.conftest import pg_schema_url
 
@@ -43,13 +43,11 @@ def pg_engine(pg_url: str) -> Iterator[Engine]:
 
 def _fill(engine: Engine) -> None:
     with engine.begin() as conn:
-        trail.add(conn, at=NOW, actor="kari", client_id="console", action=Action.READ_RAW,
-                  target="m-1", patient="41019912345")  # fmt: skip
-        trail.add(conn, at=NOW + timedelta(minutes=1), actor="ola", client_id=None, action=Action.SEARCH,
-                  target="/messages", patients=["41019912345", "42029912345"])  # fmt: skip
-        trail.add(conn, at=NOW + timedelta(minutes=2), actor="anonymous", client_id=None,
-                  action=Action.LOGIN_REFUSED, outcome=AuditOutcome.REFUSED,
-                  detail={"status": 401})  # fmt: skip
+        trail.add(conn, NOW, "kari", "console", Entry(Action.READ_RAW, "m-1", "41019912345"))
+        searched = Entry(Action.SEARCH, "/messages", patients=["41019912345", "42029912345"])
+        trail.add(conn, NOW + timedelta(minutes=1), "ola", None, searched)
+        refused = Entry(Action.LOGIN_REFUSED, outcome=AuditOutcome.REFUSED, detail={"status": 401})
+        trail.add(conn, NOW + timedelta(minutes=2), "anonymous", None, refused)
 
 
 @pytest.mark.parametrize(
