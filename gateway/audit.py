@@ -37,11 +37,12 @@ class Who(Protocol):
 
 @dataclass(frozen=True)
 class Caller:
-    """Who acts outside a signed-in principal: the development key's holder, a CLI user."""
+    """Who acts without a signed-in principal: the user of a command (``cli:<user>``), or a caller the
+    sign-in refused."""
 
     actor: str
     client_id: str | None = None
-    how: str = "dev-key"
+    how: str = "cli"
 
 
 def record_in(conn: Connection, at: datetime, who: Who, entry: Entry) -> None:
@@ -85,7 +86,7 @@ def audit_refusal(
     """Record a refused sign-in (401) or a refused role (403): the authentication calls this before
     answering. ``actor``/``client_id`` when the credentials named someone; the refusal stands even
     when the store cannot take the row (logged)."""
-    who = Caller(actor or "anonymous", client_id)
+    who = Caller(actor or "anonymous", client_id, "refused")
     detail: dict[str, Any] = {
         "status": status,
         "code": code,

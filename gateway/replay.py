@@ -57,7 +57,7 @@ def check_endpoint(
     raise ReplayRefused(
         f"replay endpoint refused: {reason}",
         code="replay.endpoint-not-allowed",
-        expected=", ".join(allowed) or ("a loopback URL" if development else "an allow-listed URL"),
+        expected="a loopback URL" if development and not allowed else "a URL the allow-list takes",
         received=order.endpoint,
     )
 

@@ -200,8 +200,8 @@ async def post_replay(
     """Re-run from the original raw bytes; the new message links to the original; who and when is kept.
     An ``endpoint`` must be allowed by ``SAMBAND_REPLAY_ALLOWED_ENDPOINTS`` (docs/security.md), else
     ``403`` and nothing is stored or sent."""
-    asked = body or ReplayRequest()
-    order = replay.ReplayOrder(asked.destinations, asked.endpoint, asked.transport, asked.target_format)
+    wanted = body or ReplayRequest()
+    order = replay.ReplayOrder(wanted.destinations, wanted.endpoint, wanted.transport, wanted.target_format)
     development = development_caller(caller.how, request.client.host if request.client else None)
     try:
         outcome = await run_in_threadpool(

@@ -131,7 +131,7 @@ def run_replay(source: str, to: str | None, dry_run: bool, database_url: str | N
             console.print(f"would replay {item.label} → {to or 'its routes'}")
         console.print(f"{len(items)} message(s); nothing sent (--dry-run)")
         return EXIT_OK
-    who = Caller(f"cli:{getpass.getuser()}", None, "cli")
+    who = Caller(f"cli:{getpass.getuser()}")
     try:  # refused before anything is stored: the files of a folder are stored first
         replay.check_endpoint(
             svc, who, replay.ReplayOrder(endpoint=to), development=svc.settings.dev_key_active, target=source

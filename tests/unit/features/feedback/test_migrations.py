@@ -24,9 +24,9 @@ def test_the_core_alone_makes_no_feature_table_and_the_feature_adds_its_own(tmp_
     engine = make_engine(url)
     run_migrations(engine)
     assert not {t.name for t in FEEDBACK_TABLES} & set(inspect(engine).get_table_names())
-    assert _versions(url) == {"0004"}
+    assert _versions(url) == {"0005"}
     run_migrations(engine, MIGRATIONS)
     assert {t.name for t in FEEDBACK_TABLES} <= set(inspect(engine).get_table_names())
-    assert _versions(url) == {"0004", "f001"}, "the revision ids existing stores carry are kept"
+    assert _versions(url) == {"0005", "f001"}, "the revision ids existing stores carry are kept"
     run_migrations(engine, MIGRATIONS)  # a second start-up is a no-op
     engine.dispose()
