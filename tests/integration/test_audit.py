@@ -11,11 +11,16 @@ from samband.adapters.iplan import serialize_json
 from tests.integration.conftest import AUTH, Gateway, GatewayFactory
 from tests.integration.messages import FHIR_STORE_ROUTES, hodemelding, synthetic_fnr
 from tests.integration.receiver import Receiver
+from tests.support.token_issuer import AUDIENCE, running_issuer
 from tools.scenarios import kari
 
 ACTOR = "dev-key"  # what the gateway records for the development key
 
 NAMED = {**AUTH, "X-Samband-Actor": "someone else"}
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
 
 
 def peer_route(peer: Receiver) -> str:
@@ -178,3 +183,41 @@ def test_route_hold_and_release_keep_their_whole_history(
     ats = [h["at"] for h in route["history"]]
     assert ats == sorted(ats) and len(set(ats)) == 3
     assert [r["action"] for r in audit(gw, target="peer")] == ["route-hold", "route-release", "route-hold"]
+
+
+def test_with_tokens_the_trail_names_person_and_client_and_keeps_refused_roles(
+    sqlite_url: str, gateway_factory: GatewayFactory, receivers: Callable[[], Receiver]
+) -> None:
+    tester = receivers()
+    with running_issuer() as issuer:
+        gw = gateway_factory(sqlite_url, FHIR_STORE_ROUTES, auth_issuer=issuer.issuer, auth_audience=AUDIENCE)
+        submitter = bearer(issuer.token(scope=["samband/submit"], sub=None, client_id="client-fagsystem"))
+        reader = bearer(issuer.token(scope=["samband/read"], sub="nurse-7", client_id="client-console"))
+        replayer = bearer(
+            issuer.token(scope=["samband/replay"], sub="operator-1", client_id="client-console")
+        )
+        admin = bearer(issuer.token(scope=["samband/admin"], sub="auditor-2", client_id="client-console"))
+        posted = gw.client.post(
+            "/messages",
+            content=hodemelding(patient_seed=21),
+            headers={**submitter, "Content-Type": "application/xml"},
+        )
+        mid = posted.json()["id"]
+        gw.drain()
+
+        assert gw.client.get(f"/messages/{mid}/raw", headers=reader).status_code == 200
+        assert gw.client.get("/audit", headers=reader).status_code == 403, "the trail is for admins"
+        far = gw.client.post(f"/messages/{mid}/replay", json={"endpoint": tester.url}, headers=replayer)
+        assert far.status_code == 403 and far.json()["errors"][0]["code"] == "replay.endpoint-not-allowed"
+        assert tester.taken() == [], "a token is not development mode: loopback is not allowed by default"
+
+        rows = gw.client.get("/audit", headers=admin).json()["items"]
+        by_action = {r["action"]: r for r in rows}
+        read = by_action["read-raw"]
+        assert (read["actor"], read["client_id"], read["patient"]) == (
+            "nurse-7 via client-console", "client-console", synthetic_fnr(21))  # fmt: skip
+        refused = by_action["login-refused"]
+        assert (refused["actor"], refused["client_id"], refused["target"]) == (
+            "nurse-7 via client-console", "client-console", "/audit")  # fmt: skip
+        assert refused["detail"]["status"] == 403 and refused["detail"]["code"] == "auth.forbidden"
+        assert by_action["replay-refused"]["actor"] == "operator-1 via client-console"
