@@ -206,11 +206,14 @@ def test_a_hodemelding_route_covers_both_payload_families() -> None:
 
 def test_a_message_type_the_target_cannot_be_written_for_is_refused_where_it_is_named() -> None:
     text = MINIMAL.replace("target_format: fhir", "target_format: plo")
-    text += "    match:\n      message_types: [ORIENTERING_TJENESTETILBUD, DIALOG_NOTAT]\n"
+    text += (
+        "    match:\n      source_formats: [fhir]\n"
+        "      message_types: [ORIENTERING_TJENESTETILBUD, DIALOG_NOTAT]\n"
+    )
     error = _error(text)
     assert error.code == "config.routes.unwritable"
     assert error.where == "routes.yaml#/routes/0/match/message_types/1"
-    assert error.line == 7
+    assert error.line == 8
     assert error.received == "DIALOG_NOTAT"
     assert "ORIENTERING_TJENESTETILBUD" in (error.expected or "")
 
