@@ -43,7 +43,8 @@ def _has_name(patient: etree._Element) -> bool:
 
 def patient_findings(info: etree._Element | None) -> list[Problem]:
     """MsgInfo/Patient: a name or an identifier (MsgHead), an identifier with a value (E30), FNR/DNR
-    check digits (E31), other kinds warned about. No Patient at all is the payload's rule to judge."""
+    check digits (E31), other kinds and a patient without a name warned about. No Patient at all is
+    the payload's rule to judge."""
     patient = child(info, NS, "Patient")
     if patient is None:
         return []
@@ -58,8 +59,13 @@ def patient_findings(info: etree._Element | None) -> list[Problem]:
         return [_problem("patient.missing-national-id", Severity.ERROR, message, where)]
     findings = [finding for kind, value, where in idents for finding in _national_id(kind, value, where)]
     findings += _birth_date_findings(patient, idents)
+    kinds = ", ".join(sorted({kind or "(no TypeId)" for kind, _value, _where in idents}))
+    if not _has_name(patient):
+        message = (
+            f"MsgInfo/Patient has no name, only {kinds}: the identifier cannot be checked against a name"
+        )
+        findings.append(_problem("patient.unnamed", Severity.WARNING, message, patient))
     if not any(kind in NATIONAL_IDS for kind, _value, _where in idents):
-        kinds = ", ".join(sorted({kind or "(no TypeId)" for kind, _value, _where in idents}))
         message = f"the patient is identified by {kinds} only, not by fødselsnummer or D-number"
         findings.append(_problem("patient.other-identifier", Severity.WARNING, message, idents[0][2]))
     return findings

@@ -1,32 +1,49 @@
 """Hodemelding (MsgInfo) → the FHIR message frame: parties, Patient, MessageHeader and Provenance.
 
 MsgInfo/Type → MessageHeader.eventCoding (8279); Sender/Receiver → Organization/PractitionerRole
-with the HER-id of the communication party; ConversationRef → Provenance.entity (HITS 1218).
+with the HER-id of the communication party; OtherReceiver → further ``destination``s (role 8112);
+Ack (7304) → the ``kvittering-onskes`` extension; ConversationRef → Provenance.entity (HITS 1218).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from samband.adapters.msghead.model import MsgHead
+from samband.adapters.kith.datatypes import Code
+from samband.adapters.msghead.model import MsgHead, OtherReceiver
 from samband.adapters.msghead.payloads import adapter_for
 from samband.kernel.codes import lookup
 from samband.kernel.ids import stable_id
 from samband.mappings.common.document import document_extensions
 from samband.mappings.common.head_time import instant
 from samband.mappings.common.ids import ref
-from samband.mappings.common.kith_parts import PartyRefs, add_organisation, add_patient
+from samband.mappings.common.kith_parts import (
+    PartyRefs,
+    add_organisation,
+    add_patient,
+    add_person,
+    add_professional,
+)
 from samband.mappings.common.message import (
     BundleBuilder,
     HeaderFacts,
     ProvenanceFacts,
+    her_endpoint,
     message_header,
     party_reference,
     provenance,
 )
 from samband.mappings.common.narrative import annotate
-from samband.mappings.common.state import MapState, check_code
-from samband.mappings.common.systems import MESSAGE_DEFINITION
+from samband.mappings.common.state import MapState, check_code, local_concept
+from samband.mappings.common.systems import (
+    EXT_ACK,
+    EXT_COM_METHOD,
+    EXT_OTHER_RECEIVER,
+    EXT_PARTY_PROFESSIONAL,
+    EXT_RECEIVER_ROLE,
+    MESSAGE_DEFINITION,
+)
+from samband.mappings.common.view import as_dict, as_list
 
 JsonDict = dict[str, object]
 MSGINFO = "/MsgHead/MsgInfo"
@@ -46,6 +63,7 @@ class Frame:
     focus: list[str] = field(default_factory=list)
     author: JsonDict | None = None
     approved: str | None = None
+    copies: list[JsonDict] = field(default_factory=list)
 
     @property
     def sender_key(self) -> str:
@@ -65,14 +83,58 @@ def open_frame(head: MsgHead, state: MapState) -> Frame:
         state, builder, info.receiver.organisation, f"{MSGINFO}/Receiver/Organisation"
     )
     patient_id = add_patient(builder, info.patient, sender.top_id) if info.patient else None
-    for index, other in enumerate(info.other_receivers, start=1):
-        state.not_mapped(f"{MSGINFO}/OtherReceiver[{index}]", f"copy receiver ({other.role_receiver.v})")
+    copies = [
+        _copy(state, builder, other, f"{MSGINFO}/OtherReceiver[{index}]", sender.top_id)
+        for index, other in enumerate(info.other_receivers, start=1)
+    ]
     if info.requested_priority is not None:
         state.not_mapped(f"{MSGINFO}/RequestedPriority", "RequestedPriority")
-    if info.patient and info.patient.nationality is not None:
-        state.not_mapped(f"{MSGINFO}/Patient/Nationality", "patient nationality")
     stamp = instant(info.gen_date, state.ctx.now())
-    return Frame(head, state, builder, sender, receiver, patient_id, stamp)
+    return Frame(head, state, builder, sender, receiver, patient_id, stamp, copies=copies)
+
+
+def _com_method(code: Code | None) -> list[JsonDict]:
+    """ComMethod (a kith:CS without a national table here) → ``kommunikasjonsmetode`` extension."""
+    concept = local_concept(code, "ComMethod")
+    codings = concept.get("coding") if concept else None
+    return [{"url": EXT_COM_METHOD, "valueCoding": codings[0]}] if isinstance(codings, list) else []
+
+
+def _party(refs: PartyRefs) -> JsonDict:
+    """The Reference to a party, with the persons named at its upper levels (``part-helsepersonell``)."""
+    out = party_reference(refs.party_id, refs.her_id, refs.display)
+    if refs.others:
+        out["extension"] = [{"url": EXT_PARTY_PROFESSIONAL, "valueReference": ref(o)} for o in refs.others]
+    return out
+
+
+def _copy(state: MapState, builder: BundleBuilder, other: OtherReceiver, path: str, scope: str) -> JsonDict:
+    """OtherReceiver → a further MessageHeader.destination: RoleReceiver (8112) and ComMethod as
+    extensions, an Organisation or HealthcareProfessional as ``receiver``, a Patient or Person (no
+    receiver type of MessageHeader) in the ``annen-mottaker`` extension."""
+    extensions = _com_method(other.com_method)
+    role = state.coding(other.role_receiver, "8112", f"{path}/RoleReceiver")
+    if role:
+        extensions.insert(0, {"url": EXT_RECEIVER_ROLE, "valueCoding": role})
+    out: JsonDict = {}
+    her: str | None = None
+    if other.organisation is not None:
+        refs = add_organisation(state, builder, other.organisation, f"{path}/Organisation")
+        her, out["receiver"] = refs.her_id, _party(refs)
+    elif other.healthcare_professional is not None:
+        hp = other.healthcare_professional
+        role_id = add_professional(state, builder, hp, None, f"{path}/HealthcareProfessional", scope)
+        names = " ".join(n for n in (hp.given_name, hp.middle_name, hp.family_name) if n) or None
+        her, out["receiver"] = hp.her_id, party_reference(role_id, hp.her_id, names)
+    elif other.patient is not None:
+        target = add_patient(builder, other.patient, scope)
+        extensions.append({"url": EXT_OTHER_RECEIVER, "valueReference": ref(target)})
+    elif other.person is not None:
+        target = add_person(builder, other.person, scope)
+        extensions.append({"url": EXT_OTHER_RECEIVER, "valueReference": ref(target)})
+    if extensions:
+        out = {"extension": extensions, **out}
+    return {**out, "endpoint": her_endpoint(her)}
 
 
 def definition(head: MsgHead, event: str) -> str | None:
@@ -96,8 +158,8 @@ def close_frame(frame: Frame, status: str | None = None) -> JsonDict:
         sender_key=frame.sender_key,
         event_code=event,
         event_display=info.type.dn or lookup.display("8279", event),
-        sender=party_reference(frame.sender.party_id, frame.sender.her_id, frame.sender.display),
-        receiver=party_reference(frame.receiver.party_id, frame.receiver.her_id, frame.receiver.display),
+        sender=_party(frame.sender),
+        receiver=_party(frame.receiver),
         sender_her=frame.sender.her_id,
         receiver_her=frame.receiver.her_id,
         focus=tuple(frame.focus),
@@ -105,8 +167,16 @@ def close_frame(frame: Frame, status: str | None = None) -> JsonDict:
         definition=definition(frame.head, event),
     )
     header = message_header(facts)
-    if extensions := document_extensions(frame.head, frame.state):
+    ack = frame.state.coding(info.ack, "7304", f"{MSGINFO}/Ack")
+    extensions: list[JsonDict] = [{"url": EXT_ACK, "valueCoding": ack}] if ack else []
+    if extensions := extensions + document_extensions(frame.head, frame.state):
         header["extension"] = extensions
+    if sender_method := _com_method(info.sender.com_method):
+        header["source"] = {"extension": sender_method, **as_dict(header["source"])}
+    destinations = as_list(header["destination"])
+    if receiver_method := _com_method(info.receiver.com_method):
+        destinations[0] = {"extension": receiver_method, **destinations[0]}
+    header["destination"] = destinations + frame.copies
     conversation = info.conversation_ref
     frame.builder.add(
         provenance(

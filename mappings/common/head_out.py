@@ -16,6 +16,7 @@ from samband.adapters.msghead.model import (
     Document,
     MsgHead,
     MsgInfo,
+    OtherReceiver,
     Party,
     Payload,
     RefDoc,
@@ -29,7 +30,13 @@ from samband.mappings.common import kith_out
 from samband.mappings.common.document import document_facts
 from samband.mappings.common.message import msg_id_of
 from samband.mappings.common.state import MapState
-from samband.mappings.common.systems import MESSAGE_REFERENCE
+from samband.mappings.common.systems import (
+    EXT_ACK,
+    EXT_COM_METHOD,
+    EXT_OTHER_RECEIVER,
+    EXT_RECEIVER_ROLE,
+    MESSAGE_REFERENCE,
+)
 from samband.mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
 
 
@@ -77,17 +84,76 @@ def conversation(view: BundleView) -> ConversationRef | None:
     return ConversationRef(ref_to_parent=parent, ref_to_conversation=refs.get("conversation") or parent)
 
 
-def _party(view: BundleView, reference: object, where: str) -> Party:
+def _levels(org: Organisation | None) -> list[Organisation | None]:
+    levels: list[Organisation | None] = [org]
+    while levels[-1] is not None and levels[-1].organisation is not None:
+        levels.append(levels[-1].organisation)
+    return levels
+
+
+def _extension_code(element: object, url: str) -> Code | None:
+    """The kith:CS an extension's ``valueCoding`` carries (``V`` and ``DN`` as sent)."""
+    for extension in as_list(as_dict(element).get("extension")):
+        if extension.get("url") == url:
+            coding = as_dict(extension.get("valueCoding"))
+            value, display = text_of(coding.get("code")), coding.get("display")
+            if value:
+                return Code(v=value, dn=display if isinstance(display, str) else None)
+    return None
+
+
+def _party(view: BundleView, reference: object, where: str, channel: object = None) -> Party:
     org = kith_out.organisation(view, reference)
-    levels = [org, org.organisation] if org is not None and org.organisation is not None else [org]
-    if any(level is None or not level.name or not level.idents for level in levels) or org is None:
+    if org is None or any(level is None or not level.name or not level.idents for level in _levels(org)):
         raise MappingError(
             "a message party needs an Organization with a name and an identifier (HER-id)",
             code="fhir.party-incomplete",
             where=where,
             expected="Reference to Organization/PractitionerRole with name and identifier",
         )
-    return Party(organisation=org)
+    return Party(organisation=org, com_method=_extension_code(channel, EXT_COM_METHOD))
+
+
+def _copy(
+    view: BundleView, destination: JsonDict, where: str, state: MapState | None
+) -> OtherReceiver | None:
+    """A further MessageHeader.destination → OtherReceiver: the ``mottakerrolle`` (8112) it was
+    given, and the Organisation, HealthcareProfessional, Patient or Person it names."""
+    role = _extension_code(destination, EXT_RECEIVER_ROLE)
+    method = _extension_code(destination, EXT_COM_METHOD)
+    reference = destination.get("receiver")
+    target = view.resolve(reference) or {}
+    other: OtherReceiver | None = None
+    if role is None:
+        pass
+    elif target.get("resourceType") == "PractitionerRole" and not target.get("organization"):
+        other = OtherReceiver(role, method, healthcare_professional=kith_out.professional(view, target))
+    elif target:
+        other = OtherReceiver(role, method, organisation=kith_out.organisation(view, reference))
+    else:
+        named = next(
+            (
+                view.resolve(e.get("valueReference"))
+                for e in as_list(destination.get("extension"))
+                if e.get("url") == EXT_OTHER_RECEIVER
+            ),
+            None,
+        )
+        kind = named.get("resourceType") if named else None
+        if named is not None and kind == "Patient":
+            other = OtherReceiver(role, method, patient=kith_out.patient(named))
+        elif named is not None and kind == "Person":
+            other = OtherReceiver(role, method, person=kith_out.patient(named))
+    if other is None and state is not None:
+        state.not_mapped(where, "a destination without a receiver role (8112) or a receiver to name")
+    return other
+
+
+def copies(view: BundleView, state: MapState | None) -> tuple[OtherReceiver, ...]:
+    """MessageHeader.destination after the first → OtherReceiver (copy receivers)."""
+    found = as_list(view.header().get("destination"))[1:]
+    out = (_copy(view, d, f"/entry/0/resource/destination/{i}", state) for i, d in enumerate(found, start=1))
+    return tuple(o for o in out if o is not None)
 
 
 def attachment_documents(payloads: list[JsonDict], state: MapState, path: str) -> tuple[Document, ...]:
@@ -144,13 +210,16 @@ def build_msghead(
         type=Code(v=event, dn=lookup.display("8279", event)),
         gen_date=gen_date,
         msg_id=msg_id(view, state),
-        sender=_party(view, header.get("sender"), "/entry/0/resource/sender"),
+        ack=_extension_code(header, EXT_ACK),
+        sender=_party(view, header.get("sender"), "/entry/0/resource/sender", header.get("source")),
         receiver=_party(
             view,
             destination[0].get("receiver") if destination else None,
             "/entry/0/resource/destination/0/receiver",
+            destination[0] if destination else None,
         ),
         conversation_ref=conversation(view),
+        other_receivers=copies(view, state),
         patient=kith_out.patient(patient) if patient else None,
     )
     facts = document_facts(header)

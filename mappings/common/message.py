@@ -4,10 +4,12 @@ the message to earlier ones, then the resources (fhir.md §3.4, §4.6 MedCom pat
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from samband.kernel.ids import stable_id
 from samband.mappings.common.ids import ref, resource_id, urn
 from samband.mappings.common.systems import (
     FORSENDELSESSTATUS,
@@ -69,6 +71,18 @@ class BundleBuilder:
         rid = str(resource["id"])
         self.entries.setdefault(rid, resource)
         return rid
+
+    def add_distinct(self, resource: JsonDict) -> str:
+        """Add a party and return its id. A party with the id of another one but other details (the
+        same person with other telecoms, the same organisation under another address) is kept beside
+        it under an id derived from its content too: parties are never merged."""
+        rid = str(resource["id"])
+        found = self.entries.get(rid)
+        if found is None or found == resource:
+            return self.add(resource)
+        content = json.dumps(resource, sort_keys=True, ensure_ascii=False)
+        kind = str(resource.get("resourceType"))
+        return self.add_distinct({**resource, "id": stable_id(kind, rid, content)})
 
     def bundle(self, bundle_id: str, timestamp: str, msg_id: str, header: JsonDict) -> JsonDict:
         rest = [r for r in self.entries.values() if r is not header]

@@ -46,6 +46,25 @@ EXT_MULTIDOSE = f"{CANONICAL}/StructureDefinition/inngaar-i-multidose"
 EXT_ABSENCE = f"{CANONICAL}/StructureDefinition/fravaer"
 EXT_REMARK = f"{CANONICAL}/StructureDefinition/merknad"
 """The Merknad of a PLO contact block, on its ``CareTeam.participant``."""
+EXT_KITH_CODE = f"{CANONICAL}/StructureDefinition/kith-kode"
+"""The KITH code exactly as sent (``V``, ``DN``) where the FHIR element is coarser: Address.use/type
+(3401), ContactPoint.use (9061), gender (3101), Address.country (9043)."""
+EXT_POSTBOX = f"{CANONICAL}/StructureDefinition/postboks"
+EXT_NATIONALITY = f"{CANONICAL}/StructureDefinition/nasjonalitet"
+EXT_PARTY_PROFESSIONAL = f"{CANONICAL}/StructureDefinition/part-helsepersonell"
+EXT_ACK = f"{CANONICAL}/StructureDefinition/kvittering-onskes"
+EXT_COM_METHOD = f"{CANONICAL}/StructureDefinition/kommunikasjonsmetode"
+EXT_RECEIVER_ROLE = f"{CANONICAL}/StructureDefinition/mottakerrolle"
+EXT_OTHER_RECEIVER = f"{CANONICAL}/StructureDefinition/annen-mottaker"
+EXT_LINKED_UNIT = f"{CANONICAL}/StructureDefinition/tilknyttet-enhet"
+LOCAL_KITH = f"{CANONICAL}/CodeSystem/kith-"
+"""Project-local systems for KITH codes sent without ``S`` (``kith-<element>``)."""
+
+NO_BASIS = "http://hl7.no/fhir/StructureDefinition"
+EXT_MUNICIPALITY = f"{NO_BASIS}/no-basis-municipalitycode"
+EXT_MIDDLE_NAME = f"{NO_BASIS}/no-basis-middlename"
+EXT_PATIENT_NATIONALITY = "http://hl7.org/fhir/StructureDefinition/patient-nationality"
+EXT_DATA_ABSENT = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 
 PERSON_IDENT_SYSTEMS: dict[str, str] = {
     "FNR": FNR,

@@ -58,7 +58,7 @@ def responsible(frame: Frame, root: Node, team: Team) -> None:
         hp_node.consume()
         hp = read(FK1, HEALTHCARE_PROFESSIONAL, hp_node.element)
         role_id = add_professional(
-            frame.state, frame.builder, hp, frame.sender.party_id, hp_node.path, frame.sender_key
+            frame.state, frame.builder, hp, frame.sender.org_id, hp_node.path, frame.sender_key
         )
         concept = frame.state.concept(hp.role_to_patient, "9034", f"{hp_node.path}/RoleToPatient")
         team.add(role_id, concept)
@@ -113,7 +113,7 @@ def next_of_kin(frame: Frame, root: Node, team: Team) -> None:
         care = frame.state.concept(block.code("Omsorgsfunksjon"), "9050", f"{block.path}/Omsorgsfunksjon")
         if care:
             resource["relationship"] = [r for r in (relation, care) if r]
-        team.add(frame.builder.add(resource), relation)
+        team.add(frame.builder.add_distinct(resource), relation)
         team.remark(block, _name(who.given, who.family))
 
 

@@ -157,4 +157,6 @@ def patient_extras(frame: Frame, root: Node) -> None:
         patient["communication"] = [{"language": language}]
     alone = block.flag("BorAlene")
     if alone is not None:
-        patient["extension"] = [{"url": EXT_LIVES_ALONE, "valueBoolean": alone}]
+        extensions = patient.setdefault("extension", [])
+        if isinstance(extensions, list):
+            extensions.append({"url": EXT_LIVES_ALONE, "valueBoolean": alone})

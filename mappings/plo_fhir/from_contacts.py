@@ -111,7 +111,7 @@ def header_fields(view: BundleView, state: MapState) -> dict[str, Any]:
                 hp = kith_out.professional(view, member)
                 contacts.append(pp.KontaktpersonHelsepersonell(kontaktperson=hp, merknad=remark))
             elif kind == "Organization":
-                org = kith_out.organisation(view, participant.get("member"))
+                org = kith_out.unit(view, participant.get("member"))
                 if org is not None:
                     units.append(pp.TilknyttetEnhet(kontaktenhet=org, merknad=remark))
             elif kind == "RelatedPerson":

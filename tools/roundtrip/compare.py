@@ -31,7 +31,8 @@ class Rule:
 
     kinds: ``instant`` (same point in time; local time is Oslo time; fractions to the microsecond),
     ``date`` (the same calendar date, written as xs:date), ``base64`` (the same bytes, other line
-    breaks), ``display`` (a ``DN`` replaced by, or added as, the code list's own text for the same ``V``),
+    breaks), ``display`` (a ``DN`` replaced by, or added as, the code list's own text for the same
+    ``V``), ``empty-code`` (a code sent with an empty ``V``, which is no code: not written back),
     ``system`` (an ``S`` that is not the code system of ``V`` replaced by the one that is),
     ``absent`` (not carried: the element or attribute may be missing after the round trip),
     ``any`` (the value may differ).
@@ -196,6 +197,9 @@ def _same(rule: Rule, diff: Difference, before: dict[str, str], after: dict[str,
         return True
     if rule.kind == "absent":
         return diff.kind == "missing"
+    parent = diff.path.rsplit("/@", 1)[0]
+    if rule.kind == "empty-code":
+        return diff.kind == "missing" and before.get(f"{parent}/@V") == ""
     if rule.kind == "display" and diff.kind == "extra" and diff.after is not None:
         return _display_of(diff.path, diff.after, before, after)
     if diff.kind != "changed" or diff.before is None or diff.after is None:
@@ -207,7 +211,6 @@ def _same(rule: Rule, diff: Difference, before: dict[str, str], after: dict[str,
         return _date(diff.before) is not None and _date(diff.before) == _date(diff.after)
     if rule.kind == "base64":
         return _bytes(diff.before) is not None and _bytes(diff.before) == _bytes(diff.after)
-    parent = diff.path.rsplit("/@", 1)[0]
     code = after.get(f"{parent}/@V")
     if code is None or before.get(f"{parent}/@V") != code:
         return False

@@ -14,7 +14,6 @@ from samband.adapters.dialogmelding.model import (
     Foresporsel,
     Notat,
     RichText,
-    RollerRelatertNotat,
 )
 from samband.adapters.msghead.parse import parse_msghead
 from samband.adapters.msghead.payloads import parse_payload
@@ -36,14 +35,10 @@ def _text(value: RichText | None) -> RichText | None:
     return RichText(text=" ".join(value.text.split())) if value else None
 
 
-def _role(role: RollerRelatertNotat) -> RollerRelatertNotat:
-    return replace(role, tilknyttet_enhet=None)
-
-
 def _question(f: Foresporsel | None) -> Foresporsel | None:
     if f is None:
         return None
-    return replace(f, sporsmal=_text(f.sporsmal), roller=tuple(_role(r) for r in f.roller))
+    return replace(f, sporsmal=_text(f.sporsmal))
 
 
 def _note(n: Notat) -> Notat:
@@ -51,7 +46,6 @@ def _note(n: Notat) -> Notat:
         n,
         tekst_notat_innhold=_text(n.tekst_notat_innhold),
         foresporsel=_question(n.foresporsel),
-        roller=tuple(_role(r) for r in n.roller),
     )
 
 

@@ -55,7 +55,7 @@ def _answer(raw: bytes) -> str | None:
         (NAME + _ident("25436000305", "HNR"), [], ["patient.other-identifier"], None),
         (NAME + _ident(FNR) + _ident("80005045804", "FHN"), [], [], None),
         (NAME + _ident("70019950032", "DNR"), [], [], None),
-        (_ident(FNR), [], [], None),  # MsgHead: a name or an identifier
+        (_ident(FNR), [], ["patient.unnamed"], None),  # MsgHead: a name or an identifier
         (
             NAME + b"<DateOfBirth>1950-01-01</DateOfBirth>" + _ident(FNR),
             [],
