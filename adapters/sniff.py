@@ -6,13 +6,13 @@ EI_fellesformat unwrapped); ``adapters.formats.FORMATS`` asks each format's pred
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from lxml import etree
 
 from samband.adapters.ebxml.mail import looks_like_mime
 from samband.adapters.iplan import looks_like_ip_export
+from samband.adapters.json.safe import read_json
 from samband.adapters.xml.safe import parse_xml, qname
 from samband.kernel.errors import ParseError
 
@@ -54,13 +54,7 @@ def sniff(raw: bytes) -> Sniffed:
     if not stripped:
         raise ParseError("empty document", code="document.empty", expected="an XML or JSON document")
     if stripped.startswith((b"{", b"[")):
-        try:
-            data = json.loads(stripped)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ParseError(
-                f"not valid JSON: {exc}", code="json.invalid", expected="a JSON document"
-            ) from exc
-        return Sniffed(stripped, json=data)
+        return Sniffed(stripped, json=read_json(stripped))
     if looks_like_mime(stripped):
         return Sniffed(stripped, mime=True)
     namespace, _local = qname(_unwrap(parse_xml(raw)))

@@ -6,6 +6,7 @@ Coded ``GatewayError``s become JSON replies with the HTTP status of ``errors.REP
 body that does not validate is answered ``422`` with FastAPI's ``detail`` list (its ``input`` goes
 back to the caller, made JSON-safe so the answer cannot fail); the log gets the method, path and
 each error's location and type, never the body or its input.
+Request bodies are bounded in size and time as they arrive (``gateway/bodies.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from samband.features.registry import FEATURES, MIGRATIONS
 from samband.gateway.access import Access
 from samband.gateway.api import audit, console, fhir, health, inbound, messages
 from samband.gateway.audit import audit_refusal
+from samband.gateway.bodies import BodyLimit, BodyRefused, body_refused
 from samband.gateway.delivery.worker import DeliveryWorker, start_worker_thread
 from samband.gateway.runtime import Services, start_services
 from samband.gateway.settings import Settings
@@ -72,6 +74,10 @@ def create_app(
             app.include_router(feature.router)
     app.add_exception_handler(GatewayError, _gateway_error)
     app.add_exception_handler(AccessRefused, _access_refused)
+    app.add_exception_handler(BodyRefused, body_refused)
+    app.add_middleware(
+        BodyLimit, max_bytes=settings.max_body_bytes, timeout_seconds=settings.body_timeout_seconds
+    )
     app.add_exception_handler(DBAPIError, _store_unavailable)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     return app

@@ -3,7 +3,9 @@
 A readable business message gets exactly one signal, an Acknowledgment or a MessageError, stored as
 an outbound message (kind ``ack``) so a repeat of the same MessageId gets the very same bytes back.
 An acknowledged payload (the Hodemelding) becomes an inbound message of its own, linked to the
-envelope, and takes the ordinary way (its AppRec included). Signals are recorded, never answered.
+envelope, and takes the ordinary way (its AppRec included): one package is one message, so a package
+with more than one payload part is refused (``ebxml.payload-count``) and its parts are never fanned
+out. Signals are recorded, never answered.
 """
 
 from __future__ import annotations
@@ -45,10 +47,13 @@ def unpack(svc: Services, message: StoredMessage, raw: bytes) -> tuple[Outcome, 
         error = received.error or _finding_error(first)
         return _refused(svc, message, error, reply, SIGNAL_TYPE), []
     lease = now + timedelta(seconds=svc.settings.processing_grace_seconds)
-    with svc.engine.begin() as conn:  # the ack and the payloads it acknowledges commit together
+    payloads = received.message.payloads[
+        :1
+    ]  # one package, one message: more is refused (ebxml.payload-count)
+    with svc.engine.begin() as conn:  # the ack and the payload it acknowledges commit together
         repo.settle(conn, message.id, now, Status.ROUTED, completed_at=now)
         _store_reply(conn, svc, message, reply, SIGNAL_TYPE)
-        inner = [_store_payload(conn, message, part.data, now, lease) for part in received.message.payloads]
+        inner = [_store_payload(conn, message, part.data, now, lease) for part in payloads]
         repo.add_event(conn, message.id, "ebxml.unpacked", now, payloads=inner)
     envelope = envelope_of(received.message)
     return Outcome(message.id, str(Status.ROUTED), envelope.ebxml_message_id), inner

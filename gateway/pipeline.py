@@ -13,8 +13,10 @@ runs the stages; a crash between the two leaves a ``received`` row that a worker
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
+from samband.adapters.limits import applied
 from samband.adapters.xml.official import require_present
 from samband.gateway import ebxml, lineage, receipts, replay, stages
 from samband.gateway.audit import Who
@@ -22,6 +24,7 @@ from samband.gateway.outcome import Outcome
 from samband.gateway.runtime import Services
 from samband.gateway.stages import Pass, Stage
 from samband.gateway.store import repository as repo
+from samband.gateway.store.db import is_store_fault
 from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
 from samband.kernel.errors import GatewayError, MessageRejected, SchemasMissing
 
@@ -96,17 +99,21 @@ def process(svc: Services, message_id: str) -> Outcome:
 
 
 def process_once(svc: Services, message_id: str) -> Outcome:
-    """The spine, once: a worker that took the message over may race the request, and only the
-    first to settle it commits (``repo.settle``); a bug isolates the message as failed, missing
-    official XSDs leave it ``received`` for a later try."""
+    """The spine, once, within the gateway's limits: a worker that took the message over may race
+    the request, and only the first to settle it commits (``repo.settle``); a bug isolates the
+    message as failed; missing official XSDs, or the store failing under it, leave it ``received``
+    for a later try (a worker takes it over once its claim runs out)."""
     try:
         require_present()
-        return run_spine(svc, stages.load(svc, message_id))
+        with applied(svc.settings.limits()):
+            return run_spine(svc, stages.load(svc, message_id))
     except repo.Settled:
         return current_outcome(svc, message_id)
     except SchemasMissing as missing:
         return defer(svc, message_id, missing)
     except Exception as exc:  # a bug must not turn one message into an endless takeover loop
+        if is_store_fault(exc):
+            return left_for_take_over(message_id, exc)
         log.exception("processing message %s failed", message_id)
         try:
             return fail(svc, message_id, exc)
@@ -148,10 +155,18 @@ REPLAYED: tuple[Stage, ...] = (
 
 
 def run_spine(svc: Services, message: StoredMessage) -> Outcome:
-    """The stages in order; a rejection ends them with a negative AppRec (or an ebXML error signal)."""
+    """The stages in order; a rejection ends them with a negative AppRec (or an ebXML error signal).
+
+    Before each stage the processor time the message has taken so far is held against
+    ``processing_timeout_seconds``: past it, the message is refused (``message.processing-timeout``).
+    Time spent waiting for the store does not count, so a slow store never refuses a message; what
+    counts is the work its content makes, which would cost the same again.
+    """
     current = Pass(message)
+    started = time.thread_time()
     try:
         for stage in REPLAYED if message.kind == Kind.REPLAY else RECEIVED:
+            check_time(started, svc.settings.processing_timeout_seconds, stage)
             step = stage(svc, current)
             if isinstance(step, Outcome):
                 return step
@@ -161,6 +176,27 @@ def run_spine(svc: Services, message: StoredMessage) -> Outcome:
             return ebxml.refuse(svc, current.message, error)
         return receipts.reject(svc, current.message, error)
     raise AssertionError("the last stage ends every pass")
+
+
+def check_time(started: float, limit: float, stage: Stage) -> None:
+    """Refuse the message when it has taken more than ``limit`` seconds of processor time."""
+    spent = time.thread_time() - started
+    if spent > limit:
+        name = getattr(stage, "__name__", "the next stage")
+        raise MessageRejected(
+            f"processing took {spent:.1f} s of processor time before {name}",
+            code="message.processing-timeout",
+            expected=f"at most {limit:g} s (SAMBAND_PROCESSING_TIMEOUT_SECONDS)",
+        )
+
+
+def left_for_take_over(message_id: str, exc: Exception) -> Outcome:
+    """The store failed under the message (its connection lost, a lock wait given up): nothing about
+    the message is wrong, so it stays ``received``, and a worker takes it over once its claim runs
+    out (``processing_grace_seconds``); the sender is told to try again (503)."""
+    log.warning("processing message %s met a store fault; left for a later try: %s", message_id, exc)
+    error = {"code": "store.unavailable", "detail": f"the message store failed: {type(exc).__name__}"}
+    return Outcome(message_id, str(Status.RECEIVED), None, errors=[error])
 
 
 def current_outcome(svc: Services, message_id: str) -> Outcome:

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from samband.adapters.limits import MIB, JsonLimits, Limits, MimeLimits, XmlLimits
 from samband.gateway.allowlist import check_entry
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/samband.db"
@@ -91,7 +92,30 @@ class Settings(BaseSettings):
     )
     delivery_timeout_seconds: float = Field(default=10.0, gt=0)
     job_interval_seconds: float = Field(default=30.0, gt=0, description="scheduled jobs (AppRec timeouts)")
-    max_body_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+    max_body_bytes: int = Field(
+        default=20 * MIB, gt=0, description="a request body past this is refused as it arrives (413)"
+    )
+    body_timeout_seconds: float = Field(
+        default=60.0, gt=0, description="a request body not in within this is refused (408)"
+    )
+    processing_timeout_seconds: float = Field(
+        default=60.0, gt=0, description="one message past this between two stages is refused"
+    )
+    ebxml_max_parts: int = Field(default=100, ge=2, description="MIME parts in one ebXML package")
+    ebxml_max_part_bytes: int = Field(default=20 * MIB, gt=0, description="one MIME part as it arrives")
+    xml_max_depth: int = Field(default=64, ge=8, le=256, description="element nesting")
+    xml_max_elements: int = Field(
+        default=50_000, ge=100, description="elements in one document (comments and PIs count too)"
+    )
+    xml_max_attributes: int = Field(default=100, ge=1, description="attributes on one element")
+    xml_max_attribute_chars: int = Field(default=65_536, ge=256, description="one attribute value")
+    xml_max_text_chars: int = Field(
+        default=10_000_000, ge=1024, le=10_000_000, description="the text of one element"
+    )
+    json_max_depth: int = Field(default=64, ge=8, le=512, description="array and object nesting")
+    json_max_values: int = Field(default=200_000, ge=100, description="values in one JSON document")
+    json_max_number_chars: int = Field(default=100, ge=20, description="the characters of one number")
+    json_max_string_chars: int = Field(default=10_000_000, ge=1024, description="one JSON string")
     replay_allowed_endpoints: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="URL prefixes (ending in /) or exact URLs a replay may name as its endpoint "
@@ -135,6 +159,29 @@ class Settings(BaseSettings):
             if value.startswith(prefix):
                 return "postgresql+psycopg://" + value[len(prefix) :]
         return value
+
+    def limits(self) -> Limits:
+        """The bounds the adapters read documents within (``adapters/limits.py``); the size of a
+        document is bounded by its request body (``max_body_bytes``) and, for files, by the defaults."""
+        return Limits(
+            xml=XmlLimits(
+                max_depth=self.xml_max_depth,
+                max_elements=self.xml_max_elements,
+                max_attributes=self.xml_max_attributes,
+                max_attribute_chars=self.xml_max_attribute_chars,
+                max_text_chars=self.xml_max_text_chars,
+            ),
+            json=JsonLimits(
+                max_depth=self.json_max_depth,
+                max_values=self.json_max_values,
+                max_number_chars=self.json_max_number_chars,
+                max_string_chars=self.json_max_string_chars,
+            ),
+            mime=MimeLimits(
+                max_parts=self.ebxml_max_parts,
+                max_part_bytes=self.ebxml_max_part_bytes,
+            ),
+        )
 
     @property
     def is_sqlite(self) -> bool:

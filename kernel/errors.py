@@ -16,6 +16,8 @@
     ├── DeliveryError                   a problem on the receiving side
     │   ├── DeliveryUnavailable         transient: timeout, 5xx, connection refused: retry, then dead letter
     │   └── DeliveryRefused             permanent: the receiver said no: dead letter and alert
+    ├── RequestRefused                  a request refused before anything is stored: body too large (413)
+    │   └── RequestTimeout              its body did not arrive in time (408): the sender may send it again
     ├── RegistryUnavailable             an NHN register (Adresseregister, CPPA) did not answer: transient
     ├── AccessRefused                   the API caller did not prove who it is (HTTP 401, WWW-Authenticate)
     │   └── AccessForbidden             the caller is known but lacks the role the endpoint needs (403)
@@ -151,6 +153,14 @@ class DeliveryRefused(DeliveryError):
     default_code = "delivery.refused"
 
 
+class RequestRefused(GatewayError):
+    default_code = "http.body-too-large"
+
+
+class RequestTimeout(RequestRefused):
+    default_code = "http.body-timeout"
+
+
 class RegistryUnavailable(GatewayError):
     default_code = "registry.unavailable"
 
@@ -222,6 +232,8 @@ ERROR_CLASSES: tuple[type[GatewayError], ...] = (
     DeliveryError,
     DeliveryUnavailable,
     DeliveryRefused,
+    RequestRefused,
+    RequestTimeout,
     RegistryUnavailable,
     AccessRefused,
     AccessForbidden,

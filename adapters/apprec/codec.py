@@ -36,13 +36,13 @@ from samband.adapters.kith.datatypes import (
 )
 from samband.adapters.msghead.model import parse_datetime
 from samband.adapters.msghead.parse import unwrap_fellesformat
-from samband.adapters.xml.safe import DEFAULT_LIMITS, XmlLimits, parse_xml, qname
+from samband.adapters.xml.safe import XmlLimits, parse_xml, qname
 from samband.adapters.xml.schemas import compiled_schema, xsd_findings
 from samband.kernel.envelope import Envelope
 from samband.kernel.errors import SchemaInvalid, UnsupportedMessage
 
 
-def apprec_root(raw: bytes, limits: XmlLimits = DEFAULT_LIMITS) -> etree._Element:
+def apprec_root(raw: bytes, limits: XmlLimits | None = None) -> etree._Element:
     """Parse safely and return the AppRec element (1.0 or 1.1); coded errors for anything else."""
     root = unwrap_fellesformat(parse_xml(raw, limits), "AppRec")
     namespace, local = qname(root)
@@ -57,7 +57,7 @@ def apprec_root(raw: bytes, limits: XmlLimits = DEFAULT_LIMITS) -> etree._Elemen
     return root
 
 
-def parse_apprec(raw: bytes, limits: XmlLimits = DEFAULT_LIMITS) -> AppRec:
+def parse_apprec(raw: bytes, limits: XmlLimits | None = None) -> AppRec:
     """AppRec bytes → model; children are read by name (order not enforced)."""
     return apprec_from_element(apprec_root(raw, limits))
 

@@ -11,7 +11,7 @@ from lxml import etree
 from samband.adapters.apprec.codec import apprec_root
 from samband.adapters.kith.datatypes import child, children, text, xpath_of
 from samband.adapters.msghead.parse import FELLESFORMAT_NS
-from samband.adapters.msghead.schema import readable
+from samband.adapters.msghead.schema import readable_all
 from samband.adapters.xml.safe import qname
 from samband.adapters.xml.schemas import compiled_schema, xsd_findings
 from samband.kernel.errors import GatewayError
@@ -37,7 +37,7 @@ def validate_apprec(raw: bytes) -> list[Problem]:
             _finding("apprec.fellesformat-wrapper", Severity.WARNING, "NAV EI_fellesformat wrapper", parent)
         )
     ns = etree.QName(root).namespace or ""
-    findings += [readable(root, f) for f in xsd_findings(root, compiled_schema({ns}))]
+    findings += readable_all(root, xsd_findings(root, compiled_schema({ns})))
     findings += _rules(root, ns)
     return findings
 

@@ -3,6 +3,12 @@
 Splits a package into its parts byte-exactly (binary payloads survive): an HTTP body, a whole mail
 as SMTP delivered it, a bare MIME body; ``packaging`` builds one. Broken packaging gives a coded
 ``ParseError`` that names the part and what was expected. Header blocks are read in ``mail``.
+
+The package is read within ``MimeLimits`` (``adapters/limits.py``): its size, how many parts it has
+(the split stops at the first part past the bound) and the size of each part as it arrives
+(``ebxml.mime-too-large``, ``ebxml.mime-too-many-parts``, ``ebxml.mime-part-too-large``). A boundary
+RFC 2046 does not allow and a charset that names no character encoding are refused too
+(``ebxml.mime-bad-boundary``, ``ebxml.mime-bad-charset``).
 """
 
 from __future__ import annotations
@@ -24,9 +30,11 @@ from samband.adapters.ebxml.mail import (
 )
 from samband.adapters.ebxml.model import Payload, bare_content_id
 from samband.adapters.ebxml.names import MULTIPART_RELATED, SOAP_PART_TYPE, TRANSFER_ENCODINGS
+from samband.adapters.limits import MimeLimits, current
+from samband.adapters.xml.encoding import charset_codec
 from samband.kernel.errors import MessageRejected, ParseError, UnsupportedMessage
 
-MAX_PACKAGE_BYTES = 64 * 1024 * 1024
+_BOUNDARY = re.compile(r"[0-9A-Za-z'()+_,./:=? -]{0,69}[0-9A-Za-z'()+_,./:=?-]")  # RFC 2046 §5.1.1
 _XML_TYPES = frozenset({"text/xml", "application/xml", "application/soap+xml"})
 
 
@@ -99,19 +107,20 @@ def decode_body(body: bytes, encoding: str, *, where: str) -> bytes:
     )
 
 
-def unpack(raw: bytes, content_type: str | None = None) -> Unpacked:
-    """Split ``raw`` into envelope and parts.
+def unpack(raw: bytes, content_type: str | None = None, limits: MimeLimits | None = None) -> Unpacked:
+    """Split ``raw`` into envelope and parts, within ``limits`` (else the ones in force).
 
     ``content_type`` is the HTTP Content-Type header. Unless it names a multipart package, a
     document that opens with header fields is a mail (its own headers, ``Return-Path:`` and all, say
     what it is: SMTP layout), one that opens with ``--boundary`` a bare MIME body, and a document
     starting with ``<`` without a Content-Type a bare SOAP envelope.
     """
-    if len(raw) > MAX_PACKAGE_BYTES:
+    bounds = limits or current().mime
+    if len(raw) > bounds.max_bytes:
         raise MessageRejected(
             f"message package is {len(raw)} bytes",
             code="ebxml.mime-too-large",
-            expected=f"at most {MAX_PACKAGE_BYTES} bytes",
+            expected=f"at most {bounds.max_bytes} bytes",
         )
     headers: Headers = ()
     body = raw
@@ -125,10 +134,11 @@ def unpack(raw: bytes, content_type: str | None = None) -> Unpacked:
             return Unpacked(envelope=raw, content_type=SOAP_PART_TYPE)
     kind = media_type(content_type)
     if kind == MULTIPART_RELATED or kind.startswith("multipart/"):
-        return _unpack_multipart(body, content_type, headers)
+        return _unpack_multipart(body, content_type, headers, bounds)
     if kind in _XML_TYPES:
         encoding = (header_value(headers, "Content-Transfer-Encoding") or "binary").lower()
-        envelope = decode_body(body, encoding, where="message body")
+        charset = _checked_charset(content_type, "Content-Type")
+        envelope = _as_utf8(decode_body(body, encoding, where="message body"), charset, "message body")
         return Unpacked(envelope=envelope, content_type=content_type, headers=headers)
     raise UnsupportedMessage(
         "not an ebXML message package",
@@ -151,18 +161,41 @@ def _mail_content_type(headers: Headers) -> str:
     return found
 
 
-def _split_parts(body: bytes, boundary: str) -> tuple[list[bytes], bool]:
+def _split_parts(body: bytes, boundary: str, bounds: MimeLimits) -> tuple[list[bytes], bool]:
+    """The parts between the delimiters, each within the bounds; stops at the first part past them."""
     delimiter = re.compile(
         rb"(?:\A|\r?\n)--" + re.escape(boundary.encode("latin-1")) + rb"(--)?[ \t]*(?:\r?\n|\Z)"
     )
-    matches = list(delimiter.finditer(body))
     segments: list[bytes] = []
-    for current, following in zip(matches, [*matches[1:], None], strict=False):
-        if current.group(1):
+    opened: re.Match[bytes] | None = None
+    for found in delimiter.finditer(body):
+        if opened is not None:
+            segments.append(_bounded(body[opened.end() : found.start()], len(segments), bounds))
+        if found.group(1):
             return segments, True
-        end = following.start() if following is not None else len(body)
-        segments.append(body[current.end() : end])
+        opened = found
+    if opened is not None:
+        segments.append(_bounded(body[opened.end() :], len(segments), bounds))
     return segments, False
+
+
+def _bounded(segment: bytes, index: int, bounds: MimeLimits) -> bytes:
+    where = f"MIME part {index + 1}"
+    if index + 1 > bounds.max_parts:
+        raise ParseError(
+            f"the package has more than {bounds.max_parts} parts",
+            code="ebxml.mime-too-many-parts",
+            where=where,
+            expected=f"at most {bounds.max_parts} parts (the SOAP part and its payload)",
+        )
+    if len(segment) > bounds.max_part_bytes:
+        raise ParseError(
+            f"{where} is {len(segment)} bytes",
+            code="ebxml.mime-part-too-large",
+            where=where,
+            expected=f"parts of at most {bounds.max_part_bytes} bytes",
+        )
+    return segment
 
 
 def _part(segment: bytes, index: int) -> MimePart:
@@ -173,7 +206,7 @@ def _part(segment: bytes, index: int) -> MimePart:
     return MimePart(headers=headers, body=part_body, index=index)
 
 
-def _unpack_multipart(body: bytes, content_type: str, headers: Headers) -> Unpacked:
+def _unpack_multipart(body: bytes, content_type: str, headers: Headers, bounds: MimeLimits) -> Unpacked:
     boundary = content_type_param(content_type, "boundary")
     if not boundary:
         raise ParseError(
@@ -183,8 +216,18 @@ def _unpack_multipart(body: bytes, content_type: str, headers: Headers) -> Unpac
             expected='a boundary="..." parameter',
             received=content_type,
         )
-    segments, terminated = _split_parts(body, boundary)
+    if not _BOUNDARY.fullmatch(boundary):
+        raise ParseError(
+            "the multipart boundary is not one RFC 2046 allows",
+            code="ebxml.mime-bad-boundary",
+            where="Content-Type boundary parameter",
+            expected="1 to 70 letters, digits and '()+_,-./:=? (not ending in a space)",
+            received=boundary[:80],
+        )
+    segments, terminated = _split_parts(body, boundary, bounds)
     parts = tuple(_part(segment, index) for index, segment in enumerate(segments))
+    for part in parts:
+        _checked_charset(part.content_type, f"MIME part {part.index + 1}")
     if not parts:
         raise ParseError(
             "multipart package has no body parts",
@@ -193,11 +236,28 @@ def _unpack_multipart(body: bytes, content_type: str, headers: Headers) -> Unpac
             expected=f"parts separated by --{boundary}",
         )
     start = _start_part(parts, content_type_param(content_type, "start"))
-    envelope = _as_utf8(start.decoded(), content_type_param(start.content_type, "charset"))
+    charset = _checked_charset(start.content_type, f"MIME part {start.index + 1}")
+    envelope = _as_utf8(start.decoded(), charset, f"MIME part {start.index + 1}")
     return Unpacked(envelope, content_type, headers, start, parts, terminated)
 
 
-def _as_utf8(envelope: bytes, charset: str | None) -> bytes:
+def _checked_charset(content_type: str, where: str) -> str | None:
+    """The ``charset`` parameter of ``content_type`` (None without one), refused
+    (``ebxml.mime-bad-charset``) when it names no character encoding: ``undefined``, a NUL, a name
+    no codec has."""
+    charset = content_type_param(content_type, "charset")
+    if charset is not None and charset_codec(charset) is None:
+        raise ParseError(
+            f"{where} names a charset that is no character encoding",
+            code="ebxml.mime-bad-charset",
+            where=where,
+            expected="a charset such as UTF-8 (HITS 1172 rule 256)",
+            received=charset[:80].encode("unicode_escape").decode("ascii"),
+        )
+    return charset
+
+
+def _as_utf8(envelope: bytes, charset: str | None, where: str) -> bytes:
     """A SOAP part in another charset and without an XML declaration is re-encoded as UTF-8.
 
     With a declaration the parser follows the declaration, as XML 1.0 §4.3.3 says.
@@ -206,11 +266,11 @@ def _as_utf8(envelope: bytes, charset: str | None) -> bytes:
         return envelope
     try:
         return envelope.decode(charset).encode("utf-8")
-    except (LookupError, UnicodeDecodeError) as exc:
+    except UnicodeError as exc:
         raise ParseError(
-            f"SOAP part is not readable as {charset}: {exc}",
+            f"the SOAP part is not readable as {charset}: {exc}",
             code="ebxml.mime-bad-charset",
-            where="MIME part 1",
+            where=where,
             expected="UTF-8 (HITS 1172 rule 256)",
             received=charset,
         ) from exc

@@ -63,9 +63,11 @@ def mime_findings(unpacked: Unpacked, soap_action: str | None) -> list[Problem]:
         findings.append(finding("ebxml.soap-part-type", f"SOAP part is {start_type}", xpath="MIME part 1"))
     if (content_type_param(start_type, "charset") or "").upper() != "UTF-8":
         findings.append(finding("ebxml.soap-part-charset", f"SOAP part is {start_type}", xpath="MIME part 1"))
-    for part in unpacked.parts:
-        if part is unpacked.start:
-            continue
+    payloads = [part for part in unpacked.parts if part is not unpacked.start]
+    if len(payloads) > 1:
+        where = f"MIME part {payloads[1].index + 1}"
+        findings.append(finding("ebxml.payload-count", f"{len(payloads)} payload parts", xpath=where))
+    for part in payloads:
         where = f"MIME part {part.index + 1}"
         if not part.content_id:
             findings.append(finding("ebxml.payload-content-id", "no Content-ID", xpath=where))

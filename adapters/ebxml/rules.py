@@ -52,6 +52,9 @@ RULES = MappingProxyType(
         "ebxml.payload-encoding": Rule(WARN, "HITS 1172 rule 259", "payload part should be base64"),
         "ebxml.payload-type": Rule(WARN, "HITS 1172 rule 260", "payload should be CMS enveloped-data"),
         "ebxml.payload-content-id": Rule(ERR, "HIS 1037 §8.1", "payload part without Content-ID"),
+        "ebxml.payload-count": Rule(
+            ERR, "HIS 1037 §8.1", "one payload part: the one Hodemelding or AppRec a message carries"
+        ),
         "ebxml.manifest-payload": Rule(
             ERR, "HIS 1037 §6; ebMS 2.0 §3.2", "Manifest href has no payload part"
         ),

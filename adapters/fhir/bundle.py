@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from samband.adapters.fhir.dump import dump
 from samband.adapters.fhir.from_xml import read_fhir_xml
+from samband.adapters.json.safe import NOT_JSON, read_json
 from samband.kernel.errors import ParseError, SchemaInvalid
 
 JsonDict = dict[str, object]
@@ -29,12 +30,16 @@ def _pointer(loc: tuple[int | str, ...]) -> str:
 def parse_json(raw: bytes | str) -> JsonDict:
     """FHIR JSON text → dict; not JSON, or not an object, is a coded ``ParseError``."""
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        column = getattr(exc, "colno", None)
+        data = read_json(raw)
+    except ParseError as exc:
+        if exc.code not in NOT_JSON:  # a limit of the safe read: its own code
+            raise
         raise ParseError(
-            f"not JSON: {exc}", code="fhir.not-json", line=line, column=column, expected="a FHIR JSON Bundle"
+            f"not JSON: {exc.detail}",
+            code="fhir.not-json",
+            line=exc.line,
+            column=exc.column,
+            expected="a FHIR JSON Bundle",
         ) from exc
     if not isinstance(data, dict):
         raise ParseError("a FHIR resource is a JSON object", code="fhir.not-object", where="/")

@@ -22,9 +22,9 @@ from samband.adapters.iplan.schema_check import (
     pointer_to_xpath,
     xml_schema_findings,
 )
-from samband.adapters.xml.safe import DEFAULT_LIMITS
+from samband.adapters.json.safe import read_json
 from samband.adapters.xml.safe import parse_xml as safe_parse_xml
-from samband.kernel.errors import ContractViolation, GatewayError
+from samband.kernel.errors import ContractViolation, GatewayError, ParseError
 from samband.kernel.problems import Problem, Severity
 
 _BOM = b"\xef\xbb\xbf"
@@ -40,34 +40,30 @@ def looks_like_ip_export(raw: bytes) -> bool:
     )
 
 
+_CONTRACT_CODES = {
+    "json.too-large": "ip-export.too-large",
+    "json.encoding": "ip-export.encoding",
+    "json.invalid": "ip-export.not-json",
+}
+
+
 def _load_json(raw: bytes) -> tuple[Any, str]:
-    if len(raw) > DEFAULT_LIMITS.max_bytes:
-        raise ContractViolation(
-            f"document is {len(raw)} bytes",
-            code="ip-export.too-large",
-            expected=f"at most {DEFAULT_LIMITS.max_bytes} bytes",
-        )
+    """The document and its text, read safely; what is not JSON at all keeps the contract's codes,
+    the safe read's limits (``json.too-deep`` …) keep theirs."""
     try:
-        text = raw.removeprefix(_BOM).decode("utf-8")
-        return json.loads(text), text
-    except UnicodeDecodeError as exc:
+        data = read_json(raw)
+    except ParseError as exc:
+        code = _CONTRACT_CODES.get(exc.code)
+        if code is None:
+            raise
         raise ContractViolation(
-            f"not UTF-8: {exc}", code="ip-export.encoding", expected="UTF-8 JSON"
+            exc.detail,
+            code=code,
+            line=exc.line,
+            column=exc.column,
+            expected="a UTF-8 JSON ip-export document",
         ) from exc
-    except json.JSONDecodeError as exc:
-        raise ContractViolation(
-            f"not valid JSON: {exc.msg}",
-            code="ip-export.not-json",
-            line=exc.lineno,
-            column=exc.colno,
-            expected="a JSON ip-export document",
-        ) from exc
-    except (RecursionError, ValueError) as exc:
-        raise ContractViolation(
-            f"JSON refused: {type(exc).__name__}: {str(exc)[:120]}",
-            code="ip-export.not-json",
-            expected="a JSON ip-export document of ordinary depth and number sizes",
-        ) from exc
+    return data, raw.removeprefix(_BOM).decode("utf-8")
 
 
 def _invariant_findings(export: IpExport, root: etree._Element | None) -> list[Problem]:

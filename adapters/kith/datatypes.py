@@ -59,10 +59,7 @@ def children(parent: etree._Element | None, namespace: str, local: str) -> Itera
     """Direct children named ``local`` in ``namespace`` (comments and PIs skipped)."""
     if parent is None:
         return
-    tag = q(namespace, local)
-    for child in parent:
-        if child.tag == tag:
-            yield child
+    yield from parent.iterchildren(q(namespace, local))  # the tag filter runs in C
 
 
 def child(parent: etree._Element | None, namespace: str, local: str) -> etree._Element | None:
@@ -150,6 +147,14 @@ def pad_date(value: str | None) -> str | None:
     return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
+_SAME_BEFORE = etree.XPath(
+    "count(preceding-sibling::*[concat('{', namespace-uri(), '}', local-name()) = $tag])"
+)
+_SAME_AFTER = etree.XPath(
+    "boolean(following-sibling::*[concat('{', namespace-uri(), '}', local-name()) = $tag])"
+)
+
+
 def xpath_of(element: etree._Element) -> str:
     """A readable XPath by local names (``/MsgHead/MsgInfo/Patient/Ident[2]/Id``)."""
     steps: list[str] = []
@@ -157,10 +162,11 @@ def xpath_of(element: etree._Element) -> str:
     while node is not None:
         name = local_name(node)
         parent = node.getparent()
-        if parent is not None:
-            same = [s for s in parent if isinstance(s.tag, str) and s.tag == node.tag]
-            if len(same) > 1:
-                name = f"{name}[{same.index(node) + 1}]"
+        if parent is not None and isinstance(node.tag, str):
+            tag = node.tag if node.tag.startswith("{") else "{}" + node.tag
+            before = int(_SAME_BEFORE(node, tag=tag))  # counted in C: thousands of siblings are cheap
+            if before or _SAME_AFTER(node, tag=tag):
+                name = f"{name}[{before + 1}]"
         steps.append(name)
         node = parent
     return "/" + "/".join(reversed(steps))

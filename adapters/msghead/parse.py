@@ -28,7 +28,7 @@ from samband.adapters.msghead.model import (
     RefDoc,
 )
 from samband.adapters.msghead.payloads import payload_of
-from samband.adapters.xml.safe import DEFAULT_LIMITS, XmlLimits, parse_xml, qname
+from samband.adapters.xml.safe import XmlLimits, parse_xml, qname
 from samband.kernel.errors import InvalidMsgId, SchemaInvalid, UnsupportedMessage
 
 FELLESFORMAT_NS = "http://www.nav.no/xml/eiff/2/"
@@ -45,7 +45,7 @@ def unwrap_fellesformat(root: etree._Element, *wanted: str) -> etree._Element:
     return root
 
 
-def msghead_root(raw: bytes, limits: XmlLimits = DEFAULT_LIMITS) -> etree._Element:
+def msghead_root(raw: bytes, limits: XmlLimits | None = None) -> etree._Element:
     """Parse safely and return the MsgHead element; coded errors for another document."""
     return checked_msghead(unwrap_fellesformat(parse_xml(raw, limits), "MsgHead"))
 
@@ -73,7 +73,7 @@ def checked_msghead(root: etree._Element) -> etree._Element:
     return root
 
 
-def parse_msghead(raw: bytes, limits: XmlLimits = DEFAULT_LIMITS) -> MsgHead:
+def parse_msghead(raw: bytes, limits: XmlLimits | None = None) -> MsgHead:
     """Hodemelding bytes → ``MsgHead`` (tolerant, see the module doc)."""
     return msghead_from_element(msghead_root(raw, limits))
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from samband.adapters.xml.safe import DEFAULT_LIMITS, XmlLimits, parse_xml, qname
+from samband.adapters.xml.safe import XmlLimits, parse_xml, qname
 
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -88,7 +88,7 @@ def message_id(root: etree._Element) -> str | None:
     return text or None
 
 
-def canonicalize_xml(raw: bytes, limits: XmlLimits = DEFAULT_LIMITS) -> CanonicalXml:
+def canonicalize_xml(raw: bytes, limits: XmlLimits | None = None) -> CanonicalXml:
     """Parse ``raw`` (through ``parse_xml``, so the same refusals apply) and reduce it."""
     root = parse_xml(raw, limits)
     return CanonicalXml(root=qname(root)[1], message_id=message_id(root), canonical=canonical_text(root))

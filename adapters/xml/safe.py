@@ -1,41 +1,49 @@
-"""The one XML parse function of the project: no DTDs, no entities, no network, bounded size and depth.
+"""The one XML parse function of the project: no DTDs, no entities, no network, bounded size and shape.
 
 Every adapter parses through ``parse_xml``; nothing else in the tree calls ``etree.fromstring``.
 Each refusal is a coded ``XmlRefused`` or ``ParseError`` that says where and what was expected.
-Bytes that do not match their declared encoding are refused first (``adapters/xml/encoding.py``).
+
+In order, each step cheap before the next costs more:
+
+1. size (``xml.too-large``);
+2. encoding: any document is read as UTF-8, bytes that do not match their declaration refused
+   (``adapters/xml/encoding.py``);
+3. a DOCTYPE or entity declaration anywhere in the (UTF-8) bytes (``xml.dtd-forbidden``,
+   ``xml.entity-forbidden``);
+4. how many nodes (elements, comments, processing instructions): counted in the bytes, and when
+   that count passes the bound, by a first pass of the parser that builds no tree and stops at the
+   bound (``xml.too-many-elements``), so a refusal costs no more than the bound and no tree is ever
+   larger than it;
+5. the parse itself, and a DOCTYPE the byte scan could not see refused after it;
+6. the shape of the tree, each looked for by an XPath (in C) only when the document's size leaves
+   room to break it: nesting (``xml.too-deep``), attributes on one element
+   (``xml.too-many-attributes``), the length of an attribute value (``xml.attribute-too-long``) and of
+   a text (``xml.text-too-large``).
 """
 
 from __future__ import annotations
 
+import copy
 import re
-from dataclasses import dataclass
+import threading
+from typing import Any
 
 from lxml import etree
 
+from samband.adapters.limits import XmlLimits, current
 from samband.adapters.xml.encoding import as_checked_bytes
 from samband.adapters.xml.encoding import document_encoding as document_encoding
-from samband.kernel.errors import ParseError, XmlRefused
+from samband.kernel.errors import GatewayError, MessageRejected, ParseError, XmlRefused
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-DEFAULT_MAX_DEPTH = 64
+__all__ = ["XmlLimits", "document_encoding", "parse_xml", "qname"]
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class XmlLimits:
-    """Bounds on what the gateway is willing to parse."""
-
-    max_bytes: int = DEFAULT_MAX_BYTES
-    max_depth: int = DEFAULT_MAX_DEPTH
-
-
-DEFAULT_LIMITS = XmlLimits()
-
-
-def _parser() -> etree.XMLParser:
+def _parser(target: object | None = None) -> etree.XMLParser:
     return etree.XMLParser(
+        target=target,
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -52,12 +60,13 @@ def _line_of(raw: bytes, offset: int) -> int:
 
 
 def _refuse_declarations(raw: bytes) -> None:
-    """DTDs (and so entity declarations) are refused before the parser sees them."""
+    """DTDs (and so entity declarations) are refused before the parser sees them; an entity
+    declaration is named as such wherever it stands."""
     for pattern, code, what in (
         (_ENTITY, "xml.entity-forbidden", "entity declaration"),
         (_DOCTYPE, "xml.dtd-forbidden", "DOCTYPE declaration"),
     ):
-        match = pattern.search(raw, 0, 1 << 20) or pattern.search(raw)
+        match = pattern.search(raw)
         if match:
             raise XmlRefused(
                 f"{what} is not allowed in a health message",
@@ -67,17 +76,114 @@ def _refuse_declarations(raw: bytes) -> None:
             )
 
 
+class _Count:
+    """A parser target that builds nothing and counts nodes (elements, comments, processing
+    instructions), stopping the parse at the first past ``limit``."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.nodes = 0
+        self.tag = ""
+
+    def start(self, tag: str, _attrib: object = None) -> None:
+        self.nodes += 1
+        if self.nodes > self.limit:
+            self.tag = tag.rpartition("}")[2]
+            raise XmlRefused(
+                f"more than {self.limit} elements",
+                code="xml.too-many-elements",
+                where=f"the {self.nodes}th node, {self.tag}",
+                expected=f"at most {self.limit} elements (comments and processing instructions count)",
+            )
+
+    def comment(self, _text: str) -> None:
+        self.start("comment()")
+
+    def pi(self, _target: str, _data: str | None = None) -> None:
+        self.start("processing-instruction()")
+
+    def close(self) -> int:
+        return self.nodes
+
+
+def _count_nodes(raw: bytes, limit: int) -> None:
+    """Refuse a document of more than ``limit`` nodes before its tree is built. Every node opens with
+    ``<`` and no end tag is one, so most documents are cleared by counting bytes; only one that may
+    have more (or holds ``<`` in CDATA and comments) is counted by the parser, which stops at the limit."""
+    opened = raw.count(b"<")
+    if opened > limit and opened - raw.count(b"</") > limit:
+        _parsed(raw, _Count(limit))
+
+
+def _first(path: str) -> etree.XPath:
+    return etree.XPath(f"({path})[1]")
+
+
+_MANY_ATTRIBUTES = _first("//*[count(@*) > $n]")
+_LONG_ATTRIBUTE = _first("//@*[string-length(.) > $n]")
+_LONG_TEXT = _first("//text()[string-length(.) > $n]")
+
+
+def _found(path: etree.XPath, root: etree._Element, n: int) -> Any:
+    hits = path(root, n=n)
+    return hits[0] if isinstance(hits, list) and hits else None
+
+
+def _check_shape(root: etree._Element, raw: bytes, limits: XmlLimits) -> None:
+    """Nesting, attributes and text within ``limits``, each looked for (in C) only when the size of
+    the document leaves room to break it."""
+    _check_depth(root, limits.max_depth)
+    checks = (
+        (
+            raw.count(b"="),
+            _MANY_ATTRIBUTES,
+            limits.max_attributes,
+            "xml.too-many-attributes",
+            "attributes on one element",
+        ),
+        (
+            len(raw),
+            _LONG_ATTRIBUTE,
+            limits.max_attribute_chars,
+            "xml.attribute-too-long",
+            "characters in one attribute value",
+        ),
+        (len(raw), _LONG_TEXT, limits.max_text_chars, "xml.text-too-large", "characters in one text"),
+    )
+    for room, path, bound, code, what in checks:
+        hit = _found(path, root, bound) if room > bound else None
+        if hit is not None:
+            raise _past(hit, code, f"at most {bound} {what}")
+
+
+def _past(hit: Any, code: str, expected: str) -> XmlRefused:
+    """The refusal of ``hit``: an element with too many attributes, or an attribute value or a text
+    (a string XPath result, which knows its element) too long."""
+    if isinstance(hit, etree._Element):
+        owner, where, size = hit, _local(hit), f"{len(hit.attrib)} attributes"
+    else:
+        owner = hit.getparent()
+        where = f"{_local(owner)}/@{hit.attrname}" if hit.is_attribute else f"{_local(owner)}/text()"
+        size = f"{len(hit)} characters"
+    return XmlRefused(f"{where} has {size}", code=code, where=where, line=owner.sourceline, expected=expected)
+
+
+def _local(element: etree._Element) -> str:
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else str(tag)
+
+
 def _too_deep(max_depth: int) -> etree.XPath:
     """Any node an element holds (element, comment, PI) at nesting level ``max_depth + 1``."""
     return etree.XPath("/*" + "/*" * (max_depth - 1) + "/node()[not(self::text())]")
 
 
-_TOO_DEEP = {DEFAULT_MAX_DEPTH: _too_deep(DEFAULT_MAX_DEPTH)}
+_TOO_DEEP: dict[int, etree.XPath] = {}
 
 
 def _check_depth(root: etree._Element, max_depth: int) -> None:
     finder = _TOO_DEEP.get(max_depth) or _TOO_DEEP.setdefault(max_depth, _too_deep(max_depth))
-    found = finder(root) if max_depth > 0 else [root]
+    found = finder(root)
     if isinstance(found, list) and found:
         element = found[-1]  # the last in document order, as a depth-first walk from the end meets it
         raise XmlRefused(
@@ -88,40 +194,84 @@ def _check_depth(root: etree._Element, max_depth: int) -> None:
         )
 
 
-def parse_xml(raw: bytes, limits: XmlLimits = DEFAULT_LIMITS) -> etree._Element:
-    """Parse ``raw`` safely and return its root element.
+_PARSER_BOUNDS = (
+    ("Excessive depth", "xml.too-deep"),
+    ("Text node too long", "xml.text-too-large"),
+    ("XML_PARSE_HUGE", "xml.refused"),
+)
 
-    Encoding comes from the byte-order mark or the XML declaration (UTF-8 and ISO-8859-1 both occur in
-    real traffic, UTF-16 now and then); UTF-16 and UTF-32 are read as UTF-8, so every check below
-    sees the same bytes whatever the document's encoding.
-    """
-    if len(raw) > limits.max_bytes:
-        raise XmlRefused(
-            f"document is {len(raw)} bytes",
-            code="xml.too-large",
-            expected=f"at most {limits.max_bytes} bytes",
-        )
-    raw = as_checked_bytes(raw)
-    if not raw.strip():
-        raise ParseError("empty document", code="xml.empty", expected="an XML document")
-    _refuse_declarations(raw)
+
+def _not_well_formed(exc: etree.XMLSyntaxError) -> MessageRejected:
+    line, column = exc.position if exc.position else (None, None)
+    for sign, code in _PARSER_BOUNDS:  # libxml2's own bounds, met before ours
+        if sign in exc.msg:
+            return XmlRefused(f"past a bound of the parser: {exc.msg}", code=code, line=line, column=column)
+    return ParseError(
+        f"not well-formed XML: {exc.msg}",
+        code="xml.not-well-formed",
+        line=line,
+        column=column,
+        expected="well-formed XML",
+    )
+
+
+def _parsed(raw: bytes, target: object | None = None) -> Any:
+    """The root element, or what ``target`` makes of the document."""
     try:
-        root = etree.fromstring(raw, _parser())
+        root = etree.fromstring(raw, _parser(target))
     except etree.XMLSyntaxError as exc:
-        line, column = exc.position if exc.position else (None, None)
-        raise ParseError(
-            f"not well-formed XML: {exc.msg}",
-            code="xml.not-well-formed",
-            line=line,
-            column=column,
-            expected="well-formed XML",
-        ) from exc
+        raise _not_well_formed(exc) from exc
     except ValueError as exc:
         raise ParseError(f"not parseable as XML: {exc}", code="xml.not-well-formed") from exc
     if root is None:
         raise ParseError("no root element", code="xml.not-well-formed")
+    return root
+
+
+def parse_xml(raw: bytes, limits: XmlLimits | None = None) -> etree._Element:
+    """Parse ``raw`` safely and return its root element, within ``limits`` (else the ones in force,
+    ``adapters/limits.py``).
+
+    Encoding comes from the byte-order mark or the XML declaration (UTF-8 and ISO-8859-1 both occur in
+    real traffic, UTF-16 now and then); every document is read as UTF-8, so every check below sees
+    the same characters whatever the document's encoding. The stages of the spine read a message
+    more than once; a document refused once is refused again at the cost of a hash.
+    """
+    bounds = limits or current().xml
+    key = (len(raw), hash(raw), bounds)
+    known = _REFUSED.get(key)
+    if known is not None:
+        raise copy.copy(known)
+    try:
+        return _parse(raw, bounds)
+    except GatewayError as refused:
+        with _REFUSED_LOCK:
+            _REFUSED[key] = refused
+            while len(_REFUSED) > _REFUSALS_KEPT:
+                del _REFUSED[next(iter(_REFUSED))]
+        raise
+
+
+_REFUSALS_KEPT = 8
+_REFUSED: dict[tuple[int, int, XmlLimits], GatewayError] = {}
+_REFUSED_LOCK = threading.Lock()
+
+
+def _parse(raw: bytes, bounds: XmlLimits) -> etree._Element:
+    if len(raw) > bounds.max_bytes:
+        raise XmlRefused(
+            f"document is {len(raw)} bytes",
+            code="xml.too-large",
+            expected=f"at most {bounds.max_bytes} bytes",
+        )
+    raw = as_checked_bytes(raw)
+    if not raw or raw.isspace():
+        raise ParseError("empty document", code="xml.empty", expected="an XML document")
+    _refuse_declarations(raw)
+    _count_nodes(raw, bounds.max_elements)
+    root: etree._Element = _parsed(raw)
     _refuse_doctype(root)
-    _check_depth(root, limits.max_depth)
+    _check_shape(root, raw, bounds)
     return root
 
 

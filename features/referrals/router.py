@@ -11,9 +11,10 @@ from fastapi.responses import JSONResponse
 from samband.features.feedback.wiring import feedback_for
 from samband.features.referrals.flag import IdentificationFlag
 from samband.features.referrals.service import submit
+from samband.gateway.bodies import SafeJsonRoute
 from samband.gateway.deps import ServicesDep, Submitter
 
-router = APIRouter(tags=["referrals"])
+router = APIRouter(tags=["referrals"], route_class=SafeJsonRoute)
 
 
 @router.post("/referrals", status_code=status.HTTP_202_ACCEPTED)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from samband.gateway import ebxml, pipeline
+from samband.gateway.bodies import BodyRefused, too_large
 from samband.gateway.deps import ServicesDep, Submitter
 from samband.gateway.outcome import Outcome
 from samband.gateway.runtime import Services
@@ -61,19 +62,17 @@ def unanswered(outcome: Outcome) -> JSONResponse:
     return JSONResponse(outcome_body(outcome), status_code=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 
-def too_large(limit: int) -> HTTPException:
-    return HTTPException(413, detail={"code": "message.too-large", "detail": f"at most {limit} bytes"})
-
-
 async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused with 413 past ``limit`` (by Content-Length before reading it)."""
-    declared = request.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large(limit)
-    body = await request.body()
-    if len(body) > limit:
-        raise too_large(limit)
-    return body
+    """The request body, counted as it arrives and refused (413, ``http.body-too-large``) the moment it
+    passes ``limit``; ``BodyLimit`` bounds every request the same way before it gets here."""
+    chunks: list[bytes] = []
+    seen = 0
+    async for chunk in request.stream():
+        seen += len(chunk)
+        if seen > limit:
+            raise BodyRefused(too_large(limit))
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 @router.post("/messages", status_code=202, responses={202: ACCEPTED, 422: REFUSED, 503: DEFERRED})
@@ -94,7 +93,8 @@ async def post_message(request: Request, svc: ServicesDep, _caller: Submitter) -
 )
 async def post_ebxml(request: Request, svc: ServicesDep, _caller: Submitter) -> Response:
     """Receive an ebMS 2.0 message (multipart/related or bare SOAP); answer with its signal (none for a
-    signal: 204), or say why there is none yet (503 try again later, 500 failed)."""
+    signal: 204), a SOAP Fault (400) when it is too broken to have one, or say why there is none yet
+    (503 try again later, 500 failed)."""
     raw = await read_body(request, svc.settings.max_body_bytes)
     content_type = request.headers.get("Content-Type", "text/xml")
     soap_action = request.headers.get("SOAPAction")
@@ -105,7 +105,7 @@ async def post_ebxml(request: Request, svc: ServicesDep, _caller: Submitter) -> 
             return Response(status_code=status.HTTP_204_NO_CONTENT)
         return unanswered(outcome)
     body, media_type = answer
-    code = 500 if media_type.startswith("application/soap") else 200
+    code = 400 if media_type.startswith("application/soap") else 200  # a Fault: the sender's error
     headers = {"X-Samband-Message-Id": outcome.id, "X-Samband-Duplicate": str(outcome.duplicate).lower()}
     return Response(body, status_code=code, media_type=media_type, headers=headers)
 

@@ -14,6 +14,7 @@ from samband.gateway import pipeline, replay
 from samband.gateway.allowlist import development_caller
 from samband.gateway.api.inbound import respond
 from samband.gateway.audit import asked, one_patient, record
+from samband.gateway.bodies import SafeJsonRoute
 from samband.gateway.deps import Reader, Replayer, ServicesDep
 from samband.gateway.store import deliveries as queue
 from samband.gateway.store import repository as repo
@@ -23,7 +24,7 @@ from samband.gateway.store.replays import replays_of
 from samband.gateway.store.repository import StoredMessage
 from samband.gateway.store.search import MessageQuery, search_messages
 
-router = APIRouter(prefix="/messages", tags=["messages"])
+router = APIRouter(prefix="/messages", tags=["messages"], route_class=SafeJsonRoute)
 
 
 def summary(m: StoredMessage) -> dict[str, Any]:

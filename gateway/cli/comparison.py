@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from samband.adapters.ebxml.mime import unpack
+from samband.adapters.json.safe import read_json
 from samband.adapters.xml.canonical import canonicalize_xml, pretty_xml
 from samband.kernel.errors import GatewayError
 
@@ -84,7 +85,7 @@ def _xml_document(path: Path, raw: bytes) -> Document:
 
 
 def _json_document(path: Path, raw: bytes) -> Document:
-    data = json.loads(raw)
+    data = read_json(raw)
     pretty = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
     return Document(path, raw, json_key(data), "json", data, pretty)
 

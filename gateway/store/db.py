@@ -14,6 +14,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import exc as db_errors
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -62,6 +63,29 @@ def _sqlite_begin_immediate(connection: Any) -> None:
     # Readers (``reader(engine)``) begin deferred: in WAL mode they never wait for a writer.
     deferred = connection.get_execution_options().get(READ_ONLY, False)
     connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+_LOST = (
+    db_errors.OperationalError,  # the server went away, a lock wait timed out, "database is locked"
+    db_errors.InterfaceError,  # the connection was closed under the driver
+    db_errors.DisconnectionError,
+    db_errors.TimeoutError,  # no connection from the pool in time
+)
+
+
+def is_store_fault(error: BaseException) -> bool:
+    """True when ``error`` (or what caused it) is the store failing, not the work done with it: a lost
+    or invalidated connection, an operational error, no connection in time. Such a fault is transient:
+    the same work done again later succeeds."""
+    seen: BaseException | None = error
+    for _ in range(8):  # the cause chain, not forever
+        if seen is None:
+            return False
+        invalidated = isinstance(seen, db_errors.DBAPIError) and seen.connection_invalidated
+        if invalidated or isinstance(seen, _LOST):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def reader(engine: Engine) -> Engine:

@@ -84,4 +84,4 @@ def test_ebxml_with_a_profile_error_gets_a_message_error_and_nothing_is_delivere
     fault = gw.client.post(
         "/ebxml", content=b"not a soap message", headers={**AUTH, "Content-Type": "text/xml"}
     )
-    assert fault.status_code == 500 and b"Fault" in fault.content
+    assert fault.status_code == 400 and b"Fault" in fault.content

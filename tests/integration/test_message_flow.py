@@ -248,5 +248,5 @@ def test_too_large_a_post_is_refused_before_it_is_stored(
     gw = gateway_factory(sqlite_url, max_body_bytes=1000)
     answer = gw.post(hodemelding())
     assert answer.status_code == 413
-    assert answer.json()["detail"]["code"] == "message.too-large"
+    assert answer.json()["errors"][0]["code"] == "http.body-too-large"
     assert gw.get("/messages")["total"] == 0

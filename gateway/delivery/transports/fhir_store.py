@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
+from samband.adapters.json.safe import read_json
 from samband.gateway.delivery.transports.base import DeliveryRequest, Receipt
 from samband.gateway.store.fhir import apply_bundle
-from samband.kernel.errors import DeliveryRefused
+from samband.kernel.errors import DeliveryRefused, ParseError
 
 
 class FhirStoreTransport:
@@ -20,8 +20,8 @@ class FhirStoreTransport:
 
     def send(self, request: DeliveryRequest) -> Receipt:
         try:
-            bundle = json.loads(request.payload)
-        except ValueError as exc:
+            bundle = read_json(request.payload)
+        except ParseError as exc:
             raise DeliveryRefused(
                 f"fhir-store takes FHIR JSON only: {exc}", code="delivery.fhir-store.not-json"
             ) from exc

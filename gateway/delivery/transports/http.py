@@ -7,7 +7,6 @@ is retried at once a couple of times (tenacity, short capped wait); the long sch
 
 from __future__ import annotations
 
-import json
 import re
 from time import perf_counter
 from typing import Any
@@ -15,10 +14,11 @@ from typing import Any
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_fixed
 
+from samband.adapters.json.safe import read_json
 from samband.gateway.delivery.transports.base import DeliveryRequest, Receipt, excerpt
 from samband.gateway.delivery.transports.boundary import delivery_errors
 from samband.gateway.routing.routes import Route
-from samband.kernel.errors import DeliveryRefused, DeliveryUnavailable
+from samband.kernel.errors import DeliveryRefused, DeliveryUnavailable, GatewayError
 
 TRANSIENT_STATUSES = frozenset({408, 425, 429})
 RESET_ERRORS = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
@@ -48,8 +48,8 @@ def json_body(response: httpx.Response) -> Any:
     if "json" not in response.headers.get("Content-Type", ""):
         return None
     try:
-        return json.loads(response.content)
-    except ValueError:
+        return read_json(response.content)
+    except GatewayError:  # not JSON, or past the safe read's limits: no body to read
         return None
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from samband.adapters.ebxml import parse_ebxml, read_envelope, serialize_ebxml, validate_ebxml
+from samband.adapters.limits import Limits, MimeLimits, applied
 from samband.kernel.errors import GatewayError, ParseError, SchemaInvalid, UnsupportedMessage, XmlRefused
 from samband.kernel.problems import Severity
 from tests.conftest import SAMPLES
@@ -127,9 +128,8 @@ def test_business_message_without_ack_requested_is_an_error(samples_dir: Path) -
     assert rules == {"ebxml.ack-requested"}
 
 
-def test_oversized_package_is_refused_before_reading(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("samband.adapters.ebxml.mime.MAX_PACKAGE_BYTES", 1024)
-    with pytest.raises(GatewayError) as info:
+def test_oversized_package_is_refused_before_reading() -> None:
+    with pytest.raises(GatewayError) as info, applied(Limits(mime=MimeLimits(max_bytes=1024))):
         parse_ebxml(b"MIME-Version: 1.0\r\n" + b"x" * 2048)
     assert info.value.code == "ebxml.mime-too-large"
 

@@ -135,8 +135,13 @@ def test_impossible_calendar_date_is_refused(kari_json: dict[str, Any]) -> None:
 
 
 def test_absurdly_deep_or_long_json_is_refused_not_crashed() -> None:
-    assert _refused(b"[" * 100_000).code == "ip-export.not-json"
-    assert _refused(b'{"revision": ' + b"9" * 5000 + b"}").code == "ip-export.not-json"
+    for raw, code in (
+        (b"[" * 100_000, "json.too-deep"),
+        (b'{"revision": ' + b"9" * 5000 + b"}", "json.number-too-long"),
+    ):
+        with pytest.raises(ParseError) as caught:
+            parse_json(raw)
+        assert caught.value.code == code
 
 
 def test_json_that_is_not_an_object_is_a_schema_error() -> None:

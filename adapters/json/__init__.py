@@ -1,0 +1,1 @@
+"""Safe JSON: the one read of a JSON document, with its limits."""
