@@ -31,9 +31,10 @@ from samband.adapters.ebxml.mail import (
 from samband.adapters.ebxml.model import Payload, bare_content_id
 from samband.adapters.ebxml.names import MULTIPART_RELATED, SOAP_PART_TYPE, TRANSFER_ENCODINGS
 from samband.adapters.limits import MimeLimits, current
-from samband.adapters.xml.encoding import charset_codec
+from samband.adapters.xml.encoding import as_utf8, charset_codec
 from samband.kernel.errors import MessageRejected, ParseError, UnsupportedMessage
 
+_BYTE_ORDER_MARKS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _BOUNDARY = re.compile(r"[0-9A-Za-z'()+_,./:=? -]{0,69}[0-9A-Za-z'()+_,./:=?-]")  # RFC 2046 §5.1.1
 _XML_TYPES = frozenset({"text/xml", "application/xml", "application/soap+xml"})
 
@@ -258,14 +259,16 @@ def _checked_charset(content_type: str, where: str) -> str | None:
 
 
 def _as_utf8(envelope: bytes, charset: str | None, where: str) -> bytes:
-    """A SOAP part in another charset and without an XML declaration is re-encoded as UTF-8.
-
-    With a declaration the parser follows the declaration, as XML 1.0 §4.3.3 says.
+    """A SOAP part in another charset is re-encoded as UTF-8 (a declaration it has, in that charset,
+    saying so). One that says what it is in ASCII (``<?xml … encoding``) or by a byte-order mark is
+    left to the parser, which follows what the document says, as XML 1.0 §4.3.3 and Appendix F do.
     """
-    if not charset or charset.lower().replace("-", "") == "utf8" or envelope.lstrip().startswith(b"<?xml"):
+    if not charset or charset.lower().replace("-", "") == "utf8":
+        return envelope
+    if envelope.lstrip().startswith(b"<?xml") or envelope.startswith(_BYTE_ORDER_MARKS):
         return envelope
     try:
-        return envelope.decode(charset).encode("utf-8")
+        return as_utf8(envelope.decode(charset))
     except UnicodeError as exc:
         raise ParseError(
             f"the SOAP part is not readable as {charset}: {exc}",

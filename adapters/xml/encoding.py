@@ -103,7 +103,7 @@ def _single_byte(codec: str) -> bool:
     return codec not in _UTF8_NAMES and read[:1] == "A" and len(read) == 3
 
 
-def _as_utf8(text: str) -> bytes:
+def as_utf8(text: str) -> bytes:
     """``text`` as UTF-8, its XML declaration (if any) saying UTF-8."""
     utf8 = text.encode("utf-8")
     found = _DECLARED.match(utf8)
@@ -113,7 +113,7 @@ def _as_utf8(text: str) -> bytes:
 def _transcoded(body: bytes, codec: str, expected: str) -> bytes:
     """``body`` decoded strictly with ``codec`` and written as UTF-8; a coded mismatch where it fails."""
     try:
-        return _as_utf8(body.decode(codec))
+        return as_utf8(body.decode(codec))
     except UnicodeDecodeError as exc:
         detail = f"not readable as {codec.upper()}"
         raise _mismatch(body, exc.start, codec, detail, expected) from exc

@@ -1,9 +1,14 @@
-"""The real app served by uvicorn on a free loopback port, in a thread, with an httpx client for it."""
+"""The real app served by uvicorn on a free loopback port, in a thread, with an httpx client for it;
+or the real ``samband serve`` as a subprocess (``serve``)."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import uvicorn
@@ -36,3 +41,33 @@ class LiveServer:
         self.thread.join(timeout=10)
         services: Services = self.app.state.services
         services.engine.dispose()
+
+
+def free_port() -> int:
+    """A port nothing listens on now (loopback)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """The real ``samband serve`` as a subprocess on ``port``, once its ``/healthz`` answers 200."""
+    command = [
+        sys.executable,
+        "-c",
+        "from samband.gateway.cli.main import main; main()",
+        "serve",
+        "--port",
+        str(port),
+    ]
+    with log.open("ab") as out:  # the child keeps its own copy of the descriptor
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 90  # start-up on a loaded machine; not a performance check
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise AssertionError(f"samband serve did not start:\n{log.read_text()}")

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -25,39 +23,12 @@ import pytest
 
 from tests.integration.messages import hodemelding, msg_id_of
 from tests.integration.receiver import Receiver
+from tests.integration.server import free_port, serve
 
 TOTAL = 500
 KILL_AFTER = 200
 KEY = "crash-test-key"
 HEADERS = {"Authorization": f"Bearer {KEY}", "Content-Type": "application/xml"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _serve(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    command = [
-        sys.executable,
-        "-c",
-        "from samband.gateway.cli.main import main; main()",
-        "serve",
-        "--port",
-        str(port),
-    ]
-    with log.open("ab") as out:  # the child keeps its own copy of the descriptor
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 90  # start-up on a loaded machine; not a performance check
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise AssertionError(f"samband serve did not start:\n{log.read_text()}")
 
 
 def _post(client: httpx.Client, url: str, raw: bytes) -> bool:
@@ -87,11 +58,11 @@ def test_sigkill_mid_stream_loses_nothing_and_delivers_nothing_twice(
         "SAMBAND_LEASE_SECONDS": "3",
         "SAMBAND_WORKER_POLL_SECONDS": "0.05",
     }
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/messages"
     log = tmp_path / "serve.log"
     messages = [hodemelding(patient_seed=i) for i in range(TOTAL)]
-    server = _serve(port, env, log)
+    server = serve(port, env, log)
 
     accepted: set[str] = set()
     with httpx.Client(timeout=10) as client, ThreadPoolExecutor(4) as pool:
@@ -99,7 +70,7 @@ def test_sigkill_mid_stream_loses_nothing_and_delivers_nothing_twice(
     assert server.wait(timeout=10) == -signal.SIGKILL
     assert KILL_AFTER <= len(accepted) < TOTAL
 
-    server = _serve(port, env, log)
+    server = serve(port, env, log)
     try:
         rest = [raw for raw in messages if msg_id_of(raw) not in accepted]
         with httpx.Client(timeout=10) as client, ThreadPoolExecutor(4) as pool:

@@ -62,3 +62,67 @@ def test_iso_8859_1_documents_parse() -> None:
     raw = '<?xml version="1.0" encoding="ISO-8859-1"?><navn>Ærlig Østby Åsen</navn>'.encode("iso-8859-1")
     assert parse_xml(raw).text == "Ærlig Østby Åsen"
     assert document_encoding(raw) == "ISO-8859-1"
+
+
+def test_too_many_elements_is_refused_before_a_tree_is_built_and_fast() -> None:
+    wide = b"<MsgHead>" + b"<Document/>" * 1_000_000 + b"</MsgHead>"  # 11 MB, a million elements
+    started = time.monotonic()
+    with pytest.raises(XmlRefused) as info:
+        parse_xml(wide)
+    assert info.value.code == "xml.too-many-elements"
+    assert time.monotonic() - started < 2.0
+
+
+def test_comments_count_as_elements_and_markup_in_cdata_does_not() -> None:
+    with pytest.raises(XmlRefused) as info:
+        parse_xml(b"<a>" + b"<!---->" * 200 + b"</a>", XmlLimits(max_elements=100))
+    assert info.value.code == "xml.too-many-elements"
+    cdata = b"<a><![CDATA[" + b"<b>" * 500 + b"]]></a>"
+    assert parse_xml(cdata, XmlLimits(max_elements=100)).text == "<b>" * 500
+
+
+@pytest.mark.parametrize(
+    ("raw", "limits", "code", "where"),
+    [
+        (b"<a " + b" ".join(b'x%d="1"' % i for i in range(30)) + b"/>", XmlLimits(max_attributes=20),
+         "xml.too-many-attributes", "a"),
+        (b'<a><b V="' + b"x" * 100_000 + b'"/></a>', XmlLimits(), "xml.attribute-too-long", "b/@V"),
+        (b"<a><b>" + b"x" * 3000 + b"</b></a>", XmlLimits(max_text_chars=2000),
+         "xml.text-too-large", "b/text()"),
+        (b"<a>" * 300 + b"</a>" * 300, XmlLimits(), "xml.too-deep", None),
+    ],
+)  # fmt: skip
+def test_attributes_text_and_depth_are_bounded(raw: bytes, limits: XmlLimits, code: str, where: str) -> None:
+    with pytest.raises(XmlRefused) as info:
+        parse_xml(raw, limits)
+    assert (info.value.code, info.value.where) == (code, where)
+
+
+DTD = '<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>'
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        ('<?xml version="1.0" encoding="UTF-32"?>' + DTD).encode("utf-32-be"),  # no byte-order mark
+        ('<?xml version="1.0" encoding="UTF-32"?>' + DTD).encode("utf-32-le"),
+        ('<?xml version="1.0" encoding="IBM037"?>' + DTD).encode("cp037"),  # EBCDIC
+        b'<?xml version="1.0" encoding="UTF-7"?>' + DTD.encode("utf-7"),  # "<" spelt "+ADw-"
+    ],
+)
+def test_a_dtd_is_refused_whatever_the_encoding_hides_it_in(raw: bytes) -> None:
+    with pytest.raises(XmlRefused) as info:
+        parse_xml(raw)
+    assert info.value.code == "xml.entity-forbidden"
+
+
+@pytest.mark.parametrize("encoding", ["undefined", "unicode-escape", "base64", "x-made-up"])
+def test_an_encoding_that_is_no_charset_is_refused(encoding: str) -> None:
+    with pytest.raises(ParseError) as info:
+        parse_xml(f'<?xml version="1.0" encoding="{encoding}"?><a/>'.encode())
+    assert info.value.code == "xml.unknown-encoding"
+
+
+def test_an_ebcdic_document_reads_like_the_original() -> None:
+    text = '<?xml version="1.0" encoding="IBM037"?><navn>Ærlig Østby</navn>'
+    assert parse_xml(text.encode("cp037")).text == "Ærlig Østby"

@@ -16,6 +16,8 @@ from samband.adapters.ebxml import (
     serialize_package,
     validate_ebxml,
 )
+from samband.adapters.ebxml.mime import unpack
+from samband.adapters.limits import Limits, MimeLimits, applied
 from samband.kernel.errors import GatewayError, ParseError, UnsupportedMessage
 from samband.kernel.problems import Severity
 
@@ -171,3 +173,60 @@ def test_latin1_soap_part_without_declaration_is_read() -> None:
     with pytest.raises(ParseError) as info:
         parse_http(content_type, body.replace(b"ISO-8859-1", b"x-unknown-charset"))
     assert info.value.code == "ebxml.mime-bad-charset"
+
+
+def _parts(count: int, soap_type: str = 'text/xml; charset="UTF-8"', boundary: str = "b") -> bytes:
+    parts = [f"Content-ID: <soap@x>\r\nContent-Type: {soap_type}\r\n\r\n<a/>".encode("latin-1")]
+    parts += [
+        b"Content-ID: <p%d@x>\r\nContent-Type: application/xml\r\n\r\n<p/>" % i for i in range(count - 1)
+    ]
+    delimiter = f"\r\n--{boundary}\r\n".encode()
+    return f"--{boundary}\r\n".encode() + delimiter.join(parts) + f"\r\n--{boundary}--\r\n".encode()
+
+
+def _refused(
+    body: bytes, content_type: str = 'multipart/related; boundary="b"; type="text/xml"'
+) -> GatewayError:
+    with pytest.raises(GatewayError) as caught:
+        unpack(body, content_type)
+    return caught.value
+
+
+def test_a_package_of_many_parts_is_refused_at_the_first_past_the_bound() -> None:
+    assert len(unpack(_parts(100), 'multipart/related; boundary="b"').parts) == 100
+    refused = _refused(_parts(10_000))
+    assert (refused.code, refused.where) == ("ebxml.mime-too-many-parts", "MIME part 101")
+    with applied(Limits(mime=MimeLimits(max_parts=3))):
+        assert _refused(_parts(4)).code == "ebxml.mime-too-many-parts"
+
+
+def test_a_part_past_its_size_is_refused() -> None:
+    with applied(Limits(mime=MimeLimits(max_part_bytes=1000))):
+        big = _parts(2).replace(b"<p/>", b"<p>" + b"x" * 2000 + b"</p>")
+        assert _refused(big).code == "ebxml.mime-part-too-large"
+
+
+@pytest.mark.parametrize("charset", ["undefined", '"utf\x00-8"', "x-made-up", "base64"])
+def test_a_charset_that_is_no_character_encoding_is_refused(charset: str) -> None:
+    refused = _refused(_parts(2, soap_type=f"text/xml; charset={charset}"))
+    assert (refused.code, refused.where) == ("ebxml.mime-bad-charset", "MIME part 1")
+
+
+def test_a_boundary_rfc_2046_does_not_allow_is_refused() -> None:
+    long = "b" * 71
+    refused = _refused(_parts(2, boundary=long), f'multipart/related; boundary="{long}"')
+    assert refused.code == "ebxml.mime-bad-boundary"
+
+
+def test_a_business_message_with_two_payloads_is_an_error_finding() -> None:
+    content_type, body = _package("base64")
+    boundary = content_type.split('boundary="')[1].split('"')[0]
+    twice = body.replace(f"--{boundary}--".encode(), _second_payload(boundary) + f"--{boundary}--".encode())
+    errors = [
+        f.code for f in validate_ebxml(twice, content_type=content_type) if f.severity is Severity.ERROR
+    ]
+    assert "ebxml.payload-count" in errors
+
+
+def _second_payload(boundary: str) -> bytes:
+    return f"--{boundary}\r\nContent-ID: <second@x>\r\nContent-Type: application/xml\r\n\r\n<a/>\r\n".encode()

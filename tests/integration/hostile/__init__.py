@@ -1,0 +1,1 @@
+"""Hostile and broken input against every inbound endpoint of the running service."""
