@@ -194,7 +194,9 @@ def left_for_take_over(message_id: str, exc: Exception) -> Outcome:
     """The store failed under the message (its connection lost, a lock wait given up): nothing about
     the message is wrong, so it stays ``received``, and a worker takes it over once its claim runs
     out (``processing_grace_seconds``); the sender is told to try again (503)."""
-    log.warning("processing message %s met a store fault; left for a later try: %s", message_id, exc)
+    log.warning(
+        "processing message %s met a store fault (%s); left for a later try", message_id, type(exc).__name__
+    )
     error = {"code": "store.unavailable", "detail": f"the message store failed: {type(exc).__name__}"}
     return Outcome(message_id, str(Status.RECEIVED), None, errors=[error])
 

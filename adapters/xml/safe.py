@@ -11,9 +11,9 @@ In order, each step cheap before the next costs more:
 3. a DOCTYPE or entity declaration anywhere in the (UTF-8) bytes (``xml.dtd-forbidden``,
    ``xml.entity-forbidden``);
 4. how many nodes (elements, comments, processing instructions): counted in the bytes, and when
-   that count passes the bound, by a first pass of the parser that builds no tree and stops at the
-   bound (``xml.too-many-elements``), so a refusal costs no more than the bound and no tree is ever
-   larger than it;
+   that count passes the bound in a document with comments or CDATA sections, by a first pass of the
+   parser that builds no tree and stops at the bound (``xml.too-many-elements``), so a refusal costs
+   no more than the bound and no tree is ever larger than it;
 5. the parse itself, and a DOCTYPE the byte scan could not see refused after it;
 6. the shape of the tree, each looked for by an XPath (in C) only when the document's size leaves
    room to break it: nesting (``xml.too-deep``), attributes on one element
@@ -108,11 +108,23 @@ class _Count:
 
 def _count_nodes(raw: bytes, limit: int) -> None:
     """Refuse a document of more than ``limit`` nodes before its tree is built. Every node opens with
-    ``<`` and no end tag is one, so most documents are cleared by counting bytes; only one that may
-    have more (or holds ``<`` in CDATA and comments) is counted by the parser, which stops at the limit."""
+    ``<`` and an end tag is none, so the bytes tell how many nodes a document has; exactly, unless
+    comments or CDATA sections (whose text may hold ``<``) are in it, and then the parser counts, in a
+    first pass that builds nothing and stops at the limit."""
     opened = raw.count(b"<")
-    if opened > limit and opened - raw.count(b"</") > limit:
+    if opened <= limit:
+        return
+    nodes = opened - raw.count(b"</") - (1 if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml") else 0)
+    if nodes <= limit:
+        return
+    if b"<!--" in raw or b"<![CDATA[" in raw:
         _parsed(raw, _Count(limit))
+        return
+    raise XmlRefused(
+        f"{nodes} elements",
+        code="xml.too-many-elements",
+        expected=f"at most {limit} elements (comments and processing instructions count)",
+    )
 
 
 def _first(path: str) -> etree.XPath:

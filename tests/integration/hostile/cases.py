@@ -175,7 +175,7 @@ def code_of(response: httpx.Response) -> str | None:
         root = parse_xml(response.content)
         fault = root.findtext(".//detail/code")
         if fault:
-            return fault
+            return str(fault)
         description = root.findtext(f".//{{{EB_NS}}}Error/{{{EB_NS}}}Description") or ""
         found = re.match(r"\[([\w.{}-]+)\]", description)
         return found.group(1) if found else None
