@@ -6,7 +6,8 @@ mail) is translated as the Hodemelding it carries. FHIR is read in JSON or XML a
 
 One file: the result goes to stdout (or ``-o OUT``), each translation issue to stderr as one line.
 A refusal is two lines on stderr: ``samband translate: [code] text (file:line:column, where)`` and
-the refusal as JSON; nesting too deep is ``document.too-deep``, anything unexpected
+the refusal as JSON; past a limit of the safe reads its code (``json.too-deep`` …), a reader that
+recursed too far ``document.too-deep``, anything unexpected
 ``internal.error`` with its type, never a traceback.
 Exit codes (INTERFACE.md): 0 translated, 1 the document could not be translated, 2 usage.
 

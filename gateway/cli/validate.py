@@ -2,7 +2,8 @@
 
 Folders are walked (recursively) for *.xml and *.json; each document is detected and validated by
 its adapter, file by file: whatever one file raises becomes a coded finding of that file (a file
-that cannot be read ``cli.unreadable-file``, nesting too deep ``document.too-deep``, anything
+that cannot be read ``cli.unreadable-file``, past a limit of the safe reads its code
+(``json.too-deep`` …), a reader that recursed too far ``document.too-deep``, anything
 unexpected ``internal.error`` with the exception's type) and the run goes on with the next. The
 summary (files, valid, invalid, error findings by code) ends the run on stderr.
 """

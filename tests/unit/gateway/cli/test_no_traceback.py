@@ -67,9 +67,9 @@ def hostile(tmp_path: Path) -> dict[str, Path]:
 @pytest.mark.parametrize(
     ("name", "code"),
     [
-        ("deep.json", "document.too-deep"),
-        ("deep-object.json", "document.too-deep"),
-        ("huge-int.json", "json.invalid"),
+        ("deep.json", "json.too-deep"),
+        ("deep-object.json", "json.too-deep"),
+        ("huge-int.json", "json.number-too-long"),
         ("xxe-utf16.xml", "xml.entity-forbidden"),
         ("xxe-utf16-nodecl.xml", "xml.entity-forbidden"),
         ("dtd.xml", "xml.dtd-forbidden"),
@@ -96,12 +96,12 @@ def test_validate_and_translate_answer_a_hostile_file_with_a_code(
     assert translated.stdout == ""
 
 
-def test_a_huge_number_is_read_as_a_number_and_reported_by_the_fhir_rules(hostile: dict[str, Path]) -> None:
+def test_a_number_no_float_holds_is_refused_with_its_code(hostile: dict[str, Path]) -> None:
     result = runner.invoke(app, ["validate", "--format", "json", str(hostile["huge-float.json"])])
     _no_traceback(result.output)
     assert result.exit_code == 1
     [report] = json.loads(result.stdout)
-    assert report["valid"] is False and report["findings"][0]["rule"].startswith("fhir.")
+    assert report["valid"] is False and report["findings"][0]["rule"] == "json.number-out-of-range"
 
 
 def test_a_folder_goes_on_past_its_bad_files_and_ends_with_a_summary(tmp_path: Path) -> None:
@@ -124,7 +124,7 @@ def test_a_folder_goes_on_past_its_bad_files_and_ends_with_a_summary(tmp_path: P
     invalid = len(bad) + (1 if unreadable else 0)
     summary = result.stderr.strip().splitlines()[-1]
     assert summary.startswith(f"{total} document(s): {total - invalid} valid, {invalid} invalid;"), summary
-    for code in ("document.too-deep 2", "document.empty 1", "xml.entity-forbidden 2", "xml.dtd-forbidden 1"):
+    for code in ("json.too-deep 2", "document.empty 1", "xml.entity-forbidden 2", "xml.dtd-forbidden 1"):
         assert code in summary, summary
     if unreadable:
         assert "cli.unreadable-file 1" in summary
@@ -147,8 +147,7 @@ def test_translate_of_deep_json_through_the_real_program(hostile: dict[str, Path
     _no_traceback(result.stdout, result.stderr)
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == (
-        f"samband translate: [document.too-deep] the document nests deeper than can be read "
-        f"({hostile['deep.json']})"
+        f"samband translate: [json.too-deep] values nested deeper than 64 levels ({hostile['deep.json']})"
     )
 
 
