@@ -11,6 +11,7 @@ the catalogue; the problems it reports carry catalogued codes. Any other excepti
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import re
@@ -342,7 +343,7 @@ def xml_mutated(draw: st.DrawFn, corpus: str) -> bytes:
         if operation == 0 and parent is not None:
             parent.remove(element)
         elif operation == 1 and parent is not None:
-            parent.insert(parent.index(element), etree.fromstring(etree.tostring(element)))
+            parent.insert(parent.index(element), copy.deepcopy(element))
         elif operation == 2 and parent is not None:
             target = draw(st.sampled_from(elements))
             if target is not element and element not in list(target.iterancestors()):
