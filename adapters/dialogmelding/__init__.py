@@ -15,13 +15,14 @@ from samband.adapters.dialogmelding.model import (
     RollerRelatertNotat,
     TilknyttetEnhet,
 )
-from samband.adapters.dialogmelding.payload import DIALOGMELDING_1_0, DIALOGMELDING_1_1
+from samband.adapters.dialogmelding.payload import DIALOG_TYPES, DIALOGMELDING_1_0, DIALOGMELDING_1_1
 
 __all__ = [
     "DIALOGMELDING_1_0",
     "DIALOGMELDING_1_1",
     "DIALOG_10_NS",
     "DIALOG_11_NS",
+    "DIALOG_TYPES",
     "Dialogmelding",
     "Foresporsel",
     "Notat",

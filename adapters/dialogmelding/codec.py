@@ -67,15 +67,16 @@ def parse_dialogmelding(element: etree._Element) -> Dialogmelding:
 
 
 def _rich(parent: etree._Element, ns: str, local: str) -> RichText | None:
+    """An xs:anyType element: its text, and the element as sent when it has markup or attributes
+    (``xsi:type``); the in-scope namespace declarations are kept (QNames in attribute values)."""
     el = child(parent, ns, local)
     if el is None:
         return None
-    if len(el) == 0:
+    if len(el) == 0 and not el.attrib:
         return RichText(text=el.text or "")
-    copy = deepcopy(el)
-    copy.tail = None
     plain = "".join(el.itertext())
-    return RichText(text=plain, markup=etree.tostring(copy, encoding="UTF-8", xml_declaration=False))
+    markup = etree.tostring(el, encoding="UTF-8", xml_declaration=False, with_tail=False)
+    return RichText(text=plain, markup=markup)
 
 
 def _read_foresporsel(el: etree._Element, ns: str) -> Foresporsel:
@@ -161,11 +162,12 @@ def serialize_dialogmelding(model: Dialogmelding) -> etree._Element:
 def _write_rich(parent: etree._Element, ns: str, local: str, value: RichText | None) -> None:
     if value is None:
         return
-    el = sub(parent, ns, local)
     if value.markup is None:
-        el.text = value.text
+        sub(parent, ns, local).text = value.text
         return
     source = parse_xml(value.markup)
+    declared = {prefix: uri for prefix, uri in source.nsmap.items() if prefix}
+    el = etree.SubElement(parent, q(ns, local), attrib=dict(source.attrib), nsmap=declared)
     el.text = source.text
     for node in source:
         el.append(deepcopy(node))

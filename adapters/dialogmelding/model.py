@@ -21,7 +21,8 @@ NAMESPACES = {"1.0": DIALOG_10_NS, "1.1": DIALOG_11_NS}
 @dataclass(frozen=True)
 class RichText:
     """Content of an xs:anyType element (TekstNotatInnhold, 1.1 Sporsmal): plain text, and the
-    original element bytes when it carries markup (xhtml) so nothing is dropped."""
+    original element bytes when it carries markup (xhtml) or attributes (``xsi:type``), so nothing
+    is dropped."""
 
     text: str
     markup: bytes | None = field(default=None, repr=False)

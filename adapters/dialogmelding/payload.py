@@ -14,20 +14,15 @@ from lxml import etree
 from samband.adapters.dialogmelding.codec import parse_dialogmelding, serialize_dialogmelding
 from samband.adapters.dialogmelding.model import DIALOG_10_NS, DIALOG_11_NS, Dialogmelding
 from samband.adapters.kith.datatypes import children, local_name, xpath_of
+from samband.kernel.codes import lookup
 from samband.kernel.errors import MappingError
 from samband.kernel.problems import Problem, Severity
 
 _TYPES_1_0 = frozenset({"DIALOG_FORESPORSEL", "DIALOG_SVAR", "DIALOG_NOTAT", "DIALOG_AVVIK"})
-_TYPES_1_1 = _TYPES_1_0 | {
-    "DIALOG_HELSEFAGLIG",
-    "DIALOG_STATUS_HENVISNING",
-    "DIALOG_INNBYGGER_EKONTAKT",
-    "DIALOG_INNBYGGER_RESEPTFORNYELSE",
-    "DIALOG_INNBYGGER_TIMERESERVASJON",
-    "DIALOG_INNBYGGER_DIGITALBEHANDLER",
-    "DIALOG_INNBYGGER_KOORDINATOR",
-    "DIALOG_INNBYGGER_TEST",
-}
+DIALOG_TYPES = frozenset(code for code in lookup.table("8279").codes if code.startswith("DIALOG_"))
+"""Every ``DIALOG_*`` MsgInfo/Type of code table 8279: the Dialogmelding 1.1 types, among them
+every Helsenorge digital-dialog process (``DIALOG_INNBYGGER_*``)."""
+_TYPES_1_1 = _TYPES_1_0 | DIALOG_TYPES
 _CODED = ("TypeForesp", "TemaKodet")
 
 

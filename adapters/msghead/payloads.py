@@ -70,12 +70,16 @@ def payload_element(payload: Payload) -> etree._Element:
 def payload_of(element: etree._Element) -> Payload:
     """Freeze an element into a ``Payload``.
 
-    Every namespace declaration in scope is kept (payloads carry QNames in attribute values such as
-    ``xsi:type="xsd:string"``), except unused ones of the Hodemelding itself, so the bytes are the
+    Every namespace declaration in scope, and every one inside the payload, is kept (payloads carry
+    QNames in attribute values such as ``xsi:type="xsd:string"``), except unused ones of the
+    Hodemelding itself, so the bytes are the
     same whichever way the surrounding MsgHead declared its namespaces.
     """
     source = parse_xml(etree.tostring(element, encoding="UTF-8", with_tail=False))
-    keep = [prefix for prefix, uri in source.nsmap.items() if prefix and uri != MSGHEAD_NS]
+    declared = {
+        prefix: uri for el in source.iter() if isinstance(el.tag, str) for prefix, uri in el.nsmap.items()
+    }
+    keep = [prefix for prefix, uri in declared.items() if prefix and uri != MSGHEAD_NS]
     etree.cleanup_namespaces(source, keep_ns_prefixes=keep)
     namespace, root = qname(source)
     return Payload(

@@ -14,6 +14,7 @@ from samband.adapters.msghead.model import MsgHead, OtherReceiver
 from samband.adapters.msghead.payloads import adapter_for
 from samband.kernel.codes import lookup
 from samband.kernel.ids import stable_id
+from samband.mappings.common.attachments import document_references
 from samband.mappings.common.document import document_extensions
 from samband.mappings.common.head_time import instant
 from samband.mappings.common.ids import ref
@@ -64,6 +65,8 @@ class Frame:
     author: JsonDict | None = None
     approved: str | None = None
     copies: list[JsonDict] = field(default_factory=list)
+    extensions: list[JsonDict] = field(default_factory=list)
+    """Payload facts of the whole message that go on the MessageHeader (after the document ones)."""
 
     @property
     def sender_key(self) -> str:
@@ -150,6 +153,7 @@ def close_frame(frame: Frame, status: str | None = None) -> JsonDict:
     """MessageHeader first, then Provenance, then every resource; Bundle id from sender + MsgId."""
     info = frame.head.msg_info
     event = info.type.v or ""
+    frame.focus += document_references(frame.head, frame.state, frame.builder, frame.rid, frame.patient_id)
     issue = check_code("8279", event, f"{MSGINFO}/Type")
     if issue:
         frame.state.issues.append(issue)
@@ -169,7 +173,7 @@ def close_frame(frame: Frame, status: str | None = None) -> JsonDict:
     header = message_header(facts)
     ack = frame.state.coding(info.ack, "7304", f"{MSGINFO}/Ack")
     extensions: list[JsonDict] = [{"url": EXT_ACK, "valueCoding": ack}] if ack else []
-    if extensions := extensions + document_extensions(frame.head, frame.state):
+    if extensions := extensions + document_extensions(frame.head, frame.state) + frame.extensions:
         header["extension"] = extensions
     if sender_method := _com_method(info.sender.com_method):
         header["source"] = {"extension": sender_method, **as_dict(header["source"])}

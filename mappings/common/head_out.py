@@ -1,17 +1,14 @@
 """FHIR message frame → Hodemelding (MsgHead 1.2): MessageHeader → MsgInfo (Type 8279, parties with
-HER-ids), Provenance → ConversationRef (HITS 1218), Patient → MsgInfo/Patient; then one Document per
-payload and attachment. The msghead serializer checks the official schema.
+HER-ids), Provenance → ConversationRef (HITS 1218), Patient → MsgInfo/Patient; then the main Document
+with the payload, and one Document per DocumentReference (``attachments.py``). The msghead serializer
+checks the official schema.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from samband.adapters.kith.datatypes import Code
 from samband.adapters.kith.model import Organisation
 from samband.adapters.msghead.model import (
-    Attachment,
     ConversationRef,
     Document,
     MsgHead,
@@ -27,6 +24,7 @@ from samband.kernel.errors import MappingError
 from samband.kernel.ids import stable_id
 from samband.kernel.problems import Severity
 from samband.mappings.common import kith_out
+from samband.mappings.common.attachments import further_documents
 from samband.mappings.common.document import document_facts
 from samband.mappings.common.message import msg_id_of
 from samband.mappings.common.state import MapState
@@ -156,40 +154,6 @@ def copies(view: BundleView, state: MapState | None) -> tuple[OtherReceiver, ...
     return tuple(o for o in out if o is not None)
 
 
-def attachment_documents(payloads: list[JsonDict], state: MapState, path: str) -> tuple[Document, ...]:
-    """Communication.payload.contentAttachment (inline data) → Document with Base64Container."""
-    out: list[Document] = []
-    for index, item in enumerate(payloads):
-        attachment = as_dict(item.get("contentAttachment"))
-        if not attachment:
-            continue
-        url = text_of(attachment.get("url"))
-        if url and not attachment.get("data"):
-            reference = RefDoc(
-                msg_type=Code(v="A", dn="Vedlegg"),
-                mime_type=text_of(attachment.get("contentType")),
-                file_reference=url,
-            )
-            out.append(Document(ref_doc=reference))
-            continue
-        try:
-            data = base64.b64decode(str(attachment.get("data") or ""), validate=True)
-        except (binascii.Error, ValueError):
-            data = b""
-        if not data:
-            state.not_mapped(f"{path}/{index}/contentAttachment", "attachment without inline data")
-            continue
-        mime = text_of(attachment.get("contentType"))
-        ref_doc = RefDoc(
-            msg_type=Code(v="A", dn="Vedlegg"),
-            mime_type=mime,
-            description=text_of(attachment.get("title")),
-            content=Attachment(mime_type=mime, data=data),
-        )
-        out.append(Document(ref_doc=ref_doc))
-    return tuple(out)
-
-
 def build_msghead(
     view: BundleView,
     event: str,
@@ -224,9 +188,12 @@ def build_msghead(
     )
     facts = document_facts(header)
     xml = Code(v="XML", dn="XML-instans")
-    ref_doc = RefDoc(msg_type=xml, issue_date=facts.issue_date, content=payload)
+    ref_doc = RefDoc(
+        msg_type=xml, issue_date=facts.issue_date, description=facts.description, content=payload
+    )
     main = Document(ref_doc=ref_doc, consent=facts.consent, content_description=facts.content_description)
-    return serialize_msghead(MsgHead(msg_info=info, documents=(main, *extra)))
+    further = further_documents(view)
+    return serialize_msghead(MsgHead(msg_info=info, documents=(main, *further, *extra)))
 
 
 __all__ = ["Organisation", "build_msghead", "conversation", "msg_id"]

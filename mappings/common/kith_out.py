@@ -21,6 +21,7 @@ from samband.mappings.common.systems import (
     EXT_PARTY_PROFESSIONAL,
     EXT_PATIENT_NATIONALITY,
     EXT_POSTBOX,
+    EXT_SYSTEM_AS_SENT,
     LOCAL_KITH,
     PERSON_ID_TYPE,
     ident_type,
@@ -53,8 +54,20 @@ def code_of(concept: object, table_id: str, *, cs: bool = False) -> Code | None:
     own = lookup.table_id_of(system)
     if system and own is None:
         local = system.startswith(LOCAL_KITH)
-        return Code(v=value, dn=display) if local and value else None
-    return kith_code(own or table_id, value, display, cs=cs)
+        return Code(v=value, dn=display, s=system_as_sent(coding)) if local and value else None
+    found = kith_code(own or table_id, value, display, cs=cs)
+    sent = system_as_sent(coding)
+    if found is not None and sent and not cs and (lookup.table_id_of(sent) or table_id) == (own or table_id):
+        return replace(found, s=sent)
+    return found
+
+
+def system_as_sent(coding: JsonDict) -> str | None:
+    """The ``S`` a KITH code was sent with (``state.coding`` keeps it when it is not the OID written)."""
+    for extension in as_list(coding.get("extension")):
+        if extension.get("url") == EXT_SYSTEM_AS_SENT:
+            return text_of(extension.get("valueString"))
+    return None
 
 
 def _extension(resource: object, url: str) -> JsonDict:

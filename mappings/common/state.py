@@ -12,7 +12,7 @@ from samband.adapters.kith.datatypes import Code
 from samband.kernel.codes import lookup
 from samband.kernel.problems import Problem, Severity
 from samband.mappings.base import Context
-from samband.mappings.common.systems import CANONICAL
+from samband.mappings.common.systems import CANONICAL, EXT_SYSTEM_AS_SENT
 
 JsonDict = dict[str, object]
 
@@ -72,6 +72,8 @@ class MapState:
         text = code.dn or lookup.display(system_id, code.v)
         if text:
             out["display"] = text
+        if code.s and code.s.strip() != lookup.oid(system_id):
+            out["extension"] = [{"url": EXT_SYSTEM_AS_SENT, "valueString": code.s}]
         return out
 
     def concept(

@@ -65,6 +65,16 @@ EXT_MUNICIPALITY = f"{NO_BASIS}/no-basis-municipalitycode"
 EXT_MIDDLE_NAME = f"{NO_BASIS}/no-basis-middlename"
 EXT_PATIENT_NATIONALITY = "http://hl7.org/fhir/StructureDefinition/patient-nationality"
 EXT_DATA_ABSENT = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
+EXT_SYSTEM_AS_SENT = f"{CANONICAL}/StructureDefinition/kodeverk-som-sendt"
+"""On a Coding: the ``S`` of the KITH code as sent, when it is not the OID of the system written."""
+EXT_DOC_DESCRIPTION = f"{CANONICAL}/StructureDefinition/dokument-beskrivelse"
+EXT_RICH_TEXT = f"{CANONICAL}/StructureDefinition/dialog-tekst-xml"
+EXT_CASE_TYPE_CODED = f"{CANONICAL}/StructureDefinition/dialog-sakstype-kodet"
+EXT_CASE_TYPE = f"{CANONICAL}/StructureDefinition/dialog-sakstype"
+REFDOC_CONTENT = f"{CANONICAL}/CodeSystem/refdoc-innhold"
+"""DocumentReference.content.format: how RefDoc carried it (base64, xml, file-reference)."""
+REFDOC_ID = f"{CANONICAL}/NamingSystem/refdoc-id"
+REFDOC_MSG_TYPE = system_uri("8114")
 
 PERSON_IDENT_SYSTEMS: dict[str, str] = {
     "FNR": FNR,

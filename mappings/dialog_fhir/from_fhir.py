@@ -1,27 +1,37 @@
-"""FHIR message Bundle → Dialogmelding 1.0/1.1 Hodemelding: Task → Foresporsel (DIALOG_FORESPORSEL),
-Communication → Notat (DIALOG_NOTAT, DIALOG_SVAR with the answered Task as Foresporsel, DIALOG_AVVIK,
-DIALOG_HELSEFAGLIG); CareTeam roles → RollerRelatertNotat; attachments → Base64Container Documents.
+"""FHIR message Bundle → Dialogmelding 1.0/1.1 Hodemelding of exactly the event's type (8279
+``DIALOG_*``) and the version ``MessageHeader.definition`` names: Tasks in focus → Foresporsel,
+Communications in focus → Notat (with the answered Task as its Foresporsel); CareTeam roles →
+RollerRelatertNotat; SakstypeKodet/Sakstype from MessageHeader extensions. Further documents are
+written by the message frame (``common/head_out.py``).
 """
 
 from __future__ import annotations
 
 from samband.adapters.dialogmelding.codec import serialize_dialogmelding
 from samband.adapters.dialogmelding.model import NAMESPACES, Dialogmelding, Foresporsel, Notat, RichText
+from samband.adapters.dialogmelding.payload import DIALOG_TYPES
 from samband.adapters.kith.datatypes import Code
 from samband.adapters.msghead.payloads import payload_of
-from samband.kernel.codes import lookup
-from samband.kernel.errors import MappingError
+from samband.adapters.xml.safe import parse_xml
+from samband.kernel.errors import GatewayError, MappingError
+from samband.kernel.problems import Severity
 from samband.mappings.common import kith_out
 from samband.mappings.common.definition import payload_version
-from samband.mappings.common.head_out import attachment_documents, build_msghead
+from samband.mappings.common.head_out import build_msghead
 from samband.mappings.common.state import MapState
-from samband.mappings.common.systems import DOK_ID, TASK_INPUT
+from samband.mappings.common.systems import (
+    DOK_ID,
+    EXT_CASE_TYPE,
+    EXT_CASE_TYPE_CODED,
+    EXT_RICH_TEXT,
+    TASK_INPUT,
+)
 from samband.mappings.common.view import BundleView, JsonDict, as_dict, as_list, text_of
 from samband.mappings.dialog_fhir.roles_out import roles
 
 DEFAULT_VERSION = "1.1"
-EVENTS = frozenset(code for code in lookup.table("8279").codes if code.startswith("DIALOG_"))
-"""Every Dialogmelding MsgInfo/Type in code table 8279."""
+EVENTS = DIALOG_TYPES
+"""Every Dialogmelding MsgInfo/Type in code table 8279 (the Helsenorge ``DIALOG_INNBYGGER_*`` too)."""
 Inputs = dict[str, list[JsonDict]]
 
 
@@ -48,7 +58,38 @@ def _first(inputs: Inputs, kind: str, table: str) -> Code | None:
     return next(iter(_coded(inputs, kind, table)), None)
 
 
-def foresporsel(view: BundleView, task: JsonDict) -> Foresporsel:
+def rich_text(text: str | None, holder: JsonDict, state: MapState | None, where: str) -> RichText | None:
+    """The text of an anyType element: the element as sent (extension ``dialog-tekst-xml``) when its
+    plain text is still ``text``, else ``text`` alone (edited in FHIR: the markup is not applied)."""
+    if not text:
+        return None
+    kept = next(
+        (
+            text_of(e.get("valueString"))
+            for e in as_list(holder.get("extension"))
+            if e.get("url") == EXT_RICH_TEXT
+        ),
+        None,
+    )
+    if kept:
+        try:
+            plain = "".join(parse_xml(kept.encode("utf-8")).itertext())
+        except GatewayError:
+            plain = None
+        if plain is not None and plain.split() == text.split():
+            return RichText(text=text, markup=kept.encode("utf-8"))
+        if state is not None:
+            state.issue(
+                where,
+                "dialog.markup-dropped",
+                "the text differs from the element kept in dialog-tekst-xml; it is sent as plain text",
+                "Teksten er endret og sendes uten formatering",
+                Severity.INFO,
+            )
+    return RichText(text=text)
+
+
+def foresporsel(view: BundleView, task: JsonDict, state: MapState | None = None) -> Foresporsel:
     """Task → Foresporsel: code → TypeForesp (9152/9153), description → Sporsmal, inputs → the rest."""
     inputs = _inputs(task)
     period = as_dict(as_dict(task.get("restriction")).get("period"))
@@ -64,7 +105,7 @@ def foresporsel(view: BundleView, task: JsonDict) -> Foresporsel:
     return Foresporsel(
         type_foresp=type_foresp,
         emne_sporsmal=_text(inputs, "EmneSporsmal"),
-        sporsmal=RichText(text=description) if description else None,
+        sporsmal=rich_text(description, task, state, f"Task/{task.get('id')}/description"),
         formal=_first(inputs, "Formål", "9068"),
         begrunnelse=_text(inputs, "Begrunnelse"),
         hastegrad=_first(inputs, "Hastegrad", "9067"),
@@ -77,7 +118,7 @@ def foresporsel(view: BundleView, task: JsonDict) -> Foresporsel:
     )
 
 
-def notat(view: BundleView, communication: JsonDict) -> Notat:
+def notat(view: BundleView, communication: JsonDict, state: MapState | None = None) -> Notat:
     """Communication → Notat: category → TemaKodet, topic → Tema, first text payload → TekstNotatInnhold."""
     categories = as_list(communication.get("category"))
     tema = kith_out.code_of(categories[0], "7321") if categories else None
@@ -87,8 +128,9 @@ def notat(view: BundleView, communication: JsonDict) -> Notat:
             code="dialog.no-temakodet",
             where=f"Communication/{communication.get('id')}/category",
         )
-    texts = [text_of(p.get("contentString")) for p in as_list(communication.get("payload"))]
-    text = next((t for t in texts if t), None)
+    texts = [p for p in as_list(communication.get("payload")) if text_of(p.get("contentString"))]
+    where = f"Communication/{communication.get('id')}/payload"
+    text = rich_text(text_of(texts[0].get("contentString")), texts[0], state, where) if texts else None
     notes = [text_of(n.get("text")) for n in as_list(communication.get("note"))]
     sent = text_of(communication.get("sent")) or ""
     ids = [
@@ -99,11 +141,11 @@ def notat(view: BundleView, communication: JsonDict) -> Notat:
     return Notat(
         tema_kodet=tema,
         tema=text_of(as_dict(communication.get("topic")).get("text")),
-        tekst_notat_innhold=RichText(text=text) if text else None,
+        tekst_notat_innhold=text,
         merknad=" ".join(n for n in notes if n) or None,
         dok_id_notat=next(iter(ids), None),
         dato_notat=sent if len(sent) == 10 else None,
-        foresporsel=foresporsel(view, answered)
+        foresporsel=foresporsel(view, answered, state)
         if answered and answered.get("resourceType") == "Task"
         else None,
         roller=roles(view, team if team and team.get("resourceType") == "CareTeam" else None),
@@ -124,30 +166,64 @@ def dialog_event(view: BundleView) -> str:
     )
 
 
+def dialog_version(view: BundleView) -> str:
+    """The payload version ``MessageHeader.definition`` names (1.1 for a Bundle without one); a
+    version this mapping cannot write is refused, never replaced by another."""
+    version = payload_version(view, DEFAULT_VERSION)
+    if version in NAMESPACES:
+        return version
+    raise MappingError(
+        f"no Dialogmelding version {version!r}",
+        code="dialog.unsupported-version",
+        where="/entry/0/resource/definition",
+        expected=" or ".join(sorted(NAMESPACES)),
+        received=version,
+    )
+
+
+def _case_type(view: BundleView) -> tuple[Code | None, str | None]:
+    """SakstypeKodet and Sakstype from the MessageHeader extensions."""
+    coded: Code | None = None
+    text: str | None = None
+    for extension in as_list(view.header().get("extension")):
+        if extension.get("url") == EXT_CASE_TYPE_CODED:
+            coded = kith_out.code_of({"coding": [extension.get("valueCoding")]}, "")
+        elif extension.get("url") == EXT_CASE_TYPE:
+            text = text_of(extension.get("valueString"))
+    return coded, text
+
+
 def fhir_to_dialog(bundle: dict[str, object], state: MapState) -> bytes:
-    """A FHIR message Bundle → Dialogmelding Hodemelding bytes (schema-valid)."""
+    """A FHIR message Bundle → Dialogmelding Hodemelding bytes (schema-valid) of the event's type.
+
+    The payload follows the focus: Tasks → Foresporsel, Communications → Notat (a Dialogmelding
+    holds one or the other); a focus with both, or with neither, is refused.
+    """
     view = BundleView.of(bundle)
     event = dialog_event(view)
-    version = payload_version(view, DEFAULT_VERSION)
-    if version not in NAMESPACES:
-        version = DEFAULT_VERSION
+    version = dialog_version(view)
     focus = view.focus()
     tasks = [r for r in focus if r.get("resourceType") == "Task"]
     communications = [r for r in focus if r.get("resourceType") == "Communication"]
-    if event == "DIALOG_FORESPORSEL":
-        model = Dialogmelding(version=version, foresporsler=tuple(foresporsel(view, t) for t in tasks))
-    else:
-        model = Dialogmelding(version=version, notater=tuple(notat(view, c) for c in communications))
-    payloads = as_list(communications[0].get("payload")) if communications else []
-    extra_docs = (
-        attachment_documents(payloads, state, f"Communication/{communications[0].get('id')}/payload")
-        if communications
-        else ()
-    )
-    if not model.foresporsler and not model.notater:
+    if tasks and communications:
+        raise MappingError(
+            "a Dialogmelding holds Foresporsel or Notat, not both: the focus has Tasks and Communications",
+            code="dialog.mixed-focus",
+            where="/entry/0/resource/focus",
+            expected="Tasks or Communications in focus",
+        )
+    if not tasks and not communications:
         raise MappingError(
             "nothing to send: no Task or Communication in focus",
             code="dialog.empty",
             where="/entry/0/resource/focus",
         )
-    return build_msghead(view, event, payload_of(serialize_dialogmelding(model)), extra_docs, state)
+    coded, text = _case_type(view)
+    model = Dialogmelding(
+        version=version,
+        sakstype_kodet=coded,
+        sakstype=text,
+        foresporsler=tuple(foresporsel(view, t, state) for t in tasks),
+        notater=tuple(notat(view, c, state) for c in communications),
+    )
+    return build_msghead(view, event, payload_of(serialize_dialogmelding(model)), state=state)

@@ -1,22 +1,34 @@
 """Dialogmelding 1.0/1.1 (HIS 80603) → FHIR message Bundle.
 
 Foresporsel → Task (TypeForesp as code, the question as description, the other fields as typed
-``input``); Notat (notat, svar, avvik, helsefaglig dialog) → Communication (TemaKodet as category,
-text and attachments as payload); RollerRelatertNotat → a CareTeam of the people the note names.
+``input``); Notat (notat, svar, avvik, helsefaglig dialog, the Helsenorge processes) → Communication
+(TemaKodet as category, the text as payload); RollerRelatertNotat → a CareTeam of the people the
+note names; SakstypeKodet/Sakstype → MessageHeader extensions. Further Documents (attachments) are
+the message frame's (``common/attachments.py``).
 """
 
 from __future__ import annotations
 
-import base64
-
-from samband.adapters.dialogmelding.model import Dialogmelding, Foresporsel, Notat
-from samband.adapters.msghead.model import Attachment, MsgHead
+from samband.adapters.dialogmelding.model import Dialogmelding, Foresporsel, Notat, RichText
+from samband.adapters.dialogmelding.payload import DIALOG_TYPES
+from samband.adapters.kith.datatypes import Code
+from samband.adapters.msghead.model import MsgHead
 from samband.adapters.msghead.payloads import parse_payload
+from samband.kernel.codes import lookup
 from samband.kernel.errors import MappingError
+from samband.kernel.problems import Severity
 from samband.mappings.common.head import Frame, close_frame, open_frame
 from samband.mappings.common.ids import ref
-from samband.mappings.common.state import MapState
-from samband.mappings.common.systems import DOK_ID, TASK_INPUT
+from samband.mappings.common.state import MapState, local_concept
+from samband.mappings.common.systems import (
+    DOK_ID,
+    EXT_CASE_TYPE,
+    EXT_CASE_TYPE_CODED,
+    EXT_RICH_TEXT,
+    EXT_SYSTEM_AS_SENT,
+    TASK_INPUT,
+)
+from samband.mappings.common.view import as_list
 from samband.mappings.dialog_fhir.roles import roles_team
 
 JsonDict = dict[str, object]
@@ -26,20 +38,9 @@ TEMA_TABLE = "7321"
 ROOTS = frozenset({"Dialogmelding"})
 """The payload root element this mapping reads."""
 
-TYPES: frozenset[str] = frozenset(
-    {
-        "DIALOG_FORESPORSEL",
-        "DIALOG_SVAR",
-        "DIALOG_NOTAT",
-        "DIALOG_AVVIK",
-        "DIALOG_HELSEFAGLIG",
-        "DIALOG_STATUS_HENVISNING",
-        "DIALOG_INNBYGGER_EKONTAKT",
-        "DIALOG_INNBYGGER_RESEPTFORNYELSE",
-        "DIALOG_INNBYGGER_TEST",
-    }
-)
-"""The Dialogmelding MsgInfo/Type codes (8279) this mapping writes as FHIR."""
+TYPES: frozenset[str] = DIALOG_TYPES
+"""The Dialogmelding MsgInfo/Type codes (8279) this mapping writes as FHIR: every ``DIALOG_*`` type of
+the table, the Helsenorge ``DIALOG_INNBYGGER_*`` processes among them."""
 
 
 def _input(kind: str, value: JsonDict) -> JsonDict:
@@ -81,13 +82,8 @@ def task(frame: Frame, f: Foresporsel, path: str, status: str, key: str) -> str:
         resource["for"] = ref(frame.patient_id)
     if f.sporsmal:
         resource["description"] = f.sporsmal.text
-        if f.sporsmal.markup:
-            frame.state.issue(
-                f"{path}/Sporsmal",
-                "dialog.markup-flattened",
-                "xhtml in Sporsmal is carried as plain text",
-                "Formatering i spørsmålet er fjernet",
-            )
+        if rich := _rich_text(frame, f.sporsmal, f"{path}/Sporsmal"):
+            resource["extension"] = [rich]
     period = {k: v for k, v in (("start", f.fra_dato), ("end", f.til_dato)) if v}
     if period:
         resource["restriction"] = {"period": period}
@@ -100,27 +96,23 @@ def task(frame: Frame, f: Foresporsel, path: str, status: str, key: str) -> str:
     return frame.builder.add(resource)
 
 
-def _attachments(frame: Frame) -> list[JsonDict]:
-    """Hodemelding attachments (Base64Container) → Communication.payload.contentAttachment."""
-    out: list[JsonDict] = []
-    for index, document in enumerate(frame.head.documents, start=1):
-        content = document.ref_doc.content
-        if isinstance(content, Attachment):
-            attachment: JsonDict = {"data": base64.b64encode(content.data).decode("ascii")}
-            mime = document.ref_doc.mime_type or content.mime_type
-            if mime:
-                attachment["contentType"] = mime
-            if document.ref_doc.description:
-                attachment["title"] = document.ref_doc.description
-            out.append({"contentAttachment": attachment})
-        elif document.ref_doc.file_reference:
-            out.append({"contentAttachment": {"url": document.ref_doc.file_reference}})
-        elif index > 1:
-            frame.state.not_mapped(f"/MsgHead/Document[{index}]", "extra XML Document")
-    return out
+def _rich_text(frame: Frame, value: RichText, path: str) -> JsonDict | None:
+    """The anyType element as sent (xhtml, ``xsi:type``) in extension ``dialog-tekst-xml``; its plain
+    text is the FHIR text. Markup is reported: a FHIR reader sees the plain text only."""
+    if value.markup is None:
+        return None
+    if "<" in value.markup.decode("utf-8").split(">", 1)[1]:
+        frame.state.issue(
+            path,
+            "dialog.markup-flattened",
+            "xhtml in the text is carried as plain text; the element as sent is kept in an extension",
+            "Formatering i teksten vises som ren tekst",
+            Severity.INFO,
+        )
+    return {"url": EXT_RICH_TEXT, "valueString": value.markup.decode("utf-8")}
 
 
-def communication(frame: Frame, n: Notat, path: str, key: str, with_attachments: bool) -> str:
+def communication(frame: Frame, n: Notat, path: str, key: str) -> str:
     """Notat → Communication: TemaKodet → category, Tema → topic, text → payload, Merknad → note."""
     category = frame.state.concept(n.tema_kodet, TEMA_TABLE, f"{path}/TemaKodet")
     resource: JsonDict = {
@@ -138,13 +130,11 @@ def communication(frame: Frame, n: Notat, path: str, key: str, with_attachments:
         resource["subject"] = ref(frame.patient_id)
     if n.tema:
         resource["topic"] = {"text": n.tema}
-    payload: list[JsonDict] = []
     if n.tekst_notat_innhold:
-        payload.append({"contentString": n.tekst_notat_innhold.text})
-    if with_attachments:
-        payload += _attachments(frame)
-    if payload:
-        resource["payload"] = payload
+        content: JsonDict = {"contentString": n.tekst_notat_innhold.text}
+        if rich := _rich_text(frame, n.tekst_notat_innhold, f"{path}/TekstNotatInnhold"):
+            content["extension"] = [rich]
+        resource["payload"] = [content]
     if n.merknad:
         resource["note"] = [{"text": n.merknad}]
     if n.foresporsel is not None:
@@ -156,6 +146,21 @@ def communication(frame: Frame, n: Notat, path: str, key: str, with_attachments:
     return frame.builder.add(resource)
 
 
+def _case_type(state: MapState, code: Code | None) -> JsonDict | None:
+    """SakstypeKodet (kith:CV, no table of its own): a Volven coding when ``S`` names a Volven table,
+    else a coding in the project-local ``kith-sakstype`` system with ``S`` kept as sent."""
+    if code is None or not code.v:
+        return None
+    table = lookup.table_id_of(code.s)
+    if table:
+        return state.coding(code, table, f"{CONTENT}/SakstypeKodet")
+    concept = local_concept(code, "sakstype") or {}
+    coding = as_list(concept.get("coding"))[0]
+    if code.s:
+        coding["extension"] = [{"url": EXT_SYSTEM_AS_SENT, "valueString": code.s}]
+    return coding
+
+
 def dialog_to_fhir(head: MsgHead, state: MapState) -> JsonDict:
     """A parsed Dialogmelding Hodemelding → FHIR message Bundle dict (not yet validated)."""
     payload = head.payload
@@ -165,20 +170,19 @@ def dialog_to_fhir(head: MsgHead, state: MapState) -> JsonDict:
             "the Hodemelding carries no Dialogmelding", code="dialog.no-payload", where=CONTENT
         )
     frame = open_frame(head, state)
-    if model.sakstype_kodet is not None or model.sakstype:
-        state.not_mapped(f"{CONTENT}/SakstypeKodet", "Sakstype/SakstypeKodet")
+    if case_type := _case_type(state, model.sakstype_kodet):
+        frame.extensions.append({"url": EXT_CASE_TYPE_CODED, "valueCoding": case_type})
+    if model.sakstype:
+        frame.extensions.append({"url": EXT_CASE_TYPE, "valueString": model.sakstype})
     for index, f in enumerate(model.foresporsler, start=1):
         frame.focus.append(
             task(frame, f, f"{CONTENT}/Foresporsel[{index}]", "requested", f"Foresporsel{index}")
         )
     for index, n in enumerate(model.notater, start=1):
         path = f"{CONTENT}/Notat[{index}]"
-        frame.focus.append(communication(frame, n, path, f"Notat{index}", with_attachments=index == 1))
+        frame.focus.append(communication(frame, n, path, f"Notat{index}"))
     if not frame.focus:
         raise MappingError(
             "Dialogmelding has neither Foresporsel nor Notat", code="dialog.empty", where=CONTENT
         )
-    if not model.notater:
-        for index, document in enumerate(head.documents[1:], start=2):
-            state.not_mapped(f"/MsgHead/Document[{index}]", f"Document ({document.ref_doc.msg_type.v})")
     return close_frame(frame)

@@ -104,6 +104,4 @@ def plo_to_fhir(head: MsgHead, state: MapState) -> JsonDict:
     patient_extras(frame, root)
     handler(frame, root, team, status)
     _leftovers(frame, source)
-    for index, document in enumerate(head.documents[1:], start=2):
-        state.not_mapped(f"/MsgHead/Document[{index}]", f"extra Document ({document.ref_doc.msg_type.v})")
     return close_frame(frame, status)

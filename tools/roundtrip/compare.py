@@ -123,7 +123,8 @@ def msghead_of(raw: bytes) -> etree._Element:
 
 
 def leaves(element: etree._Element) -> dict[str, str]:
-    """Every attribute and every non-empty text of a leaf element, by positional XPath of local names."""
+    """Every attribute and every non-empty text of a leaf element (one without child elements;
+    comments are not content), by positional XPath of local names."""
     out: dict[str, str] = {}
 
     def walk(el: etree._Element, path: str) -> None:
@@ -138,13 +139,21 @@ def leaves(element: etree._Element) -> dict[str, str]:
                 local = etree.QName(key).localname
                 if local not in IGNORED_ATTRIBUTES:
                     out[f"{here}/@{local}"] = value.strip()
-            text = (child.text or "").strip()
-            if len(child) == 0 and text:
+            elements = [node for node in child if isinstance(node.tag, str)]
+            text = _own_text(child)
+            if not elements and text:
                 out[here] = text
             walk(child, here)
 
     walk(element, "")
     return out
+
+
+def _own_text(element: etree._Element) -> str:
+    """The text of an element without child elements: its text nodes joined, a comment or
+    processing instruction inside it skipped (``<Base64Container><!-- … -->TG90…</Base64Container>``)."""
+    parts = [element.text or "", *(node.tail or "" for node in element)]
+    return "".join(parts).strip()
 
 
 def _instant(value: str) -> datetime | None:

@@ -156,9 +156,13 @@ def test_dialog_reply_keeps_the_question_and_conversation() -> None:
 
 def test_attachment_travels_both_ways() -> None:
     pivot = bundle_of(DIALOG / "notat_1_1_vedlegg.xml")
-    (communication,) = resources(pivot, "Communication")
-    attachment = communication["payload"][1]["contentAttachment"]
+    (document,) = resources(pivot, "DocumentReference")
+    attachment = document["content"][0]["attachment"]
     assert attachment["contentType"] == "text/plain"
+    assert attachment["title"] == "Medisinliste"
+    (binary,) = resources(pivot, "Binary")
+    assert attachment["url"] == f"urn:uuid:{binary['id']}"
+    assert {"reference": f"urn:uuid:{document['id']}"} in pivot["entry"][0]["resource"]["focus"]
     head = parse_msghead(from_fhir(pivot, "dialogmelding", fixed_context()).result)
     assert [d.ref_doc.mime_type for d in head.attachments] == ["text/plain"]
 
