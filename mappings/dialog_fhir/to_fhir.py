@@ -14,6 +14,7 @@ from samband.adapters.dialogmelding.payload import DIALOG_TYPES
 from samband.adapters.kith.datatypes import Code
 from samband.adapters.msghead.model import MsgHead
 from samband.adapters.msghead.payloads import parse_payload
+from samband.adapters.xml.safe import parse_xml
 from samband.kernel.codes import lookup
 from samband.kernel.errors import MappingError
 from samband.kernel.problems import Severity
@@ -101,7 +102,7 @@ def _rich_text(frame: Frame, value: RichText, path: str) -> JsonDict | None:
     text is the FHIR text. Markup is reported: a FHIR reader sees the plain text only."""
     if value.markup is None:
         return None
-    if "<" in value.markup.decode("utf-8").split(">", 1)[1]:
+    if any(isinstance(node.tag, str) for node in parse_xml(value.markup)):
         frame.state.issue(
             path,
             "dialog.markup-flattened",

@@ -28,7 +28,7 @@ TESTS = Path(__file__).resolve().parents[2]
 
 
 def _files() -> list[Path]:
-    own = sorted((TESTS / "messages" / "dialogmelding").glob("*.xml"))
+    own = sorted((TESTS / "messages" / "dialogmelding").rglob("*.xml"))
     official = sorted(SAMPLES.glob("dialogmelding/**/*.xml")) if SAMPLES.is_dir() else []
     return own + official
 
