@@ -8,8 +8,10 @@ the attachment's contentType/title/creation. The bytes of a Base64Container, or 
 document of another namespace (the element as sent), are a Binary the attachment's url points at
 (with size and SHA-1 hash); ``content.format`` (``…/CodeSystem/refdoc-innhold``) says which it was:
 ``base64``, ``xml`` or ``file-reference`` (the url is then the FileReference as sent).
-Document/ContentDescription, Consent and FromDate/ToDate are description, extension ``samtykke``
-and context.period. The table is in mappings/README.md.
+Document/ContentType, ContentCategory, ContentDescription, Consent and FromDate/ToDate are type,
+category, description, extension ``samtykke`` and context.period; DocumentConnection, Annotation,
+OidRef, EnquiryRefId and RefDoc/Compression go in extension ``hodemelding-dokument``
+(``document.py``). The table is in mappings/README.md.
 
 On the way back every DocumentReference of the Bundle becomes a Document (focus order first), and
 so does an inline ``Communication.payload.contentAttachment`` of a Bundle born in FHIR. Sizes are
@@ -29,7 +31,8 @@ from samband.adapters.msghead.model import Attachment, Document, MsgHead, Payloa
 from samband.adapters.msghead.payloads import payload_of
 from samband.adapters.xml.safe import parse_xml
 from samband.kernel.errors import GatewayError, MappingError
-from samband.mappings.common.document import consent_of
+from samband.mappings.common import kith_out
+from samband.mappings.common.document import consent_of, document_rest, rest_of, with_rest
 from samband.mappings.common.head_time import fhir_datetime
 from samband.mappings.common.ids import ref, urn
 from samband.mappings.common.message import BundleBuilder
@@ -46,6 +49,8 @@ XML_MIME = "application/xml"
 DOCUMENT = "/MsgHead/Document"
 ATTACHMENT_TYPE = Code(v="A", dn="Vedlegg")
 XML_TYPE = Code(v="XML", dn="XML-instans")
+FURTHER_FACTS = frozenset({"DocumentConnection", "Annotation", "OidRef", "EnquiryRefId", "Compression"})
+"""The Document facts of a further document that DocumentReference has no element for."""
 Rid = Callable[..., str]
 
 
@@ -160,33 +165,28 @@ def _document_reference(
     }
     if ref_doc.id:
         resource["masterIdentifier"] = {"system": REFDOC_ID, "value": ref_doc.id}
-    if msg_type := state.coding(ref_doc.msg_type, "8114", f"{path}/RefDoc/MsgType"):
-        resource["category"] = [{"coding": [msg_type]}]
+    categories = [
+        state.coding(ref_doc.msg_type, "8114", f"{path}/RefDoc/MsgType"),
+        state.any_coding(document.content_category, None, "contentcategory", f"{path}/ContentCategory"),
+    ]
+    if found := [{"coding": [c]} for c in categories if c]:
+        resource["category"] = found
+    if kind := state.any_coding(document.content_type, None, "contenttype", f"{path}/ContentType"):
+        resource["type"] = {"coding": [kind]}
     if document.content_description:
         resource["description"] = document.content_description
     resource["content"] = contents
     period = {k: fhir_datetime(v) for k, v in (("start", document.from_date), ("end", document.to_date)) if v}
     if period:
         resource["context"] = {"period": period}
+    extensions: list[JsonDict] = []
     if consent := state.coding(document.consent, "3109", f"{path}/Consent"):
-        resource["extension"] = [{"url": EXT_CONSENT, "valueCoding": consent}]
-    _unmapped(document, path, state)
+        extensions.append({"url": EXT_CONSENT, "valueCoding": consent})
+    if rest := document_rest(document, state, path, FURTHER_FACTS):
+        extensions.append(rest)
+    if extensions:
+        resource["extension"] = extensions
     return resource
-
-
-def _unmapped(document: Document, path: str, state: MapState) -> None:
-    rest = {
-        "DocumentConnection": document.document_connection,
-        "ContentType": document.content_type,
-        "ContentCategory": document.content_category,
-        "Annotation": document.annotation,
-        "OidRef": document.oid_ref,
-        "EnquiryRefId": document.enquiry_ref_id,
-        "RefDoc/Compression": document.ref_doc.compression,
-    }
-    for name, value in rest.items():
-        if value is not None:
-            state.not_mapped(f"{path}/{name}", f"Document {name}")
 
 
 # --------------------------------------------------------------------------------------------- out
@@ -266,6 +266,14 @@ def _msg_type(resource: JsonDict, values: list[Payload | Attachment | str]) -> C
     return XML_TYPE if only_xml else ATTACHMENT_TYPE
 
 
+def _content_category(resource: JsonDict) -> Code | None:
+    for concept in as_list(resource.get("category")):
+        codings = [c for c in as_list(concept.get("coding")) if c.get("system") != REFDOC_MSG_TYPE]
+        if codings:
+            return kith_out.code_of({"coding": codings}, "")
+    return None
+
+
 def _document(view: BundleView, resource: JsonDict, budget: Budget) -> Document:
     where = f"DocumentReference/{resource.get('id')}"
     contents = as_list(resource.get("content"))
@@ -291,13 +299,16 @@ def _document(view: BundleView, resource: JsonDict, budget: Budget) -> Document:
         more_content=tuple(inline[1:]),
     )
     period = as_dict(as_dict(resource.get("context")).get("period"))
-    return Document(
+    document = Document(
         ref_doc=ref_doc,
+        content_type=kith_out.code_of(resource.get("type"), ""),
         content_description=text_of(resource.get("description")),
+        content_category=_content_category(resource),
         consent=consent_of(resource),
         from_date=text_of(period.get("start")),
         to_date=text_of(period.get("end")),
     )
+    return with_rest(document, rest_of(resource))
 
 
 def _from_attachment(view: BundleView, attachment: JsonDict, budget: Budget, where: str) -> Document:

@@ -1,20 +1,25 @@
 """Hodemelding Document/RefDoc facts of the main document: IssueDate, Consent (3109/9064),
-ContentDescription and RefDoc/Description → MessageHeader extensions, and back; the rest of the main
-Document is an issue. Further Documents are ``attachments.py``'s.
+ContentDescription and RefDoc/Description → MessageHeader extensions, and back. Every other fact of
+a Document that FHIR has no element for goes in the complex extension ``hodemelding-dokument``, one
+sub-extension per element (``DOCUMENT_FACTS``): on the MessageHeader for the main document, on the
+DocumentReference for a further one (``attachments.py``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from samband.adapters.kith.datatypes import Code
 from samband.adapters.msghead.model import Document, MsgHead
+from samband.mappings.common import kith_out
 from samband.mappings.common.head_time import fhir_datetime
 from samband.mappings.common.state import MapState
 from samband.mappings.common.systems import (
     EXT_CONSENT,
     EXT_CONTENT_DESCRIPTION,
     EXT_DOC_DESCRIPTION,
+    EXT_DOCUMENT_FACTS,
     EXT_ISSUE_DATE,
 )
 from samband.mappings.common.view import JsonDict, as_dict, as_list, text_of
@@ -36,26 +41,83 @@ def document_extensions(head: MsgHead, state: MapState) -> list[JsonDict]:
         out.append({"url": EXT_CONTENT_DESCRIPTION, "valueString": document.content_description})
     if document.ref_doc.description:
         out.append({"url": EXT_DOC_DESCRIPTION, "valueString": document.ref_doc.description})
-    _unmapped(document, state)
+    if rest := document_rest(document, state, f"{DOCUMENT}[1]", MAIN_FACTS):
+        out.append(rest)
     return out
 
 
-def _unmapped(document: Document, state: MapState) -> None:
-    rest = {
-        "ContentType": document.content_type,
-        "ContentCategory": document.content_category,
-        "Annotation": document.annotation,
-        "FromDate": document.from_date,
-        "ToDate": document.to_date,
-        "OIDRef": document.oid_ref,
-        "EnquiryRefId": document.enquiry_ref_id,
-        "RefDoc/Id": document.ref_doc.id,
-        "RefDoc/MimeType": document.ref_doc.mime_type,
-        "RefDoc/Compression": document.ref_doc.compression,
-    }
+DOCUMENT_FACTS: dict[str, tuple[str, str | None]] = {
+    "DocumentConnection": ("document_connection", "4702"),
+    "ContentType": ("content_type", ""),
+    "ContentCategory": ("content_category", ""),
+    "Annotation": ("annotation", None),
+    "FromDate": ("from_date", None),
+    "ToDate": ("to_date", None),
+    "OidRef": ("oid_ref", None),
+    "EnquiryRefId": ("enquiry_ref_id", None),
+    "RefDocId": ("ref_doc.id", None),
+    "MimeType": ("ref_doc.mime_type", None),
+    "Compression": ("ref_doc.compression", "1204"),
+}
+"""Sub-extension of ``hodemelding-dokument`` → (model field, code table: a kith:CS table, ``""`` for a
+kith:CV that names its own, None for text, carried as sent)."""
+MAIN_FACTS = frozenset(DOCUMENT_FACTS)
+_CS = frozenset({"DocumentConnection", "Compression"})
+
+
+def _field(document: Document, name: str) -> Code | str | None:
+    value: object = document
+    for part in DOCUMENT_FACTS[name][0].split("."):
+        value = getattr(value, part)
+    return value if isinstance(value, Code | str) else None
+
+
+def document_rest(document: Document, state: MapState, path: str, names: frozenset[str]) -> JsonDict | None:
+    """The facts ``names`` of a Document as the complex extension ``hodemelding-dokument``."""
+    parts: list[JsonDict] = []
+    for name in DOCUMENT_FACTS:
+        value = _field(document, name) if name in names else None
+        table = DOCUMENT_FACTS[name][1]
+        if isinstance(value, Code):
+            coding = state.any_coding(value, table or None, name.lower(), f"{path}/{name}")
+            if coding:
+                parts.append({"url": name, "valueCoding": coding})
+        elif value:
+            parts.append({"url": name, "valueString": value})
+    return {"url": EXT_DOCUMENT_FACTS, "extension": parts} if parts else None
+
+
+def rest_of(resource: JsonDict) -> dict[str, Code | str]:
+    """The ``hodemelding-dokument`` sub-extensions of a resource, by element name."""
+    out: dict[str, Code | str] = {}
+    for extension in as_list(resource.get("extension")):
+        if extension.get("url") != EXT_DOCUMENT_FACTS:
+            continue
+        for part in as_list(extension.get("extension")):
+            name = str(part.get("url"))
+            if name not in DOCUMENT_FACTS:
+                continue
+            if "valueCoding" in part:
+                table = DOCUMENT_FACTS[name][1] or ""
+                found = kith_out.code_of({"coding": [part["valueCoding"]]}, table, cs=name in _CS)
+                if found is not None:
+                    out[name] = found
+            elif text := text_of(part.get("valueString")):
+                out[name] = text
+    return out
+
+
+def with_rest(document: Document, rest: dict[str, Code | str]) -> Document:
+    """``document`` with the facts of ``rest`` (``rest_of``) filled in."""
+    fields: dict[str, Any] = {}
+    ref_fields: dict[str, Any] = {}
     for name, value in rest.items():
-        if value is not None:
-            state.not_mapped(f"{DOCUMENT}/{name}", f"Document {name}")
+        target = DOCUMENT_FACTS[name][0]
+        if target.startswith("ref_doc."):
+            ref_fields[target.removeprefix("ref_doc.")] = value
+        else:
+            fields[target] = value
+    return replace(document, ref_doc=replace(document.ref_doc, **ref_fields), **fields)
 
 
 def _extension(header: JsonDict, url: str) -> object:

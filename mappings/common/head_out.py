@@ -25,7 +25,7 @@ from samband.kernel.ids import stable_id
 from samband.kernel.problems import Severity
 from samband.mappings.common import kith_out
 from samband.mappings.common.attachments import further_documents
-from samband.mappings.common.document import document_facts
+from samband.mappings.common.document import document_facts, rest_of, with_rest
 from samband.mappings.common.message import msg_id_of
 from samband.mappings.common.state import MapState
 from samband.mappings.common.systems import (
@@ -191,7 +191,10 @@ def build_msghead(
     ref_doc = RefDoc(
         msg_type=xml, issue_date=facts.issue_date, description=facts.description, content=payload
     )
-    main = Document(ref_doc=ref_doc, consent=facts.consent, content_description=facts.content_description)
+    main = with_rest(
+        Document(ref_doc=ref_doc, consent=facts.consent, content_description=facts.content_description),
+        rest_of(header),
+    )
     further = further_documents(view)
     return serialize_msghead(MsgHead(msg_info=info, documents=(main, *further, *extra)))
 

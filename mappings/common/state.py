@@ -13,6 +13,7 @@ from samband.kernel.codes import lookup
 from samband.kernel.problems import Problem, Severity
 from samband.mappings.base import Context
 from samband.mappings.common.systems import CANONICAL, EXT_SYSTEM_AS_SENT
+from samband.mappings.common.view import as_dict, as_list
 
 JsonDict = dict[str, object]
 
@@ -75,6 +76,19 @@ class MapState:
         if code.s and code.s.strip() != lookup.oid(system_id):
             out["extension"] = [{"url": EXT_SYSTEM_AS_SENT, "valueString": code.s}]
         return out
+
+    def any_coding(self, code: Code | None, table_id: str | None, element: str, path: str) -> JsonDict | None:
+        """A KITH code of an element without a fixed table: its Volven table when ``S`` names one,
+        else ``table_id``, else the project-local ``kith-<element>`` system (``S`` kept as sent)."""
+        if code is None or not code.v:
+            return None
+        table = lookup.table_id_of(code.s) or table_id
+        if table:
+            return self.coding(code, table, path)
+        coding = as_dict(as_list(as_dict(local_concept(code, element)).get("coding"))[0])
+        if code.s:
+            coding["extension"] = [{"url": EXT_SYSTEM_AS_SENT, "valueString": code.s}]
+        return coding
 
     def concept(
         self, code: Code | None, table_id: str, path: str, text: str | None = None

@@ -11,25 +11,21 @@ from __future__ import annotations
 
 from samband.adapters.dialogmelding.model import Dialogmelding, Foresporsel, Notat, RichText
 from samband.adapters.dialogmelding.payload import DIALOG_TYPES
-from samband.adapters.kith.datatypes import Code
 from samband.adapters.msghead.model import MsgHead
 from samband.adapters.msghead.payloads import parse_payload
 from samband.adapters.xml.safe import parse_xml
-from samband.kernel.codes import lookup
 from samband.kernel.errors import MappingError
 from samband.kernel.problems import Severity
 from samband.mappings.common.head import Frame, close_frame, open_frame
 from samband.mappings.common.ids import ref
-from samband.mappings.common.state import MapState, local_concept
+from samband.mappings.common.state import MapState
 from samband.mappings.common.systems import (
     DOK_ID,
     EXT_CASE_TYPE,
     EXT_CASE_TYPE_CODED,
     EXT_RICH_TEXT,
-    EXT_SYSTEM_AS_SENT,
     TASK_INPUT,
 )
-from samband.mappings.common.view import as_list
 from samband.mappings.dialog_fhir.roles import roles_team
 
 JsonDict = dict[str, object]
@@ -147,21 +143,6 @@ def communication(frame: Frame, n: Notat, path: str, key: str) -> str:
     return frame.builder.add(resource)
 
 
-def _case_type(state: MapState, code: Code | None) -> JsonDict | None:
-    """SakstypeKodet (kith:CV, no table of its own): a Volven coding when ``S`` names a Volven table,
-    else a coding in the project-local ``kith-sakstype`` system with ``S`` kept as sent."""
-    if code is None or not code.v:
-        return None
-    table = lookup.table_id_of(code.s)
-    if table:
-        return state.coding(code, table, f"{CONTENT}/SakstypeKodet")
-    concept = local_concept(code, "sakstype") or {}
-    coding = as_list(concept.get("coding"))[0]
-    if code.s:
-        coding["extension"] = [{"url": EXT_SYSTEM_AS_SENT, "valueString": code.s}]
-    return coding
-
-
 def dialog_to_fhir(head: MsgHead, state: MapState) -> JsonDict:
     """A parsed Dialogmelding Hodemelding → FHIR message Bundle dict (not yet validated)."""
     payload = head.payload
@@ -171,7 +152,7 @@ def dialog_to_fhir(head: MsgHead, state: MapState) -> JsonDict:
             "the Hodemelding carries no Dialogmelding", code="dialog.no-payload", where=CONTENT
         )
     frame = open_frame(head, state)
-    if case_type := _case_type(state, model.sakstype_kodet):
+    if case_type := state.any_coding(model.sakstype_kodet, None, "sakstype", f"{CONTENT}/SakstypeKodet"):
         frame.extensions.append({"url": EXT_CASE_TYPE_CODED, "valueCoding": case_type})
     if model.sakstype:
         frame.extensions.append({"url": EXT_CASE_TYPE, "valueString": model.sakstype})

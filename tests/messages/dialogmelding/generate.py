@@ -10,6 +10,7 @@ grey baseline JPEG), not copied from anywhere.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from samband.adapters.dialogmelding.codec import serialize_dialogmelding
@@ -152,6 +153,7 @@ def hodemelding(
     conversation: ConversationRef | None = None,
     extra: tuple[Document, ...] = (),
     description: str | None = None,
+    facts: Document | None = None,
 ) -> bytes:
     info = MsgInfo(
         type=Code(v=kind, dn=display("8279", kind)),
@@ -162,12 +164,14 @@ def hodemelding(
         conversation_ref=conversation,
         patient=PATIENT,
     )
-    main = Document(
-        content_description=description,
-        ref_doc=RefDoc(
-            msg_type=Code(v="XML", dn="XML-instans"), issue_date="2024-05-02T08:29:00+02:00", content=payload
-        ),
+    ref_doc = RefDoc(
+        msg_type=Code(v="XML", dn="XML-instans"), issue_date="2024-05-02T08:29:00+02:00", content=payload
     )
+    main = Document(content_description=description, ref_doc=ref_doc)
+    if facts is not None:
+        main = replace(
+            facts, content_description=description, ref_doc=replace(facts.ref_doc, content=payload)
+        )
     return serialize_msghead(MsgHead(msg_info=info, documents=(main, *extra)))
 
 
@@ -188,6 +192,7 @@ def helsenorge_message(kind: str) -> bytes:
     extra: tuple[Document, ...] = ()
     conversation: ConversationRef | None = None
     sakstype: tuple[Code | None, str | None] = (None, None)
+    facts: Document | None = None
     if kind in REQUESTS:
         question = _question(kind)
         if kind == "DIALOG_INNBYGGER_EKONSULTASJON":
@@ -212,6 +217,8 @@ def helsenorge_message(kind: str) -> bytes:
                 til_dato="2024-05-10",
                 kodet_opplysning=Code(v="AP", dn="Hentes på apotek", s="8324"),
             )
+        if kind == "DIALOG_INNBYGGER_FINN_DOKUMENTER":
+            facts, extra = document_facts()
         if kind == "DIALOG_INNBYGGER_DIGITALBRUKER":
             sakstype = (Code(v="DB", dn="Digital bruker"), "Digital bruker")
         model = Dialogmelding(sakstype_kodet=sakstype[0], sakstype=sakstype[1], foresporsler=(question,))
@@ -269,8 +276,49 @@ def helsenorge_message(kind: str) -> bytes:
         sender, receiver = GP_OFFICE, HELSENORGE
     payload = payload_of(serialize_dialogmelding(model))
     return hodemelding(
-        name, kind, payload, sender, receiver, conversation, extra, description=display("8279", kind)
+        name, kind, payload, sender, receiver, conversation, extra, display("8279", kind), facts
     )
+
+
+def document_facts() -> tuple[Document, tuple[Document, ...]]:
+    """Every Document and RefDoc fact of the Hodemelding, on the main document and on an attachment."""
+    main = Document(
+        document_connection=Code(v="H", dn="Hoveddokument"),
+        content_type=Code(v="SOK", dn="Søk etter dokumenter"),
+        content_category=Code(v="INNB", dn="Innbyggertjeneste"),
+        annotation="Søket gjelder de siste to årene",
+        from_date="2022-05-01",
+        to_date="2024-05-01T23:59:59+02:00",
+        oid_ref="2.16.578.1.12.4.1.1.8279",
+        enquiry_ref_id="SOK-2024-17",
+        ref_doc=RefDoc(
+            msg_type=Code(v="XML", dn="XML-instans"),
+            issue_date="2024-05-02T08:29:00+02:00",
+            id="DOK-SOK-17",
+            mime_type="text/xml",
+        ),
+    )
+    attached = Document(
+        document_connection=Code(v="V", dn="Vedlegg"),
+        content_type=Code(v="LISTE", dn="Dokumentliste"),
+        content_description="Dokumenter funnet",
+        content_category=Code(v="INNB", dn="Innbyggertjeneste"),
+        consent=Code.of("1", "Ja", 3109),
+        annotation="Listen er ufullstendig",
+        from_date="2022-05-01",
+        to_date="2024-05-01",
+        oid_ref="2.16.578.1.12.4.1.1.8114",
+        enquiry_ref_id="SOK-2024-17",
+        ref_doc=RefDoc(
+            msg_type=Code(v="A", dn="Vedlegg"),
+            issue_date="2024-05-02T08:25:00+02:00",
+            id="DOK-LISTE-17",
+            mime_type="text/plain",
+            description="Dokumentliste",
+            content=Attachment(mime_type="text/plain", data=b"Epikrise 2023-11-02\nSvar lab 2024-01-15\n"),
+        ),
+    )
+    return main, (attached,)
 
 
 def helsenorge_types() -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import copy
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +162,18 @@ def test_an_inline_attachment_of_a_communication_born_in_fhir_is_a_vedlegg() -> 
     (document,) = back.documents[1:]
     assert (document.ref_doc.msg_type.v, document.ref_doc.description) == ("A", "Brev")
     assert document.ref_doc.content == Attachment("application/pdf", data)
+
+
+def test_every_document_fact_comes_back() -> None:
+    raw = helsenorge_message("DIALOG_INNBYGGER_FINN_DOKUMENTER")
+    bundle = _bundle(raw)
+    (document,) = _of(bundle, "DocumentReference")
+    assert document["type"]["coding"][0]["code"] == "LISTE"
+    assert document["masterIdentifier"]["value"] == "DOK-LISTE-17"
+    back = parse_msghead(from_fhir(bundle, "dialogmelding", fixed_context()).result)
+    before = parse_msghead(raw)
+    assert back.documents[1:] == before.documents[1:]
+    main_before, main_after = before.documents[0], back.documents[0]
+    assert replace(main_after, ref_doc=replace(main_after.ref_doc, content=None)) == replace(
+        main_before, ref_doc=replace(main_before.ref_doc, content=None)
+    )
