@@ -29,8 +29,12 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-test: install lint typecheck
-	$(BIN)/pytest -q
+# The type check runs beside the tests (one core each); either failing fails the target.
+test: install lint
+	@$(BIN)/mypy > .mypy.out 2>&1 & types=$$!; \
+	$(BIN)/pytest -q; tests=$$?; \
+	wait $$types; checked=$$?; cat .mypy.out; rm -f .mypy.out; \
+	test $$tests -eq 0 && test $$checked -eq 0
 
 # The fuzz tests with many examples (CI runs them with a few, derandomized): new inputs each run,
 # failures kept in .hypothesis/ and tried first next time. A crash found: keep its minimal input in
