@@ -71,8 +71,11 @@ def check_replay(svc: Services, original_id: str, who: Who, order: ReplayOrder, 
     check_endpoint(svc, who, order, development=development, target=original_id, patient=original.patient_id)
 
 
-def store_replay(svc: Services, original_id: str, who: Who, order: ReplayOrder) -> str:
-    """Store the replay (linked, attributed, audited) in one transaction; returns its message id."""
+def store_replay(
+    svc: Services, original_id: str, who: Who, order: ReplayOrder, *, audited: bool = True
+) -> str:
+    """Store the replay (linked, attributed, audited) in one transaction; returns its message id.
+    ``audited=False``: the caller records one audit row for a whole batch (bulk replay, test message)."""
     now = svc.now()
     actor = who.actor
     with svc.engine.begin() as conn:
@@ -100,12 +103,9 @@ def store_replay(svc: Services, original_id: str, who: Who, order: ReplayOrder) 
             "transport": order.transport,
             "target_format": order.target_format,
         }
-        record_in(
-            conn,
-            now,
-            who,
-            Entry(Action.REPLAY, target=original.id, patient=original.patient_id, detail=detail),
-        )
+        if audited:
+            entry = Entry(Action.REPLAY, target=original.id, patient=original.patient_id, detail=detail)
+            record_in(conn, now, who, entry)
     return new_id
 
 
@@ -140,9 +140,8 @@ def replay_routes(svc: Services, message: StoredMessage, source_format: str) -> 
     order, _actor = _order_of(svc, message)
     if order.endpoint:
         return [_override(svc, message, order, source_format)]
-    matched = svc.routes.match(message.envelope(), source_format)
     if not order.destinations:
-        return matched
+        return svc.routes.match(message.envelope(), source_format)
     unknown = [name for name in order.destinations if name not in svc.routes.names]
     if unknown:
         raise NoRouteMatched(

@@ -22,6 +22,8 @@
     ├── AccessRefused                   the API caller did not prove who it is (HTTP 401, WWW-Authenticate)
     │   └── AccessForbidden             the caller is known but lacks the role the endpoint needs (403)
     ├── ReplayRefused                   a replay to an endpoint outside the allow-list: HTTP 403, nothing kept
+    │   ├── ReplayTooMany               a bulk replay of a search that finds too many messages (422)
+    │   └── ReplayUnconfirmed           a bulk replay not confirmed for what its search finds now (409)
     └── ConfigurationError              start-up only: fail fast
         └── SchemasMissing              the official XSDs are not installed: transient for a sender
 
@@ -195,6 +197,14 @@ class AccessForbidden(AccessRefused):
 
 class ReplayRefused(GatewayError):
     default_code = "replay.endpoint-not-allowed"
+
+
+class ReplayTooMany(ReplayRefused):
+    default_code = "replay.bulk-too-many"
+
+
+class ReplayUnconfirmed(ReplayRefused):
+    default_code = "replay.bulk-unconfirmed"
 
 
 class ConfigurationError(GatewayError):

@@ -38,6 +38,8 @@ class Action(StrEnum):
     TIMELINE = "timeline"  # GET /patients/{id}/timeline
     REPLAY = "replay"  # a replay stored (API or CLI), with where it goes
     REPLAY_REFUSED = "replay-refused"  # a replay to an endpoint outside the allow-list
+    BULK_REPLAY = "bulk-replay"  # POST /messages/replay: one row for every message a search found
+    TEST_MESSAGE = "test-message"  # POST /routes/{name}/test-message: a built-in example sent to a route
     ROUTE_HOLD = "route-hold"
     ROUTE_RELEASE = "route-release"
     LOGIN_REFUSED = "login-refused"  # 401/403 from the authentication
