@@ -42,8 +42,11 @@ test: install lint
 fuzz: install
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -p no:cacheprovider tests/fuzz
 
+# The throughput goals beside their yardsticks (bench/throughput.py), on SQLite and on PostgreSQL when
+# one answers; a few minutes. BENCH=--full for the 5-minute sustained run and a million stored rows.
+BENCH ?= --quick
 bench: schemas
-	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/throughput.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis

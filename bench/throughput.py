@@ -1,121 +1,270 @@
-"""Throughput and latency of Samband's hot paths, against raw lxml parse+validate as the yardstick.
+"""``make bench``: each throughput goal of the gateway beside a yardstick measured in the same run.
 
-Run: ``make bench`` (or ``python bench/throughput.py [--seconds N]``). Machines are shared and
-noisy, so read the ratios to the yardstick, not the absolute numbers.
+Yardsticks: raw lxml parse + XSD validation of the same message; a minimal FastAPI endpoint that stores
+the raw bytes and commits (``bench/minimal.py``); the database's own one-row commit rate. The load comes
+from a separate process (``bench/load.py``): closed loop for the most accepted, a constant rate for the
+latency line. Runs on SQLite, and on PostgreSQL when one answers (``SAMBAND_TEST_POSTGRES_URL`` or the
+local default; in a database of its own that it drops afterwards). Results go to
+``var/bench/<timestamp>.json`` for comparison between commits.
+
+    python bench/throughput.py [--quick | --full] [--backend sqlite|postgresql|both]
+
+Machines are shared and noisy: read the ratios, which compare figures measured in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
-import re
-import statistics
+import os
+import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-
-from lxml import etree
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-SAMPLES = ROOT.parent / "shared" / "reference" / "samples"
-SAMPLE = SAMPLES / "plo" / "1_6" / "Orientering_om_tjenestetilbud_v1-6_Ny.xml"
+from bench import servers  # noqa: E402
+from bench.goals import Line, report  # noqa: E402
+from bench.history import History, search_times  # noqa: E402
+from bench.stores import Backend, commit_rate, postgres_base  # noqa: E402
+from bench.translate import translate_rates  # noqa: E402
+from tests.integration.messages import TEMPLATE, synthetic_fnr  # noqa: E402
+
+PATIENT = "13116900216"  # the patient ident in the template, replaced by a synthetic one per message
 
 
-def measure(name: str, work: Callable[[], object], seconds: float) -> tuple[str, float, list[float]]:
-    """Run ``work`` repeatedly for about ``seconds``; return (name, ops/s, latencies in ms)."""
-    work()
-    latencies: list[float] = []
-    deadline = time.perf_counter() + seconds
-    while time.perf_counter() < deadline:
-        started = time.perf_counter()
-        work()
-        latencies.append((time.perf_counter() - started) * 1000)
-    return name, len(latencies) / sum(latencies) * 1000, latencies
+@dataclass(frozen=True)
+class Plan:
+    """How long each part runs and how much history it builds."""
+
+    name: str
+    seconds: float  # each yardstick load and the latency run
+    sustained: float  # the closed-loop run of the gateway (accepted and delivered)
+    concurrency: int
+    rate: float  # the steady offered rate of the latency line
+    history: tuple[int, int]  # stored messages at the two delivery-cost points
+    searched: int  # stored messages for the search line
+    patients: int  # patients the load spreads over
 
 
-def yardstick(raw: bytes) -> Callable[[], object]:
-    """Plain lxml: parse and validate against the compiled official schema set."""
-    from samband.adapters.xml.schemas import compiled_schema, document_namespaces
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    schema = compiled_schema(document_namespaces(etree.fromstring(raw, parser)))
-    return lambda: schema.validate(etree.fromstring(raw, parser))
+PLANS = {
+    "smoke": Plan("smoke", 1.0, 2.0, 4, 50.0, (150, 300), 2_000, 20),
+    "quick": Plan("quick", 8.0, 20.0, 16, 200.0, (1_000, 10_000), 100_000, 200),
+    "full": Plan("full", 30.0, 300.0, 32, 200.0, (1_000, 100_000), 1_000_000, 2_000),
+}
 
 
-def with_new_msg_id(raw: bytes) -> bytes:
-    """The same message under a fresh MsgId, so the gateway does not take it for a repeat."""
-    return re.sub(rb"<MsgId>[^<]+</MsgId>", f"<MsgId>{uuid.uuid4()}</MsgId>".encode(), raw, count=1)
+class Messages:
+    """The test Hodemelding with a fresh MsgId and one of ``patients`` synthetic patients."""
+
+    def __init__(self, folder: Path, patients: int) -> None:
+        self.template = TEMPLATE.read_bytes()
+        self.path = folder / "template.xml"
+        self.path.write_bytes(self.template)
+        self.patients = [synthetic_fnr(seed) for seed in range(patients)]
+
+    def body(self, turn: int) -> bytes:
+        from bench.load import MSG_ID
+
+        raw = MSG_ID.sub(
+            f"<MsgId>bench-{os.getpid()}-{turn}-{time.time_ns()}</MsgId>".encode(), self.template
+        )
+        return raw.replace(PATIENT.encode(), self.patients[turn % len(self.patients)].encode(), 1)
 
 
-def gateway_cases(raw: bytes, folder: Path) -> list[tuple[str, Callable[[], object]]]:
-    """The service path on a real SQLite store: receive (store, validate, map, queue), then deliver."""
-    from samband.features.registry import MIGRATIONS
-    from samband.gateway import pipeline
-    from samband.gateway.delivery.worker import DeliveryWorker
-    from samband.gateway.runtime import start_services
-    from samband.gateway.settings import Settings
+def yardstick_endpoint(backend: Backend, plan: Plan, msgs: Messages, log: Path) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    with backend.database("commit") as url:
+        found["commit"] = commit_rate(url, plan.concurrency, plan.seconds)
+    with backend.database("minimal") as url, servers.minimal(url, log) as server:
+        closed = servers.load(
+            server, msgs.path, mode="closed", seconds=plan.seconds, concurrency=plan.concurrency
+        )
+        steady = servers.load(server, msgs.path, mode="rate", seconds=plan.seconds, rate=plan.rate)
+    found["minimal"] = {"closed": asdict(closed), "rate": asdict(steady), "cpu_ms": closed.cpu_ms_per_message}
+    with backend.database("minimal_plain") as url, servers.minimal(url, log, loop="asyncio", http="h11") as s:
+        plain = servers.load(s, msgs.path, mode="closed", seconds=plan.seconds, concurrency=plan.concurrency)
+    found["minimal_plain"] = {"closed": asdict(plain), "cpu_ms": plain.cpu_ms_per_message}
+    return found
 
-    settings = Settings(database_url=f"sqlite:///{folder / 'bench.db'}", dev_api_key="bench")
-    services = start_services(settings, migrations=MIGRATIONS)
-    worker = DeliveryWorker(services)
 
-    def receive() -> object:
-        return pipeline.receive(services, with_new_msg_id(raw), "application/xml")
+def gateway(backend: Backend, plan: Plan, msgs: Messages, log: Path) -> dict[str, Any]:
+    """``samband serve`` under a closed-loop load (accepted; delivered meanwhile; backlog sampled), a
+    pause for the worker to catch up, then the steady rate (latency)."""
+    from bench.stores import engine_for
 
-    def receive_and_deliver() -> object:
-        if not drained:  # start from an empty queue: the receive case left its messages undelivered
-            while worker.run_once():
-                pass
-            drained.append(True)
-        receive()
-        return worker.run_once()
+    found: dict[str, Any] = {}
+    common: dict[str, Any] = {"patients": msgs.patients, "placeholder": PATIENT}
+    with backend.database("gateway") as url, servers.samband(url, log) as server:
+        engine = engine_for(url)
+        before = servers.delivered_of(engine)
+        run = servers.load(
+            server, msgs.path, mode="closed", seconds=plan.sustained, concurrency=plan.concurrency,
+            backlog=engine, **common,
+        )  # fmt: skip
+        delivered = servers.delivered_of(engine) - before
+        found["closed"] = asdict(run)
+        found["delivered_rate"] = delivered / (plan.sustained + 1.0)  # the load's warm-up second included
+        found["cpu_ms"] = run.cpu_ms_per_message
+        found["drain"] = drain(engine, timeout=max(30.0, plan.seconds * 3))
+        steady = servers.load(server, msgs.path, mode="rate", seconds=plan.seconds, rate=plan.rate, **common)
+        found["rate"] = asdict(steady)
+        found["rss_mb"] = {"start": run.rss_before_mb, "end": steady.rss_after_mb}
+        found["messages_sent"] = run.result["answered"] + steady.result["answered"]
+        engine.dispose()
+    return found
 
-    drained: list[bool] = []
 
+def drain(engine: Any, timeout: float) -> dict[str, Any]:
+    """Wait (up to ``timeout``) for the backlog to empty with no load: how fast the worker alone goes."""
+    start_backlog = servers.backlog_of(engine)
+    started = time.monotonic()
+    left = start_backlog
+    while left and time.monotonic() - started < timeout:
+        time.sleep(1.0)
+        left = servers.backlog_of(engine)
+    spent = time.monotonic() - started
+    return {"backlog": start_backlog, "left": left, "seconds": spent, "rate": (start_backlog - left) / spent}
+
+
+def history(backend: Backend, plan: Plan, msgs: Messages, log: Path) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    few, many = plan.history
+    with backend.database("history") as url:
+        h = History(url, msgs.body)
+        try:
+            h.receive(min(100, few // 2))  # real history first: resources with versions
+            h.deliver_all()
+            h.grow_to(few)
+            found["few"] = h.delivery_cost(batch=50 if plan.name != "smoke" else 10)
+            h.grow_to(many)
+            found["many"] = h.delivery_cost(batch=50 if plan.name != "smoke" else 10)
+            keys = h.grow_to(plan.searched)
+        finally:
+            h.close()
+        with servers.samband(url, log, SAMBAND_WORKER_ENABLED="false") as server:
+            found["search"] = search_times(server.url, servers.KEY, keys)
+            found["search_stored"] = plan.searched
+    return found
+
+
+def run_backend(backend: Backend, plan: Plan, msgs: Messages, log: Path) -> dict[str, Any]:
+    sys.stderr.write(f"[{backend.name}] yardsticks …\n")
+    found = yardstick_endpoint(backend, plan, msgs, log)
+    sys.stderr.write(f"[{backend.name}] samband serve …\n")
+    found["gateway"] = gateway(backend, plan, msgs, log)
+    sys.stderr.write(f"[{backend.name}] history and search …\n")
+    found["history"] = history(backend, plan, msgs, log)
+    return found
+
+
+def lines_for(backend: str, found: dict[str, Any], translate: dict[str, float], plan: Plan) -> list[Line]:
+    g, m = found["gateway"], found["minimal"]
+    accepted, minimal_rate = g["closed"]["result"]["rate"], m["closed"]["result"]["rate"]
+    slope = backlog_slope(g["closed"]["samples"])
+    few, many = found["history"]["few"], found["history"]["many"]
+    search = found["history"]["search"]
+    worst = max((k for k in search if k != "by id (yardstick)"), key=lambda k: search[k]["median_ms"])
+    pk = search.get("by id (yardstick)", {}).get("median_ms")
+    rss = g["rss_mb"]
     return [
-        ("gateway receive (SQLite)", receive),
-        ("gateway receive + deliver (SQLite)", receive_and_deliver),
-    ]
+        Line(backend, "accepted durably", "msg/s", accepted, "minimal endpoint", minimal_rate,
+             "≥ 1000/s and ≥ 1.5×", accepted >= 1000 and accepted >= 1.5 * minimal_rate),
+        Line(backend, "  database one-row commits", "commit/s", found["commit"]["rate"], "—", None, "", None),
+        Line(backend, "  server CPU per message", "ms", g["cpu_ms"], "minimal endpoint", m["cpu_ms"],
+             "", None),
+        Line(backend, f"delivered end to end ({plan.sustained:g} s)", "msg/s", g["delivered_rate"],
+             "accepted meanwhile", accepted, "≥ 500/s, queue flat",
+             g["delivered_rate"] >= 500 and slope <= 1),
+        Line(backend, "  backlog growth under load", "msg/s", slope, "—", None, "≤ 0 (flat)", slope <= 1),
+        Line(backend, "  delivered with no load (drain)", "msg/s", g["drain"]["rate"], "—", None, "", None),
+        Line(backend, "  429/503 with Retry-After", "answers", g["closed"]["result"]["retry_after"],
+             "—", None, "before the bound", None),
+        Line(backend, f"p99 POST→202 at {plan.rate:g} msg/s", "ms", g["rate"]["result"]["p99_ms"],
+             "minimal endpoint", m["rate"]["result"]["p99_ms"], "≤ 50 ms",
+             (g["rate"]["result"]["p99_ms"] or 1e9) <= 50),
+        Line(backend, "translate PLO → FHIR", "msg/s", translate["translate"], "lxml parse+validate",
+             translate["yardstick"], "≥ 0.25×", translate["translate"] >= 0.25 * translate["yardstick"]),
+        Line(backend, f"delivery cost at {many['stored']:,} stored", "ms", many["ms_per_delivery"],
+             f"at {few['stored']:,} stored", few["ms_per_delivery"], "flat (≤ 1.2×)",
+             many["ms_per_delivery"] <= 1.2 * few["ms_per_delivery"]),
+        Line(backend, f"search at {plan.searched:,} stored, worst key ({worst})", "ms",
+             search[worst]["median_ms"], "message by id", pk, "≤ 20 ms", search[worst]["median_ms"] <= 20),
+        Line(backend, f"memory over {g['messages_sent']:,} messages", "MB", rss["end"], "at start",
+             rss["start"], "flat", rss["end"] <= rss["start"] * 1.1 + 10),
+        Line(backend, "HTTP front: minimal on uvloop+httptools", "msg/s", minimal_rate, "asyncio+h11",
+             found["minimal_plain"]["closed"]["result"]["rate"], "", None),
+    ]  # fmt: skip
 
 
-def cases(raw: bytes, folder: Path) -> list[tuple[str, Callable[[], object]]]:
-    from samband.adapters.formats import validate
-    from samband.mappings.base import fixed_context
-    from samband.mappings.registry import to_fhir
-
-    return [
-        ("lxml parse+validate (yardstick)", yardstick(raw)),
-        ("samband validate", lambda: validate(raw)),
-        ("PLO -> FHIR bundle", lambda: to_fhir(raw, fixed_context())),
-        *gateway_cases(raw, folder),
-    ]
+def backlog_slope(samples: list[list[float]]) -> float:
+    """Least-squares growth of the backlog (messages per second) over the samples taken under load."""
+    if len(samples) < 2:
+        return 0.0
+    xs, ys = [s[0] for s in samples], [s[1] for s in samples]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    var = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / var if var else 0.0
 
 
-def report(rows: list[tuple[str, float, list[float]]]) -> None:
-    base = rows[0][1]
-    header = f"{'case':34} {'ops/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'x yardstick':>12}"
-    sys.stdout.write(header + "\n" + "-" * len(header) + "\n")
-    for name, rate, lat in rows:
-        p50 = statistics.median(lat)
-        p95 = statistics.quantiles(lat, n=20)[18] if len(lat) >= 20 else max(lat)
-        sys.stdout.write(f"{name:34} {rate:10.1f} {p50:8.2f} {p95:8.2f} {rate / base:12.3f}\n")
+def commit() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, cwd=ROOT, check=False)
+    return done.stdout.decode().strip() or "unknown"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=3.0, help="time per case")
-    parser.add_argument("--sample", type=Path, default=SAMPLE, help="message to use")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", dest="plan", action="store_const", const="quick", help="the default")
+    size.add_argument("--full", dest="plan", action="store_const", const="full", help="5 min sustained, 1M")
+    size.add_argument("--smoke", dest="plan", action="store_const", const="smoke", help="seconds: CI")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench")
     args = parser.parse_args()
-    raw = args.sample.read_bytes()
+    plan = PLANS[args.plan or "quick"]
     logging.disable(logging.INFO)
-    with tempfile.TemporaryDirectory() as folder:
-        rows = [measure(name, work, args.seconds) for name, work in cases(raw, Path(folder))]
-    report(rows)
+    xsd = ROOT.parent / "shared" / "reference" / "xsd"
+    if "SAMBAND_XSD_DIR" not in os.environ and xsd.is_dir():
+        os.environ["SAMBAND_XSD_DIR"] = str(xsd)
+    started = datetime.now(UTC)
+    with tempfile.TemporaryDirectory(prefix="samband-bench-") as tmp:
+        folder = Path(tmp)
+        msgs = Messages(folder, plan.patients)
+        log = folder / "servers.log"
+        translate = translate_rates(msgs.template, seconds=min(plan.seconds, 3.0))
+        backends = []
+        if args.backend in ("sqlite", "both"):
+            backends.append(Backend("sqlite", folder))
+        pg = postgres_base() if args.backend in ("postgresql", "both") else None
+        if pg:
+            backends.append(Backend("postgresql", folder, pg))
+        elif args.backend != "sqlite":
+            sys.stderr.write("PostgreSQL does not answer: measuring SQLite only\n")
+        results = {b.name: run_backend(b, plan, msgs, log) for b in backends}
+    lines = [line for name, found in results.items() for line in lines_for(name, found, translate, plan)]
+    sys.stdout.write(report(lines))
+    args.out.mkdir(parents=True, exist_ok=True)
+    out = args.out / f"{started:%Y%m%dT%H%M%SZ}.json"
+    document = {
+        "commit": commit(),
+        "started": started.isoformat(),
+        "plan": asdict(plan),
+        "load": os.getloadavg(),
+        "translate": translate,
+        "results": results,
+        "lines": [asdict(line) for line in lines],
+    }
+    out.write_text(json.dumps(document, indent=1, default=str))
+    sys.stdout.write(f"\nresults: {out}\n")
     return 0
 
 
