@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -22,16 +21,12 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine, text
 
+from tests.integration.server import free_port
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 KEY = "bench-key"
 TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
