@@ -29,6 +29,17 @@ VOCABULARY = (
     "health_sectors",
     "role_only_sectors",
     "scopes",
+    "event_kinds",
+    "event_sources",
+    "not_sent",
+    "decision_status",
+    "apprec_state",
+    "alert_kinds",
+    "channels",
+    "plan_status",
+    "message_status",
+    "event_facts",
+    "message_types",
 )
 
 
