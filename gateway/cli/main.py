@@ -203,5 +203,42 @@ def schemas_status() -> None:
     raise typer.Exit(run_status())
 
 
+dev = typer.Typer(
+    name="dev",
+    help="Local stand-ins of outside services for trying flows on one machine.",
+    no_args_is_help=True,
+)
+app.add_typer(dev)
+
+
+@dev.command("nhn-msh")
+def dev_nhn_msh(
+    her_ids: Annotated[
+        str, typer.Option("--her-ids", help="the HER-ids it serves, separated by commas")
+    ] = "8142001,8142002",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8090,
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    spec: Annotated[
+        Path | None,
+        typer.Option(
+            "--spec",
+            envvar="SAMBAND_NHN_MSH_SPEC",
+            help="NHN's msh-api-v2.json (default: reference/nhn/ under SAMBAND_SHARED_DIR or ../shared)",
+        ),
+    ] = None,
+    client_id: Annotated[str, typer.Option("--client-id", help="the HelseID client it registers")] = (
+        "samband-dev"
+    ),
+    key: Annotated[
+        Path, typer.Option("--key", help="that client's JWK (made when missing, kept otherwise)")
+    ] = Path("var/nhn-msh/samband-dev.jwk"),
+    nonce: Annotated[bool, typer.Option("--nonce", help="demand DPoP nonces (as HelseID may)")] = False,
+) -> None:
+    """A local NHN message service (Meldingstjener API v2 + HelseID token issuer)."""
+    from samband.gateway.cli.dev import her_ids_of, run_nhn_msh  # lazy: start-up
+
+    run_nhn_msh(host, port, her_ids_of(her_ids), spec, client_id, key, nonce)
+
+
 def main() -> None:
     guarded(app)
