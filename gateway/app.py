@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 
 from samband.features.registry import FEATURES, MIGRATIONS
 from samband.gateway.access import Access
-from samband.gateway.api import audit, console, fhir, health, inbound, messages, operations
+from samband.gateway.api import alerts, audit, console, fhir, health, inbound, messages, operations
 from samband.gateway.audit import audit_refusal
 from samband.gateway.bodies import BodyLimit, BodyRefused, body_refused
 from samband.gateway.delivery.worker import DeliveryWorker, start_worker_thread
@@ -67,7 +67,7 @@ def create_app(
     )
     app.state.services = svc
     app.state.access = Access(settings)
-    for module in (inbound, messages, operations, fhir, health, audit, console):
+    for module in (inbound, messages, operations, fhir, health, audit, alerts, console):
         app.include_router(module.router)
     for feature in FEATURES.values():
         if feature.router is not None:

@@ -14,13 +14,15 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from samband.adapters.limits import MIB, JsonLimits, Limits, MimeLimits, XmlLimits
+from samband.gateway.alerts.settings import AlertSettings, RetentionSettings
 from samband.gateway.allowlist import check_entry
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/samband.db"
 
 
-class Settings(BaseSettings):
-    """Everything the running service needs; each field is also ``SAMBAND_<NAME>`` in the environment."""
+class Settings(AlertSettings, RetentionSettings, BaseSettings):
+    """Everything the running service needs; each field is also ``SAMBAND_<NAME>`` in the environment
+    (the alert and retention fields are in ``gateway/alerts/settings.py``)."""
 
     model_config = SettingsConfigDict(env_prefix="SAMBAND_", extra="ignore")
 

@@ -3,7 +3,8 @@
 One bad message or one dead receiver never stops the rest: each delivery is tried on its own, a
 failure is rescheduled by the pure retry policy (``retry.next_attempt_at``) or dead-lettered, and
 held routes (kill switch) are skipped. The same loop takes over received messages whose processing
-died with its process, and runs the scheduled jobs once across all workers under a database lease.
+died with its process, and runs the scheduled jobs (AppRec timeouts, alerts) once across all workers
+under a database lease.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from samband.gateway import apprec_answers, lineage, pipeline, receipts
+from samband.gateway.alerts.check import run_alerts
 from samband.gateway.delivery.retry import next_attempt_at
 from samband.gateway.delivery.transports.base import DeliveryRequest, Receipt, Transport
 from samband.gateway.delivery.transports.fhir_store import FhirStoreTransport
@@ -70,6 +72,7 @@ class DeliveryWorker:
         if self._next_job_check is None or now >= self._next_job_check:  # no lease traffic in between
             self._next_job_check = now + timedelta(seconds=every)
             run_job(self.svc, "apprec-timeouts", self.name, every, self._jobs)
+            run_job(self.svc, "alerts", self.name, every, lambda: run_alerts(self.svc))
         return done
 
     def run_forever(self) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Row, and_, func, or_, select, update
 
 from samband.gateway.delivery.retry import DEFAULT_SCHEDULE, RetrySchedule
 from samband.gateway.routing.routes import Route
@@ -257,15 +257,20 @@ def schedule_of(delivery: Delivery) -> RetrySchedule:
     return RetrySchedule(delays, int(data.get("max_attempts", DEFAULT_SCHEDULE.max_attempts)))
 
 
+def still_failing(queued_before: datetime) -> ColumnElement[bool]:
+    """Deliveries queued before ``queued_before``, tried, and still not delivered (nor given up)."""
+    return and_(
+        deliveries.c.status == str(DeliveryStatus.PENDING),
+        deliveries.c.attempts > 0,
+        deliveries.c.created_at < queued_before,
+    )
+
+
 def queue_stats(conn: Connection, now: datetime) -> tuple[int, datetime | None, int, int]:
     """(undelivered count, oldest undelivered creation time, still failing after one hour, dead)."""
     pending = deliveries.c.status == str(DeliveryStatus.PENDING)
     count, oldest = conn.execute(select(func.count(), func.min(deliveries.c.created_at)).where(pending)).one()
-    stale = conn.execute(
-        select(func.count()).where(
-            and_(pending, deliveries.c.attempts > 0, deliveries.c.created_at < now - timedelta(hours=1))
-        )
-    ).scalar_one()
+    stale = conn.execute(select(func.count()).where(still_failing(now - timedelta(hours=1)))).scalar_one()
     dead = conn.execute(
         select(func.count()).where(deliveries.c.status == str(DeliveryStatus.DEAD))
     ).scalar_one()

@@ -36,7 +36,7 @@ def take_lease(svc: Services, name: str, owner: str, seconds: float) -> bool:
         return taken.rowcount == 1
 
 
-def run_job(svc: Services, name: str, owner: str, every_seconds: float, job: Callable[[], None]) -> bool:
+def run_job(svc: Services, name: str, owner: str, every_seconds: float, job: Callable[[], object]) -> bool:
     """Run ``job`` if its lease is free; the lease then blocks every worker for ``every_seconds``."""
     try:
         if not take_lease(svc, name, owner, every_seconds):

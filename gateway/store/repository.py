@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Connection, Row, and_, func, or_, select, 
 
 from samband.gateway.store.tables import events, messages
 from samband.kernel.envelope import Envelope
+from samband.kernel.errors import GatewayError
 
 
 class Direction(StrEnum):
@@ -87,6 +88,7 @@ class StoredMessage:
     apprec_due_at: datetime | None
     issues: list[dict[str, Any]] = field(default_factory=list)
     error: dict[str, Any] | None = None
+    pruned_at: datetime | None = None  # the retention cleared the bytes then
 
     @classmethod
     def from_row(cls, row: Row[Any]) -> StoredMessage:
@@ -220,7 +222,16 @@ def get_message(conn: Connection, message_id: str) -> StoredMessage | None:
 
 
 def get_raw(conn: Connection, message_id: str) -> bytes | None:
-    row = conn.execute(select(messages.c.raw).where(messages.c.id == message_id)).first()
+    """The bytes as received (None: no such message); ``retention.raw-pruned`` (410) when the
+    retention has cleared them."""
+    query = select(messages.c.raw, messages.c.pruned_at).where(messages.c.id == message_id)
+    row = conn.execute(query).first()
+    if row is not None and row.pruned_at is not None:
+        raise GatewayError(
+            f"the bytes of message {message_id} were pruned by the retention on {row.pruned_at:%Y-%m-%d}",
+            code="retention.raw-pruned",
+            where=message_id,
+        )
     return None if row is None else bytes(row.raw)
 
 

@@ -96,6 +96,7 @@ messages = Table(
     Column("apprec_due_at", UTCDateTime, index=True),  # outbound: an AppRec is expected by then
     Column("issues", JSON, nullable=False, default=list),
     Column("error", JSON),
+    Column("pruned_at", UTCDateTime),  # the bytes were cleared by the retention (``store/retention.py``)
 )
 
 events = Table(
@@ -247,3 +248,39 @@ audit_patients = Table(
     Column("patient", String(100), primary_key=True, index=True),
 )
 """Every patient an audit row concerns when it concerns several (a search): found by ``?patient=``."""
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("condition", String(40), nullable=False, index=True),
+    Column("channel", String(20), nullable=False),  # webhook | email | none (recorded only)
+    Column("count", Integer, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("detail", JSON, nullable=False, default=dict),
+    Column("outcome", String(16), nullable=False),  # sent | failed | recorded
+    Column("error", JSON),
+)
+"""Every alert the gateway raised, per channel, with whether it went out (``gateway/store/alerts.py``)."""
+
+alert_state = Table(
+    "alert_state",
+    metadata,
+    Column("condition", String(40), primary_key=True),
+    Column("channel", String(20), primary_key=True),
+    Column("sent_at", UTCDateTime, nullable=False),
+)
+"""When each condition last went out on each channel: at most once per alert interval."""
+
+prunes = Table(
+    "prunes",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("cutoff", UTCDateTime, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("actor", String(100), nullable=False),
+)
+"""Each prune the retention made: what kind, how many, received before which cut-off, when, by whom."""

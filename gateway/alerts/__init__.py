@@ -1,0 +1,1 @@
+"""Alerts to operators (conditions, channels, the scheduled check) and their settings."""
