@@ -17,10 +17,18 @@ from samband.gateway.settings import Settings
 from samband.gateway.store import alerts as store
 from samband.gateway.store.alerts import Found
 
-REGISTER_CODES = ("registry.",)
-"""Error codes of the Adresseregister (and other NHN registers) answering badly or not at all."""
-NHN_CODES = ("nhn-msh.", "helseid.")
-"""Error codes of NHN's message service and of HelseID, whose tokens it needs."""
+REGISTER_CODES = ("registry.unavailable", "registry.wsdl", "registry.bad-answer", "registry.fault")
+"""The Adresseregister not answering, answering badly, or refusing the gateway's lookups (codes, or
+code prefixes). A party it does not know (``registry.not-found``) is a routing matter, not this."""
+NHN_CODES = (
+    "nhn-msh.unavailable",
+    "nhn-msh.bad-response",
+    "nhn-msh.unauthorized",
+    "nhn-msh.forbidden",
+    "helseid.",
+)
+"""NHN's message service down or refusing the gateway's credentials, or HelseID (whose tokens it
+needs) failing. A business document it refuses (``nhn-msh.rejected``) is a dead letter, not this."""
 
 
 @dataclass(frozen=True)

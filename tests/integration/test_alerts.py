@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from samband.gateway.alerts.check import run_alerts
+from samband.gateway.alerts.conditions import NHN_CODES, REGISTER_CODES
 from samband.gateway.store import deliveries as queue
 from samband.gateway.store import repository as repo
 from samband.gateway.store.alerts import failed_tries
@@ -230,9 +231,9 @@ def test_an_apprec_that_never_comes_and_failed_register_tries_are_alerts(
             conn, did, attempt, now, Outcome.FAILED, error_code="registry.unavailable", next_attempt_at=now
         )
     with gw.services.reads.begin() as conn:
-        found = failed_tries(conn, now - timedelta(seconds=1), ("registry.",))
+        found = failed_tries(conn, now - timedelta(seconds=1), REGISTER_CODES)
         assert found.count == 1 and found.items[0]["code"] == "registry.unavailable"
-        assert failed_tries(conn, now - timedelta(seconds=1), ("nhn-msh.",)).count == 0
+        assert failed_tries(conn, now - timedelta(seconds=1), NHN_CODES).count == 0
     gw.clock.advance(1)
     raised = run_alerts(gw.services)
     assert [(r.condition, r.count) for r in raised] == [("adresseregister-unreachable", 1)]
