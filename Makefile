@@ -2,8 +2,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8080
 
-.PHONY: run test fuzz lint typecheck install schemas bench clean
+.PHONY: run check test fuzz lint typecheck install schemas bench clean
 
 $(BIN)/samband: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +20,13 @@ install: $(BIN)/samband
 schemas: install
 	$(BIN)/samband schemas status >/dev/null 2>&1 || $(BIN)/samband schemas fetch
 
+# make run PORT=9000 HOST=0.0.0.0 (beyond loopback the development key is refused: docs/security.md)
 run: schemas
 	mkdir -p var
-	$(BIN)/samband serve
+	$(BIN)/samband serve --host $(HOST) --port $(PORT)
+
+check: install
+	$(BIN)/samband check
 
 lint: install
 	$(BIN)/ruff check .

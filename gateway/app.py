@@ -20,11 +20,13 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import DBAPIError
 
+from samband import __version__
 from samband.features.registry import FEATURES, MIGRATIONS
 from samband.gateway.access import Access
-from samband.gateway.api import alerts, audit, console, fhir, health, inbound, messages, operations
+from samband.gateway.api import alerts, audit, console, fhir, health, inbound, messages, openapi, operations
 from samband.gateway.audit import audit_refusal
 from samband.gateway.bodies import BodyLimit, BodyRefused, body_refused
 from samband.gateway.delivery.worker import DeliveryWorker, start_worker_thread
@@ -59,10 +61,11 @@ def create_app(
             worker.stopping.set()
             thread.join(timeout=10)
 
-    app = FastAPI(
+    app = FastAPIOffline(  # Swagger UI (/docs) and ReDoc (/redoc) from the package: no CDN, works offline
+        static_url="/docs-assets",
         title="Samband",
         summary="PLO/ebXML, FHIR R4 and individual-plan gateway for municipal health and care",
-        version="0.1.0",
+        version=__version__,
         lifespan=lifespan,
     )
     app.state.services = svc
@@ -80,6 +83,7 @@ def create_app(
     )
     app.add_exception_handler(DBAPIError, _store_unavailable)
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    openapi.install(app)
     return app
 
 

@@ -14,12 +14,14 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from samband.adapters.search import searchable_text
 from samband.gateway import apprec_answers, receipts, repeats, replay, translate
 from samband.gateway.outcome import Outcome
 from samband.gateway.routing.routes import Route
 from samband.gateway.runtime import Services
 from samband.gateway.store import deliveries as queue
 from samband.gateway.store import repository as repo
+from samband.gateway.store import text
 from samband.gateway.store.receipts import add_translation
 from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
 from samband.kernel.envelope import Envelope
@@ -134,8 +136,10 @@ def plan(svc: Services, p: Pass) -> Pass:
 
 
 def enqueue(svc: Services, p: Pass) -> Outcome:
-    """Store each translation as an outbound message and queue its delivery, all in one transaction."""
+    """Store each translation as an outbound message and queue its delivery, and keep the message's
+    words for free-text search, all in one transaction."""
     now = svc.now()
+    words = searchable_text(p.raw)
     message = p.message
     found = [*message.issues, *(n.as_dict() for n in p.notes), *(i for q in p.planned for i in q.issues)]
     issues = list({json.dumps(i, sort_keys=True): i for i in found}.values())
@@ -144,6 +148,7 @@ def enqueue(svc: Services, p: Pass) -> Outcome:
             store_translation(conn, message, q, now)
         repo.settle(conn, message.id, now, Status.ROUTED, issues=issues)
         repo.add_event(conn, message.id, "routed", now, routes=[q.route.name for q in p.planned])
+        text.index_words(conn, message.id, words)
     for q in p.planned:
         svc.metrics.translated(message.msg_type, q.route.name)
     return Outcome(message.id, str(Status.ROUTED), message.msg_id)

@@ -24,6 +24,8 @@
     ├── ReplayRefused                   a replay to an endpoint outside the allow-list: HTTP 403, nothing kept
     │   ├── ReplayTooMany               a bulk replay of a search that finds too many messages (422)
     │   └── ReplayUnconfirmed           a bulk replay not confirmed for what its search finds now (409)
+    ├── RequestInvalid                  an API request the gateway cannot carry out as asked: an unknown
+    │                                   filter value (400), a replay with no mapping (422), a conflict (409)
     └── ConfigurationError              start-up only: fail fast
         └── SchemasMissing              the official XSDs are not installed: transient for a sender
 
@@ -207,6 +209,10 @@ class ReplayUnconfirmed(ReplayRefused):
     default_code = "replay.bulk-unconfirmed"
 
 
+class RequestInvalid(GatewayError):
+    default_code = "search.invalid-filter"
+
+
 class ConfigurationError(GatewayError):
     default_code = "config.invalid"
 
@@ -248,6 +254,7 @@ ERROR_CLASSES: tuple[type[GatewayError], ...] = (
     AccessRefused,
     AccessForbidden,
     ReplayRefused,
+    RequestInvalid,
     ConfigurationError,
     SchemasMissing,
 )

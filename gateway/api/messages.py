@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
@@ -56,7 +56,7 @@ def not_found(message_id: str) -> HTTPException:
     )
 
 
-@router.get("")
+@router.get("", responses={400: {"description": "a filter value it does not take (search.invalid-filter)"}})
 def list_messages(
     svc: ServicesDep,
     caller: Reader,
@@ -74,17 +74,22 @@ def list_messages(
     until: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
+    q: Annotated[str | None, Query(description="free text: patient name, document text")] = None,
+    count: Annotated[Literal["capped", "exact"], Query(description="exact: count past 10,000")] = "capped",
 ) -> dict[str, Any]:
-    """Search inbound and outbound messages by business keys; newest first. Audited (``search``)
-    with the filters and every patient on the page."""
-    q = MessageQuery(
+    """Search inbound and outbound messages as people type: ``type`` case-insensitive or a family
+    (``PLO``, ``DIALOGMELDING``, ``FHIR``, ``IP-EXPORT``), ``msg_id`` by prefix, ``q`` free text (every
+    word, as a word's start); newest first. ``total`` stops at 10,000 unless ``count=exact``. An unknown
+    ``status``, ``direction`` or ``kind`` is ``400`` (``search.invalid-filter``) with the values it takes.
+    Audited (``search``) with the filters and every patient on the page."""
+    query = MessageQuery(
         msg_id, conversation_id, patient, sender_her, receiver_her, type, status, direction, source_id,
-        kind, since, until, limit, offset,
+        kind, since, until, limit, offset, q, count == "exact",
     )  # fmt: skip
     with svc.reads.begin() as conn:
-        total, page = search_messages(conn, q)
+        total, page = search_messages(conn, query)
     shown = [m.patient_id for m in page if m.patient_id]
-    detail = {"query": asked(q), "total": total, "returned": len(page)}
+    detail = {"query": asked(query), "total": total, "returned": len(page)}
     entry = Entry(Action.SEARCH, "/messages", one_patient(patient, shown), shown, detail=detail)
     record(svc, caller, entry)
     return {"total": total, "limit": limit, "offset": offset, "items": [summary(m) for m in page]}

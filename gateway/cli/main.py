@@ -120,6 +120,14 @@ def worker(database_url: DatabaseUrl = None) -> None:
 
 
 @app.command()
+def check(database_url: DatabaseUrl = None) -> None:
+    """Is this installation ready? Database, schemas, routes, registers, NHN: ok, or the problem and fix."""
+    from samband.gateway.cli.check import run_check  # lazy: start-up
+
+    raise typer.Exit(run_check(database_url))
+
+
+@app.command()
 def replay(
     source: Annotated[str, typer.Argument(help="stored message id, search (key=value,…) or folder")],
     to: Annotated[str | None, typer.Option("--to", help="override endpoint URL")] = None,

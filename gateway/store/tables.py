@@ -75,18 +75,18 @@ messages = Table(
     Column("sha256", String(64), nullable=False, index=True),
     Column("size", Integer, nullable=False),
     Column("msg_id", String(100), index=True),
-    Column("msg_type", String(60), index=True),
+    Column("msg_type", String(60)),
     Column("msg_version", String(60)),
     Column("msg_namespace", String(255)),  # payload namespace: a Hodemelding's family (PLO, Dialogmelding)
-    Column("conversation_ref", String(100), index=True),
+    Column("conversation_ref", String(100)),
     Column("parent_ref", String(100), index=True),  # RefToParent: what a change or reply names
     Column("ebxml_message_id", String(255), index=True),
     Column("ebxml_conversation_id", String(255)),
     Column("cpa_id", String(255)),
-    Column("patient_id", String(32), index=True),
-    Column("sender_her", String(32), index=True),
-    Column("receiver_her", String(32), index=True),
-    Column("status", String(20), nullable=False, index=True),
+    Column("patient_id", String(32)),
+    Column("sender_her", String(32)),
+    Column("receiver_her", String(32)),
+    Column("status", String(20), nullable=False),
     Column("source_id", Id, ForeignKey("messages.id"), index=True),  # the message it came from
     Column("route", String(100)),
     Column("received_at", UTCDateTime, nullable=False, index=True),
@@ -98,6 +98,24 @@ messages = Table(
     Column("error", JSON),
     Column("pruned_at", UTCDateTime),  # the bytes were cleared by the retention (``store/retention.py``)
 )
+
+SEARCH_KEYS = (
+    "patient_id",
+    "sender_her",
+    "receiver_her",
+    "msg_type",
+    "msg_namespace",
+    "conversation_ref",
+    "ebxml_conversation_id",
+    "status",
+)
+"""Each searched business key has ``(key, received_at DESC, id)``: the newest page of a key is read off
+the index, however old its messages are (migration 0007)."""
+for _key in SEARCH_KEYS:
+    Index(f"ix_messages_{_key}_recent", messages.c[_key], messages.c.received_at.desc(), messages.c.id)
+POSTGRESQL_ONLY_INDEXES = ("ix_messages_msg_id_prefix",)
+"""Made by migration 0007 on PostgreSQL only, so not in this metadata: ``lower(msg_id) text_pattern_ops``
+for MsgId prefix search (SQLite's LIKE is case-insensitive already)."""
 
 events = Table(
     "events",

@@ -1,0 +1,64 @@
+"""Search as people type, on SQLite and PostgreSQL: message families and any case for the type, MsgId
+by prefix, free text over patient names and document text, unknown filter values refused with the
+values they take, and a message found by the search right after its POST."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.integration.conftest import AUTH, GatewayFactory
+from tests.integration.messages import FHIR_STORE_ROUTES, hodemelding, msg_id_of
+
+DIALOG = Path(__file__).resolve().parents[1] / "messages" / "dialogmelding" / "foresporsel_1_1.xml"
+
+
+@dataclass(frozen=True)
+class Found:
+    ids: Callable[..., list[str]]  # the MsgIds of the inbound messages a search finds
+    plo: str
+    dialog: str
+    bad: httpx.Response  # the answer to status=bogus
+
+
+@pytest.fixture
+def found(gateway_factory: GatewayFactory, database_url: str) -> Found:
+    gw = gateway_factory(database_url, FHIR_STORE_ROUTES)
+    plo = hodemelding("AbCd1234-0000-4000-8000-000000000001", patient_seed=3)
+    assert gw.post(plo).status_code == 202
+    assert gw.post(DIALOG.read_bytes()).status_code == 202
+
+    def ids(**params: object) -> list[str]:
+        answer = gw.get("/messages", direction="inbound", **params)
+        return sorted(m["msg_id"] for m in answer["items"])
+
+    bad = gw.client.get("/messages", headers=AUTH, params={"status": "bogus"})
+    return Found(ids, msg_id_of(plo), msg_id_of(DIALOG.read_bytes()), bad)
+
+
+def test_types_by_family_and_in_any_case(found: Found) -> None:
+    ids, plo, dialog = found.ids, found.plo, found.dialog
+    assert ids(type="PLO") == [plo] == ids(type="plo")
+    assert ids(type="helseopplysninger_lege") == [plo]
+    assert ids(type="DIALOGMELDING") == [dialog] == ids(type="dialog_foresporsel")
+    assert ids(type="FHIR") == []
+
+
+def test_msg_id_prefix_in_any_case_and_free_text(found: Found) -> None:
+    ids, plo, dialog = found.ids, found.plo, found.dialog
+    assert ids(msg_id="abcd12") == [plo] == ids(msg_id="ABCD1234-0000")
+    assert ids(msg_id="abcd_") == []  # the wildcard is taken literally
+    assert ids(q="august sept") == [plo]  # the patient's name, as it is typed
+    assert ids(q="TESTESEN") == [dialog]  # any case
+    assert ids(q="nobody-by-that-name") == []
+
+
+def test_an_unknown_filter_value_is_refused_with_the_allowed_values(found: Found) -> None:
+    assert found.bad.status_code == 400
+    [error] = found.bad.json()["errors"]
+    assert error["code"] == "search.invalid-filter" and error["where"] == "status"
+    assert "delivered" in error["expected"] and "received" in error["expected"]
