@@ -254,6 +254,8 @@ ERROR_CLASSES: tuple[type[GatewayError], ...] = (
     AccessRefused,
     AccessForbidden,
     ReplayRefused,
+    ReplayTooMany,
+    ReplayUnconfirmed,
     RequestInvalid,
     ConfigurationError,
     SchemasMissing,
