@@ -33,6 +33,15 @@
     'repeated': 'this message came again',
     'msg-id-reused': 'another message already used this MsgId: taken in as a message of its own',
   };
+  /* What a sender is answered when the gateway rejects its message, by the message's format. */
+  const REFUSAL_ANSWER = {
+    msghead: 'Hodemelding: a negative AppRec was sent',
+    apprec: 'AppRec: refused with a coded answer (an AppRec is never answered with an AppRec)',
+    ebxml: 'ebXML: answered with an ebXML MessageError (no AppRec)',
+    fhir: 'FHIR: answered with an OperationOutcome (HTTP 422, no AppRec)',
+    'ip-export': 'ip-export: answered with the coded errors (HTTP 422, no AppRec)',
+    other: 'Other: answered with the coded errors (no AppRec)',
+  };
   const SHOWN_MAX = 2 * 1024 * 1024;
   const FILTERS = [
     ['msg_id', 'MsgId'], ['conversation_id', 'Conversation'], ['patient', 'Patient'],
@@ -42,7 +51,7 @@
     ['since', 'Received since', 'datetime'], ['until', 'Received before', 'datetime'],
   ];
   const AUDIT_ACTIONS = ['read-raw', 'read-message', 'read-events', 'read-apprec', 'search', 'fhir-read',
-    'fhir-search', 'timeline', 'replay', 'replay-refused', 'route-hold', 'route-release', 'login-refused', 'read-audit'];
+    'fhir-search', 'timeline', 'replay', 'replay-refused', 'bulk-replay', 'test-message', 'route-hold', 'route-release', 'login-refused', 'read-audit'];
   const AUDIT_FILTERS = [
     ['patient', 'Patient'], ['actor', 'Who (as recorded)'], ['action', 'Action', AUDIT_ACTIONS],
     ['target', 'Target (message id, Type/id, route)'],
@@ -455,7 +464,8 @@
       el('p', {}, auto, ' ', el('label', { for: 'auto-refresh' }, 'Refresh every 10 seconds')), results]);
     const page = await json(messagesPath(Object.assign({}, filters, { limit: PAGE, offset: offset })));
     const [caption, pager] = paging('messages', page, offset, filters, auto.checked ? { auto: '1' } : {});
-    replace(results, messageTable(caption, page.items, 'No message matches these filters.'), pager);
+    replace(results, messageTable(caption, page.items, 'No message matches these filters.'), pager,
+      Object.keys(filters).length && page.total ? bulkBox(filters) : null);
     if (params.get('auto') === '1') refreshTimer = setTimeout(render, 10000);
   }
 
@@ -725,20 +735,33 @@
       tile('Queue depth', g('samband_queue_depth')),
       tile('Oldest undelivered', age(g('samband_oldest_undelivered_age_seconds'))),
       tile('Failed messages', counts.failed, route('messages', null, { status: 'failed' }), counts.failed > 0),
-      tile('Rejected (negative AppRec sent)', counts.rejected, route('messages', null, { status: 'rejected' }), counts.rejected > 0),
+      tile('Rejected by the gateway (sender told why)', counts.rejected, route('messages', null, { status: 'rejected' }), counts.rejected > 0),
       tile('Refused by receivers', counts.refused, route('messages', null, { status: 'refused' }), counts.refused > 0),
       tile('Waiting for delivery', counts.pending, route('messages', null, { status: 'pending' })),
       tile('Routes held (kill switch)', held.length, route('routes'), held.length > 0)));
     const sections = [
       ['failed', 'Failed: a destination gave up (dead letter), or the gateway could not process it'],
-      ['rejected', 'Rejected by the gateway: the sender got a negative AppRec'],
+      ['rejected', 'Rejected by the gateway: the sender was told why, in its own format'],
       ['refused', 'Refused by the receiver: its AppRec said Avvist'],
       ['pending', 'Waiting for delivery (retrying)'],
     ];
     for (const [status, title] of sections) {
       const more = counts[status] > 25 ? link(route('messages', null, { status: status }), 'all ' + counts[status] + ' →') : null;
-      append(root, [el('h2', {}, title), messageTable(null, lists[status].items, 'None.'), more]);
+      const body = status === 'rejected' ? rejectedByFormat(lists[status].items) : messageTable(null, lists[status].items, 'None.');
+      append(root, [el('h2', {}, title), body, more]);
     }
+  }
+
+  /* Rejected messages under the answer their sender got: only a Hodemelding gets an AppRec. */
+  function rejectedByFormat(items) {
+    if (!items.length) return el('p', { class: 'muted' }, 'None.');
+    const groups = new Map();
+    for (const m of items) {
+      const answer = REFUSAL_ANSWER[m.format] || REFUSAL_ANSWER.other;
+      if (!groups.has(answer)) groups.set(answer, []);
+      groups.get(answer).push(m);
+    }
+    return Array.from(groups, ([answer, list]) => [el('h3', {}, answer), messageTable(null, list, 'None.')]);
   }
 
   async function viewRoutes(root) {
@@ -788,36 +811,61 @@
       el('details', { class: 'card' }, el('summary', {}, 'As exposed'), el('pre', { class: 'doc' }, metrics.text))]);
   }
 
+  /* The patient page, for the KE in plain Norwegian: who did what when, the plan, the team, what the
+   * GP was told (GET /patients/{id}/overview); then every message that names the patient. */
   async function viewPatient(root, id) {
-    const path = '/patients/' + encodeURIComponent(id) + '/timeline';
-    append(root, heading('Patient ', el('span', { class: 'mono' }, id)));
-    const timeline = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
+    const head = heading('Pasient ', el('span', { class: 'mono' }, id));
+    const page = el('div', { lang: 'no' }, el('p', { class: 'muted' }, 'Henter…'));
     const list = el('div', {}, el('p', { class: 'muted' }, 'Loading…'));
-    append(root, [el('h2', {}, 'Timeline'), timeline, el('h2', {}, 'Messages about this patient'), list]);
-    const response = await api(path, { allowError: true });
+    append(root, [head, page, el('h2', {}, 'Messages about this patient'), list]);
+    const response = await api('/patients/' + encodeURIComponent(id) + '/overview', { allowError: true });
     if (response.ok) {
       const data = await response.json();
-      replace(timeline, patientEntries(Array.isArray(data) ? data : data.entries || []),
-        documentBox('The same timeline as a FHIR Bundle', path + '?format=fhir', 'timeline-' + id));
-    } else if (response.status === 404 && (await response.clone().text()).includes('"Not Found"')) {
-      replace(timeline, el('p', { class: 'note' }, 'This gateway has no patient timeline endpoint; the messages are below.'));
-    } else replace(timeline, el('p', { class: 'problem' }, await problemOf(response)));
-    const page = await json(messagesPath({ patient: id, limit: 200 }));
-    replace(list, messageTable(page.total + ' message(s)', page.items, 'No message names this patient.'));
+      if (data.name) append(head, [' ', el('span', { lang: 'no' }, data.name)]);
+      replace(page, overviewParts(data, id));
+    } else if (response.status === 404) {
+      replace(page, el('p', { class: 'note', lang: 'en' }, 'This gateway has no patient overview; the messages are below.'));
+    } else replace(page, el('p', { class: 'problem' }, await problemOf(response)));
+    const found = await json(messagesPath({ patient: id, limit: 200 }));
+    replace(list, messageTable(found.total + ' message(s)', found.items, 'No message names this patient.'));
   }
 
-  /* Timeline entries (referral, event, decision, feedback, alert): a headline, the text sent, the rest as facts. */
-  function patientEntries(entries) {
-    if (!entries.length) return el('p', { class: 'muted' }, 'Nothing recorded for this patient.');
-    return el('ol', { class: 'timeline' }, entries.map((e) => {
-      const named = ['heading', 'kind', 'action', 'status'].find((k) => e[k]);
-      const headline = named ? e[named] : '';
-      const rest = Object.fromEntries(Object.entries(e).filter(([k, v]) =>
-        !['at', 'type', 'text', named].includes(k) && v !== null && v !== undefined && v !== ''));
-      return el('li', {}, el('span', { class: 'when' }, when(e.at)), badge(e.type), ' ',
-        el('span', { class: 'kind', lang: e.heading ? 'no' : null }, headline),
-        e.text ? el('p', { class: 'said', lang: 'no' }, e.text) : null, detailLine(rest));
-    }));
+  function overviewParts(data, id) {
+    const nothing = !data.timeline.length && !data.plan;
+    return [
+      nothing ? el('p', { class: 'note' }, data.messages.total
+        ? 'Samband har ingen sak for denne pasienten, men ' + data.messages.total + ' melding(er) gjelder pasienten (under).'
+        : 'Samband kjenner ikke denne pasienten.') : null,
+      data.plan ? [el('h2', {}, 'Individuell plan'), planCard(data.plan)] : null,
+      data.team.length ? [el('h2', {}, 'Teamet'), el('ul', { class: 'team' }, data.team.map((t) => el('li', {}, t)))] : null,
+      el('h2', {}, 'Sendt til fastlegen'),
+      data.feedback.length ? plainEntries(data.feedback) : el('p', { class: 'muted' }, 'Ingenting er sendt til fastlegen.'),
+      el('h2', {}, 'Hva som har skjedd'),
+      data.timeline.length ? plainEntries(data.timeline) : el('p', { class: 'muted' }, 'Ingen hendelser.'),
+      documentBox('Hendelsene som FHIR Bundle', '/patients/' + encodeURIComponent(id) + '/timeline?format=fhir', 'timeline-' + id),
+    ];
+  }
+
+  function planCard(plan) {
+    const period = [plan.start, plan.end].filter(Boolean).join(' – ');
+    return el('div', { class: 'card' },
+      facts([['Plan', plan.title], ['Status', plan.status], ['Periode', period], ['Neste revisjon', plan.next_revision],
+        ['Koordinator', plan.coordinator]]),
+      plan.goals.length ? table('Mål', ['Mål', 'Status'], plan.goals.map((g) => [cell(g.text, 'wrap'), g.status])) : null,
+      plan.services.length ? table('Tjenester', ['Tjeneste', 'Omfang', 'Utføres av', 'Fra', 'Til'],
+        plan.services.map((t) => [t.name, t.extent, t.by, t.from, t.to])) : null);
+  }
+
+  /* Plain entries: when, who, what; the detail, the state, the text sent (folded) and a link to the message. */
+  function plainEntries(entries) {
+    return el('ol', { class: 'timeline plain' }, entries.map((e) => el('li', {},
+      el('span', { class: 'when' }, when(e.at)), el('span', { class: 'who' }, e.who), ' ',
+      el('span', { class: 'kind' }, e.what),
+      e.state ? [' ', el('span', { class: 'state' }, e.state)] : null,
+      e.detail ? el('span', { class: 'detail' }, e.detail) : null,
+      e.rule ? el('span', { class: 'detail' }, 'Regel: ' + e.rule) : null,
+      e.text ? el('details', { class: 'said' }, el('summary', {}, 'Teksten'), el('p', {}, e.text)) : null,
+      e.message_id ? el('span', { class: 'detail' }, link(route('message', e.message_id), 'Vis meldingen')) : null)));
   }
 
   /* The audit trail: who read which patient's data, replayed, switched a route, or was refused. */
@@ -854,10 +902,112 @@
     return shown;
   }
 
+  /* ---------- bulk replay: the search, a dry run to confirm, then one replay of each ---------- */
+
+  function bulkBox(filters) {
+    const box = el('div', { class: 'card bulk' }, el('h2', {}, 'Reprocess these messages'),
+      el('p', {}, 'Replays every message this search finds from its original bytes, each as a new message linked to ' +
+        'it (an outbound message: the message it was made from). You see the list first and confirm it; the ' +
+        'audit trail records the whole batch as one entry.'));
+    const outcome = el('div', { role: 'status' });
+    const start = el('button', { type: 'button', class: 'danger' }, 'Reprocess…');
+    start.addEventListener('click', () => bulkDryRun(filters, outcome));
+    return append(box, [el('div', { class: 'actions' }, start), outcome]);
+  }
+
+  async function bulkDryRun(filters, outcome) {
+    replace(outcome, el('p', { class: 'muted' }, 'Looking up what would be replayed…'));
+    try {
+      const found = await json('/messages/replay', { method: 'POST', body: Object.assign({}, filters, { dry_run: true }) });
+      const ids = found.messages.map((m) => m.id);
+      const confirm = el('button', { type: 'button', class: 'danger' }, 'Confirm: reprocess ' + ids.length + ' message(s)');
+      const cancel = el('button', { type: 'button', class: 'secondary' }, 'Cancel');
+      cancel.addEventListener('click', () => replace(outcome));
+      confirm.addEventListener('click', () => { confirm.disabled = true; bulkRun(filters, ids, outcome); });
+      replace(outcome, table(ids.length + ' message(s) would be replayed', ['Message', 'Type', 'Status', 'Patient', 'Found as'],
+        found.messages.map((m) => [messageLink(m.id), m.msg_type, badge(m.status), patientLink(m.patient), messageLink(m.found_as)]),
+        'Nothing to replay.'), ids.length ? el('div', { class: 'actions' }, confirm, cancel) : null);
+    } catch (err) {
+      replace(outcome, el('p', { class: 'problem' }, 'Nothing replayed: ' + err.message));
+    }
+  }
+
+  async function bulkRun(filters, ids, outcome) {
+    try {
+      const done = await json('/messages/replay', { method: 'POST', body: Object.assign({}, filters, { confirm: ids }) });
+      replace(outcome, table('Replayed ' + done.replays.length + ' message(s)', ['Original', 'Replay', 'Status', 'Errors'],
+        done.messages.map((m, i) => {
+          const r = done.replays[i] || {};
+          return [messageLink(m.id), messageLink(r.id), badge(r.status), (r.errors || []).map((e) => e.code).join(', ')];
+        })));
+    } catch (err) {
+      replace(outcome, el('p', { class: 'problem' }, 'Nothing replayed: ' + err.message));
+    }
+  }
+
+  /* ---------- per-route statistics ---------- */
+
+  const WINDOWS = [['1', 'last hour'], ['24', 'last 24 hours'], ['168', 'last 7 days']];
+
+  function seconds(v) {
+    if (v === null || v === undefined) return dash();
+    return v < 1 ? Math.round(v * 1000) + ' ms' : age(v);
+  }
+
+  async function viewStatistics(root, _arg, params) {
+    const hours = WINDOWS.some(([h]) => h === params.get('hours')) ? params.get('hours') : '24';
+    const data = await json('/routes/statistics?hours=' + hours);
+    const pick = el('p', { class: 'actions' }, 'Window:', WINDOWS.map(([h, text]) =>
+      h === hours ? el('strong', {}, text) : link(route('statistics', null, { hours: h }), text)));
+    append(root, [heading('Route statistics'), pick,
+      el('p', { class: 'muted' }, 'Deliveries per route from ', when(data.since), ' to ', when(data.until),
+        '; queue depth, oldest waiting and dead letters now are as of this moment. Latency is received → delivered.'),
+      table(null, ['Route', 'State', 'Queued', 'Delivered', 'Per hour', 'Failed tries', 'Dead letters', 'Dead letters now',
+        'Queue depth', 'Oldest waiting', 'Latency median', 'p95', 'max'],
+      data.routes.map((r) => [cell(r.in_route_file ? r.route : el('span', {}, r.route, el('span', { class: 'muted' }, ' (not in the route file)')), 'nowrap'),
+        r.in_route_file ? badge(r.enabled ? 'delivering' : 'held') : dash(), r.queued, r.delivered, r.delivered_per_hour,
+        cell(r.failed_attempts, r.failed_attempts ? 'alarm' : null), cell(r.dead_letters, r.dead_letters ? 'alarm' : null),
+        r.dead_letters_now ? link(route('messages', null, { status: 'failed' }), String(r.dead_letters_now)) : '0',
+        r.queue_depth, r.oldest_waiting ? when(r.oldest_waiting) : dash(),
+        seconds(r.latency_seconds.median), seconds(r.latency_seconds.p95), seconds(r.latency_seconds.max)]), 'No routes.')]);
+  }
+
+  /* ---------- a test message to one route ---------- */
+
+  async function viewTest(root) {
+    const [routes, examples] = await Promise.all([json('/routes'), json('/test-messages')]);
+    const routeSelect = el('select', { id: 'test-route', name: 'route', required: true },
+      (routes.routes || []).map((r) => el('option', { value: r.name }, r.name + ' (' + r.transport + ', ' + r.target_format + ')')));
+    const exampleSelect = el('select', { id: 'test-example', name: 'example', required: true },
+      examples.examples.map((e) => el('option', { value: e.name }, e.title)));
+    const outcome = el('div', { role: 'status' });
+    const form = el('form', { class: 'card' },
+      el('p', {}, 'Sends a fresh copy of a built-in synthetic message (patient Test Testesen, test HER-ids) through ' +
+        'one route only: translated to its format and delivered by its transport like any message. No AppRec goes ' +
+        'to anyone; the audit trail records who sent which example where.'),
+      el('div', { class: 'filters' }, el('label', { for: 'test-route' }, 'Route', routeSelect),
+        el('label', { for: 'test-example' }, 'Example', exampleSelect)),
+      el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Send test message')), outcome);
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      replace(outcome, el('p', { class: 'muted' }, 'Sending…'));
+      const response = await api('/test-messages', { method: 'POST', allowError: true,
+        body: { route: routeSelect.value, example: exampleSelect.value } });
+      if (!response.ok) {
+        replace(outcome, el('p', { class: 'problem' }, 'Not sent: ' + await problemOf(response)));
+        return;
+      }
+      const sent = await response.json();
+      replace(outcome, el('p', { class: 'note' }, 'Sent as ', messageLink(sent.id), ' ', badge(sent.status),
+        ' through ', routeSelect.value, '.'));
+    });
+    append(root, [heading('Send a test message'), form]);
+  }
+
   /* ---------- routing ---------- */
 
   const VIEWS = { messages: viewMessages, message: viewMessage, problems: viewProblems, routes: viewRoutes,
-    metrics: viewMetrics, patient: viewPatient, audit: viewAudit };
+    statistics: viewStatistics, test: viewTest, metrics: viewMetrics, patient: viewPatient, audit: viewAudit };
 
   function parseHash() {
     const hash = location.hash.replace(/^#\/?/, '');

@@ -123,6 +123,11 @@ CONSOLE_CALLS = [
     ("GET", "/metrics"),
     ("GET", "/patients/{patient}/timeline"),
     ("GET", "/patients/{patient}/timeline?format=fhir"),
+    ("GET", "/patients/{patient}/overview"),
+    ("POST", "/messages/replay"),
+    ("GET", "/routes/statistics?hours=24"),
+    ("GET", "/test-messages"),
+    ("POST", "/test-messages"),
     ("GET", "/audit?action=read-raw&limit=50&offset=0"),
 ]
 
@@ -141,10 +146,10 @@ def test_every_data_api_the_console_calls_refuses_without_the_key(client: httpx.
 
 
 def test_the_script_calls_only_the_apis_checked_above() -> None:
-    literals = set(re.findall(r"'(/[a-z]+)[/?']", JS))
+    literals = set(re.findall(r"'(/[a-z-]+)[/?']", JS))
     assert literals == {
-        "/messages", "/routes", "/metrics", "/patients", "/audit",
-        "/raw", "/events", "/apprec", "/replay", "/timeline",
+        "/messages", "/routes", "/metrics", "/patients", "/audit", "/test-messages",
+        "/raw", "/events", "/apprec", "/replay", "/timeline", "/overview",
     }  # fmt: skip
 
 

@@ -28,7 +28,7 @@ def loop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
     run = start_chain(tmp_path_factory.mktemp("overview"))
     run.post_flag(flag())
     run.run()
-    for name in ("s01-referral", "s03-decision", "s04-coordinator"):
+    for name in ("s01-referral", "s02-gp-answer", "s03-decision", "s04-coordinator"):
         for step in chain()[name]:
             run.post_export(step)
         run.end_of_day()
