@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import DBAPIError
 
@@ -27,6 +27,7 @@ from samband import __version__
 from samband.features.registry import FEATURES, MIGRATIONS
 from samband.gateway.access import Access
 from samband.gateway.api import alerts, audit, console, fhir, health, inbound, messages, openapi, operations
+from samband.gateway.api.fhir_wire import error_answer, is_fhir_path
 from samband.gateway.audit import audit_refusal
 from samband.gateway.bodies import BodyLimit, BodyRefused, body_refused
 from samband.gateway.delivery.worker import DeliveryWorker, start_worker_thread
@@ -109,12 +110,14 @@ async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": json_safe(errors)}, status_code=422)
 
 
-async def _gateway_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _gateway_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, GatewayError)
+    if is_fhir_path(request):  # the FHIR REST API answers with an OperationOutcome
+        return error_answer(request, exc)
     return JSONResponse({"errors": [exc.as_dict()]}, status_code=reply_for(exc).http_status)
 
 
-async def _access_refused(request: Request, exc: Exception) -> JSONResponse:
+async def _access_refused(request: Request, exc: Exception) -> Response:
     """401 (who are you?) and 403 (not with your roles), with the challenge RFC 6750/9449 ask for;
     each refusal is in the audit trail (``login-refused``)."""
     assert isinstance(exc, AccessRefused)
@@ -132,12 +135,17 @@ async def _access_refused(request: Request, exc: Exception) -> JSONResponse:
     )
     access: Access = request.app.state.access
     headers = {"WWW-Authenticate": access.challenge(exc), "Cache-Control": "no-store"}
+    if is_fhir_path(request):
+        return error_answer(request, exc, headers)
     return JSONResponse({"errors": [exc.as_dict()]}, status_code=status, headers=headers)
 
 
-async def _store_unavailable(_request: Request, exc: Exception) -> JSONResponse:
+async def _store_unavailable(request: Request, exc: Exception) -> Response:
     """The store did not answer: nothing was accepted, so the sender must try again (503)."""
     cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
     log.error("store unavailable (%s)", type(cause).__name__)  # its text holds SQL and parameters
+    if is_fhir_path(request):
+        unavailable = GatewayError("the store did not answer; try again", code="store.unavailable")
+        return error_answer(request, unavailable, {"Retry-After": "5"})
     body = {"code": "store.unavailable", "detail": "the message store did not answer; try again"}
     return JSONResponse({"errors": [body]}, status_code=503, headers={"Retry-After": "5"})

@@ -26,6 +26,7 @@
     │   └── ReplayUnconfirmed           a bulk replay not confirmed for what its search finds now (409)
     ├── RequestInvalid                  an API request the gateway cannot carry out as asked: an unknown
     │                                   filter value (400), a replay with no mapping (422), a conflict (409)
+    ├── FhirApiError                    a FHIR REST request refused (400/404/405/406/410 OperationOutcome)
     └── ConfigurationError              start-up only: fail fast
         └── SchemasMissing              the official XSDs are not installed: transient for a sender
 
@@ -213,6 +214,12 @@ class RequestInvalid(GatewayError):
     default_code = "search.invalid-filter"
 
 
+class FhirApiError(GatewayError):
+    """A request the FHIR REST API refuses (an unknown parameter, type or id); an OperationOutcome."""
+
+    default_code = "fhir-api.invalid-value"
+
+
 class ConfigurationError(GatewayError):
     default_code = "config.invalid"
 
@@ -257,6 +264,7 @@ ERROR_CLASSES: tuple[type[GatewayError], ...] = (
     ReplayTooMany,
     ReplayUnconfirmed,
     RequestInvalid,
+    FhirApiError,
     ConfigurationError,
     SchemasMissing,
 )

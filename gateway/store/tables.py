@@ -202,16 +202,27 @@ fhir_resources = Table(
     Column("source_message_id", Id, ForeignKey("messages.id")),
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_fhir_resources_current", "resource_type", "current", "patient"),
+    Index("ix_fhir_resources_updated", "resource_type", "current", "updated_at"),
 )
+"""Every version of every pivot resource the store keeps; ``current`` marks the one served."""
 
-fhir_identifiers = Table(
-    "fhir_identifiers",
+fhir_index = Table(
+    "fhir_index",
     metadata,
-    Column("resource_type", String(40), primary_key=True),
-    Column("resource_id", String(64), primary_key=True),
-    Column("value", String(255), primary_key=True, index=True),
+    Column("resource_type", String(40), nullable=False),
+    Column("resource_id", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("param", String(40), nullable=False),
     Column("system", String(255)),
+    Column("value", String(255)),
+    Column("low", UTCDateTime),
+    Column("high", UTCDateTime),
+    Index("ix_fhir_index_value", "resource_type", "param", "value"),
+    Index("ix_fhir_index_low", "resource_type", "param", "low"),
+    Index("ix_fhir_index_resource", "resource_type", "resource_id", "version"),
 )
+"""Search-parameter values per resource version (``gateway/store/fhir_index.py``): token, reference,
+date and string rows as indexed columns, so searches never scan the JSON."""
 
 route_switches = Table(
     "route_switches",

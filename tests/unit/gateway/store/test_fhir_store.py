@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
+from samband.gateway.api.fhir_query import parse
 from samband.gateway.delivery.transports.base import DeliveryRequest
 from samband.gateway.delivery.transports.fhir_store import FhirStoreTransport
 from samband.gateway.routing import FHIR_STORE_ROUTE
 from samband.gateway.store import fhir as fhir_store
+from samband.gateway.store import fhir_search
 from samband.gateway.store import repository as repo
 from samband.gateway.store.db import make_engine, run_migrations
 from samband.gateway.store.repository import Direction, Kind, Status
@@ -45,6 +47,12 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
     made.dispose()
 
 
+def find(conn: Connection, rtype: str, **params: str) -> list[dict[str, Any]]:
+    """Current ``rtype`` resources matching ``params`` (FHIR search parameter names, ``_`` for ``-``)."""
+    items = [(k.replace("_", "-") if not k.startswith("_") else k, v) for k, v in params.items()]
+    return fhir_search.search(conn, parse(rtype, items, lenient=False).query).matches
+
+
 def bundle(*resources: dict[str, Any]) -> dict[str, Any]:
     return {
         "resourceType": "Bundle",
@@ -71,15 +79,16 @@ def test_search_by_patient_and_delete_entries(engine: Engine) -> None:
     other: dict[str, Any] = {**PLAN, "id": "c2", "subject": {"reference": "Patient/p2"}}
     with engine.begin() as conn:
         fhir_store.apply_bundle(conn, bundle(PATIENT, PLAN, other), None, NOW)
-        assert [r["id"] for r in fhir_store.search(conn, "CarePlan", "Patient/p1")] == ["c1"]
-        assert [r["id"] for r in fhir_store.search(conn, "CarePlan")] == ["c1", "c2"]
+        assert [r["id"] for r in find(conn, "CarePlan", patient="Patient/p1")] == ["c1"]
+        assert [r["id"] for r in find(conn, "CarePlan")] == ["c1", "c2"]
         gone: dict[str, Any] = {"resourceType": "Bundle", "type": "transaction",
                 "entry": [{"request": {"method": "DELETE", "url": "CarePlan/c2"}}]}  # fmt: skip
         fhir_store.apply_bundle(conn, gone, None, NOW)
         assert fhir_store.read(conn, "CarePlan", "c2") is None
-        searchset = fhir_store.searchset(fhir_store.search(conn, "Patient"), "http://x/fhir/")
-    assert searchset["type"] == "searchset" and searchset["total"] == 1
-    assert searchset["entry"][0]["fullUrl"] == "http://x/fhir/Patient/p1"
+        assert [r["id"] for r in find(conn, "CarePlan")] == ["c1"]
+        assert [v for v, _current, _body in fhir_store.versions(conn, "CarePlan", "c2")] == [1], (
+            "history stays"
+        )
 
 
 def test_the_fhir_store_transport_refuses_what_is_not_fhir(engine: Engine) -> None:
@@ -104,12 +113,13 @@ def test_the_fhir_store_transport_refuses_what_is_not_fhir(engine: Engine) -> No
 def test_search_by_the_patients_fnr_and_by_identifier(engine: Engine) -> None:
     with engine.begin() as conn:
         fhir_store.apply_bundle(conn, bundle(PATIENT, PLAN), None, NOW)
-        assert [r["id"] for r in fhir_store.search(conn, "CarePlan", "13116900216")] == ["c1"]
-        assert [r["id"] for r in fhir_store.search(conn, "Patient", identifier="13116900216")] == ["p1"]
-        assert fhir_store.search(conn, "Patient", identifier=f"{FNR_SYSTEM}|13116900216")[0]["id"] == "p1"
-        assert fhir_store.search(conn, "Patient", identifier="urn:other|13116900216") == []
-        assert fhir_store.search(conn, "CarePlan", "00000000000") == []
+        assert [r["id"] for r in find(conn, "CarePlan", patient="13116900216")] == ["c1"]
+        assert [r["id"] for r in find(conn, "CarePlan", subject=f"{FNR_SYSTEM}|13116900216")] == ["c1"]
+        assert [r["id"] for r in find(conn, "Patient", identifier="13116900216")] == ["p1"]
+        assert find(conn, "Patient", identifier=f"{FNR_SYSTEM}|13116900216")[0]["id"] == "p1"
+        assert find(conn, "Patient", identifier="urn:other|13116900216") == []
+        assert find(conn, "CarePlan", patient="00000000000") == []
         moved = {**PATIENT, "identifier": [{"system": FNR_SYSTEM, "value": "41018012345"}]}
         fhir_store.apply_bundle(conn, bundle(moved), None, NOW)
-        assert fhir_store.search(conn, "Patient", identifier="13116900216") == []
-        assert [r["id"] for r in fhir_store.search(conn, "CarePlan", "41018012345")] == ["c1"]
+        assert find(conn, "Patient", identifier="13116900216") == []
+        assert [r["id"] for r in find(conn, "CarePlan", patient="41018012345")] == ["c1"]
