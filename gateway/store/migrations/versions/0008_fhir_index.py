@@ -2,8 +2,8 @@
 replaces ``fhir_identifiers``; stored resources become server resources (``urn:uuid`` references to a
 stored resource rewritten to ``Type/id``) and are indexed; ``_lastUpdated`` gets an index.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-20 09:00:00
 """
 
@@ -19,8 +19,8 @@ from samband.gateway.store.fhir import rewrite_references
 from samband.gateway.store.fhir_index import index_rows
 from samband.gateway.store.tables import UTCDateTime
 
-revision: str = "0007"
-down_revision: str | None = "0006"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
