@@ -171,7 +171,7 @@ class FeedbackService:
         """Store the Hodemelding as an outbound message and queue it on the routes that take it."""
         envelope = read_envelope(xml)
         try:
-            routes = self.svc.routes.match(envelope, "msghead")
+            routes = self.svc.routes.match(envelope, "msghead", direction=Direction.OUTBOUND)
         except NoRouteMatched:
             routes = []
         out_id = repo.insert_message(

@@ -251,6 +251,7 @@ def _match(match: Mapping[str, Any]) -> RouteMatch:
         sender_her=_strings(match.get("sender_her")),
         receiver_her=_strings(match.get("receiver_her")),
         source_formats=_strings(match.get("source_formats")),
+        directions=_strings(match.get("directions")),
     )
 
 

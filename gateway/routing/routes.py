@@ -1,7 +1,8 @@
 """Routes as data: which messages a route takes, and where and how it delivers them.
 
 A route file (``docs/routing.md``, schema ``schemas/routes.schema.json``) is a list of these; with
-no file, ``DEFAULT_ROUTES`` delivers every message into the gateway's own FHIR store.
+no file, ``DEFAULT_ROUTES`` delivers every message received into the gateway's own FHIR store and every
+message the gateway composes (GP feedback, referrals) as it is into the file-drop outbox ``DEFAULT_OUTBOX``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ from samband.gateway.delivery.retry import DEFAULT_SCHEDULE, RetrySchedule
 from samband.kernel.envelope import Envelope
 from samband.kernel.formats import Format
 
+INBOUND = "inbound"
+OUTBOUND = "outbound"
+DIRECTIONS = (INBOUND, OUTBOUND)
+
 
 @dataclass(frozen=True)
 class RouteMatch:
@@ -22,15 +27,17 @@ class RouteMatch:
     All given criteria must hold. ``message_types`` compares with ``Envelope.msg_type``
     (Hodemelding MsgInfo/Type, e.g. ``PLO``, ``DIALOG_FORESPORSEL``, ``APPREC``), the HER-ids with
     ``Envelope.sender_her`` / ``receiver_her``, ``source_formats`` with the ``kernel.formats.Format``
-    the message came in as (or its payload family).
+    the message came in as (or its payload family), ``directions`` with ``inbound`` (received) or
+    ``outbound`` (composed by the gateway: GP feedback, referrals).
     """
 
     message_types: tuple[str, ...] | None = None
     sender_her: tuple[str, ...] | None = None
     receiver_her: tuple[str, ...] | None = None
     source_formats: tuple[str, ...] | None = None
+    directions: tuple[str, ...] | None = None
 
-    def accepts(self, envelope: Envelope, source_format: str) -> bool:
+    def accepts(self, envelope: Envelope, source_format: str, direction: str = INBOUND) -> bool:
         """True when every given criterion holds for this message.
 
         A Hodemelding (``msghead``, or ``ebxml`` when it came inside an envelope) also counts as its
@@ -41,6 +48,8 @@ class RouteMatch:
             (self.sender_her, envelope.sender_her),
             (self.receiver_her, envelope.receiver_her),
         )
+        if self.directions is not None and direction not in self.directions:
+            return False
         if not all(allowed is None or value in allowed for allowed, value in checks):
             return False
         if self.source_formats is None:
@@ -73,14 +82,27 @@ class Route:
     options: Mapping[str, str] = field(default_factory=dict, hash=False)
     description: str = ""
 
-    def accepts(self, envelope: Envelope, source_format: str) -> bool:
+    def accepts(self, envelope: Envelope, source_format: str, direction: str = INBOUND) -> bool:
         """True when this route takes the message (whether or not the route is enabled)."""
-        return self.match.accepts(envelope, source_format)
+        return self.match.accepts(envelope, source_format, direction)
 
 
 FHIR_STORE_ROUTE = Route(
     name="fhir-store",
+    match=RouteMatch(directions=(INBOUND,)),
     target_format=Format.FHIR,
     transport="fhir-store",
-    description="every message into the gateway's own FHIR store (the default with no route file)",
+    description="every message received, into the gateway's own FHIR store (the default with no route file)",
+)
+DEFAULT_OUTBOX = "var/outbox/gp"
+"""Where the messages the gateway composes go with no route file: a folder beside the default store."""
+OUTBOX_ROUTE = Route(
+    name="outbox",
+    match=RouteMatch(directions=(OUTBOUND,)),
+    target_format=Format.AS_IS,
+    transport="file-drop",
+    endpoint=DEFAULT_OUTBOX,
+    options={"create_folder": "true"},
+    description="every message the gateway composes (GP feedback, referrals), as it is, into a file-drop "
+    "folder another system (or a person) takes them from (the default with no route file)",
 )

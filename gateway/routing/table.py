@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from samband.gateway.routing.routes import FHIR_STORE_ROUTE, Route
+from samband.gateway.routing.routes import FHIR_STORE_ROUTE, INBOUND, OUTBOX_ROUTE, Route
 from samband.kernel.envelope import Envelope
 from samband.kernel.errors import ConfigurationError, NoRouteMatched
 
@@ -46,18 +46,19 @@ class RouteTable:
                 return route
         raise KeyError(name)
 
-    def match(self, envelope: Envelope, source_format: str) -> list[Route]:
-        """Every route that takes this message, in file order (a message may fan out).
+    def match(self, envelope: Envelope, source_format: str, direction: str = INBOUND) -> list[Route]:
+        """Every route that takes this message, in file order (a message may fan out); ``direction`` is
+        ``outbound`` for a message the gateway composed itself.
 
         Disabled routes are included: the kill switch holds their deliveries, it does not turn the
         message into a "no route" refusal. None matching raises NoRouteMatched ("routing.no-route",
         AppRec E21) naming the message type, sender and receiver.
         """
-        matched = [route for route in self.routes if route.accepts(envelope, source_format)]
+        matched = [route for route in self.routes if route.accepts(envelope, source_format, direction)]
         if not matched:
             raise NoRouteMatched(
                 f"no route takes message type {envelope.msg_type!r} from HER-id {envelope.sender_her!r}"
-                f" to HER-id {envelope.receiver_her!r} (as {source_format})",
+                f" to HER-id {envelope.receiver_her!r} (as {source_format}, {direction})",
                 code="routing.no-route",
                 where=self.source,
                 expected="a route whose match covers this type, sender and receiver",
@@ -78,4 +79,4 @@ def route_table(routes: Sequence[Route], source: str = "code") -> RouteTable:
     return RouteTable(tuple(routes), source)
 
 
-DEFAULT_ROUTES = RouteTable((FHIR_STORE_ROUTE,), "built-in default (no route file)")
+DEFAULT_ROUTES = RouteTable((FHIR_STORE_ROUTE, OUTBOX_ROUTE), "built-in default (no route file)")

@@ -102,6 +102,8 @@ class FileDropTransport:
                 expected="a folder path as the endpoint",
             )
         folder = Path(request.target)
+        if request.route.options.get("create_folder") == "true":  # a local folder of the gateway's own
+            folder.mkdir(parents=True, exist_ok=True)
         if not folder.is_dir():
             # A share that is not mounted looks like this: try again later, never create it here.
             raise DeliveryUnavailable(
