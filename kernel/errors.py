@@ -19,6 +19,8 @@
     ├── RequestRefused                  a request refused before anything is stored: body too large (413)
     │   └── RequestTimeout              its body did not arrive in time (408): the sender may send it again
     ├── RegistryUnavailable             an NHN register (Adresseregister, CPPA) did not answer: transient
+    │   └── RegistryRefused             it refused the gateway's HelseID client (401/403): configuration;
+    │                                   callers treat it as unavailable (cached answers serve meanwhile)
     ├── AccessRefused                   the API caller did not prove who it is (HTTP 401, WWW-Authenticate)
     │   └── AccessForbidden             the caller is known but lacks the role the endpoint needs (403)
     ├── ReplayRefused                   a replay to an endpoint outside the allow-list: HTTP 403, nothing kept
@@ -170,6 +172,10 @@ class RegistryUnavailable(GatewayError):
     default_code = "registry.unavailable"
 
 
+class RegistryRefused(RegistryUnavailable):
+    default_code = "registry.access-refused"
+
+
 class AccessRefused(GatewayError):
     """No credentials, or credentials that do not hold: a token that fails verification, a DPoP proof
     that does not match. ``scheme`` is the authentication scheme the challenge names (Bearer, DPoP);
@@ -258,6 +264,7 @@ ERROR_CLASSES: tuple[type[GatewayError], ...] = (
     RequestRefused,
     RequestTimeout,
     RegistryUnavailable,
+    RegistryRefused,
     AccessRefused,
     AccessForbidden,
     ReplayRefused,

@@ -30,6 +30,23 @@ AMQP_ERROR = "E_SB_ERROR"
 EDI_ADDRESS = "E_EDI"
 CERTIFICATE_LDAP = "E_DS"
 PHONE = "E_TLF"
+FAX = "E_FAX"
+EMAIL = "E_EPOST"
+HOMEPAGE = "E_URL"
+
+MESSAGE_SERVICE_EDI_ADDRESSES = frozenset(
+    {"meldingstjener-api@edi.nhn.no", "meldingstjener-api@testedi.nhn.no"}
+)
+"""The EDI address (E_EDI) of NHN's message service (Meldingstjener, EDI 2.0) in production and test:
+the register gives it in place of their own to every party that uses the message service's API."""
+
+
+class Channel(StrEnum):
+    """How a party is reached, as the route transport that reaches it: the message service's API
+    (``nhn-msh``) for its users, ebXML over EDI (``ebxml-http``) for everyone else with an EDI address."""
+
+    MESSAGE_SERVICE = "nhn-msh"
+    EBXML = "ebxml-http"
 
 
 @dataclass(frozen=True)
@@ -65,6 +82,15 @@ class PhysicalAddress:
 
 
 @dataclass(frozen=True)
+class CertificateRef:
+    """Which certificate is a party's current one (CertificateMetadata): SHA-1 thumbprint and validity."""
+
+    thumbprint: str | None
+    valid_from: datetime | None = None
+    valid_to: datetime | None = None
+
+
+@dataclass(frozen=True)
 class CommunicationParty:
     """A communication party (Organization, Department, Service or OrganizationPerson) as AR gives it.
 
@@ -93,6 +119,9 @@ class CommunicationParty:
     valid_from: datetime | None = None
     valid_to: datetime | None = None
     last_changed: datetime | None = None
+    signing_certificate: CertificateRef | None = None
+    encryption_certificate: CertificateRef | None = None
+    amqp_status: str | None = None
 
     def address(self, type_code: str) -> str | None:
         return next((a.address for a in self.electronic_addresses if a.type == type_code), None)
@@ -112,6 +141,17 @@ class CommunicationParty:
     @property
     def is_person(self) -> bool:
         return self.kind is PartyType.PERSON
+
+    @property
+    def channel(self) -> Channel | None:
+        """How the register says the party is reached: ``nhn-msh`` when its EDI address is the message
+        service's, ``ebxml-http`` for any other EDI address, None when it has none (no EDI at all)."""
+        edi = self.address(EDI_ADDRESS)
+        if not edi or not edi.strip():
+            return None
+        if edi.strip().lower() in MESSAGE_SERVICE_EDI_ADDRESSES:
+            return Channel.MESSAGE_SERVICE
+        return Channel.EBXML
 
     @property
     def amqp_queues(self) -> dict[str, str]:

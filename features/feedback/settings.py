@@ -1,5 +1,6 @@
-"""The feedback feature's settings group (``SAMBAND_FEEDBACK_*``, ``SAMBAND_AR_*``): the rules file,
-the Adresseregister endpoint and credentials, the cache TTL.
+"""The feedback feature's settings group (``SAMBAND_FEEDBACK_*``): the rules file, and the
+Adresseregister's (``SAMBAND_ADRESSEREGISTER_API``, ``SAMBAND_AR_*``: which API, its address and
+credentials, the cache TTL) from ``integrations/adresseregister/settings.py``.
 """
 
 from __future__ import annotations
@@ -7,17 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from samband.integrations.adresseregister import RegisterSettings
 
 
-class FeedbackSettings(BaseSettings):
+class FeedbackSettings(RegisterSettings):
     """Feedback configuration, read from the environment (checked when the service starts)."""
 
     model_config = SettingsConfigDict(env_prefix="SAMBAND_", extra="ignore")
 
     feedback_rules: Path | None = Field(default=None, description="rules file; default the packaged one")
-    ar_endpoint: str | None = Field(default=None, description="Adresseregister BasicHttpBinding endpoint")
-    ar_username: str | None = None
-    ar_password: str | None = None
-    ar_cache_hours: float = Field(default=12.0, gt=0, description="AR answers are fresh this long")
-    ar_timeout_seconds: float = Field(default=5.0, gt=0)

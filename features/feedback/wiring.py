@@ -5,13 +5,13 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 
 from samband.features.feedback.rules import load_rules
 from samband.features.feedback.service import FeedbackService
 from samband.features.feedback.settings import FeedbackSettings
 from samband.gateway.runtime import Services
-from samband.integrations.adresseregister import ArClient, CachedRegistry
+from samband.gateway.store.register_cache import StoreCache
+from samband.integrations.adresseregister import build_registry
 
 _LOCK = threading.Lock()
 _SERVICES: dict[int, FeedbackService] = {}
@@ -19,15 +19,7 @@ _SERVICES: dict[int, FeedbackService] = {}
 
 def build_feedback(svc: Services, settings: FeedbackSettings | None = None) -> FeedbackService:
     config = settings or FeedbackSettings()
-    registry = None
-    if config.ar_endpoint:
-        client = ArClient(
-            config.ar_endpoint,
-            username=config.ar_username,
-            password=config.ar_password,
-            timeout=config.ar_timeout_seconds,
-        )
-        registry = CachedRegistry(client, ttl=timedelta(hours=config.ar_cache_hours), clock=svc.now)
+    registry = build_registry(config, store=StoreCache(svc.engine), clock=svc.now)
     return FeedbackService(svc, rules=load_rules(config.feedback_rules), registry=registry)
 
 

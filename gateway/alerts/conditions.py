@@ -17,7 +17,13 @@ from samband.gateway.settings import Settings
 from samband.gateway.store import alerts as store
 from samband.gateway.store.alerts import Found
 
-REGISTER_CODES = ("registry.unavailable", "registry.wsdl", "registry.bad-answer", "registry.fault")
+REGISTER_CODES = (
+    "registry.unavailable",
+    "registry.wsdl",
+    "registry.bad-answer",
+    "registry.fault",
+    "registry.access-refused",
+)
 """The Adresseregister not answering, answering badly, or refusing the gateway's lookups (codes, or
 code prefixes). A party it does not know (``registry.not-found``) is a routing matter, not this."""
 NHN_CODES = (

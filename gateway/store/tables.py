@@ -1,5 +1,5 @@
 """The gateway's tables (SQLAlchemy Core): messages, events, translations, deliveries, attempts, receipts,
-and the append-only audit trail.
+the append-only audit trail and the Adresseregister answers kept (register_cache).
 
 Business keys (MsgId, ConversationRef, patient, HER-ids, type, status, times) are indexed columns so
 searches never scan content. Migrations live in ``gateway/store/migrations``; change both together.
@@ -313,3 +313,13 @@ prunes = Table(
     Column("actor", String(100), nullable=False),
 )
 """Each prune the retention made: what kind, how many, received before which cut-off, when, by whom."""
+
+register_cache = Table(
+    "register_cache",
+    metadata,
+    Column("kind", String(16), primary_key=True),  # party (by HER-id) | search (by any id)
+    Column("key", String(64), primary_key=True),  # a HER-id, HPR or organisation number
+    Column("value", JSON, nullable=False),  # adapters/registry/ar_codec.py
+    Column("fetched_at", UTCDateTime, nullable=False),
+)
+"""Adresseregister answers kept for every worker and across restarts (``gateway/store/register_cache.py``)."""

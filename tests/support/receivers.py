@@ -63,6 +63,7 @@ class Receiver:
         self.port = port
         self.requests: list[RecordedRequest] = []
         self.default = Reply(200)
+        self.fallback: Responder | None = None  # answers a path with no script (a server with path patterns)
         self._scripts: dict[str, deque[Reply | Responder]] = defaultdict(deque)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -83,7 +84,8 @@ class Receiver:
         with self._lock:
             queue = self._scripts.get(request.path)
             if not queue:
-                return self.default
+                fallback = self.fallback
+                return self.default if fallback is None else fallback(request)
             scripted = queue.popleft() if len(queue) > 1 else queue[0]
         return scripted if isinstance(scripted, Reply) else scripted(request)
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs
@@ -38,12 +38,15 @@ from joserfc.jwk import ECKey, JWKRegistry, Key, RSAKey
 
 from samband.integrations.helseid.dpop import PROOFS, DpopVerifier, same_url, token_hash
 from samband.integrations.helseid.keys import IssuerKeys
-from samband.integrations.helseid.tokens import TokenVerifier
+from samband.integrations.helseid.tokens import TokenVerifier, VerifiedToken
 from samband.kernel.errors import AccessRefused
 from tests.support.receivers import Receiver, RecordedRequest, Reply, running_receiver
 
 AUDIENCE = "nhn:samband-test"
 JSON = {"Content-Type": "application/json"}
+
+Guard = Callable[[RecordedRequest, str], VerifiedToken | Reply]
+"""A resource server's check of one call (the request, its URL): the token that holds, or the refusal."""
 
 
 class TokenIssuer:
@@ -183,19 +186,19 @@ class TokenIssuer:
 
     # -- a resource server that takes the issuer's DPoP-bound tokens -----------------------------
 
-    def protect(self, path: str, *, audience: str = AUDIENCE, demand_nonce: bool = False) -> None:
-        """``path`` answers 200 to a valid DPoP-bound token of this issuer with a proof for it;
-        with ``demand_nonce`` it first answers 401 ``use_dpop_nonce`` with a ``DPoP-Nonce``."""
+    def guard(self, *, audience: str = AUDIENCE, demand_nonce: bool = False) -> Guard:
+        """A resource server's check of a call: the issuer's valid DPoP-bound token with a proof for it
+        (``url`` is the call as the server sees it), else the 401 to answer; with ``demand_nonce`` the
+        first answer is 401 ``use_dpop_nonce`` with a ``DPoP-Nonce``."""
         verifier = TokenVerifier(
             IssuerKeys(self.issuer, self.jwks_url), issuer=self.issuer, audience=audience
         )
         proofs = DpopVerifier()
         nonce = secrets.token_urlsafe(12)
 
-        def resource(request: RecordedRequest) -> Reply:
+        def check(request: RecordedRequest, url: str) -> VerifiedToken | Reply:
             scheme, _, raw = (request.header("Authorization") or "").partition(" ")
             proof = request.header("DPoP")
-            url = self.receiver.url(request.path)
             if demand_nonce and _claims_of(proof).get("nonce") != nonce:
                 challenge = 'DPoP error="use_dpop_nonce", error_description="send the nonce"'
                 return Reply(401, b"", {"WWW-Authenticate": challenge, "DPoP-Nonce": nonce})
@@ -208,7 +211,20 @@ class TokenIssuer:
                 )
             except AccessRefused as exc:
                 return Reply(401, exc.code.encode(), {"WWW-Authenticate": f'DPoP error="{exc.code}"'})
-            return Reply(200, json.dumps({"sub": token.claims.get("sub")}).encode(), JSON)
+            return token
+
+        return check
+
+    def protect(self, path: str, *, audience: str = AUDIENCE, demand_nonce: bool = False) -> None:
+        """``path`` answers 200 to a valid DPoP-bound token of this issuer with a proof for it;
+        with ``demand_nonce`` it first answers 401 ``use_dpop_nonce`` with a ``DPoP-Nonce``."""
+        check = self.guard(audience=audience, demand_nonce=demand_nonce)
+
+        def resource(request: RecordedRequest) -> Reply:
+            verdict = check(request, self.receiver.url(request.path))
+            if isinstance(verdict, Reply):
+                return verdict
+            return Reply(200, json.dumps({"sub": verdict.claims.get("sub")}).encode(), JSON)
 
         self.receiver.script(path, resource)
 

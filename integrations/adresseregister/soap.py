@@ -1,21 +1,15 @@
-"""NHN Adresseregister client: ICommunicationPartyService over SOAP 1.1 (zeep), with a TTL cache.
+"""NHN Adresseregister client: ICommunicationPartyService over SOAP 1.1 (zeep).
 
 The WSDL is the project's own copy in the real service's shape (``schemas/adresseregister/``), so
-the client is built without reaching the register; the endpoint is configuration. ``CachedRegistry``
-serves fresh entries from its cache, asks the register when an entry is stale or missing, and keeps
-serving a stale entry while the register is down; ``RegistryUnavailable`` only when nothing is cached.
-(messaging.md §8.1; Helsenorge.Messaging caches AR answers the same way.)
+the client is built without reaching the register; the endpoint is configuration. It answers the
+lookup interface (``lookup.AddressRegistry``) like the REST client; ``cache.CachedRegistry`` goes
+in front of either (messaging.md §8.1).
 """
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import requests
 import zeep
@@ -28,22 +22,12 @@ from samband.adapters.registry.ar_model import CommunicationParty
 from samband.adapters.xml.safe import parse_xml
 from samband.kernel.errors import GatewayError, NoRouteMatched, RegistryUnavailable
 
-log = logging.getLogger(__name__)
-
 WSDL_FILE = (
-    Path(__file__).resolve().parents[1] / "schemas" / "adresseregister" / "CommunicationPartyService.wsdl"
+    Path(__file__).resolve().parents[2] / "schemas" / "adresseregister" / "CommunicationPartyService.wsdl"
 )
 AR_NS = CP_NS
 BINDING = f"{{{AR_NS}}}BasicHttpBinding_ICommunicationPartyService"
 SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
-
-
-class AddressRegistry(Protocol):
-    """What the gateway asks the Adresseregister."""
-
-    def communication_party(self, her_id: str) -> CommunicationParty: ...
-
-    def search_by_id(self, ident: str) -> tuple[CommunicationParty, ...]: ...
 
 
 class ArClient:
@@ -155,71 +139,3 @@ class ArClient:
         result = self._result("SearchById", id=ident)
         items = [] if result is None else result.iterfind(f"{{{AR_NS}}}CommunicationParty")
         return tuple(self._party("SearchById", item) for item in items)
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class _Entry:
-    value: Any
-    fetched_at: datetime
-
-
-class CachedRegistry:
-    """A TTL cache in front of an ``AddressRegistry`` that survives the register being down.
-
-    Fresh entries (younger than ``ttl``) are served without asking; a stale or missing entry is
-    fetched; when the fetch fails with ``RegistryUnavailable`` a stale entry is served instead, and
-    only a lookup never answered before raises. ``NoRouteMatched`` (AR says no such party) is not
-    cached and always propagates.
-    """
-
-    def __init__(
-        self,
-        registry: AddressRegistry,
-        ttl: timedelta = timedelta(hours=12),
-        clock: Callable[[], datetime] = _utc_now,
-    ) -> None:
-        self._registry = registry
-        self._ttl = ttl
-        self._clock = clock
-        self._entries: dict[tuple[str, str], _Entry] = {}
-        self._lock = threading.Lock()
-        self.served_stale = 0
-
-    def _lookup(self, key: tuple[str, str], fetch: Callable[[], Any]) -> Any:
-        now = self._clock()
-        with self._lock:
-            entry = self._entries.get(key)
-        if entry is not None and now - entry.fetched_at < self._ttl:
-            return entry.value
-        try:
-            value = fetch()
-        except RegistryUnavailable:
-            if entry is None:
-                raise
-            log.warning("Adresseregister unavailable; serving cached %s from %s", key, entry.fetched_at)
-            self.served_stale += 1
-            return entry.value
-        with self._lock:
-            self._entries[key] = _Entry(value, now)
-        return value
-
-    def communication_party(self, her_id: str) -> CommunicationParty:
-        party: CommunicationParty = self._lookup(
-            ("party", her_id), lambda: self._registry.communication_party(her_id)
-        )
-        return party
-
-    def search_by_id(self, ident: str) -> tuple[CommunicationParty, ...]:
-        found: tuple[CommunicationParty, ...] = self._lookup(
-            ("search", ident), lambda: self._registry.search_by_id(ident)
-        )
-        return found
-
-    def seed(self, party: CommunicationParty, at: datetime | None = None) -> None:
-        """Put a known party in the cache (from the referral or CareTeam), as if AR had answered."""
-        with self._lock:
-            self._entries[("party", party.her_id)] = _Entry(party, at or self._clock())
