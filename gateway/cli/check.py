@@ -27,7 +27,8 @@ from samband.features.registry import FEATURES, MIGRATIONS
 from samband.gateway.routing.loader import load_routes
 from samband.gateway.settings import Settings
 from samband.gateway.store.db import alembic_config, make_engine
-from samband.kernel.errors import GatewayError
+from samband.integrations.adresseregister import RegisterSettings, build_client
+from samband.kernel.errors import GatewayError, NoRouteMatched
 
 PLACEHOLDER_HER_ID = Settings.model_fields["her_id"].default
 
@@ -121,9 +122,18 @@ def check_routes(settings: Settings) -> Finding:
     return Finding("routes", Verdict.OK, f"{settings.routes}: {len(table)} route(s)")
 
 
-def check_registers(_settings: Settings) -> Finding:
-    """The Adresseregister endpoint, when one is set, answers HTTP at all."""
-    endpoint = FeedbackSettings().ar_endpoint
+def check_registers(settings: Settings) -> Finding:
+    """The Adresseregister, when one is set: the SOAP endpoint answers HTTP at all; the REST API gives
+    a HelseID token and looks up the gateway's own HER-id (``check_rest_register``)."""
+    try:
+        register = FeedbackSettings()
+    except ValidationError as exc:
+        return Finding(
+            "registers", Verdict.PROBLEM, f"invalid Adresseregister settings: {exc.errors()[0]['msg']}"
+        )
+    if register.adresseregister_api == "rest":
+        return check_rest_register(settings, register)
+    endpoint = register.ar_endpoint
     if endpoint is None:
         return Finding(
             "registers",
@@ -132,7 +142,7 @@ def check_registers(_settings: Settings) -> Finding:
             "set SAMBAND_AR_ENDPOINT (and SAMBAND_AR_USERNAME/SAMBAND_AR_PASSWORD)",
         )
     try:
-        requests.get(endpoint, timeout=FeedbackSettings().ar_timeout_seconds)
+        requests.get(endpoint, timeout=register.ar_timeout_seconds)
     except requests.RequestException as exc:
         return Finding(
             "registers",
@@ -141,6 +151,41 @@ def check_registers(_settings: Settings) -> Finding:
             "check the network and SAMBAND_AR_ENDPOINT",
         )
     return Finding("registers", Verdict.OK, f"Adresseregister {endpoint} answers")
+
+
+def check_rest_register(settings: Settings, register: RegisterSettings) -> Finding:
+    """The REST API: a token from HelseID, then the gateway's own HER-id looked up (its channel shown)."""
+    url = register.ar_rest_url
+    try:
+        client = build_client(register)
+        if client is None or url is None:
+            return Finding(
+                "registers",
+                Verdict.NOTE,
+                "no Adresseregister (SAMBAND_AR_REST_URL): GP feedback waits for an address",
+                "set SAMBAND_AR_REST_URL and SAMBAND_AR_HELSEID_* (docs/nhn.md, Adresseregister REST)",
+            )
+        party = client.communication_party(settings.her_id)
+    except NoRouteMatched as exc:
+        return Finding(
+            "registers",
+            Verdict.NOTE,
+            f"Adresseregister {url} answers, but not for HER-id {settings.her_id} [{exc.code}]",
+            "set SAMBAND_HER_ID to the gateway's registered HER-id",
+        )
+    except GatewayError as exc:
+        return Finding(
+            "registers",
+            Verdict.PROBLEM,
+            f"Adresseregister {url}: {exc}",
+            "check the network, SAMBAND_AR_REST_URL and the HelseID client (SAMBAND_AR_HELSEID_*)",
+        )
+    reached = party.channel or "no EDI address"
+    return Finding(
+        "registers",
+        Verdict.OK,
+        f"Adresseregister {url} knows HER-id {party.her_id} ({party.name}; {reached})",
+    )
 
 
 def check_nhn(settings: Settings) -> Finding:

@@ -17,6 +17,8 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from samband.adapters.registry.ar_model import Channel
+from samband.gateway.cli.check import Verdict, check_registers
+from samband.gateway.settings import Settings
 from samband.gateway.store.db import make_engine, run_migrations
 from samband.gateway.store.register_cache import StoreCache
 from samband.integrations.adresseregister import (
@@ -278,15 +280,35 @@ def test_nothing_kept_and_the_register_down_is_unavailable(
     engine.dispose()
 
 
-def test_the_settings_choose_the_rest_api(
-    issuer: TokenIssuer, key_path: Path, register: RestRegister, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _rest_environment(monkeypatch: pytest.MonkeyPatch, issuer: TokenIssuer, url: str) -> None:
     monkeypatch.setenv("SAMBAND_ADRESSEREGISTER_API", "rest")
-    monkeypatch.setenv("SAMBAND_AR_REST_URL", register.url)
+    monkeypatch.setenv("SAMBAND_AR_REST_URL", url)
     monkeypatch.setenv("SAMBAND_AR_HELSEID_TOKEN_URL", issuer.token_url)
     monkeypatch.setenv("SAMBAND_AR_HELSEID_CLIENT_ID", CLIENT_ID)
     monkeypatch.setenv("SAMBAND_AR_HELSEID_ISSUER", issuer.issuer)
     monkeypatch.setenv("SAMBAND_AR_HELSEID_RESOURCE", AUDIENCE)
+
+
+def test_samband_check_looks_up_the_gateways_own_her_id(
+    issuer: TokenIssuer, key_path: Path, register: RestRegister, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _rest_environment(monkeypatch, issuer, register.url)
+    monkeypatch.setenv("SAMBAND_AR_HELSEID_KEY_PATH", str(key_path))
+    found = check_registers(Settings(her_id="8140002"))
+    assert found.verdict is Verdict.OK and "Saksbehandling; nhn-msh" in found.detail
+    assert check_registers(Settings(her_id="8149999")).verdict is Verdict.NOTE
+    register.failing = 503
+    down = check_registers(Settings(her_id="8140002"))
+    assert down.verdict is Verdict.PROBLEM and "registry.unavailable" in down.detail
+    monkeypatch.delenv("SAMBAND_AR_HELSEID_KEY_PATH")
+    unset = check_registers(Settings(her_id="8140002"))
+    assert unset.verdict is Verdict.PROBLEM and "SAMBAND_AR_HELSEID_KEY_PATH" in unset.detail
+
+
+def test_the_settings_choose_the_rest_api(
+    issuer: TokenIssuer, key_path: Path, register: RestRegister, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _rest_environment(monkeypatch, issuer, register.url)
     monkeypatch.setenv("SAMBAND_AR_CACHE_HOURS", "2")
     monkeypatch.delenv("SAMBAND_AR_HELSEID_KEY_PATH", raising=False)
     with pytest.raises(ValidationError, match="set SAMBAND_AR_HELSEID_KEY_PATH"):
