@@ -14,13 +14,18 @@ from pathlib import Path
 import pytest
 from joserfc.jwk import RSAKey
 from pydantic import ValidationError
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from samband.adapters.registry.ar_model import Channel
+from samband.features.feedback.addressing import GpHint, resolve_gp
+from samband.features.feedback.wiring import build_feedback
+from samband.features.registry import MIGRATIONS
 from samband.gateway.cli.check import Verdict, check_registers
+from samband.gateway.runtime import start_services
 from samband.gateway.settings import Settings
 from samband.gateway.store.db import make_engine, run_migrations
 from samband.gateway.store.register_cache import StoreCache
+from samband.gateway.store.tables import register_cache
 from samband.integrations.adresseregister import (
     CachedRegistry,
     RegisterSettings,
@@ -320,3 +325,28 @@ def test_the_settings_choose_the_rest_api(
     assert registry.communication_party("8140002").channel is Channel.MESSAGE_SERVICE
     monkeypatch.delenv("SAMBAND_AR_REST_URL")
     assert build_registry(RegisterSettings()) is None
+
+
+def test_gp_feedback_addresses_the_gp_through_the_rest_api_and_keeps_the_answer_in_the_store(
+    issuer: TokenIssuer,
+    key_path: Path,
+    register: RestRegister,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    _rest_environment(monkeypatch, issuer, register.url)
+    monkeypatch.setenv("SAMBAND_AR_HELSEID_KEY_PATH", str(key_path))
+    svc = start_services(Settings(database_url=f"sqlite:///{tmp_path / 'samband.db'}"), migrations=MIGRATIONS)
+    feedback = build_feedback(svc)
+    gp = resolve_gp([GpHint(hpr="9144900", source="referral")], feedback.registry)
+    assert gp is not None
+    assert (gp.name, gp.her_id, gp.unit_her, gp.person_name) == (
+        "Sentrum legekontor",
+        "8140090",
+        "8140100",
+        "Liv Berg",
+    )
+    with svc.engine.begin() as conn:
+        kept = {(row.kind, row.key) for row in conn.execute(select(register_cache))}
+    assert kept == {("search", "9144900")}
+    svc.engine.dispose()
