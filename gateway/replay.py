@@ -7,35 +7,78 @@ and where to. History is never overwritten, and a replay never sends the sender 
 
 An override endpoint must pass the allow-list (``gateway/allowlist.py``) first; one that does not is
 refused (``replay.endpoint-not-allowed``, 403) and audited (``replay-refused``), and nothing is
-stored or sent.
+stored or sent. A target format the message cannot be written as (``replay.no-mapping``) or a
+transport the gateway does not have, or one without an endpoint (``replay.unknown-transport``), is
+refused the same way (422). The order is stored whole, so a replay a worker takes over goes the same way.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from samband.adapters.formats import translated_as
 from samband.gateway.allowlist import refusal
 from samband.gateway.audit import Who, record, record_in
+from samband.gateway.delivery.transports.registry import transport_names
 from samband.gateway.routing.routes import Route
 from samband.gateway.runtime import Services
 from samband.gateway.store import replays
 from samband.gateway.store import repository as repo
 from samband.gateway.store.audit import Action, AuditOutcome, Entry
 from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
-from samband.kernel.errors import NoRouteMatched, ReplayRefused
-from samband.kernel.formats import Format
+from samband.kernel.errors import NoRouteMatched, ReplayRefused, ReplayUnwritable
+from samband.kernel.formats import ROUTE_TARGETS, Format
+from samband.mappings.registry import can_write, targets_of
 
 OVERRIDE_ROUTE = "replay-override"
 
 
 @dataclass(frozen=True)
 class ReplayOrder:
-    """Where to: named routes (empty: every route that matches) or one override endpoint."""
+    """Where to: named routes (empty: every route that matches) or one override endpoint; in which
+    format (None: each route's own) and, for the endpoint, over which transport (None: ``http``)."""
 
     destinations: list[str] = field(default_factory=list)
     endpoint: str | None = None
-    transport: str = "http"
+    transport: str | None = None
     target_format: str | None = None
+
+
+def check_order(original: StoredMessage, order: ReplayOrder) -> None:
+    """Refuse (``ReplayUnwritable``, 422) a target format ``original`` cannot be written as, and a
+    transport the gateway does not have or has no endpoint to use on."""
+    if order.transport is not None:
+        known = sorted(transport_names())
+        if order.transport not in known or order.endpoint is None:
+            raise ReplayUnwritable(
+                f"replay transport {order.transport!r} "
+                + ("needs an endpoint" if order.transport in known else "is not one the gateway has"),
+                code="replay.unknown-transport",
+                where="transport",
+                expected=f"one of {', '.join(known)}, with an endpoint",
+                received=order.transport,
+            )
+    if order.target_format is None or original.format == "ebxml":  # an envelope: its payloads decide
+        return
+    source = translated_as(Format(original.format or "msghead"), original.msg_namespace)
+    writable = [*targets_of(source), Format.AS_IS]
+    target = order.target_format
+    ok = target in ROUTE_TARGETS and (
+        target == Format.AS_IS or (Format(target) in writable and _writes(source, Format(target), original))
+    )
+    if not ok:
+        raise ReplayUnwritable(
+            f"a {source} message ({original.msg_type}) cannot be written as {target!r}",
+            code="replay.no-mapping",
+            where="target_format",
+            expected=", ".join(writable),
+            received=target,
+        )
+
+
+def _writes(source: Format, target: Format, original: StoredMessage) -> bool:
+    types = frozenset({original.msg_type}) if original.msg_type else None
+    return can_write(source, target, types)
 
 
 def check_endpoint(
@@ -63,11 +106,13 @@ def check_endpoint(
 
 
 def check_replay(svc: Services, original_id: str, who: Who, order: ReplayOrder, development: bool) -> None:
-    """``check_endpoint`` for a replay of the stored ``original_id`` (KeyError when there is none)."""
+    """``check_order`` and ``check_endpoint`` for a replay of the stored ``original_id`` (KeyError when
+    there is none)."""
     with svc.reads.begin() as conn:
         original = repo.get_message(conn, original_id)
     if original is None:
         raise KeyError(original_id)
+    check_order(original, order)
     check_endpoint(svc, who, order, development=development, target=original_id, patient=original.patient_id)
 
 
@@ -93,16 +138,26 @@ def store_replay(
             content_type=original.content_type,
             source_id=original.id,
         )
-        replays.add_replay(conn, original.id, new_id, actor, now, list(order.destinations), order.endpoint)
-        where = {"destinations": order.destinations, "endpoint": order.endpoint}
-        repo.add_event(conn, original.id, "replayed", now, actor=actor, replay=new_id, **where)
-        repo.add_event(conn, new_id, "replay-of", now, actor=actor, original=original.id, **where)
-        detail = {
-            "replay": new_id,
-            **where,
+        replays.add_replay(
+            conn,
+            original.id,
+            new_id,
+            actor,
+            now,
+            list(order.destinations),
+            order.endpoint,
+            order.transport,
+            order.target_format,
+        )
+        where = {
+            "destinations": order.destinations,
+            "endpoint": order.endpoint,
             "transport": order.transport,
             "target_format": order.target_format,
         }
+        repo.add_event(conn, original.id, "replayed", now, actor=actor, replay=new_id, **where)
+        repo.add_event(conn, new_id, "replay-of", now, actor=actor, original=original.id, **where)
+        detail = {"replay": new_id, **where}
         if audited:
             entry = Entry(Action.REPLAY, target=original.id, patient=original.patient_id, detail=detail)
             record_in(conn, now, who, entry)
@@ -132,7 +187,8 @@ def _order_of(svc: Services, message: StoredMessage) -> tuple[ReplayOrder, str |
         row = replays.order_of(conn, message.id)
     if row is None:
         return ReplayOrder(), None
-    return ReplayOrder(list(row.destinations or []), row.endpoint), row.actor
+    order = ReplayOrder(list(row.destinations or []), row.endpoint, row.transport, row.target_format)
+    return order, row.actor
 
 
 def replay_routes(svc: Services, message: StoredMessage, source_format: str) -> list[Route]:
@@ -141,7 +197,7 @@ def replay_routes(svc: Services, message: StoredMessage, source_format: str) -> 
     if order.endpoint:
         return [_override(svc, message, order, source_format)]
     if not order.destinations:
-        return svc.routes.match(message.envelope(), source_format)
+        return _in_format(svc.routes.match(message.envelope(), source_format), order)
     unknown = [name for name in order.destinations if name not in svc.routes.names]
     if unknown:
         raise NoRouteMatched(
@@ -150,7 +206,14 @@ def replay_routes(svc: Services, message: StoredMessage, source_format: str) -> 
             expected=", ".join(svc.routes.names),
             received=", ".join(unknown),
         )
-    return [svc.routes.get(name) for name in order.destinations]
+    return _in_format([svc.routes.get(name) for name in order.destinations], order)
+
+
+def _in_format(routes: list[Route], order: ReplayOrder) -> list[Route]:
+    """The routes, each writing the format the replay asked for (when it asked for one)."""
+    if order.target_format is None:
+        return routes
+    return [replace(r, target_format=Format(order.target_format)) for r in routes]
 
 
 def _override(svc: Services, message: StoredMessage, order: ReplayOrder, source_format: str) -> Route:
@@ -164,7 +227,7 @@ def _override(svc: Services, message: StoredMessage, order: ReplayOrder, source_
     return Route(
         name=OVERRIDE_ROUTE,
         target_format=Format(target),
-        transport=order.transport,
+        transport=order.transport or "http",
         endpoint=order.endpoint,
         description="replay to an override endpoint",
     )

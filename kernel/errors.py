@@ -27,7 +27,9 @@
     │   ├── ReplayTooMany               a bulk replay of a search that finds too many messages (422)
     │   └── ReplayUnconfirmed           a bulk replay not confirmed for what its search finds now (409)
     ├── RequestInvalid                  an API request the gateway cannot carry out as asked: an unknown
-    │                                   filter value (400), a replay with no mapping (422), a conflict (409)
+    │   │                               filter value (400)
+    │   ├── ReplayUnwritable            a replay in a format with no mapping, or an unknown transport (422)
+    │   └── RouteConflict               a switch the route file overrules (409)
     ├── FhirApiError                    a FHIR REST request refused (400/404/405/406/410 OperationOutcome)
     └── ConfigurationError              start-up only: fail fast
         └── SchemasMissing              the official XSDs are not installed: transient for a sender
@@ -220,6 +222,14 @@ class RequestInvalid(GatewayError):
     default_code = "search.invalid-filter"
 
 
+class ReplayUnwritable(RequestInvalid):
+    default_code = "replay.no-mapping"
+
+
+class RouteConflict(RequestInvalid):
+    default_code = "route.held-by-file"
+
+
 class FhirApiError(GatewayError):
     """A request the FHIR REST API refuses (an unknown parameter, type or id); an OperationOutcome."""
 
@@ -271,6 +281,8 @@ ERROR_CLASSES: tuple[type[GatewayError], ...] = (
     ReplayTooMany,
     ReplayUnconfirmed,
     RequestInvalid,
+    ReplayUnwritable,
+    RouteConflict,
     FhirApiError,
     ConfigurationError,
     SchemasMissing,

@@ -191,14 +191,24 @@ class ReplayRequest(BaseModel):
 
     destinations: list[str] = Field(default_factory=list, description="route names; empty: all that match")
     endpoint: str | None = Field(default=None, description="deliver here and nowhere else")
-    transport: str = Field(default="http", description="transport for the override endpoint")
-    target_format: str | None = Field(default=None, description="format for the override endpoint")
+    transport: str | None = Field(
+        default=None, description="transport for the override endpoint (default http); only with an endpoint"
+    )
+    target_format: str | None = Field(
+        default=None,
+        description="the format to deliver in (fhir, plo, dialogmelding, ip-export, as-is); default: each "
+        "route's own (for an endpoint, the first matching route's, else fhir). One the message cannot be "
+        "written as is 422 replay.no-mapping",
+    )
 
 
 @router.post(
     "/{message_id}/replay",
     status_code=202,
-    responses={403: {"description": "the override endpoint is not allowed (replay.endpoint-not-allowed)"}},
+    responses={
+        403: {"description": "the override endpoint is not allowed (replay.endpoint-not-allowed)"},
+        422: {"description": "no mapping to the target format, or an unknown transport (replay.*)"},
+    },
 )
 async def post_replay(
     message_id: str, request: Request, svc: ServicesDep, caller: Replayer, body: ReplayRequest | None = None

@@ -131,13 +131,22 @@ def check(database_url: DatabaseUrl = None) -> None:
 def replay(
     source: Annotated[str, typer.Argument(help="stored message id, search (key=value,…) or folder")],
     to: Annotated[str | None, typer.Option("--to", help="override endpoint URL")] = None,
+    transport: Annotated[
+        str | None, typer.Option("--transport", help="transport for --to (default http)")
+    ] = None,
+    target_format: Annotated[
+        str | None,
+        typer.Option("--target-format", help="deliver as: fhir | plo | dialogmelding | ip-export | as-is"),
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="show what would be sent")] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Re-send stored messages or files from a folder, with progress and a summary."""
     from samband.gateway.cli.replay import run_replay  # lazy: start-up
+    from samband.gateway.replay import ReplayOrder  # lazy: start-up
 
-    raise typer.Exit(run_replay(source, to, dry_run, database_url))
+    order = ReplayOrder(endpoint=to, transport=transport, target_format=target_format)
+    raise typer.Exit(run_replay(source, order, dry_run, database_url))
 
 
 @app.command()

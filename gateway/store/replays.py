@@ -19,6 +19,8 @@ def add_replay(
     now: datetime,
     destinations: list[str],
     endpoint: str | None,
+    transport: str | None = None,
+    target_format: str | None = None,
 ) -> None:
     conn.execute(
         replays.insert().values(
@@ -29,6 +31,8 @@ def add_replay(
             at=now,
             destinations=destinations,
             endpoint=endpoint,
+            transport=transport,
+            target_format=target_format,
         )
     )
 
@@ -48,6 +52,8 @@ def replays_of(conn: Connection, original_id: str) -> list[dict[str, Any]]:
             "at": r.at.isoformat(),
             "destinations": r.destinations,
             "endpoint": r.endpoint,
+            "transport": r.transport,
+            "target_format": r.target_format,
         }
         for r in conn.execute(query)
     ]

@@ -252,6 +252,8 @@ replays = Table(
     Column("at", UTCDateTime, nullable=False),
     Column("destinations", JSON, nullable=False, default=list),
     Column("endpoint", Text),
+    Column("transport", String(40)),  # as asked (None: the routes' own, or http for an endpoint)
+    Column("target_format", String(24)),  # as asked (None: the routes' own)
 )
 
 audit = Table(
