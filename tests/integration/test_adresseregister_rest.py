@@ -125,6 +125,19 @@ def test_a_party_is_looked_up_by_her_id_with_a_dpop_bound_token(
     assert (sent.header("Authorization") or "").startswith("DPoP ") and sent.header("DPoP")
 
 
+def test_the_registers_nonce_challenge_is_answered_once(issuer: TokenIssuer, key_path: Path) -> None:
+    with running_rest_register(issuer, demand_nonce=True) as register:
+        client = RestClient(register.url, helseid(issuer, key_path))
+        assert client.communication_party("8140100").her_id == "8140100"
+        assert client.communication_party("8140090").her_id == "8140090"  # the nonce kept: no challenge
+        assert register.answered == [
+            "GET /api/v1/communicationparty/8140100",
+            "GET /api/v1/communicationparty/8140090",
+        ]
+        assert len(register.receiver.requests) == 3  # one 401 use_dpop_nonce, then two answers
+        client.helseid.close()
+
+
 def test_the_register_decides_the_channel_message_service_users_are_nhn_msh(client: RestClient) -> None:
     service = client.communication_party("8140002")
     assert service.type == "Service" and service.parent_name == "Steinkjer kommune"

@@ -123,7 +123,11 @@ class RestRegister:
     """The register's content, its switches, and what it saw."""
 
     def __init__(
-        self, receiver: Receiver, issuer: TokenIssuer, parties: Mapping[int, dict[str, Any]]
+        self,
+        receiver: Receiver,
+        issuer: TokenIssuer,
+        parties: Mapping[int, dict[str, Any]],
+        demand_nonce: bool = False,
     ) -> None:
         self.receiver = receiver
         self.url = receiver.url("").rstrip("/")
@@ -134,7 +138,7 @@ class RestRegister:
         self.refused_requests: list[str] = []
         self.answered: list[str] = []  # "METHOD path" of each call answered with data or 404
         self._contract = OpenAPI.from_file_path(str(CONTRACT))
-        self._guard = issuer.guard(audience=AUDIENCE)
+        self._guard = issuer.guard(audience=AUDIENCE, demand_nonce=demand_nonce)
         receiver.fallback = self._handle
 
     def _handle(self, request: RecordedRequest) -> Reply:
@@ -201,7 +205,11 @@ def _json_or_404(value: object | None) -> Reply:
 
 @contextmanager
 def running_rest_register(
-    issuer: TokenIssuer, parties: Mapping[int, dict[str, Any]] = SYNTHETIC_REST_PARTIES
+    issuer: TokenIssuer,
+    parties: Mapping[int, dict[str, Any]] = SYNTHETIC_REST_PARTIES,
+    demand_nonce: bool = False,
 ) -> Iterator[RestRegister]:
+    """The register on a free loopback port; with ``demand_nonce`` it first answers a call without its
+    DPoP nonce with 401 ``use_dpop_nonce`` and a ``DPoP-Nonce``, as NHN's APIs may."""
     with running_receiver() as receiver:
-        yield RestRegister(receiver, issuer, parties)
+        yield RestRegister(receiver, issuer, parties, demand_nonce)
