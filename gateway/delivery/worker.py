@@ -20,6 +20,7 @@ from typing import Any
 
 from samband.gateway import apprec_answers, lineage, pipeline, receipts
 from samband.gateway.alerts.check import run_alerts
+from samband.gateway.delivery.follow_up import run_follow_ups
 from samband.gateway.delivery.retry import next_attempt_at
 from samband.gateway.delivery.transports.base import DeliveryRequest, Receipt, Transport
 from samband.gateway.delivery.transports.fhir_store import FhirStoreTransport
@@ -32,6 +33,7 @@ from samband.gateway.delivery.transports.registry import (
 from samband.gateway.routing.routes import Route
 from samband.gateway.runtime import Services
 from samband.gateway.store import deliveries as queue
+from samband.gateway.store import follow_ups
 from samband.gateway.store import repository as repo
 from samband.gateway.store.deliveries import Delivery, Outcome
 from samband.gateway.store.jobs import run_job
@@ -73,6 +75,7 @@ class DeliveryWorker:
             self._next_job_check = now + timedelta(seconds=every)
             run_job(self.svc, "apprec-timeouts", self.name, every, self._jobs)
             run_job(self.svc, "alerts", self.name, every, lambda: run_alerts(self.svc))
+            run_job(self.svc, "delivery-follow-ups", self.name, every, self._follow_ups)
         return done
 
     def run_forever(self) -> None:
@@ -161,6 +164,11 @@ class DeliveryWorker:
         }
         with svc.engine.begin() as conn:
             queue.finish_attempt(conn, delivery.id, attempt_no, now, Outcome.DELIVERED, detail=detail)
+            if receipt.remote_id or receipt.follow_up_seconds:
+                again = receipt.follow_up_seconds
+                follow_ups.record_remote(
+                    conn, delivery.id, receipt.remote_id, now + timedelta(seconds=again) if again else None
+                )
             message = repo.get_message(conn, delivery.message_id)
             due = (
                 apprec_answers.apprec_due(svc, now)
@@ -240,6 +248,13 @@ class DeliveryWorker:
         if key not in self._cache:
             self._cache[key] = create_transport(route, self.transports)
         return self._cache[key]
+
+    def _follow_ups(self) -> None:
+        def resolve(delivery: Delivery) -> tuple[Route, Transport]:
+            route = self.route_for(delivery)
+            return route, self.transport_for(route)
+
+        run_follow_ups(self.svc, resolve, self.svc.settings.worker_batch)
 
     def _jobs(self) -> None:
         now = self.svc.now()

@@ -24,11 +24,13 @@ from samband.gateway.delivery.transports.registry import transport_names
 from samband.gateway.routing.routes import Route, RouteMatch
 from samband.gateway.routing.table import DEFAULT_ROUTES, RouteTable
 from samband.gateway.routing.writable import unwritable
+from samband.integrations.nhn_msh.models import ebxml_override_problems
 from samband.kernel.errors import ConfigurationError
 from samband.kernel.formats import Format
 
 SCHEMA_NAME = "routes.schema.json"
 HTTP_TRANSPORTS = frozenset({"http", "ebxml-http"})
+NHN_MSH = "nhn-msh"
 # ``${NAME}`` in a string value is read from the environment, so secrets stay out of the file.
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -193,6 +195,8 @@ def _route(
             received=entry["transport"],
         )
     _check_url(entry, source, path)
+    if entry["transport"] == NHN_MSH:
+        _check_nhn_msh(entry.get("options", {}), source, (*path, "options"))
     timeouts = {**defaults.get("timeouts", {}), **entry.get("timeouts", {})}
     route = Route(
         name=entry["name"],
@@ -238,6 +242,30 @@ def _check_url(entry: Mapping[str, Any], source: _Source, path: tuple[str | int,
             line=source.line_of((*path, "endpoint")),
             expected="an endpoint starting with http:// or https://",
             received=endpoint.split(":", 1)[0] + ":…",
+        )
+
+
+def _check_nhn_msh(options: Mapping[str, Any], source: _Source, path: tuple[str | int, ...]) -> None:
+    """The message service's addresses taken from the environment are http(s) URLs; the ebXML
+    overrides are ``EbXmlInfo`` fields of the right type."""
+    problems = [
+        (name, f"{name} must be an http(s) URL", "an address starting with http:// or https://")
+        for name in ("base_url", "token_url")
+        if not str(options.get(name, "")).startswith(("http://", "https://"))
+    ]
+    overrides = options.get("ebxml_overrides") or {}
+    problems += [
+        ("ebxml_overrides", problem, "EbXmlInfo fields (docs/nhn.md)")
+        for problem in ebxml_override_problems(overrides)
+    ]
+    if problems:
+        name, detail, expected = problems[0]
+        raise ConfigurationError(
+            f"nhn-msh options: {detail}",
+            code="config.routes.invalid",
+            where=f"{source.name}#{_pointer((*path, name))}",
+            line=source.line_of((*path, name)),
+            expected=expected,
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from samband.adapters.formats import payload_format
 from samband.gateway.delivery.retry import DEFAULT_SCHEDULE, RetrySchedule
@@ -79,7 +80,7 @@ class Route:
     headers: Mapping[str, str] = field(default_factory=dict, hash=False)
     connect_timeout: float = 5.0
     timeout: float = 30.0
-    options: Mapping[str, str] = field(default_factory=dict, hash=False)
+    options: Mapping[str, Any] = field(default_factory=dict, hash=False)
     description: str = ""
 
     def accepts(self, envelope: Envelope, source_format: str, direction: str = INBOUND) -> bool:

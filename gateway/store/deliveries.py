@@ -53,6 +53,9 @@ class Delivery:
     last_error: dict[str, Any] | None
     created_at: datetime
     delivered_at: datetime | None
+    remote_id: str | None = None
+    remote_state: dict[str, Any] | None = None
+    follow_up_at: datetime | None = None
 
     @classmethod
     def from_row(cls, row: Row[Any]) -> Delivery:
@@ -295,5 +298,6 @@ def delivery_summary(d: Delivery) -> dict[str, Any]:
         "attempts_made": d.attempts,
         "next_attempt_at": d.next_attempt_at.isoformat() if d.next_attempt_at else None,
         "last_error": d.last_error,
+        "remote_id": d.remote_id,
         "delivered_at": d.delivered_at.isoformat() if d.delivered_at else None,
     }

@@ -159,6 +159,9 @@ deliveries = Table(
     Column("last_error", JSON),
     Column("created_at", UTCDateTime, nullable=False),
     Column("delivered_at", UTCDateTime),
+    Column("remote_id", String(200)),  # the receiver's id for what it took (NHN's message id)
+    Column("remote_state", JSON),  # what the receiver last said of it (status per receiver)
+    Column("follow_up_at", UTCDateTime, index=True),  # when to ask the receiver again; None: no more
     Index("ix_deliveries_due", "status", "next_attempt_at"),
 )
 

@@ -10,7 +10,7 @@
   const STATUSES = ['received', 'held', 'routed', 'pending', 'delivered', 'stored', 'accepted', 'duplicate',
     'rejected', 'failed', 'refused'];
   const KINDS = ['message', 'translation', 'forward', 'apprec', 'feedback', 'replay', 'duplicate', 'ack'];
-  const TRANSPORTS = ['http', 'ebxml-http', 'file-drop'];
+  const TRANSPORTS = ['http', 'ebxml-http', 'file-drop', 'nhn-msh'];
   const TARGET_FORMATS = ['fhir', 'plo', 'dialogmelding', 'ip-export', 'as-is'];
   const APPREC_STATUS = { '1': ['OK', 'ok'], '2': ['Avvist', 'rejected'], '3': ['OK, feil i delmelding', 'partial'] };
   const LINKED_KEYS = new Set(['output', 'replay', 'original', 'apprec', 'source', 'source_id', 'source_ref',

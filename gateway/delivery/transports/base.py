@@ -1,13 +1,16 @@
 """The transport contract: one ``send(request) -> Receipt`` method, as httpx's ``handle_request``.
 
 A transport either returns a Receipt (the receiver took the message) or raises DeliveryUnavailable
-(transient: try again on the route's schedule) or DeliveryRefused (permanent: dead letter).
+(transient: try again on the route's schedule) or DeliveryRefused (permanent: dead letter). A
+transport whose receiver answers later (``FollowingTransport``: NHN's message service) asks for a
+follow-up in its Receipt and is then asked ``follow_up`` until the message is answered.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from samband.gateway.routing.routes import Route
 from samband.kernel.envelope import Envelope
@@ -54,12 +57,50 @@ class Receipt:
     remote_id: str | None = None
     latency_seconds: float = 0.0
     detail: str = ""
+    follow_up_seconds: float | None = None  # ask the receiver about the message again after this long
+
+
+@dataclass(frozen=True)
+class FollowUpRequest:
+    """Ask the receiver about a message it took: its id there, the sent message's envelope, the route."""
+
+    remote_id: str
+    envelope: Envelope
+    route: Route
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A document the receiver sent back (an AppRec) to be received; ``taken`` once it is stored."""
+
+    content: bytes
+    content_type: str
+    taken: Callable[[], None]
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What the receiver says of the message now, what it sent back, and when to ask again."""
+
+    state: Mapping[str, Any]
+    incoming: tuple[Incoming, ...] = ()
+    again_seconds: float = 60.0
+    finished: bool = False
 
 
 class Transport(Protocol):
     """Delivers one request; raises DeliveryUnavailable or DeliveryRefused when it cannot."""
 
     def send(self, request: DeliveryRequest) -> Receipt: ...
+
+
+@runtime_checkable
+class FollowingTransport(Protocol):
+    """A transport whose receiver answers after the send (status, AppRec), asked by the follow-up job."""
+
+    def send(self, request: DeliveryRequest) -> Receipt: ...
+
+    def follow_up(self, request: FollowUpRequest) -> FollowUp: ...
 
 
 def excerpt(body: bytes | str, limit: int = BODY_EXCERPT_CHARS) -> str:

@@ -12,6 +12,7 @@ from samband.gateway.delivery.transports.base import Transport
 from samband.gateway.delivery.transports.ebxml import EbxmlHttpTransport
 from samband.gateway.delivery.transports.filedrop import FileDropTransport
 from samband.gateway.delivery.transports.http import HttpTransport
+from samband.gateway.delivery.transports.nhn_msh import NhnMshTransport
 from samband.gateway.routing.routes import Route
 from samband.kernel.errors import ConfigurationError
 
@@ -24,6 +25,7 @@ TRANSPORTS: dict[str, TransportFactory] = {
     "http": HttpTransport,
     "ebxml-http": EbxmlHttpTransport,
     "file-drop": FileDropTransport,
+    "nhn-msh": NhnMshTransport,
 }
 
 # Names a route file may use even before their factory is registered (the service adds these).

@@ -56,6 +56,7 @@ class Fault:
     status: int
     count: int
     path: str | None
+    method: str | None
 
 
 class MeldingstjenerApp:
@@ -100,10 +101,12 @@ class MeldingstjenerApp:
 
     # -- for tests -----------------------------------------------------------------------------
 
-    def fail_next(self, count: int = 1, status: int = 503, path: str | None = None) -> None:
-        """The next ``count`` API requests (to paths starting with ``path``) answer ``status``."""
+    def fail_next(
+        self, count: int = 1, status: int = 503, path: str | None = None, method: str | None = None
+    ) -> None:
+        """The next ``count`` API requests (``method`` to paths starting with ``path``) answer ``status``."""
         with self._lock:
-            self._faults.append(Fault(status, count, path))
+            self._faults.append(Fault(status, count, path, method))
 
     def invalid_requests(self) -> list[Seen]:
         return [seen for seen in self.seen if seen.problems]
@@ -142,7 +145,7 @@ class MeldingstjenerApp:
             request.content_type or "application/octet-stream",
         )
         checked = self.definition.check_request(spec_request)
-        answer = self._fault(request.path) or self._refused(request)
+        answer = self._fault(request.method, request.path) or self._refused(request)
         if answer is None and checked.problems:
             answer = _error(400, "Model validation error occurred", checked.problems, code=1000)
         if answer is None:
@@ -157,10 +160,14 @@ class MeldingstjenerApp:
             self.seen.append(Seen(request.method, request.path, answer.status, tuple(checked.problems)))
         return response
 
-    def _fault(self, path: str) -> Answer | None:
+    def _fault(self, method: str, path: str) -> Answer | None:
         with self._lock:
             for fault in self._faults:
-                if fault.count > 0 and (fault.path is None or path.startswith(fault.path)):
+                if (
+                    fault.count > 0
+                    and (fault.path is None or path.startswith(fault.path))
+                    and (fault.method is None or fault.method == method)
+                ):
                     fault.count -= 1
                     reason = "Locked" if fault.status == 423 else "An unknown error occurred"
                     return _error(fault.status, reason)
