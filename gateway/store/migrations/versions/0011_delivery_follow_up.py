@@ -1,8 +1,8 @@
 """Deliveries keep the receiver's id for what it took, what it last said of it, and when to ask again
 (NHN's message service: status and AppRec are asked for after the send).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-06 09:00:00
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 
 from samband.gateway.store.tables import UTCDateTime
 
-revision: str = "0010"
-down_revision: str | None = "0009"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
