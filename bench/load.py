@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 MSG_ID = re.compile(rb"<MsgId>[^<]+</MsgId>")
 MAX_CONNECTIONS = 512  # open loop: more posts in flight than this and the server has fallen over
+UNANSWERED_AFTER = 15.0  # open loop: seconds to wait for the last answers once every post is sent
 
 
 @dataclass
@@ -171,10 +172,22 @@ async def open_loop(target: Target, bodies: Bodies, rate: float, seconds: float,
         in_flight.add(task)
         task.add_done_callback(in_flight.discard)
     if in_flight:
-        await asyncio.wait(in_flight, timeout=60)
+        await asyncio.wait(in_flight, timeout=UNANSWERED_AFTER)
+    unanswered = [t for t in in_flight if not t.done()]
+    if unanswered:
+        tally.errors["unanswered"] += len(unanswered)
+    cut = time.perf_counter()  # what they waited so far counts as their latency (a lower bound)
+    tally.latencies += [(cut - due) * 1000 for due in pending_dues(start, rate, total, len(unanswered))]
+    for task in unanswered:
+        task.cancel()
     for conn in idle:
         conn.close()
     return tally
+
+
+def pending_dues(start: float, rate: float, total: int, count: int) -> list[float]:
+    """When the last ``count`` posts were due (the unanswered ones are the latest, near enough)."""
+    return [start + i / rate for i in range(total - count, total)]
 
 
 def percentile(values: list[float], share: float) -> float | None:

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import servers  # noqa: E402
-from bench.goals import Line, report  # noqa: E402
+from bench.goals import lines_for, report  # noqa: E402
 from bench.history import History, search_times  # noqa: E402
 from bench.stores import Backend, commit_rate, postgres_base  # noqa: E402
 from bench.translate import translate_rates  # noqa: E402
@@ -95,14 +95,32 @@ def yardstick_endpoint(backend: Backend, plan: Plan, msgs: Messages, log: Path) 
     return found
 
 
-def gateway(backend: Backend, plan: Plan, msgs: Messages, log: Path) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Mode:
+    """One way to run ``samband serve``: its worker processes and settings."""
+
+    label: str
+    workers: int | None = None
+    env: tuple[tuple[str, str], ...] = ()
+
+
+MODES = (
+    Mode("serve"),
+    Mode("serve --workers 1, processed in workers", 1, (("SAMBAND_PROCESS_IN_WORKERS", "true"),)),
+)
+
+
+def gateway(backend: Backend, plan: Plan, msgs: Messages, log: Path, mode: Mode) -> dict[str, Any]:
     """``samband serve`` under a closed-loop load (accepted; delivered meanwhile; backlog sampled), a
     pause for the worker to catch up, then the steady rate (latency)."""
     from bench.stores import engine_for
 
-    found: dict[str, Any] = {}
+    found: dict[str, Any] = {"mode": mode.label}
     common: dict[str, Any] = {"patients": msgs.patients, "placeholder": PATIENT}
-    with backend.database("gateway") as url, servers.samband(url, log) as server:
+    with (
+        backend.database("gateway") as url,
+        servers.samband(url, log, workers=mode.workers, **dict(mode.env)) as server,
+    ):
         engine = engine_for(url)
         before = servers.delivered_of(engine)
         run = servers.load(
@@ -113,7 +131,7 @@ def gateway(backend: Backend, plan: Plan, msgs: Messages, log: Path) -> dict[str
         found["closed"] = asdict(run)
         found["delivered_rate"] = delivered / (plan.sustained + 1.0)  # the load's warm-up second included
         found["cpu_ms"] = run.cpu_ms_per_message
-        found["drain"] = drain(engine, timeout=max(30.0, plan.seconds * 3))
+        found["drain"] = drain(engine, timeout=max(10.0, plan.seconds * 2))
         steady = servers.load(server, msgs.path, mode="rate", seconds=plan.seconds, rate=plan.rate, **common)
         found["rate"] = asdict(steady)
         found["rss_mb"] = {"start": run.rss_before_mb, "end": steady.rss_after_mb}
@@ -158,60 +176,13 @@ def history(backend: Backend, plan: Plan, msgs: Messages, log: Path) -> dict[str
 def run_backend(backend: Backend, plan: Plan, msgs: Messages, log: Path) -> dict[str, Any]:
     sys.stderr.write(f"[{backend.name}] yardsticks …\n")
     found = yardstick_endpoint(backend, plan, msgs, log)
-    sys.stderr.write(f"[{backend.name}] samband serve …\n")
-    found["gateway"] = gateway(backend, plan, msgs, log)
+    found["gateway"] = []
+    for mode in MODES:
+        sys.stderr.write(f"[{backend.name}] samband {mode.label} …\n")
+        found["gateway"].append(gateway(backend, plan, msgs, log, mode))
     sys.stderr.write(f"[{backend.name}] history and search …\n")
     found["history"] = history(backend, plan, msgs, log)
     return found
-
-
-def lines_for(backend: str, found: dict[str, Any], translate: dict[str, float], plan: Plan) -> list[Line]:
-    g, m = found["gateway"], found["minimal"]
-    accepted, minimal_rate = g["closed"]["result"]["rate"], m["closed"]["result"]["rate"]
-    slope = backlog_slope(g["closed"]["samples"])
-    few, many = found["history"]["few"], found["history"]["many"]
-    search = found["history"]["search"]
-    worst = max((k for k in search if k != "by id (yardstick)"), key=lambda k: search[k]["median_ms"])
-    pk = search.get("by id (yardstick)", {}).get("median_ms")
-    rss = g["rss_mb"]
-    return [
-        Line(backend, "accepted durably", "msg/s", accepted, "minimal endpoint", minimal_rate,
-             "≥ 1000/s and ≥ 1.5×", accepted >= 1000 and accepted >= 1.5 * minimal_rate),
-        Line(backend, "  database one-row commits", "commit/s", found["commit"]["rate"], "—", None, "", None),
-        Line(backend, "  server CPU per message", "ms", g["cpu_ms"], "minimal endpoint", m["cpu_ms"],
-             "", None),
-        Line(backend, f"delivered end to end ({plan.sustained:g} s)", "msg/s", g["delivered_rate"],
-             "accepted meanwhile", accepted, "≥ 500/s, queue flat",
-             g["delivered_rate"] >= 500 and slope <= 1),
-        Line(backend, "  backlog growth under load", "msg/s", slope, "—", None, "≤ 0 (flat)", slope <= 1),
-        Line(backend, "  delivered with no load (drain)", "msg/s", g["drain"]["rate"], "—", None, "", None),
-        Line(backend, "  429/503 with Retry-After", "answers", g["closed"]["result"]["retry_after"],
-             "—", None, "before the bound", None),
-        Line(backend, f"p99 POST→202 at {plan.rate:g} msg/s", "ms", g["rate"]["result"]["p99_ms"],
-             "minimal endpoint", m["rate"]["result"]["p99_ms"], "≤ 50 ms",
-             (g["rate"]["result"]["p99_ms"] or 1e9) <= 50),
-        Line(backend, "translate PLO → FHIR", "msg/s", translate["translate"], "lxml parse+validate",
-             translate["yardstick"], "≥ 0.25×", translate["translate"] >= 0.25 * translate["yardstick"]),
-        Line(backend, f"delivery cost at {many['stored']:,} stored", "ms", many["ms_per_delivery"],
-             f"at {few['stored']:,} stored", few["ms_per_delivery"], "flat (≤ 1.2×)",
-             many["ms_per_delivery"] <= 1.2 * few["ms_per_delivery"]),
-        Line(backend, f"search at {plan.searched:,} stored, worst key ({worst})", "ms",
-             search[worst]["median_ms"], "message by id", pk, "≤ 20 ms", search[worst]["median_ms"] <= 20),
-        Line(backend, f"memory over {g['messages_sent']:,} messages", "MB", rss["end"], "at start",
-             rss["start"], "flat", rss["end"] <= rss["start"] * 1.1 + 10),
-        Line(backend, "HTTP front: minimal on uvloop+httptools", "msg/s", minimal_rate, "asyncio+h11",
-             found["minimal_plain"]["closed"]["result"]["rate"], "", None),
-    ]  # fmt: skip
-
-
-def backlog_slope(samples: list[list[float]]) -> float:
-    """Least-squares growth of the backlog (messages per second) over the samples taken under load."""
-    if len(samples) < 2:
-        return 0.0
-    xs, ys = [s[0] for s in samples], [s[1] for s in samples]
-    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    var = sum((x - mx) ** 2 for x in xs)
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / var if var else 0.0
 
 
 def commit() -> str:
@@ -250,7 +221,9 @@ def main() -> int:
         elif args.backend != "sqlite":
             sys.stderr.write("PostgreSQL does not answer: measuring SQLite only\n")
         results = {b.name: run_backend(b, plan, msgs, log) for b in backends}
-    lines = [line for name, found in results.items() for line in lines_for(name, found, translate, plan)]
+    lines = [
+        line for name, found in results.items() for line in lines_for(name, found, translate, asdict(plan))
+    ]
     sys.stdout.write(report(lines))
     args.out.mkdir(parents=True, exist_ok=True)
     out = args.out / f"{started:%Y%m%dT%H%M%SZ}.json"

@@ -41,8 +41,9 @@ log = logging.getLogger(__name__)
 def create_app(
     settings: Settings, services: Services | None = None, run_worker: bool | None = None
 ) -> FastAPI:
-    """The gateway's HTTP app; with ``settings.worker_enabled`` it also runs a delivery worker (and
-    the features' jobs). Each feature's settings group is read here, so a bad one stops the start."""
+    """The gateway's HTTP app; with ``settings.worker_enabled`` it also runs the features' jobs and,
+    unless ``run_worker`` is False (``serve --workers N``: worker processes do it), a delivery worker.
+    Each feature's settings group is read here, so a bad one stops the start."""
     svc = services or start_services(settings, migrations=MIGRATIONS)
     for feature in FEATURES.values():
         if feature.settings is not None:
@@ -54,7 +55,7 @@ def create_app(
         worker = DeliveryWorker(svc) if with_worker else None
         thread = start_worker_thread(worker) if worker else None
         app.state.worker = worker
-        jobs = [f.job(svc) for f in FEATURES.values() if f.job] if with_worker else []
+        jobs = [f.job(svc) for f in FEATURES.values() if f.job] if settings.worker_enabled else []
         yield
         for job in jobs:
             job.stop()

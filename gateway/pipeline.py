@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from samband.adapters.limits import applied
 from samband.adapters.xml.official import require_present
-from samband.gateway import ebxml, lineage, receipts, replay, stages
+from samband.gateway import ebxml, lineage, receipts, replay, stages, translate
 from samband.gateway.audit import Who
 from samband.gateway.outcome import Outcome
 from samband.gateway.runtime import Services
@@ -47,6 +47,36 @@ def receive(
     return process(svc, message_id)
 
 
+def accept(
+    svc: Services,
+    raw: bytes,
+    content_type: str | None,
+    *,
+    kind: Kind = Kind.MESSAGE,
+    format: str | None = None,
+) -> Outcome:
+    """``receive``, or with ``process_in_workers`` only what the sender must hear at once: the envelope
+    and the schema and rules checked, the bytes stored (one transaction), ``received`` answered; the
+    workers take it over at once for the rest of the spine (translation, routing, receipts).
+
+    A message the checks refuse, or cannot judge now (schemas missing), takes the whole spine here
+    as ``receive`` does: stored first, then 422 with its negative AppRec, or 503.
+    """
+    if not svc.settings.process_in_workers:
+        return receive(svc, raw, content_type, kind=kind, format=format)
+    try:
+        require_present()
+        with applied(svc.settings.limits()):
+            found, envelope = translate.peek(raw, content_type, format)
+            translate.check(raw)
+    except Exception:  # refused, or not to be judged here: the whole spine answers as it always has
+        return receive(svc, raw, content_type, kind=kind, format=format)
+    if found == "ebxml":  # an envelope's payloads are answered in its own signal
+        return receive(svc, raw, content_type, kind=kind, format=format)
+    message_id = store_raw(svc, raw, content_type, kind, format=format, claim=False)
+    return Outcome(message_id, str(Status.RECEIVED), envelope.msg_id)
+
+
 def replay_message(
     svc: Services, original_id: str, who: Who, order: replay.ReplayOrder, development: bool = False
 ) -> Outcome:
@@ -64,9 +94,13 @@ def store_raw(
     kind: Kind,
     source_id: str | None = None,
     format: str | None = None,
+    claim: bool = True,
     **detail: str | None,
 ) -> str:
+    """The raw bytes, committed on their own; ``claim``: the caller processes them next, so workers
+    leave them alone for ``processing_grace_seconds`` (without it they take them at once)."""
     now = svc.now()
+    lease = now + timedelta(seconds=svc.settings.processing_grace_seconds) if claim else None
     with svc.engine.begin() as conn:
         mid = repo.insert_message(
             conn,
@@ -78,7 +112,7 @@ def store_raw(
             content_type=content_type,
             format=format,
             source_id=source_id,
-            lease_until=now + timedelta(seconds=svc.settings.processing_grace_seconds),
+            lease_until=lease,
         )
         repo.add_event(conn, mid, "received", now, size=len(raw), sha256=repo.sha256(raw), **detail)
     return mid

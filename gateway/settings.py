@@ -86,6 +86,11 @@ class Settings(AlertSettings, RetentionSettings, BaseSettings):
     apprec_version: Literal["1.0", "1.1"] = Field(default="1.0", description="AppRec version we emit")
     apprec_timeout_seconds: float = Field(default=96 * 3600, gt=0, description="HIS 80415: 96 h")
     worker_enabled: bool = Field(default=True, description="run a delivery worker inside `serve`")
+    process_in_workers: bool = Field(
+        default=False,
+        description="answer a post once it is stored and its envelope and schema are checked (202 "
+        "`received`, or 422 at once); translation, routing and receipts run in the workers",
+    )
     worker_poll_seconds: float = Field(default=0.2, gt=0)
     worker_batch: int = Field(default=20, ge=1)
     lease_seconds: float = Field(default=30.0, gt=0, description="a claim expires after this long")

@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -137,10 +138,17 @@ def check(folder: Path | None = None) -> Check:
     return Check(folder, {entry.path: state_of(folder, entry) for entry in manifest()})
 
 
+PRESENT_FOR_SECONDS = 2.0  # a folder found complete is not looked at again for this long
+_present_until: dict[Path, float] = {}
+
+
 def require_present() -> Path:
-    """The folder read, when every pinned file is in it (no hashing: cheap enough per message);
+    """The folder read, when every pinned file is in it (no hashing; a folder found complete is taken
+    as such for ``PRESENT_FOR_SECONDS``, so a busy gateway does not stat every file per message);
     ``SchemasMissing`` otherwise, so the caller can answer 'try again later'."""
     folder = xsd_dir()
+    if _present_until.get(folder, 0.0) > time.monotonic():
+        return folder
     missing = [entry.path for entry in manifest() if not (folder / entry.path).is_file()]
     if missing:
         raise SchemasMissing(
@@ -148,4 +156,5 @@ def require_present() -> Path:
             where=str(folder),
             expected=f"the {len(manifest())} files pinned in schemas/official/xsd-manifest.json",
         )
+    _present_until[folder] = time.monotonic() + PRESENT_FOR_SECONDS
     return folder

@@ -3,7 +3,9 @@
 Each handler stores the bytes first and answers with the pipeline's outcome: ``202`` accepted,
 ``422`` with coded errors when the gateway refused it (its negative AppRec is stored), ``503`` when
 the gateway lacks part of its configuration (the message is kept and processed later), ``500`` when
-it failed (kept for replay).
+it failed (kept for replay). With ``process_in_workers`` a message that passes the envelope, schema
+and rule checks is answered ``202`` with status ``received`` once it is stored, and the workers
+translate, route and answer it.
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ async def post_message(request: Request, svc: ServicesDep, _caller: Submitter) -
     """Receive a bare Hodemelding (``application/xml``), or an AppRec answering a message we sent."""
     raw = await read_body(request, svc.settings.max_body_bytes)
     content_type = request.headers.get("Content-Type", "application/xml")
-    outcome = await run_in_threadpool(pipeline.receive, svc, raw, content_type)
+    outcome = await run_in_threadpool(pipeline.accept, svc, raw, content_type)
     return respond(outcome)
 
 
@@ -120,7 +122,7 @@ async def post_fhir(request: Request, svc: ServicesDep, _caller: Submitter) -> J
     """Receive a FHIR R4 message Bundle (``application/fhir+json`` or ``application/fhir+xml``)."""
     raw = await read_body(request, svc.settings.max_body_bytes)
     content_type = request.headers.get("Content-Type", "application/fhir+json")
-    outcome = await run_in_threadpool(pipeline.receive, svc, raw, content_type, format="fhir")
+    outcome = await run_in_threadpool(pipeline.accept, svc, raw, content_type, format="fhir")
     return respond(outcome)
 
 
@@ -129,5 +131,5 @@ async def post_ip_export(request: Request, svc: ServicesDep, _caller: Submitter)
     """Receive an ip-export (JSON or XML) from an individual-plan tool."""
     raw = await read_body(request, svc.settings.max_body_bytes)
     content_type = request.headers.get("Content-Type", "application/json")
-    outcome = await run_in_threadpool(pipeline.receive, svc, raw, content_type, format="ip-export")
+    outcome = await run_in_threadpool(pipeline.accept, svc, raw, content_type, format="ip-export")
     return respond(outcome)

@@ -100,13 +100,16 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8080,
     database_url: DatabaseUrl = None,
+    workers: Annotated[
+        int, typer.Option(min=0, help="worker processes beside the API (0: one worker thread inside it)")
+    ] = 0,
 ) -> None:
-    """Run the HTTP API, console and a delivery worker in one process."""
+    """Run the HTTP API, console and a delivery worker in one process (or ``--workers N`` processes)."""
     from samband.gateway.cli.schemas import require_schemas  # lazy: start-up
     from samband.gateway.cli.serve import run_serve  # lazy: start-up
 
     require_schemas("serve")
-    run_serve(host, port, database_url)
+    run_serve(host, port, database_url, workers=workers)
 
 
 @app.command()

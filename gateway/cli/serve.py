@@ -1,9 +1,16 @@
-"""``samband serve`` (HTTP API + delivery worker in one process) and ``samband worker`` (an extra worker)."""
+"""``samband serve`` (HTTP API + delivery worker in one process, or beside ``--workers N`` worker
+processes) and ``samband worker`` (an extra worker)."""
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 
 import uvicorn
@@ -28,13 +35,18 @@ def settings_for(database_url: str | None) -> Settings:
     return settings
 
 
-def run_serve(host: str, port: int, database_url: str | None) -> None:
-    """Migrate, validate the routes, then serve the API with one in-process delivery worker."""
+WORKER = "from samband.gateway.cli.main import main; main()"
+PARENT_ENV = "SAMBAND_WORKER_PARENT"  # a worker started by `serve --workers` stops when serve is gone
+
+
+def run_serve(host: str, port: int, database_url: str | None, workers: int = 0) -> None:
+    """Migrate, validate the routes, then serve the API with one in-process delivery worker, or with
+    ``workers`` worker processes beside it (the API process then does no delivery work)."""
     configure_logging(logging.INFO)
     settings = settings_for(database_url)
     refuse_exposed_dev_key(settings, host)
     generated = settings.dev_api_key is None
-    app = create_app(settings)
+    app = create_app(settings, run_worker=False if workers and settings.worker_enabled else None)
     if not settings.dev_key_active:
         log.info("console: http://%s:%d/console (sign in with an access token)", host, port)
     elif generated and is_loopback(host):
@@ -45,7 +57,29 @@ def run_serve(host: str, port: int, database_url: str | None) -> None:
     else:
         log.info("console: http://%s:%d/console (sign in with the key in SAMBAND_DEV_API_KEY)", host, port)
     log.info("samband on http://%s:%d (docs at /docs), store %s", host, port, _safe(settings.database_url))
-    uvicorn.run(app, host=host, port=port, log_level="warning", log_config=None)  # through our handler
+    with worker_processes(workers if settings.worker_enabled else 0, settings.database_url):
+        uvicorn.run(app, host=host, port=port, log_level="warning", log_config=None)  # through our handler
+
+
+@contextmanager
+def worker_processes(count: int, database_url: str) -> Iterator[None]:
+    """``count`` ``samband worker`` processes for as long as the block runs (the store URL goes in
+    their environment, never on a command line others can read); stopped with SIGTERM after it."""
+    env = {**os.environ, "SAMBAND_DATABASE_URL": database_url, PARENT_ENV: str(os.getpid())}
+    started = [subprocess.Popen([sys.executable, "-c", WORKER, "worker"], env=env) for _ in range(count)]
+    if started:
+        log.info("%d worker process(es): %s", count, ", ".join(str(p.pid) for p in started))
+    try:
+        yield
+    finally:
+        for process in started:
+            process.send_signal(signal.SIGTERM)
+        for process in started:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def refuse_exposed_dev_key(settings: Settings, host: str) -> None:
@@ -70,7 +104,18 @@ def run_worker(database_url: str | None) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    parent = os.environ.get(PARENT_ENV)
+    if parent:
+        threading.Thread(target=_stop_without_parent, args=(int(parent), worker), daemon=True).start()
     worker.run_forever()
+
+
+def _stop_without_parent(parent: int, worker: DeliveryWorker) -> None:
+    """A worker of ``serve --workers`` stops when its ``serve`` is gone (killed without its SIGTERM)."""
+    while not worker.stopping.wait(1.0):
+        if os.getppid() != parent:
+            log.warning("samband serve (pid %d) is gone; the worker stops", parent)
+            worker.stopping.set()
 
 
 def _safe(url: str) -> str:

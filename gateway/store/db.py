@@ -32,7 +32,10 @@ def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
         if parsed.get_backend_name() != "sqlite":
-            return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+            # No ping before each checkout (a round trip per transaction): a connection the server
+            # dropped fails its statement as a store fault (503, or the message left for the
+            # take-over), and SQLAlchemy then replaces every pooled connection of that server.
+            return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})

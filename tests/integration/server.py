@@ -50,8 +50,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """The real ``samband serve`` as a subprocess on ``port``, once its ``/healthz`` answers 200."""
+def serve(port: int, env: dict[str, str], log: Path, *options: str) -> subprocess.Popen[bytes]:
+    """The real ``samband serve`` (with ``options``) as a subprocess on ``port``, once its
+    ``/healthz`` answers 200."""
     command = [
         sys.executable,
         "-c",
@@ -59,6 +60,7 @@ def serve(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
         "serve",
         "--port",
         str(port),
+        *options,
     ]
     with log.open("ab") as out:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)

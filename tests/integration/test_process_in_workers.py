@@ -1,0 +1,79 @@
+"""``SAMBAND_PROCESS_IN_WORKERS``: a post is answered once stored and checked, the workers do the rest;
+a refusal is still answered at once; ``serve --workers 1`` does the rest in a worker process."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.integration.conftest import AUTH, XML_HEADERS, GatewayFactory
+from tests.integration.messages import hodemelding
+from tests.integration.server import free_port, serve
+
+
+def test_accepted_when_stored_then_translated_delivered_and_answered_by_the_worker(
+    database_url: str, gateway_factory: GatewayFactory
+) -> None:
+    gw = gateway_factory(database_url, process_in_workers=True)
+    raw = hodemelding()
+    posted = gw.post(raw)
+    assert posted.status_code == 202, posted.text
+    body = posted.json()
+    assert body["status"] == "received" and body["duplicate"] is False and body["msg_id"]
+    mid = body["id"]
+    assert gw.get(f"/messages/{mid}")["status"] == "received"
+    assert gw.client.get(f"/messages/{mid}/raw", headers=AUTH).content == raw
+
+    again = gw.post(raw).json()  # the same message again, before the worker ran
+    gw.drain()
+    message = gw.get(f"/messages/{mid}")
+    assert message["status"] == "delivered" and message["apprec"]["status"] == "1"
+    assert [d["status"] for d in message["deliveries"]] == ["delivered"]
+    assert gw.get(f"/messages/{again['id']}")["status"] == "duplicate", "processed once only"
+    assert len(gw.get("/fhir/Patient")["entry"]) == 1
+
+
+def test_a_refused_message_is_still_answered_422_at_once_with_its_negative_apprec(
+    database_url: str, gateway_factory: GatewayFactory
+) -> None:
+    gw = gateway_factory(database_url, process_in_workers=True)
+    refused = gw.post(hodemelding().replace(b"<GenDate>", b"<GenDateX>", 1))
+    assert refused.status_code == 422
+    body = refused.json()
+    assert body["status"] == "rejected" and body["errors"][0]["code"] and body["apprec_id"]
+    apprec = gw.client.get(f"/messages/{body['id']}/apprec", headers=AUTH)
+    assert apprec.status_code == 200 and b'<Status V="2"' in apprec.content
+    garbage = gw.post(b"this is not xml")
+    assert garbage.status_code == 422 and garbage.json()["errors"][0]["code"] == "xml.not-well-formed"
+    assert gw.drain() == 0, "nothing left for the worker"
+
+
+def test_serve_with_a_worker_process_delivers_what_the_api_accepted(tmp_path: Path) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "SAMBAND_DATABASE_URL": f"sqlite:///{tmp_path / 'samband.db'}",
+        "SAMBAND_DEV_API_KEY": AUTH["Authorization"].removeprefix("Bearer "),
+        "SAMBAND_PROCESS_IN_WORKERS": "true",
+        "SAMBAND_WORKER_POLL_SECONDS": "0.05",
+    }
+    env.pop("SAMBAND_ROUTES", None)
+    process = serve(port, env, tmp_path / "serve.log", "--workers", "1")
+    try:
+        url = f"http://127.0.0.1:{port}"
+        posted = httpx.post(f"{url}/messages", content=hodemelding(), headers=XML_HEADERS, timeout=30)
+        assert posted.status_code == 202 and posted.json()["status"] == "received", posted.text
+        status = ""
+        deadline = time.monotonic() + 90  # the worker process starts slowly on a loaded machine
+        while status != "delivered" and time.monotonic() < deadline:
+            time.sleep(0.2)
+            answer = httpx.get(f"{url}/messages/{posted.json()['id']}", headers=AUTH, timeout=30)
+            status = answer.json()["status"]
+        assert status == "delivered", (tmp_path / "serve.log").read_text()
+        assert "1 worker process(es)" in (tmp_path / "serve.log").read_text()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
