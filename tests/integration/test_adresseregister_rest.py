@@ -5,6 +5,7 @@ PostgreSQL schema, read again by a new client after a restart."""
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from dataclasses import replace
@@ -12,6 +13,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from joserfc.jwk import RSAKey
 from pydantic import ValidationError
 from sqlalchemy import Engine, select
@@ -149,6 +154,55 @@ def test_the_register_decides_the_channel_message_service_users_are_nhn_msh(clie
 def test_a_party_without_edi_address_has_no_channel(client: RestClient, register: RestRegister) -> None:
     register.parties[8140090] = {**register.parties[8140090], "ediAddress": None}
     assert client.communication_party("8140090").channel is None
+
+
+KEY_USAGES = (
+    "digital_signature",
+    "content_commitment",
+    "key_encipherment",
+    "data_encipherment",
+    "key_agreement",
+    "key_cert_sign",
+    "crl_sign",
+    "encipher_only",
+    "decipher_only",
+)
+
+
+def _usage(*wanted: str) -> x509.KeyUsage:
+    return x509.KeyUsage(**{name: name in wanted for name in KEY_USAGES})
+
+
+def _certificate(usage: x509.KeyUsage) -> str:
+    """A synthetic self-signed certificate (base64 DER) with ``usage``."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Sentrum legekontor (test)")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
+        .add_extension(usage, critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    return base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
+
+
+def test_the_current_certificates_are_read(client: RestClient, register: RestRegister) -> None:
+    signing = _usage("digital_signature", "content_commitment")
+    encryption = _usage("key_encipherment")
+    register.certificates[(8140100, "signing")] = _certificate(signing)
+    register.certificates[(8140100, "encryption")] = _certificate(encryption)
+    signed = client.certificate("8140100", "signing").certificate
+    assert signed.for_signing and not signed.for_encryption and signed.valid_at(datetime.now(UTC))
+    assert client.certificate("8140100", "encryption").certificate.for_encryption
+    with pytest.raises(NoRouteMatched) as caught:
+        client.certificate("8140090", "encryption")
+    assert caught.value.code == "registry.not-found"
 
 
 def test_search_by_hpr_her_id_and_organisation_number(client: RestClient) -> None:
