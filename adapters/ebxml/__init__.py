@@ -14,8 +14,8 @@ from samband.adapters.ebxml.builders import (
     default_service,
     error_code_for,
     make_payload,
-    signed_references,
 )
+from samband.adapters.ebxml.digests import acknowledged_references
 from samband.adapters.ebxml.facts import ADAPTER, EbxmlAdapter, envelope_of, read_envelope
 from samband.adapters.ebxml.model import (
     Acknowledgment,
@@ -80,7 +80,7 @@ __all__ = [
     "receive_ebxml",
     "serialize_ebxml",
     "serialize_package",
-    "signed_references",
+    "acknowledged_references",
     "soap_fault",
     "validate_ebxml",
 ]

@@ -10,7 +10,7 @@ import dataclasses
 import uuid
 from datetime import UTC, datetime
 
-from samband.adapters.ebxml.fragments import fragment_bytes
+from samband.adapters.ebxml.digests import acknowledged_references
 from samband.adapters.ebxml.model import (
     Acknowledgment,
     AckRequested,
@@ -32,7 +32,6 @@ from samband.adapters.ebxml.names import (
     ACTION_MESSAGE_ERROR,
     ACTOR_TO_PARTY_MSH,
     APPREC_ACTION,
-    DS_NS,
     EBXML_ERROR_CODES,
     ERROR_CODE_BY_PREFIX,
     MSH_SERVICE,
@@ -44,7 +43,6 @@ from samband.adapters.ebxml.names import (
     SERVICE_TYPE,
     SEVERITIES,
 )
-from samband.adapters.xml.safe import parse_xml
 from samband.kernel.errors import UnsupportedMessage
 
 
@@ -211,22 +209,17 @@ def _reply_header(
     )
 
 
-def signed_references(signature: bytes | None) -> tuple[bytes, ...]:
-    """The ds:Reference elements of a received ds:Signature/SignedInfo, as fragments."""
-    if signature is None:
-        return ()
-    root = parse_xml(signature)
-    return tuple(fragment_bytes(ref) for ref in root.iterfind(f"{{{DS_NS}}}SignedInfo/{{{DS_NS}}}Reference"))
-
-
 def build_acknowledgment(
     original: EbxmlMessage,
     *,
     message_id: str | None = None,
     timestamp: datetime | None = None,
     description: Description | None = None,
+    envelope: bytes | None = None,
 ) -> EbxmlMessage:
-    """eb:Acknowledgment of ``original`` with copies of its signed ds:Reference elements (ebMS §6.3.2)."""
+    """eb:Acknowledgment of ``original`` (ebMS §6.3.2) with its signed ds:Reference elements, each with
+    the digest computed here of ``envelope`` (the SOAP envelope as received) or the payload part it
+    names, never the sender's; without ``envelope``, none."""
     _refuse_signal(original, "an Acknowledgment")
     stamp = _now(timestamp)
     header = _reply_header(original, ACTION_ACKNOWLEDGMENT, message_id, stamp)
@@ -235,7 +228,7 @@ def build_acknowledgment(
     ack = Acknowledgment(
         timestamp=stamp,
         ref_to_message_id=original.message_id,
-        references=signed_references(original.signature),
+        references=acknowledged_references(original.signature, envelope, original.payloads),
         actor=ACTOR_TO_PARTY_MSH,
     )
     return EbxmlMessage(header=header, acknowledgment=ack)
@@ -284,6 +277,6 @@ __all__ = [
     "default_roles",
     "default_service",
     "error_code_for",
+    "acknowledged_references",
     "make_payload",
-    "signed_references",
 ]

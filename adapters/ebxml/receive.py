@@ -49,9 +49,11 @@ def _read(body: bytes, content_type: str | None) -> tuple[EbxmlMessage, bytes]:
     return message, unpacked.envelope
 
 
-def _reply(message: EbxmlMessage, errors: tuple[Problem, ...], now: datetime | None) -> EbxmlMessage:
+def _reply(
+    message: EbxmlMessage, errors: tuple[Problem, ...], now: datetime | None, envelope: bytes
+) -> EbxmlMessage:
     if not errors:
-        return build_acknowledgment(message, timestamp=now)
+        return build_acknowledgment(message, timestamp=now, envelope=envelope)
     first = errors[0]
     return build_message_error(
         message, error_code_for(first.code), f"[{first.code}] {first.text}", first.path, timestamp=now
@@ -81,7 +83,7 @@ def receive_ebxml(
             reply = build_message_error(message, "SecurityFailure", error.detail, error.where, timestamp=now)
             return Received(message=message, findings=findings, reply=reply, error=error)
     errors = tuple(f for f in findings if f.severity is Severity.ERROR)
-    return Received(message=message, findings=findings, reply=_reply(message, errors, now))
+    return Received(message=message, findings=findings, reply=_reply(message, errors, now, envelope))
 
 
 def soap_fault(error: GatewayError, *, client: bool = True) -> bytes:

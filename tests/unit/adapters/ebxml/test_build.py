@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from samband.adapters.ebxml import (
     serialize_package,
     validate_ebxml,
 )
+from samband.adapters.ebxml.mime import unpack
 from samband.adapters.ebxml.names import ACTOR_TO_PARTY_MSH, DS_NS, MSH_SERVICE
 from samband.adapters.xml.safe import parse_xml
 from samband.kernel.errors import UnsupportedMessage
@@ -102,8 +105,10 @@ def test_business_message_package_is_clean_and_round_trips() -> None:
 
 
 def test_acknowledgment_answers_the_message() -> None:
-    original = parse_ebxml((SAMPLES / "ebxml/sarepta/ebxml-eksempel.xml").read_bytes())
-    ack = build_acknowledgment(original, message_id="ack-1@test.example", timestamp=WHEN)
+    raw = (SAMPLES / "ebxml/sarepta/ebxml-eksempel.xml").read_bytes()
+    original = parse_ebxml(raw)
+    envelope = unpack(raw, None).envelope
+    ack = build_acknowledgment(original, message_id="ack-1@test.example", timestamp=WHEN, envelope=envelope)
     head = ack.header
     assert ack.kind is MessageKind.ACKNOWLEDGMENT
     assert (head.service.value, head.action) == (MSH_SERVICE, "Acknowledgment")
@@ -113,8 +118,11 @@ def test_acknowledgment_answers_the_message() -> None:
     assert ack.acknowledgment is not None
     assert ack.acknowledgment.ref_to_message_id == "955536cb-fb9a-49d9-848d-2baca7b116e1"
     copied = [parse_xml(r) for r in ack.acknowledgment.references]
-    assert [r.get("URI") for r in copied] == ["", "cid:ebxhmpayload111@example.com"]
+    # the sample holds no payload part: its reference is left out, not acknowledged with a copied digest
+    assert [r.get("URI") for r in copied] == [""]
     assert all(r.tag == f"{{{DS_NS}}}Reference" for r in copied)
+    [ours] = [r.findtext(f"{{{DS_NS}}}DigestValue") for r in copied]
+    assert ours is not None and len(base64.b64decode(ours)) == hashlib.sha1().digest_size
     envelope = serialize_ebxml(ack)
     assert _errors(envelope) == []
     assert parse_ebxml(envelope) == ack
