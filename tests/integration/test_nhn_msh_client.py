@@ -20,9 +20,9 @@ from samband.adapters.msghead import parse_msghead
 from samband.gateway.delivery.retry import DEFAULT_SCHEDULE, next_attempt_at
 from samband.integrations.nhn_msh import AppRecError, AppRecStatus, DeliveryState, MshClient
 from samband.integrations.nhn_msh.local import LocalMeldingstjener, running_meldingstjener
-from samband.integrations.nhn_msh.local.spec import find_definition
 from samband.kernel.errors import DeliveryRefused, DeliveryUnavailable, is_permanent
 from tests.integration.messages import RECEIVER_HER, SENDER_HER, hodemelding, msg_id_of
+from tests.support.nhn_msh_server import meldingstjener, msh_client
 
 SENDER, RECEIVER = int(SENDER_HER), int(RECEIVER_HER)
 OTHER = 8142999  # hosted, but no message goes there
@@ -30,13 +30,7 @@ OTHER = 8142999  # hosted, but no message goes there
 
 @pytest.fixture(scope="module")
 def msh() -> Iterator[LocalMeldingstjener]:
-    try:
-        find_definition()
-    except Exception as exc:  # the reference folder is not beside the checkout
-        pytest.skip(f"NHN's API definition is not available: {exc}")
-    with running_meldingstjener([SENDER, RECEIVER, OTHER]) as started:
-        yield started
-    assert not started.app.invalid_responses, started.app.invalid_responses
+    yield from meldingstjener([SENDER, RECEIVER, OTHER])
 
 
 @pytest.fixture(scope="module")
@@ -44,16 +38,9 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("keys")
 
 
-def client_for(msh: LocalMeldingstjener, keys: Path, client_id: str, **settings: object) -> MshClient:
-    key_path = keys / f"{client_id}.jwk"
-    if client_id not in msh.helseid.clients:
-        msh.new_client(client_id, key_path)
-    return MshClient(msh.settings_for(key_path, client_id, **settings))
-
-
 @pytest.fixture(scope="module")
 def client(msh: LocalMeldingstjener, keys: Path) -> Iterator[MshClient]:
-    with client_for(msh, keys, "kommune-ehr") as made:
+    with msh_client(msh, keys, "kommune-ehr") as made:
         yield made
 
 
@@ -184,7 +171,7 @@ def test_a_timeout_is_transient(msh: LocalMeldingstjener, keys: Path) -> None:
     silent.bind(("127.0.0.1", 0))
     silent.listen(1)  # takes the connection, never answers
     try:
-        with client_for(msh, keys, "kommune-ehr", timeout_seconds=0.5) as slow:
+        with msh_client(msh, keys, "kommune-ehr", timeout_seconds=0.5) as slow:
             port = silent.getsockname()[1]
             slow.base_url = f"http://127.0.0.1:{port}"
             with pytest.raises(DeliveryUnavailable) as timed_out:
@@ -207,9 +194,7 @@ def test_a_400_carries_the_validation_errors(client: MshClient) -> None:
 
 
 def test_a_client_not_bound_to_the_her_id_is_forbidden(msh: LocalMeldingstjener, keys: Path) -> None:
-    key_path = keys / "legekontor.jwk"
-    msh.new_client("legekontor", key_path, her_ids=[SENDER])
-    with MshClient(msh.settings_for(key_path, "legekontor")) as narrow:
+    with msh_client(msh, keys, "legekontor", [SENDER]) as narrow:
         with pytest.raises(DeliveryRefused) as forbidden:
             narrow.unread([RECEIVER])
         assert forbidden.value.code == "nhn-msh.forbidden" and str(RECEIVER) in forbidden.value.detail

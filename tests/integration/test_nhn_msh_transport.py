@@ -16,11 +16,11 @@ import httpx
 import pytest
 
 from samband.integrations.nhn_msh import AppRecStatus, MshClient
-from samband.integrations.nhn_msh.local import LocalMeldingstjener, running_meldingstjener
+from samband.integrations.nhn_msh.local import LocalMeldingstjener
 from samband.integrations.nhn_msh.local.helseid import SCOPE
-from samband.integrations.nhn_msh.local.spec import find_definition
 from tests.integration.messages import RECEIVER_HER, SENDER_HER, hodemelding, msg_id_of
 from tests.integration.server import free_port, serve
+from tests.support.nhn_msh_server import meldingstjener, msh_client
 
 KEY = "nhn-msh-test-key"
 HEADERS = {"Authorization": f"Bearer {KEY}"}
@@ -40,13 +40,8 @@ def wait_for(what: str, probe: Callable[[], T | None], seconds: float = 60) -> T
 
 
 @pytest.fixture(scope="module")
-def msh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalMeldingstjener]:
-    try:
-        find_definition()
-    except Exception as exc:
-        pytest.skip(f"NHN's API definition is not available: {exc}")
-    with running_meldingstjener([SENDER, RECEIVER]) as started:
-        yield started
+def msh() -> Iterator[LocalMeldingstjener]:
+    yield from meldingstjener([SENDER, RECEIVER])
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +95,7 @@ routes:
 @pytest.fixture(scope="module")
 def receiver(msh: LocalMeldingstjener, tmp_path_factory: pytest.TempPathFactory) -> Iterator[MshClient]:
     """The receiving system at HER 91100, reading and answering through the API."""
-    key_path = msh.new_client("legekontor", tmp_path_factory.mktemp("receiver") / "key.jwk", [RECEIVER])
-    with MshClient(msh.settings_for(key_path, "legekontor")) as client:
+    with msh_client(msh, tmp_path_factory.mktemp("receiver"), "legekontor", [RECEIVER]) as client:
         yield client
 
 

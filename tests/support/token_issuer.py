@@ -32,13 +32,14 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs
 
-from joserfc import jws, jwt
+from joserfc import jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import ECKey, JWKRegistry, Key, RSAKey
+from joserfc.jwk import ECKey, Key, RSAKey
 
-from samband.integrations.helseid.dpop import PROOFS, DpopVerifier, same_url, token_hash
+from samband.integrations.helseid.dpop import DpopVerifier, token_hash
 from samband.integrations.helseid.keys import IssuerKeys
 from samband.integrations.helseid.tokens import TokenVerifier, VerifiedToken
+from samband.integrations.nhn_msh.local.helseid import claims_of, token_proof_key
 from samband.kernel.errors import AccessRefused
 from tests.support.receivers import Receiver, RecordedRequest, Reply, running_receiver
 
@@ -145,10 +146,10 @@ class TokenIssuer:
         if key is None or not self._assertion_holds(form, client_id, key):
             return _oauth_error("invalid_client", "the client or its assertion is not known", 401)
         try:
-            jkt = _proof_key(request.header("DPoP"), "POST", self.token_url, self._seen)
-        except (JoseError, ValueError) as exc:
+            jkt = token_proof_key(request.header("DPoP"), self.token_url, self._spend)
+        except ValueError as exc:
             return _oauth_error("invalid_dpop_proof", str(exc))
-        if self.demand_nonce and _claims_of(request.header("DPoP")).get("nonce") != self.nonce:
+        if self.demand_nonce and claims_of(request.header("DPoP")).get("nonce") != self.nonce:
             self.nonce = secrets.token_urlsafe(12)
             body = json.dumps({"error": "use_dpop_nonce", "error_description": "send the nonce"})
             return Reply(400, body.encode(), {**JSON, "DPoP-Nonce": self.nonce})
@@ -164,6 +165,12 @@ class TokenIssuer:
             "scope": " ".join(scope),
         }
         return Reply(200, json.dumps(answer).encode(), JSON)
+
+    def _spend(self, key: str, _until: float) -> bool:
+        """A proof's jti is taken once."""
+        fresh = key not in self._seen
+        self._seen.add(key)
+        return fresh
 
     def _assertion_holds(self, form: dict[str, str], client_id: str, key: Key) -> bool:
         if form.get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer":
@@ -199,7 +206,7 @@ class TokenIssuer:
         def check(request: RecordedRequest, url: str) -> VerifiedToken | Reply:
             scheme, _, raw = (request.header("Authorization") or "").partition(" ")
             proof = request.header("DPoP")
-            if demand_nonce and _claims_of(proof).get("nonce") != nonce:
+            if demand_nonce and claims_of(proof).get("nonce") != nonce:
                 challenge = 'DPoP error="use_dpop_nonce", error_description="send the nonce"'
                 return Reply(401, b"", {"WWW-Authenticate": challenge, "DPoP-Nonce": nonce})
             try:
@@ -231,40 +238,6 @@ class TokenIssuer:
 
 def _oauth_error(error: str, description: str = "", status: int = 400) -> Reply:
     return Reply(status, json.dumps({"error": error, "error_description": description}).encode(), JSON)
-
-
-def _claims_of(proof: str | None) -> dict[str, Any]:
-    """The claims of a signed JWT, unchecked (after ``_proof_key`` or a verifier checked it)."""
-    try:
-        claims = json.loads(jws.extract_compact((proof or "").encode(), registry=PROOFS).payload or b"")
-    except (JoseError, ValueError):
-        return {}
-    return claims if isinstance(claims, dict) else {}
-
-
-def _proof_key(proof: str | None, method: str, url: str, seen: set[str]) -> str:
-    """The thumbprint of the key a token-request DPoP proof is signed with, once it holds."""
-    if not proof:
-        raise ValueError("no DPoP proof")
-    signed = jws.extract_compact(proof.encode(), registry=PROOFS)
-    header = signed.headers()
-    if header.get("typ") != "dpop+jwt" or not isinstance(header.get("jwk"), dict):
-        raise ValueError("not a DPoP proof")
-    key = JWKRegistry.import_key(header["jwk"])
-    if key.is_private or not jws.validate_compact(
-        signed, key, algorithms=[str(header.get("alg"))], registry=PROOFS
-    ):
-        raise ValueError("the proof's signature does not verify")
-    claims = _claims_of(proof)
-    if claims.get("htm") != method or not same_url(str(claims.get("htu")), url):
-        raise ValueError("the proof is for another request")
-    if not isinstance(claims.get("iat"), int) or abs(time.time() - claims["iat"]) > 60:
-        raise ValueError("the proof's iat is not now")
-    jti = claims.get("jti")
-    if not isinstance(jti, str) or jti in seen:
-        raise ValueError("the proof's jti is missing or used before")
-    seen.add(jti)
-    return key.thumbprint()
 
 
 def _rsa_key() -> RSAKey:

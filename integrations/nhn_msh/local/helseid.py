@@ -12,6 +12,7 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
@@ -103,7 +104,7 @@ class LocalHelseId:
         if client is None or not self._assertion_holds(form, client):
             return _oauth_error("invalid_client", "the client or its assertion is not known", 401)
         try:
-            jkt = self._proof_key(proof)
+            jkt = token_proof_key(proof, self.token_url, self._seen.spend)
         except ValueError as exc:
             return _oauth_error("invalid_dpop_proof", str(exc))
         if self.demand_nonce and claims_of(proof).get("nonce") != self.nonce:
@@ -158,33 +159,36 @@ class LocalHelseId:
             and self._seen.spend(f"assertion {client.client_id} {jti}", float(exp))
         )
 
-    def _proof_key(self, proof: str | None) -> str:
-        """The thumbprint of the key a token-request DPoP proof is signed with, once it holds."""
-        if not proof:
-            raise ValueError("no DPoP proof")
-        try:
-            signed = jws.extract_compact(proof.encode(), registry=PROOFS)
-            header = signed.headers()
-            if header.get("typ") != "dpop+jwt" or not isinstance(header.get("jwk"), dict):
-                raise ValueError("not a DPoP proof")
-            key = JWKRegistry.import_key(header["jwk"])
-            valid = not key.is_private and jws.validate_compact(
-                signed, key, algorithms=[str(header.get("alg"))], registry=PROOFS
-            )
-        except JoseError as exc:
-            raise ValueError(f"the proof cannot be read: {exc}") from exc
-        if not valid:
-            raise ValueError("the proof's signature does not verify")
-        claims = claims_of(proof)
-        if claims.get("htm") != "POST" or not same_url(str(claims.get("htu")), self.token_url):
-            raise ValueError("the proof is for another request")
-        iat = claims.get("iat")
-        if not isinstance(iat, int) or abs(time.time() - iat) > PROOF_WINDOW_SECONDS:
-            raise ValueError("the proof's iat is not now")
-        jti = claims.get("jti")
-        if not isinstance(jti, str) or not self._seen.spend(f"proof {jti}", iat + PROOF_WINDOW_SECONDS):
-            raise ValueError("the proof's jti is missing or used before")
-        return key.thumbprint()
+
+def token_proof_key(proof: str | None, token_url: str, spend: Callable[[str, float], bool]) -> str:
+    """The thumbprint of the key a token-request DPoP proof is signed with, once it holds: a
+    ``dpop+jwt`` with its public ``jwk``, a valid signature, ``htm`` POST and ``htu`` the token
+    endpoint, ``iat`` now, a ``jti`` that ``spend`` has not seen. ``ValueError`` says what is wrong."""
+    if not proof:
+        raise ValueError("no DPoP proof")
+    try:
+        signed = jws.extract_compact(proof.encode(), registry=PROOFS)
+        header = signed.headers()
+        if header.get("typ") != "dpop+jwt" or not isinstance(header.get("jwk"), dict):
+            raise ValueError("not a DPoP proof")
+        key = JWKRegistry.import_key(header["jwk"])
+        valid = not key.is_private and jws.validate_compact(
+            signed, key, algorithms=[str(header.get("alg"))], registry=PROOFS
+        )
+    except JoseError as exc:
+        raise ValueError(f"the proof cannot be read: {exc}") from exc
+    if not valid:
+        raise ValueError("the proof's signature does not verify")
+    claims = claims_of(proof)
+    if claims.get("htm") != "POST" or not same_url(str(claims.get("htu")), token_url):
+        raise ValueError("the proof is for another request")
+    iat = claims.get("iat")
+    if not isinstance(iat, int) or abs(time.time() - iat) > PROOF_WINDOW_SECONDS:
+        raise ValueError("the proof's iat is not now")
+    jti = claims.get("jti")
+    if not isinstance(jti, str) or not spend(f"proof {jti}", float(iat + PROOF_WINDOW_SECONDS)):
+        raise ValueError("the proof's jti is missing or used before")
+    return key.thumbprint()
 
 
 def _oauth_error(error: str, description: str, status: int = 400) -> Answer:
