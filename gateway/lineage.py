@@ -138,7 +138,8 @@ def _record(
 
 def _relation(conn: Connection, message_id: str) -> tuple[str, str]:
     """The relation of a message taken in earlier, read back from its stored bytes."""
-    status = translate.lineage(repo.get_raw(conn, message_id) or b"").status
+    raw = repo.get_raw(conn, message_id, pruned_as_empty=True)  # pruned: a plain reference
+    status = translate.lineage(raw).status if raw else None
     return RELATIONS.get(status or "", REFERENCE)
 
 

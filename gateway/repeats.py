@@ -82,5 +82,5 @@ def same_message(conn: Connection, arrival: Arrival, earlier: StoredMessage) -> 
         return True  # other formats: the id alone decides (an ip-export's exportId)
     if arrival.lineage is None or earlier.format != HODEMELDING:
         return False
-    before = lineage_of(repo.get_raw(conn, earlier.id) or b"")
+    before = lineage_of(repo.get_raw(conn, earlier.id, pruned_as_empty=True) or b"")
     return before is not None and before.digest == arrival.lineage.digest

@@ -153,6 +153,20 @@ def replay(
 
 
 @app.command()
+def prune(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="show what would be cleared; change nothing")
+    ] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Apply the configured retention (SAMBAND_RETENTION_*_DAYS): clear the bytes of settled messages
+    past it, with counts per kind."""
+    from samband.gateway.cli.prune import run_prune  # lazy: start-up
+
+    raise typer.Exit(run_prune(dry_run, database_url))
+
+
+@app.command()
 def diff(
     a: Annotated[Path, typer.Argument(help="first message set (file or folder)")],
     b: Annotated[Path, typer.Argument(help="second message set (file or folder)")],

@@ -3,8 +3,8 @@
 One bad message or one dead receiver never stops the rest: each delivery is tried on its own, a
 failure is rescheduled by the pure retry policy (``retry.next_attempt_at``) or dead-lettered, and
 held routes (kill switch) are skipped. The same loop takes over received messages whose processing
-died with its process, and runs the scheduled jobs (AppRec timeouts, alerts) once across all workers
-under a database lease.
+died with its process, and runs the scheduled jobs (AppRec timeouts, alerts, retention) once across
+all workers under a database lease.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from samband.gateway import apprec_answers, lineage, pipeline, receipts
+from samband.gateway import apprec_answers, lineage, pipeline, receipts, retention
 from samband.gateway.alerts.check import run_alerts
 from samband.gateway.delivery.follow_up import run_follow_ups
 from samband.gateway.delivery.retry import next_attempt_at
@@ -76,6 +76,9 @@ class DeliveryWorker:
             run_job(self.svc, "apprec-timeouts", self.name, every, self._jobs)
             run_job(self.svc, "alerts", self.name, every, lambda: run_alerts(self.svc))
             run_job(self.svc, "delivery-follow-ups", self.name, every, self._follow_ups)
+            if retention.configured(self.svc.settings):
+                keep = self.svc.settings.retention_interval_seconds
+                run_job(self.svc, "retention", self.name, keep, lambda: retention.prune_due(self.svc))
         return done
 
     def run_forever(self) -> None:

@@ -221,12 +221,12 @@ def get_message(conn: Connection, message_id: str) -> StoredMessage | None:
     return None if row is None else StoredMessage.from_row(row)
 
 
-def get_raw(conn: Connection, message_id: str) -> bytes | None:
+def get_raw(conn: Connection, message_id: str, *, pruned_as_empty: bool = False) -> bytes | None:
     """The bytes as received (None: no such message); ``retention.raw-pruned`` (410) when the
-    retention has cleared them."""
+    retention has cleared them, or empty bytes with ``pruned_as_empty`` (comparing with the past)."""
     query = select(messages.c.raw, messages.c.pruned_at).where(messages.c.id == message_id)
     row = conn.execute(query).first()
-    if row is not None and row.pruned_at is not None:
+    if row is not None and row.pruned_at is not None and not pruned_as_empty:
         raise GatewayError(
             f"the bytes of message {message_id} were pruned by the retention on {row.pruned_at:%Y-%m-%d}",
             code="retention.raw-pruned",

@@ -1,25 +1,32 @@
-"""docs/operations.md matches the code: every alert condition and alert setting is
-described, and the webhook body shown has the keys the gateway sends."""
+"""docs/operations.md matches the code: every alert condition and setting is described, the webhook
+body shown has the keys the gateway sends, and the ``samband prune`` examples run as written."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import shlex
+import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from samband.gateway.alerts.channels import Alert
 from samband.gateway.alerts.conditions import CONDITIONS
-from samband.gateway.alerts.settings import AlertSettings
+from samband.gateway.alerts.settings import AlertSettings, RetentionSettings
 from samband.gateway.settings import Settings
+from samband.gateway.store.db import make_engine, run_migrations
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text(encoding="utf-8")
+SHELL_BLOCK = re.compile(r"```sh\n(.*?)```", re.S)
 
 
 def test_every_condition_and_setting_is_described() -> None:
     for name, condition in CONDITIONS.items():
         assert f"| `{name}` | {condition.title} |" in DOC, name
-    for field in AlertSettings.model_fields:
+    for field in (*AlertSettings.model_fields, *RetentionSettings.model_fields):
         assert f"SAMBAND_{field.upper()}" in DOC, field
 
 
@@ -30,3 +37,32 @@ def test_the_webhook_body_shown_is_the_one_sent() -> None:
     assert set(shown) == set(sent)
     assert set(shown["gateway"]) == set(sent["gateway"])
     assert shown["summary"] == CONDITIONS["dead-letter"].summary.format(count=1)
+
+
+def test_the_prune_examples_run(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'samband.db'}"
+    engine = make_engine(url)
+    run_migrations(engine)
+    engine.dispose()
+    samband = shutil.which("samband", path=str(Path(sys.executable).parent))
+    assert samband, "the samband console script is installed next to the interpreter"
+    lines = [
+        line for block in SHELL_BLOCK.findall(DOC) for line in block.splitlines() if "samband prune" in line
+    ]
+    assert len(lines) == 2
+    for line in lines:
+        words = shlex.split(line)
+        env = dict(w.split("=", 1) for w in words if "=" in w and w.startswith("SAMBAND_"))
+        args = words[words.index("samband") + 1 :]
+        done = subprocess.run(
+            [samband, *args],
+            env={**os.environ, **env, "SAMBAND_DATABASE_URL": url},
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+        assert b"audit         kept for ever" in done.stdout
+    assert (
+        b"would be cleared" not in done.stdout and b"kept for ever (SAMBAND_RETENTION_RAW_DAYS" in done.stdout
+    )
