@@ -31,6 +31,7 @@
     │   ├── ReplayUnwritable            a replay in a format with no mapping, or an unknown transport (422)
     │   └── RouteConflict               a switch the route file overrules (409)
     ├── FhirApiError                    a FHIR REST request refused (400/404/405/406/410 OperationOutcome)
+    ├── Pruned                          the bytes asked for were cleared by the retention (410)
     └── ConfigurationError              start-up only: fail fast
         └── SchemasMissing              the official XSDs are not installed: transient for a sender
 
@@ -236,6 +237,10 @@ class FhirApiError(GatewayError):
     default_code = "fhir-api.invalid-value"
 
 
+class Pruned(GatewayError):
+    default_code = "retention.raw-pruned"
+
+
 class ConfigurationError(GatewayError):
     default_code = "config.invalid"
 
@@ -284,6 +289,7 @@ ERROR_CLASSES: tuple[type[GatewayError], ...] = (
     ReplayUnwritable,
     RouteConflict,
     FhirApiError,
+    Pruned,
     ConfigurationError,
     SchemasMissing,
 )

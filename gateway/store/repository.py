@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Connection, Row, and_, func, or_, select, 
 
 from samband.gateway.store.tables import events, messages
 from samband.kernel.envelope import Envelope
-from samband.kernel.errors import GatewayError
+from samband.kernel.errors import Pruned
 
 
 class Direction(StrEnum):
@@ -227,7 +227,7 @@ def get_raw(conn: Connection, message_id: str, *, pruned_as_empty: bool = False)
     query = select(messages.c.raw, messages.c.pruned_at).where(messages.c.id == message_id)
     row = conn.execute(query).first()
     if row is not None and row.pruned_at is not None and not pruned_as_empty:
-        raise GatewayError(
+        raise Pruned(
             f"the bytes of message {message_id} were pruned by the retention on {row.pruned_at:%Y-%m-%d}",
             code="retention.raw-pruned",
             where=message_id,

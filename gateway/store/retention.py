@@ -1,6 +1,7 @@
 """What the retention may clear, clearing it, and the record of each prune (``prunes``).
 
-A prune clears a message's bytes (``raw``) and stamps ``pruned_at``; the row stays, with its
+A prune clears a message's bytes (``raw``) and the words free-text search kept of it
+(``store/text.py``), and stamps ``pruned_at``; the row stays, with its
 envelope, hash, events, deliveries, attempts and receipts, so searches, timelines and duplicate
 detection keep working and ``GET /messages/{id}/raw`` answers ``retention.raw-pruned`` (410).
 Only settled messages qualify: never one still in flight (received, held, routed, pending), one
@@ -16,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select, update
 
+from samband.gateway.store import text
 from samband.gateway.store.deliveries import DeliveryStatus
 from samband.gateway.store.repository import Direction, Status
 from samband.gateway.store.tables import deliveries, messages, prunes
@@ -86,6 +88,7 @@ def prune_batch(
             .where(messages.c.id.in_(ids), prunable(kind, cutoff))
             .values(raw=b"", pruned_at=now, updated_at=now)
         )
+        text.forget_words(conn, ids)  # the words free-text search kept of them go with the bytes
     return ids
 
 

@@ -69,6 +69,8 @@ def test_prune_dry_run_then_prune_clears_only_settled_bytes(
     monkeypatch.setenv("SAMBAND_RETENTION_RAW_DAYS", "5")
     monkeypatch.setenv("SAMBAND_RETENTION_TRANSLATIONS_DAYS", "5")
     cli = CliRunner()
+    found = {m["id"] for m in gw.get("/messages", q="danser")["items"]}
+    assert {settled, in_flight} <= found, "free text finds both by the patient's name"
 
     dry = cli.invoke(app, ["prune", "--dry-run", "--database-url", database_url])
     assert dry.exit_code == 0, dry.output
@@ -88,6 +90,9 @@ def test_prune_dry_run_then_prune_clears_only_settled_bytes(
     kept = gw.get(f"/messages/{settled}")
     assert kept["status"] == "delivered" and kept["deliveries"], "the envelope and the trail stay"
     assert gw.client.get(f"/messages/{in_flight}/raw", headers=AUTH).content.startswith(b"<?xml")
+    found = {m["id"] for m in gw.get("/messages", q="danser")["items"]}
+    assert in_flight in found and settled not in found, "the words went with the bytes"
+    assert settled in {m["id"] for m in gw.get("/messages", patient=kept["patient"])["items"]}
     replay = gw.client.post(f"/messages/{settled}/replay", json={}, headers=AUTH)
     assert replay.status_code == 410 and replay.json()["errors"][0]["code"] == "retention.raw-pruned"
 
