@@ -104,36 +104,49 @@ def _criterion(rtype: str, name: str, modifier: str | None, value: str) -> Crite
     return Criterion(name, modifier, tuple(values))
 
 
+@dataclass
+class _Page:
+    """The result parameters read so far."""
+
+    count: int = DEFAULT_COUNT
+    offset: int = 0
+    sort: tuple[tuple[str, bool], ...] = ()
+    total: bool = True
+    only_count: bool = False
+
+
+def _result(rtype: str, name: str, value: str, page: _Page) -> bool:
+    """Read one result parameter into ``page``; False when ``name`` is not one (or not with ``value``)."""
+    if name == "_count":
+        page.count = _number(name, value, 0, MAX_COUNT)
+    elif name == "_offset":
+        page.offset = _number(name, value, 0, 10**9)
+    elif name == "_sort":
+        page.sort = _sort(rtype, value)
+    elif name == "_summary" and value in ("count", "false"):
+        page.only_count = value == "count"
+    elif name == "_total" and value in ("none", "estimate", "accurate"):
+        page.total = value != "none"
+    else:
+        return False
+    return True
+
+
 def parse(rtype: str, items: list[tuple[str, str]], lenient: bool) -> Parsed:
     """The query of a search on ``rtype`` from its parameters, in order."""
     criteria: list[Criterion] = []
-    settings: dict[str, object] = {
-        "count": DEFAULT_COUNT,
-        "offset": 0,
-        "sort": (),
-        "total": True,
-        "entries": True,
-    }
     includes: dict[str, list[Include]] = {"_include": [], "_revinclude": []}
+    page = _Page()
     parsed = Parsed(Query(rtype))
     for key, value in items:
         name, _, modifier = key.partition(":")
         if name in FORMAT_PARAMS or not value:
             continue
-        if name == "_count":
-            settings["count"] = _number(name, value, 0, MAX_COUNT)
-            settings["entries"] = settings["entries"] and settings["count"] != 0
-        elif name == "_offset":
-            settings["offset"] = _number(name, value, 0, 10**9)
-            continue  # the links set it
-        elif name == "_sort":
-            settings["sort"] = _sort(rtype, value)
-        elif name in includes:
+        if name in includes:
             includes[name].append(_include(rtype, name, value))
-        elif name == "_summary" and value in ("count", "false"):
-            settings["entries"] = settings["entries"] and value != "count"
-        elif name == "_total" and value in ("none", "estimate", "accurate"):
-            settings["total"] = value != "none"
+        elif _result(rtype, name, value, page):
+            if name == "_offset":
+                continue  # the links set it
         elif (criterion := _criterion(rtype, name, modifier or None, value)) is not None:
             criteria.append(criterion)
         elif lenient:
@@ -151,12 +164,12 @@ def parse(rtype: str, items: list[tuple[str, str]], lenient: bool) -> Parsed:
     parsed.query = Query(
         rtype,
         tuple(criteria),
-        count=int(str(settings["count"])),
-        offset=int(str(settings["offset"])),
-        sort=settings["sort"],  # type: ignore[arg-type]
+        count=page.count,
+        offset=page.offset,
+        sort=page.sort,
         include=tuple(includes["_include"]),
         revinclude=tuple(includes["_revinclude"]),
-        total=bool(settings["total"]),
-        entries=bool(settings["entries"]),
+        total=page.total,
+        entries=page.count != 0 and not page.only_count,
     )
     return parsed

@@ -211,6 +211,16 @@ SEARCH_PARAMS: dict[str, dict[str, Param]] = {
         "date": _date("date"),
         "author": _ref("author", to=PEOPLE),
     },
+    "Medication": {
+        "identifier": IDENTIFIER,
+        "code": _token("code"),
+        "form": _token("form"),
+    },
+    "Binary": {},
+    "Person": {
+        "identifier": IDENTIFIER,
+        "name": _string("name"),
+    },
     "Encounter": {
         "identifier": IDENTIFIER,
         **_subject(),
