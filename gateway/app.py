@@ -36,6 +36,7 @@ from samband.gateway.settings import Settings
 from samband.kernel.errors import AccessRefused, GatewayError, reply_for
 
 log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = "5"
 
 
 def create_app(
@@ -112,10 +113,13 @@ async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _gateway_error(request: Request, exc: Exception) -> Response:
+    """The coded error with its HTTP status; a 503 says when to try again (``Retry-After``)."""
     assert isinstance(exc, GatewayError)
+    status = reply_for(exc).http_status
+    headers = {"Retry-After": RETRY_AFTER_SECONDS} if status == 503 else None
     if is_fhir_path(request):  # the FHIR REST API answers with an OperationOutcome
-        return error_answer(request, exc)
-    return JSONResponse({"errors": [exc.as_dict()]}, status_code=reply_for(exc).http_status)
+        return error_answer(request, exc, headers)
+    return JSONResponse({"errors": [exc.as_dict()]}, status_code=status, headers=headers)
 
 
 async def _access_refused(request: Request, exc: Exception) -> Response:

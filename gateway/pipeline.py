@@ -60,10 +60,12 @@ def accept(
     workers take it over at once for the rest of the spine (translation, routing, receipts).
 
     A message the checks refuse, or cannot judge now (schemas missing), takes the whole spine here
-    as ``receive`` does: stored first, then 422 with its negative AppRec, or 503.
+    as ``receive`` does: stored first, then 422 with its negative AppRec, or 503. While the backlog
+    is at ``max_backlog`` nothing is stored: ``store.backlog-full`` (503, ``Retry-After``).
     """
     if not svc.settings.process_in_workers:
         return receive(svc, raw, content_type, kind=kind, format=format)
+    svc.backlog.check()  # refused before it is stored: the sender sends it again later
     try:
         require_present()
         with applied(svc.settings.limits()):

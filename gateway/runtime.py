@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from samband.gateway.backpressure import Backlog
 from samband.gateway.metrics import Metrics, QueueSnapshot
 from samband.gateway.routing.loader import load_routes
 from samband.gateway.routing.table import RouteTable
@@ -40,6 +41,11 @@ class Services:
     def reads(self) -> Engine:
         """For read-only transactions: on SQLite they run beside the writer instead of queueing."""
         return reader(self.engine)
+
+    @cached_property
+    def backlog(self) -> Backlog:
+        """What waits for the workers, held against ``max_backlog`` (``process_in_workers``)."""
+        return Backlog(self.reads, self.settings.max_backlog)
 
     def context(self) -> Context:
         """The mapping context: the real clock and the gateway's own HER-id."""

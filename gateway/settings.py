@@ -86,6 +86,12 @@ class Settings(AlertSettings, RetentionSettings, BaseSettings):
     apprec_version: Literal["1.0", "1.1"] = Field(default="1.0", description="AppRec version we emit")
     apprec_timeout_seconds: float = Field(default=96 * 3600, gt=0, description="HIS 80415: 96 h")
     worker_enabled: bool = Field(default=True, description="run a delivery worker inside `serve`")
+    max_backlog: int = Field(
+        default=50_000,
+        ge=0,
+        description="with process_in_workers: a post is refused (503, Retry-After) while this many "
+        "messages and deliveries wait for the workers; 0: no bound",
+    )
     process_in_workers: bool = Field(
         default=False,
         description="answer a post once it is stored and its envelope and schema are checked (202 "

@@ -32,6 +32,8 @@
     │   └── RouteConflict               a switch the route file overrules (409)
     ├── FhirApiError                    a FHIR REST request refused (400/404/405/406/410 OperationOutcome)
     ├── Pruned                          the bytes asked for were cleared by the retention (410)
+    ├── BacklogFull                     too much waits for the workers: a post refused before it is stored
+    │                                   (503, Retry-After): the sender sends it again later
     └── ConfigurationError              start-up only: fail fast
         └── SchemasMissing              the official XSDs are not installed: transient for a sender
 
@@ -241,6 +243,10 @@ class Pruned(GatewayError):
     default_code = "retention.raw-pruned"
 
 
+class BacklogFull(GatewayError):
+    default_code = "store.backlog-full"
+
+
 class ConfigurationError(GatewayError):
     default_code = "config.invalid"
 
@@ -290,6 +296,7 @@ ERROR_CLASSES: tuple[type[GatewayError], ...] = (
     RouteConflict,
     FhirApiError,
     Pruned,
+    BacklogFull,
     ConfigurationError,
     SchemasMissing,
 )

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Connection, Row, and_, func, or_, select, 
 from samband.gateway.delivery.retry import DEFAULT_SCHEDULE, RetrySchedule
 from samband.gateway.routing.routes import Route
 from samband.gateway.store.repository import new_id
-from samband.gateway.store.tables import deliveries, delivery_attempts, route_switches
+from samband.gateway.store.tables import deliveries, delivery_attempts, messages, route_switches
 
 
 class DeliveryStatus(StrEnum):
@@ -278,6 +278,15 @@ def queue_stats(conn: Connection, now: datetime) -> tuple[int, datetime | None, 
         select(func.count()).where(deliveries.c.status == str(DeliveryStatus.DEAD))
     ).scalar_one()
     return int(count), oldest, int(stale), int(dead)
+
+
+def backlog(conn: Connection) -> int:
+    """Work accepted and not yet done: deliveries waiting, and received messages not yet processed."""
+    waiting = select(func.count()).where(deliveries.c.status == str(DeliveryStatus.PENDING))
+    unprocessed = select(func.count()).where(
+        messages.c.status == "received", messages.c.direction == "inbound"
+    )
+    return int(conn.execute(waiting).scalar_one()) + int(conn.execute(unprocessed).scalar_one())
 
 
 def for_message(conn: Connection, message_id: str) -> list[Delivery]:
