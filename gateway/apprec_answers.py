@@ -1,5 +1,8 @@
 """AppRecs that answer messages the gateway sent, and the job that flags the ones that never come.
 
+The same AppRec received again (same bytes or Id as the one recorded) is a ``duplicate`` of it and
+changes nothing.
+
 HIS 80415 §3: a sender without an AppRec 96 h after sending must treat the message as refused and
 follow up; ``SAMBAND_APPREC_TIMEOUT_SECONDS`` sets that time, ``flag_overdue`` raises an event and
 the ``samband_apprec_missing`` metric once per late message.
@@ -44,6 +47,12 @@ def record_incoming(svc: Services, message: StoredMessage, raw: bytes) -> Outcom
             repo.settle(conn, message.id, now, Status.STORED, kind="apprec")
             repo.add_event(conn, message.id, "apprec.unmatched", now, original_msg_id=facts.original_msg_id)
             return Outcome(id=message.id, status=str(Status.STORED), msg_id=message.msg_id)
+        first = _recorded_before(conn, sent, message)
+        if first is not None:
+            repo.settle(conn, message.id, now, Status.DUPLICATE, kind="duplicate", source_id=first.id)
+            repo.add_event(conn, message.id, "duplicate", now, original=first.id)
+            repo.add_event(conn, first.id, "repeated", now, duplicate=message.id, cause="duplicate")
+            return Outcome(first.id, str(first.status), first.msg_id, duplicate=True, received_id=message.id)
         accepted = facts.status in {"1", "3"}
         repo.settle(conn, message.id, now, Status.STORED, kind="apprec", source_id=sent.id)
         repo.update_message(
@@ -54,6 +63,17 @@ def record_incoming(svc: Services, message: StoredMessage, raw: bytes) -> Outcom
         repo.add_event(conn, sent.id, "apprec.received", now, apprec=message.id, status=facts.status)
         repo.add_event(conn, message.id, "apprec.matched", now, answers=sent.id, status=facts.status)
     return Outcome(id=message.id, status=str(Status.STORED), msg_id=message.msg_id)
+
+
+def _recorded_before(conn: Connection, sent: StoredMessage, message: StoredMessage) -> StoredMessage | None:
+    """The AppRec already recorded for ``sent`` when ``message`` is that same AppRec again (same
+    bytes or same Id): received a second time, e.g. fetched again before it was marked read."""
+    receipt = received_receipt(conn, sent.id)
+    first = repo.get_message(conn, receipt["apprec_id"]) if receipt else None
+    if first is None or first.id == message.id:
+        return None
+    same = first.sha256 == message.sha256 or (first.msg_id is not None and first.msg_id == message.msg_id)
+    return first if same else None
 
 
 def flag_overdue(conn: Connection, svc: Services, now: datetime) -> int:

@@ -6,8 +6,10 @@ follow_up``). What the receiver says now goes on the timeline when it changed
 (``delivery.remote-status``). A document it sent back (the receiver's AppRec) is received through
 the spine like any incoming message, store first, so ``apprec_answers.record_incoming`` links it
 and sets the sent message's status exactly as for an AppRec that came any other way; only then is
-it marked taken at the receiver. The follow-up ends when the sent message waits for no AppRec any
-more (answered, or flagged overdue by the AppRec-timeout job).
+it marked taken at the receiver. The follow-up ends after the first ask that finds the sent message
+waiting for no AppRec any more (answered, or flagged overdue by the AppRec-timeout job) with every
+document it brought taken; a failure before that (the mark as read, say) leaves it due, and the
+next ask takes the same AppRec again, which the spine's dedup receives once.
 """
 
 from __future__ import annotations
@@ -47,12 +49,7 @@ def follow_up(svc: Services, delivery: Delivery, route: Route, transport: Transp
     """Ask once about one delivery and record what the receiver said and sent back."""
     with svc.engine.begin() as conn:
         message = repo.get_message(conn, delivery.message_id)
-    if (
-        message is None
-        or message.apprec_due_at is None
-        or delivery.remote_id is None
-        or not isinstance(transport, FollowingTransport)
-    ):
+    if message is None or delivery.remote_id is None or not isinstance(transport, FollowingTransport):
         with svc.engine.begin() as conn:
             follow_up_done(conn, delivery.id, delivery.remote_state, None)
         return
