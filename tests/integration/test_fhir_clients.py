@@ -166,6 +166,10 @@ def test_an_unknown_parameter_is_a_400_operation_outcome(served: Served) -> None
                               headers={"Prefer": "handling=lenient"})  # fmt: skip
     assert lenient.status_code == 200
     assert "colour" not in next(link["url"] for link in lenient.json()["link"] if link["relation"] == "self")
+    anonymous = httpx.get(f"{served.base}/fhir/Patient", headers={"Accept": "application/fhir+xml"})
+    assert anonymous.status_code == 401 and "www-authenticate" in anonymous.headers
+    assert anonymous.headers["content-type"].startswith("application/fhir+xml")
+    assert b"<OperationOutcome" in anonymous.content and b"auth.required" in anonymous.content
     missing = served.http.get("/fhir/CarePlan/no-such-plan")
     assert missing.status_code == 404
     assert missing.json()["issue"][0]["details"]["coding"][0]["code"] == "fhir-api.not-found"

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, func, select
+from alembic import command
+from sqlalchemy import Connection, Engine, event, func, inspect, select
 
 from samband.gateway.api.fhir_query import parse
 from samband.gateway.store import fhir as fhir_store
 from samband.gateway.store import fhir_search
-from samband.gateway.store.db import make_engine, run_migrations
+from samband.gateway.store.db import alembic_config, make_engine, run_migrations
 from samband.gateway.store.tables import fhir_index, fhir_resources
 from samband.kernel.errors import FhirApiError
 from tests.integration.conftest import pg_schema_url
@@ -114,9 +116,18 @@ def test_references_to_entries_become_type_and_id_with_versions(conn: Connection
 
 
 def test_an_update_retires_only_the_current_row_and_keeps_history(conn: Connection) -> None:
+    touched: list[int] = []
+
+    def count(_conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE FHIR_RESOURCES"):
+            touched.append(cursor.rowcount)
+
+    event.listen(conn, "after_cursor_execute", count)
     for n, status in enumerate(("active", "on-hold", "active", "completed")):
         fhir_store.apply_bundle(conn, message({**team("t1", "p1"), "status": status}), None, NOW)
         assert fhir_store.read(conn, "CareTeam", "t1")["meta"]["versionId"] == str(n + 1)  # type: ignore[index]
+    event.remove(conn, "after_cursor_execute", count)
+    assert touched == [1, 1, 1], "each update retires the current row only, however long the history"
     rows = conn.execute(
         select(fhir_resources.c.version, fhir_resources.c.current)
         .where(fhir_resources.c.resource_id == "t1")
@@ -207,3 +218,26 @@ def test_the_index_holds_one_row_set_per_version(conn: Connection) -> None:
     rows = conn.execute(select(fhir_index.c.version, func.count()).where(fhir_index.c.resource_id == "t1")
                         .group_by(fhir_index.c.version).order_by(fhir_index.c.version)).all()  # fmt: skip
     assert [tuple(r) for r in rows] == [(1, 3), (2, 3)]  # status, subject, patient
+
+
+def test_the_migration_makes_stored_resources_server_resources(tmp_path: Path) -> None:
+    """A store from before ``fhir_index`` (references as urn:uuid, ``fhir_identifiers``) is rewritten
+    and indexed by migration 0008, so what was stored is found and resolves like what comes later."""
+    made = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    command.upgrade(alembic_config(made), "0007")
+    old_plan = {**plan("c1", "p1"), "subject": {"reference": "urn:uuid:p1"}}
+    rows = [("Patient", "p1", patient("p1", "13116900216")), ("CarePlan", "c1", old_plan)]
+    with made.begin() as conn:
+        for rtype, rid, body in rows:
+            conn.execute(
+                fhir_resources.insert(),
+                {"resource_type": rtype, "resource_id": rid, "version": 1, "patient": "p1", "current": True,
+                 "body": body, "updated_at": NOW},
+            )  # fmt: skip
+    command.upgrade(alembic_config(made), "heads")
+    with made.begin() as conn:
+        stored = fhir_store.read(conn, "CarePlan", "c1")
+        assert stored is not None and stored["subject"] == {"reference": "Patient/p1"}
+        assert ids(find(conn, "CarePlan", ("patient", "13116900216"))) == ["c1"]
+        assert not inspect(conn).has_table("fhir_identifiers")
+    made.dispose()
