@@ -77,8 +77,20 @@ def lines_for(
 def gateway_lines(backend: str, g: dict[str, Any], m: dict[str, Any], plan: dict[str, Any]) -> list[Line]:
     accepted, minimal_rate = g["closed"]["result"]["rate"], m["closed"]["result"]["rate"]
     slope = backlog_slope(g["closed"]["samples"])
-    p99 = g["rate"]["result"]["p99_ms"]
     rss = g["rss_mb"]
+    refused = g["closed"]["result"]["statuses"].get("503", 0) + g["closed"]["result"]["statuses"].get(
+        "429", 0
+    )
+    if "rate" not in g:  # the backpressure run: what the sender was told, and how far the backlog went
+        return [
+            Line(backend, f"[{g['mode']}]", "", None, "—", None, "", None),
+            Line(backend, "accepted durably", "msg/s", accepted, "minimal endpoint", minimal_rate, "", None),
+            Line(backend, "  429/503 with Retry-After", "answers", g["closed"]["result"]["retry_after"],
+                 "all 429/503", refused, "before the bound", None),
+            Line(backend, "  largest backlog seen", "msg", g["backlog_max"], "bound", 300, "≤ bound (+1 s)",
+                 None),
+        ]  # fmt: skip
+    p99 = g["rate"]["result"]["p99_ms"]
     unanswered = g["rate"]["result"]["errors"].get("unanswered", 0)
     return [
         Line(backend, f"[{g['mode']}]", "", None, "—", None, "", None),
