@@ -110,7 +110,8 @@ class Plain:
         return _entry(r.created_at, SAMBAND, what, message_id=r.message_id)
 
     def message(self, m: Any) -> dict[str, Any]:
-        kind = self.term("message_types", m.msg_type) or display("8279", m.msg_type or "") or m.msg_type
+        own = self.texts.vocabulary["message_types"].get(m.msg_type)
+        kind = own or display("8279", m.msg_type or "") or m.msg_type or "ukjent type"
         state = self.term("message_status", m.status)
         if m.direction == "inbound":
             source = self.texts.vocabulary["event_sources"].get(m.format)

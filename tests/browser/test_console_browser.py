@@ -172,6 +172,10 @@ def test_a_patient_found_by_national_id_reads_in_plain_norwegian(console: Consol
     assert "Nothing recorded" not in body
     page.wait_for_selector("text=message(s)")
     console.shoot("patient")
+    console.open(f"message/{console.failed[0]}")
+    page.click("#view a[href^='#/patient/']")
+    page.wait_for_selector("text=Melding mottatt: Helseopplysninger til lege")
+    assert "ikke levert" in page.inner_text("ol.timeline"), "a PLO patient's page tells what became of it"
 
 
 def test_a_message_is_replayed_to_a_test_route_in_another_format(console: Console) -> None:
