@@ -86,7 +86,11 @@ class Console:
         raise AssertionError("the worker never ran out of work")
 
     def open(self, view: str) -> None:
-        self.page.goto(f"{self.url}/console#/{view}")
+        target = f"{self.url}/console#/{view}"
+        if self.page.url == target:
+            self.page.reload()  # the same address again: no hash change, so draw it anew
+        else:
+            self.page.goto(target)
         self.page.wait_for_selector("#view h1", timeout=WAIT_MS)
 
     def shoot(self, name: str) -> None:
@@ -191,6 +195,16 @@ def test_a_message_is_replayed_to_a_test_route_in_another_format(console: Consol
         "FHIR JSON, not the Hodemelding"
     )
     console.shoot("replay")
+
+    console.open(f"message/{console.failed[0]}")
+    page.click("text=Replay this message…")
+    page.fill("#replay-endpoint", f"{console.receiver.url.rstrip('/')}/override")
+    page.select_option("#replay-format", "fhir")
+    page.click("button:has-text('Replay…')")
+    page.wait_for_selector("text=Replayed as")
+    console.drain()
+    [override] = console.taken("/override")
+    assert b'"resourceType"' in override, "the format chosen for the override endpoint, not the first route's"
 
 
 def test_two_failed_messages_are_reprocessed_in_bulk_after_a_confirmation(console: Console) -> None:

@@ -632,7 +632,7 @@
     const routes = el('fieldset', {}, el('legend', {}, 'Destinations (none ticked: every route that matches)'));
     const endpoint = el('input', { id: 'replay-endpoint', name: 'endpoint', type: 'text', inputmode: 'url', placeholder: 'https://test-receiver.example/ (optional)' });
     const transport = el('select', { id: 'replay-transport', name: 'transport' }, TRANSPORTS.map((t) => el('option', { value: t }, t)));
-    const target = el('select', { id: 'replay-format', name: 'target_format' }, el('option', { value: '' }, 'as the first matching route (else fhir)'),
+    const target = el('select', { id: 'replay-format', name: 'target_format' }, el('option', { value: '' }, "each route's own (override endpoint: the first matching route's, else fhir)"),
       TARGET_FORMATS.map((f) => el('option', { value: f }, f)));
     const outcome = el('div', { role: 'status' });
     append(form, [
@@ -640,7 +640,7 @@
       routes,
       el('label', { for: 'replay-endpoint' }, 'Override endpoint (deliver here and nowhere else)'), endpoint,
       el('label', { for: 'replay-transport' }, 'Transport for the override endpoint'), transport,
-      el('label', { for: 'replay-format' }, 'Format for the override endpoint'), target,
+      el('label', { for: 'replay-format' }, 'Format (for the ticked routes or the override endpoint)'), target,
       el('p', {}, el('button', { type: 'submit', class: 'danger' }, 'Replay…')), outcome,
     ]);
     box.appendChild(form);
@@ -648,8 +648,8 @@
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const destinations = Array.from(routes.querySelectorAll('input:checked'), (i) => i.value);
-      const body = { destinations: destinations, transport: transport.value };
-      if (endpoint.value.trim()) body.endpoint = endpoint.value.trim();
+      const body = { destinations: destinations };
+      if (endpoint.value.trim()) Object.assign(body, { endpoint: endpoint.value.trim(), transport: transport.value });
       if (target.value) body.target_format = target.value;
       const where = body.endpoint ? 'only to ' + body.endpoint + ' (' + body.transport + ')'
         : destinations.length ? 'to ' + destinations.join(', ') : 'to every route that matches';
