@@ -24,10 +24,14 @@ from samband.adapters.xml.official import FETCH
 from samband.adapters.xml.official import check as check_schemas
 from samband.features.feedback.settings import FeedbackSettings
 from samband.features.registry import FEATURES, MIGRATIONS
+from samband.gateway.delivery.transports.nhn_msh import NAME as NHN_MSH
+from samband.gateway.delivery.transports.nhn_msh import settings_of
 from samband.gateway.routing.loader import load_routes
+from samband.gateway.routing.routes import Route
 from samband.gateway.settings import Settings
 from samband.gateway.store.db import alembic_config, make_engine
 from samband.integrations.adresseregister import RegisterSettings, build_client
+from samband.integrations.nhn_msh import MshClient
 from samband.kernel.errors import GatewayError, NoRouteMatched
 
 PLACEHOLDER_HER_ID = Settings.model_fields["her_id"].default
@@ -189,15 +193,46 @@ def check_rest_register(settings: Settings, register: RegisterSettings) -> Findi
 
 
 def check_nhn(settings: Settings) -> Finding:
-    """What NHN's network needs of the gateway: its own HER-id (not the placeholder)."""
+    """What NHN's network needs of the gateway: its own HER-id (not the placeholder), and a HelseID
+    token for every route over NHN's message service (``check_message_service``)."""
+    refused = check_message_service(settings)
+    if refused is not None:
+        return refused
+    routes = ", ".join(route.name for route in _message_service_routes(settings))
+    over = f"; HelseID tokens for {routes}" if routes else ""
     if settings.her_id == PLACEHOLDER_HER_ID:
         return Finding(
             "nhn",
             Verdict.NOTE,
-            f"the gateway's HER-id is the placeholder {PLACEHOLDER_HER_ID}",
+            f"the gateway's HER-id is the placeholder {PLACEHOLDER_HER_ID}{over}",
             "set SAMBAND_HER_ID to the HER-id NHN gave your communication party",
         )
-    return Finding("nhn", Verdict.OK, f"HER-id {settings.her_id}")
+    return Finding("nhn", Verdict.OK, f"HER-id {settings.her_id}{over}")
+
+
+def _message_service_routes(settings: Settings) -> list[Route]:
+    try:
+        table = load_routes(settings.routes)
+    except GatewayError:  # the routes part reports it
+        return []
+    return [route for route in table.routes if route.transport == NHN_MSH]
+
+
+def check_message_service(settings: Settings) -> Finding | None:
+    """A problem when a route over NHN's message service cannot get a HelseID token (the key, the
+    client, the scope); None when every such route can."""
+    for route in _message_service_routes(settings):
+        try:
+            with MshClient(settings_of(route)) as client:
+                client.helseid.access_token()
+        except GatewayError as exc:
+            return Finding(
+                "nhn",
+                Verdict.PROBLEM,
+                f"route {route.name}: no HelseID token for NHN's message service: {exc}",
+                "check the route's token_url, client_id, key_path, scope and issuer (docs/nhn.md)",
+            )
+    return None
 
 
 CHECKS: dict[str, Check] = {

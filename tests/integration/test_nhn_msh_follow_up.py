@@ -1,6 +1,7 @@
 """The follow-up of a message sent over ``nhn-msh``, pass by pass on a clock the test moves, on SQLite
 and PostgreSQL: a failing status call leaves it due, a change of state goes on the timeline once,
-the receiver's AppRec is received and taken, and then the service is asked no more."""
+the receiver's AppRec is received and taken, and then the service is asked no more. And what
+``samband check`` says of such a route."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
+from samband.gateway.cli.main import app
 from samband.gateway.store.tables import deliveries
 from samband.integrations.nhn_msh import AppRecStatus
 from samband.integrations.nhn_msh.local import LocalMeldingstjener
@@ -102,3 +105,24 @@ def test_the_follow_up_ends_with_the_receivers_apprec(
     next_pass(gw)
     assert status_calls(msh, remote_id) == asked  # nothing more to ask
     assert msh.app.invalid_requests() == []
+
+
+def test_check_asks_helseid_for_every_message_service_route(
+    msh: LocalMeldingstjener, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``samband check``: a route whose HelseID client gets a token is ok; one HelseID refuses is a
+    problem that names the route and the refusal."""
+    key_path = msh.new_client(f"check-{tmp_path.name}", tmp_path / "check.jwk", [SENDER])
+    route_file = tmp_path / "routes.yaml"
+    route_file.write_text(routes(msh, f"check-{tmp_path.name}", key_path), encoding="utf-8")
+    monkeypatch.setenv("SAMBAND_ROUTES", str(route_file))
+    database = ["--database-url", f"sqlite:///{tmp_path / 'samband.db'}"]
+    passed = CliRunner().invoke(app, ["check", *database])
+    [nhn] = [line for line in passed.stdout.splitlines() if line.split()[1:2] == ["nhn"]]
+    assert not nhn.startswith("problem") and "HelseID tokens for nhn" in nhn
+
+    route_file.write_text(routes(msh, "unknown-client", key_path), encoding="utf-8")
+    failed = CliRunner().invoke(app, ["check", *database])
+    assert failed.exit_code == 1
+    assert "problem  nhn        route nhn: no HelseID token" in failed.stdout
+    assert "helseid.refused" in failed.stdout and "invalid_client" in failed.stdout
