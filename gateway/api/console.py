@@ -19,6 +19,7 @@ STATIC = files("samband.gateway.console") / "static"
 ASSETS: dict[str, str] = {
     "console.css": "text/css; charset=utf-8",
     "console.js": "text/javascript; charset=utf-8",
+    "alerts.js": "text/javascript; charset=utf-8",
 }
 """The only files served under ``/console/``: name → media type (nothing else on disk is reachable)."""
 

@@ -1009,6 +1009,10 @@
   const VIEWS = { messages: viewMessages, message: viewMessage, problems: viewProblems, routes: viewRoutes,
     statistics: viewStatistics, test: viewTest, metrics: viewMetrics, patient: viewPatient, audit: viewAudit };
 
+  /* What a page in a file of its own (alerts.js) draws with: it adds itself to ``views``. */
+  window.SambandConsole = { views: VIEWS, el, append, link, route, messageLink, dash, badge, when, table, cell,
+    heading, json };
+
   function parseHash() {
     const hash = location.hash.replace(/^#\/?/, '');
     const cut = hash.indexOf('?');
@@ -1069,5 +1073,5 @@
     render();
   }
 
-  start();
+  document.addEventListener('DOMContentLoaded', start);  // after every deferred page script has added itself
 })();

@@ -34,7 +34,7 @@ from tests.integration.server import LiveServer
 KEY = "console-test-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}
 XML = {**AUTH, "Content-Type": "application/xml"}
-JS = (STATIC / "console.js").read_text(encoding="utf-8")
+JS = "\n".join((STATIC / name).read_text(encoding="utf-8") for name in ("console.js", "alerts.js"))
 
 
 @pytest.fixture
@@ -91,7 +91,11 @@ def test_console_page_is_served_without_the_key_and_holds_no_data(client: httpx.
 
 @pytest.mark.parametrize(
     ("name", "media_type", "marker"),
-    [("console.css", "text/css", ".badge-dead"), ("console.js", "text/javascript", "Bearer ")],
+    [
+        ("console.css", "text/css", ".badge-dead"),
+        ("console.js", "text/javascript", "Bearer "),
+        ("alerts.js", "text/javascript", "SambandConsole"),
+    ],
 )
 def test_assets_are_served_with_their_content_types(
     client: httpx.Client, name: str, media_type: str, marker: str
@@ -129,6 +133,7 @@ CONSOLE_CALLS = [
     ("GET", "/test-messages"),
     ("POST", "/test-messages"),
     ("GET", "/audit?action=read-raw&limit=50&offset=0"),
+    ("GET", "/alerts?limit=100"),
 ]
 
 
@@ -148,7 +153,7 @@ def test_every_data_api_the_console_calls_refuses_without_the_key(client: httpx.
 def test_the_script_calls_only_the_apis_checked_above() -> None:
     literals = set(re.findall(r"'(/[a-z-]+)[/?']", JS))
     assert literals == {
-        "/messages", "/routes", "/metrics", "/patients", "/audit", "/test-messages",
+        "/messages", "/routes", "/metrics", "/patients", "/audit", "/test-messages", "/alerts",
         "/raw", "/events", "/apprec", "/replay", "/timeline", "/overview",
     }  # fmt: skip
 
@@ -163,7 +168,7 @@ def test_the_script_puts_data_in_the_page_only_as_text() -> None:
 
 def test_the_console_loads_nothing_from_elsewhere() -> None:
     allowed = {"https://test-receiver.example/"}  # the replay form's placeholder text
-    for name in ("console.html", "console.css", "console.js"):
+    for name in ("console.html", "console.css", "console.js", "alerts.js"):
         text = (STATIC / name).read_text(encoding="utf-8")
         assert set(re.findall(r"https?://[^\s'\")]+", text)) <= allowed, name
         assert "@import" not in text and "//fonts." not in text
