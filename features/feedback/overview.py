@@ -15,6 +15,7 @@ from samband.adapters.iplan.io import parse as parse_ip_export
 from samband.adapters.iplan.model import IndividualPlan
 from samband.adapters.iplan.model_parts import Participant
 from samband.features.feedback.cases import sender_of
+from samband.features.feedback.format import no_date
 from samband.features.feedback.plan_view import case_facts
 from samband.features.feedback.rules import RuleSet
 from samband.features.feedback.store import case_rows, plan_of_patient
@@ -43,7 +44,14 @@ def _shown(value: Any) -> str | None:
         return ", ".join(str(p) for p in parts if p) or None
     if isinstance(value, list):
         return "; ".join(s for s in (_shown(v) for v in value) if s) or None
-    return str(value) if value not in (None, "", False, True) else None
+    if value in (None, "", False, True):
+        return None
+    try:  # a date fact (2026-01-26) as the KE writes it (26.1.2026)
+        return (
+            no_date(date.fromisoformat(value)) if isinstance(value, str) and len(value) == 10 else str(value)
+        )
+    except ValueError:
+        return str(value)
 
 
 class Plain:

@@ -52,6 +52,8 @@ def test_the_overview_says_who_did_what_in_plain_norwegian(page: dict[str, Any])
         "vilkåret for meldingen er ikke oppfylt ennå",
         "ikke sendt",
     ) in lines
+    decided = [e for e in page["timeline"] if e["what"] == "Vedtak om tjenester er fattet"]
+    assert decided and decided[0]["detail"] == "Dato: 26.1.2026", "dates as the KE writes them"
     coordinator = [e for e in page["timeline"] if e["what"] == "Koordinator er oppnevnt"]
     assert coordinator and "Ola Hansen" in coordinator[0]["detail"]
     received = [e for e in page["timeline"] if e["what"] == "Melding mottatt: Eksport fra IP-verktøyet"]
