@@ -1,7 +1,7 @@
 """The spine as lists of stages (``stages``): a received message goes
 
-    receive → store raw → read → envelope/dedup → receipts → unpack → validate → link → route → plan
-    → enqueue
+    receive → store raw → read → envelope/dedup → receipts → unpack → validate → revision chain → link
+    → route → plan → enqueue
 
 and a replay goes the same way but for the dedup and its routes, which its stored order names. The
 delivery worker then delivers each queued payload and gives the receipt (``receipts.after_delivery``).
@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from samband.adapters.limits import applied
 from samband.adapters.xml.official import require_present
-from samband.gateway import ebxml, lineage, receipts, replay, stages, translate
+from samband.gateway import ebxml, lineage, receipts, replay, revisions, stages, translate
 from samband.gateway.audit import Who
 from samband.gateway.outcome import Outcome
 from samband.gateway.runtime import Services
@@ -173,6 +173,7 @@ RECEIVED: tuple[Stage, ...] = (
     stages.answer_receipts,
     unpack,
     stages.validate,
+    revisions.check_revision,
     lineage.link,
     stages.route,
     stages.plan,

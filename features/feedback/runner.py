@@ -133,7 +133,8 @@ def pending(fb: FeedbackService, limit: int = 200) -> list[tuple[str, str]]:
 def handle_message(fb: FeedbackService, message_id: str, fmt: str) -> str:
     with fb.svc.engine.begin() as conn:
         raw = repo.get_raw(conn, message_id)
-    if raw is None:
+        message = repo.get_message(conn, message_id)
+    if raw is None or message is None:
         raise KeyError(message_id)
     try:
         outcome = HANDLERS[fmt](fb, message_id, raw)
@@ -141,8 +142,13 @@ def handle_message(fb: FeedbackService, message_id: str, fmt: str) -> str:
         log.warning("feedback could not use message %s: [%s]", message_id, exc.code)
         outcome = exc.code
         with fb.svc.engine.begin() as conn:
-            store.alert(
-                conn, None, "feedback-input-refused", fb.svc.now(), message=message_id, error=exc.as_dict()
+            store.alert(  # the patient named, so the coordinator knows whose plan is behind
+                conn,
+                message.patient_id,
+                "feedback-input-refused",
+                fb.svc.now(),
+                message=message_id,
+                error=exc.as_dict(),
             )
     with fb.svc.engine.begin() as conn:
         store_jobs.mark_seen(conn, message_id, outcome, fb.svc.now())
