@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import timedelta
+
+from sqlalchemy import Connection
 
 from samband.adapters.limits import applied
 from samband.adapters.xml.official import require_present
@@ -97,10 +100,12 @@ def store_raw(
     source_id: str | None = None,
     format: str | None = None,
     claim: bool = True,
+    within: Callable[[Connection, str], None] | None = None,
     **detail: str | None,
 ) -> str:
     """The raw bytes, committed on their own; ``claim``: the caller processes them next, so workers
-    leave them alone for ``processing_grace_seconds`` (without it they take them at once)."""
+    leave them alone for ``processing_grace_seconds`` (without it they take them at once);
+    ``within``: a channel's own rows for the new message id, committed with the bytes."""
     now = svc.now()
     lease = now + timedelta(seconds=svc.settings.processing_grace_seconds) if claim else None
     with svc.engine.begin() as conn:
@@ -117,6 +122,8 @@ def store_raw(
             lease_until=lease,
         )
         repo.add_event(conn, mid, "received", now, size=len(raw), sha256=repo.sha256(raw), **detail)
+        if within is not None:
+            within(conn, mid)
     return mid
 
 

@@ -16,13 +16,15 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from samband.adapters.limits import MIB, JsonLimits, Limits, MimeLimits, XmlLimits
 from samband.gateway.alerts.settings import AlertSettings, RetentionSettings
 from samband.gateway.allowlist import check_entry
+from samband.gateway.nhn.settings import NhnSettings
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/samband.db"
 
 
-class Settings(AlertSettings, RetentionSettings, BaseSettings):
+class Settings(AlertSettings, RetentionSettings, NhnSettings, BaseSettings):
     """Everything the running service needs; each field is also ``SAMBAND_<NAME>`` in the environment
-    (the alert and retention fields are in ``gateway/alerts/settings.py``)."""
+    (the alert and retention fields are in ``gateway/alerts/settings.py``, the NHN message service's
+    in ``gateway/nhn/settings.py``)."""
 
     model_config = SettingsConfigDict(env_prefix="SAMBAND_", extra="ignore")
 

@@ -30,6 +30,7 @@ from samband.gateway.delivery.transports.registry import (
     TransportFactory,
     create_transport,
 )
+from samband.gateway.nhn.poller import NhnPoller
 from samband.gateway.routing.routes import Route
 from samband.gateway.runtime import Services
 from samband.gateway.store import deliveries as queue
@@ -65,11 +66,14 @@ class DeliveryWorker:
         self.stopping = threading.Event()
         self.lease = lease_for(svc)
         self._next_job_check: datetime | None = None
+        self.nhn = NhnPoller.configured(svc, self.name)  # receiving through NHN's message service
 
     def run_once(self) -> int:
         """One pass: take over stalled messages, deliver what is due, run due jobs. Returns work done."""
         done = self.take_over()
         done += self.deliver_due()
+        if self.nhn is not None:
+            self.nhn.run_due()
         now, every = self.svc.now(), self.svc.settings.job_interval_seconds
         if self._next_job_check is None or now >= self._next_job_check:  # no lease traffic in between
             self._next_job_check = now + timedelta(seconds=every)

@@ -237,6 +237,22 @@ route_switches = Table(
     Column("reason", Text),
 )
 
+nhn_inbound = Table(
+    "nhn_inbound",  # what the NHN poller took from the message service (``store/nhn_inbound.py``)
+    metadata,
+    Column("nhn_id", String(100), primary_key=True),  # the service's id of the message for this receiver
+    Column("receiver_her", String(20), nullable=False),
+    Column("sender_her", String(20)),
+    Column("msg_id", String(200)),  # the business document's MsgId, as the service lists it
+    Column("message_id", Id, nullable=False, index=True),  # the stored raw message
+    Column("fetched_at", UTCDateTime, nullable=False),
+    Column("read_at", UTCDateTime),  # marked read at the service
+    Column("answered_at", UTCDateTime, index=True),  # AppRec sent (or none to send)
+    Column("apprec_id", Id),  # the AppRec sent back (a stored outbound message)
+    Column("nhn_apprec_id", String(100)),  # the service's id for that AppRec
+    Column("claimed_until", UTCDateTime),  # an answer in hand, or not looked at again before
+)
+
 job_locks = Table(
     "job_locks",
     metadata,

@@ -53,6 +53,13 @@ def free_port() -> int:
 def serve(port: int, env: dict[str, str], log: Path, *options: str) -> subprocess.Popen[bytes]:
     """The real ``samband serve`` (with ``options``) as a subprocess on ``port``, once its
     ``/healthz`` answers 200."""
+    process = start_serve(port, env, log, *options)
+    wait_healthy(port, process, log)
+    return process
+
+
+def start_serve(port: int, env: dict[str, str], log: Path, *options: str) -> subprocess.Popen[bytes]:
+    """``samband serve`` (with ``options``) started on ``port`` (not yet answering: ``wait_healthy``)."""
     command = [
         sys.executable,
         "-c",
@@ -63,12 +70,16 @@ def serve(port: int, env: dict[str, str], log: Path, *options: str) -> subproces
         *options,
     ]
     with log.open("ab") as out:  # the child keeps its own copy of the descriptor
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def wait_healthy(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Until ``/healthz`` on ``port`` answers 200; the process is killed if it never does."""
     deadline = time.monotonic() + 90  # start-up on a loaded machine; not a performance check
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
+                return
         except httpx.TransportError:
             time.sleep(0.1)
     process.kill()

@@ -52,3 +52,26 @@ def test_served_her_ids_are_a_comma_separated_list(monkeypatch: pytest.MonkeyPat
     assert settings.served_her_ids == ["91094", "91098"] and settings.hold_seconds == 120
     monkeypatch.delenv("SAMBAND_SERVED_HER_IDS")
     assert Settings().served_her_ids == []
+
+
+def test_receiving_through_nhn_is_off_unless_her_ids_are_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SAMBAND_NHN_RECEIVER_HER_IDS", raising=False)
+    assert Settings().nhn_msh() is None
+
+
+def test_receiving_through_nhn_needs_the_service_and_a_whole_helseid_client(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SAMBAND_NHN_RECEIVER_HER_IDS", "8142001, 8142002")
+    monkeypatch.setenv("SAMBAND_NHN_BASE_URL", "https://api.hn-tjener.test.melding.nhn.no")
+    with pytest.raises(ValidationError, match="SAMBAND_NHN_TOKEN_URL, SAMBAND_NHN_CLIENT_ID"):
+        Settings()
+    monkeypatch.setenv("SAMBAND_NHN_TOKEN_URL", "https://helseid-sts.test.nhn.no/connect/token")
+    monkeypatch.setenv("SAMBAND_NHN_CLIENT_ID", "kommune-samband")
+    monkeypatch.setenv("SAMBAND_NHN_KEY_PATH", "/etc/samband/helseid.jwk")
+    monkeypatch.setenv("SAMBAND_NHN_SCOPE", "nhn:msh/api nhn:other")
+    settings = Settings()
+    msh = settings.nhn_msh()
+    assert settings.nhn_receiver_her_ids == [8142001, 8142002]
+    assert msh is not None and msh.base_url == "https://api.hn-tjener.test.melding.nhn.no"
+    assert msh.helseid.client_id == "kommune-samband" and msh.helseid.scope == ["nhn:msh/api", "nhn:other"]
