@@ -32,6 +32,7 @@
     'duplicate': 'the same message again (receiver and copy receiver in one organisation): answered with the first AppRec, not delivered again',
     'repeated': 'this message came again',
     'msg-id-reused': 'another message already used this MsgId: taken in as a message of its own',
+    'delivery.remote-status': 'what the NHN message service now says of it, per receiver: transport state and AppRec',
   };
   /* What a sender is answered when the gateway rejects its message, by the message's format. */
   const REFUSAL_ANSWER = {
