@@ -140,7 +140,10 @@ def parse(rtype: str, items: list[tuple[str, str]], lenient: bool) -> Parsed:
     parsed = Parsed(Query(rtype))
     for key, value in items:
         name, _, modifier = key.partition(":")
-        if name in FORMAT_PARAMS or not value:
+        if not value:
+            continue
+        if name in FORMAT_PARAMS:  # kept in the links, so every page comes in the same format
+            parsed.used.append((key, value))
             continue
         if name in includes:
             includes[name].append(_include(rtype, name, value))

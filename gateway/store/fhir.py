@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, select, tuple_, update
+from sqlalchemy import Connection, and_, bindparam, func, select, text, tuple_, update
 
 from samband.adapters.fhir.identifiers import DNR, FNR
 from samband.gateway.store.fhir_index import index_rows
@@ -176,12 +176,29 @@ def _kept(resource: Resource | None) -> bool:
     return bool(resource and resource.get("id") and resource.get("resourceType") not in SKIPPED)
 
 
+_LOCK = text(
+    "SELECT count(pg_advisory_xact_lock(hashtextextended(k, 5471003))) "
+    "FROM (SELECT unnest(CAST(:keys AS text[])) AS k ORDER BY 1) AS keys"
+)
+
+
+def lock(conn: Connection, keys: Iterable[Key]) -> None:
+    """Serialise writers of the same resources until the transaction ends (PostgreSQL: transaction
+    advisory locks, taken in key order so two writers never deadlock; SQLite's writers are serial
+    already). Two workers storing the same patient's messages then never compute the same version."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(_LOCK, {"keys": sorted({f"{rtype}/{rid}" for rtype, rid in keys})})
+
+
 def apply_bundle(conn: Connection, bundle: Resource, source_message_id: str | None, now: datetime) -> int:
     """Store a message, transaction or batch Bundle (or one resource); returns the versions written.
 
     DELETE entries (``request.url`` ``Type/id``) retire; every other entry is an upsert."""
     if bundle.get("resourceType") != "Bundle":
-        return write(conn, [bundle], source_message_id, now) if _kept(bundle) else 0
+        if not _kept(bundle):
+            return 0
+        lock(conn, [(str(bundle["resourceType"]), str(bundle["id"]))])
+        return write(conn, [bundle], source_message_id, now)
     targets = server_references(bundle)
     upserts: list[Resource] = []
     deletes: list[Key] = []
@@ -192,6 +209,7 @@ def apply_bundle(conn: Connection, bundle: Resource, source_message_id: str | No
             deletes.append((rtype, rid.split("?")[0]))
         elif _kept(entry.get("resource")):
             upserts.append(rewrite_references(copy.deepcopy(entry["resource"]), targets))
+    lock(conn, [*deletes, *((str(r["resourceType"]), str(r["id"])) for r in upserts)])
     delete_resources(conn, deletes)
     ended = supersede(conn, upserts)
     return write(conn, upserts + ended, source_message_id, now)

@@ -4,6 +4,8 @@ token, reference, date and string criteria, _sort and _include/_revinclude — o
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,7 +13,7 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Connection, Engine, event, func, inspect, select
+from sqlalchemy import Connection, Engine, event, func, inspect, select, text
 
 from samband.gateway.api.fhir_query import parse
 from samband.gateway.store import fhir as fhir_store
@@ -241,3 +243,55 @@ def test_the_migration_makes_stored_resources_server_resources(tmp_path: Path) -
         assert ids(find(conn, "CarePlan", ("patient", "13116900216"))) == ["c1"]
         assert not inspect(conn).has_table("fhir_identifiers")
     made.dispose()
+
+
+@pytest.fixture
+def pg_engine(pg_url: str) -> Iterator[Engine]:
+    for url in pg_schema_url(pg_url):
+        made = make_engine(url)
+        run_migrations(made)
+        yield made
+        made.dispose()
+
+
+@pytest.mark.postgres
+def test_two_writers_of_one_patient_make_two_versions_not_a_conflict(pg_engine: Engine) -> None:
+    """A second delivery for the same patient waits for the first one's transaction, then writes the
+    next version (without the wait both would write version 2 and one would fail)."""
+    made = pg_engine
+    first_stored, release = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def first() -> None:
+        with made.begin() as conn:
+            fhir_store.apply_bundle(conn, message(patient("p1", "13116900216", "Først")), None, NOW)
+            first_stored.set()
+            release.wait(timeout=60)
+
+    def second() -> None:
+        try:
+            with made.begin() as conn:
+                fhir_store.apply_bundle(conn, message(patient("p1", "13116900216", "Andre")), None, LATER)
+        except BaseException as exc:  # reported by the assertion below
+            failures.append(exc)
+
+    one, two = threading.Thread(target=first), threading.Thread(target=second)
+    one.start()
+    assert first_stored.wait(timeout=60)
+    two.start()
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+        " AND datname = current_database()"
+        " AND (query LIKE '%pg_advisory_xact_lock%' OR query LIKE 'INSERT INTO fhir_resources%')"
+    )
+    with made.connect() as watch:
+        deadline = time.monotonic() + 60
+        while watch.execute(waiting).scalar_one() == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    release.set()
+    one.join(timeout=60)
+    two.join(timeout=60)
+    assert not failures, failures
+    with made.connect() as conn:
+        history = fhir_store.versions(conn, "Patient", "p1")
+    assert [(v, body["name"][0]["family"]) for v, _c, body in history] == [(2, "Andre"), (1, "Først")]
