@@ -15,6 +15,7 @@ from samband.gateway.store import audit as trail
 from samband.gateway.store import deliveries as queue
 from samband.gateway.store.audit import Action, Entry
 from samband.gateway.store.db import ping
+from samband.kernel.errors import RouteConflict
 
 router = APIRouter(tags=["operations"])
 
@@ -62,14 +63,27 @@ def list_routes(svc: ServicesDep, _caller: Reader) -> dict[str, Any]:
     }
 
 
-@router.post("/routes/{name}/{switch}")
+@router.post(
+    "/routes/{name}/{switch}",
+    responses={409: {"description": "the route file disables the route: release cannot start it"}},
+)
 def switch_route(name: str, switch: str, svc: ServicesDep, caller: Admin) -> dict[str, Any]:
     """Kill switch: ``hold`` stops tries on a route (nothing is dead-lettered), ``release`` resumes.
-    Each switch is kept in the route's history and the audit trail (``route-hold``, ``route-release``)."""
+    Each switch is kept in the route's history and the audit trail (``route-hold``, ``route-release``).
+    A route the route file disables (``enabled: false``) cannot be released at run time: ``409``
+    ``route.held-by-file``, and nothing changes."""
     if name not in svc.routes.names or switch not in {"hold", "release"}:
         raise HTTPException(
             status.HTTP_404_NOT_FOUND,
             detail={"code": "route.not-found", "detail": f"no route {name}/{switch}"},
+        )
+    if switch == "release" and not svc.routes.get(name).enabled:
+        raise RouteConflict(
+            f"route {name} is disabled in the route file ({svc.routes.source}); release it there and restart",
+            code="route.held-by-file",
+            where=name,
+            expected="a route the route file enables",
+            received="enabled: false",
         )
     now = svc.now()
     action = Action.ROUTE_RELEASE if switch == "release" else Action.ROUTE_HOLD

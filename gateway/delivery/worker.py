@@ -234,7 +234,8 @@ class DeliveryWorker:
             if retry_at is None:
                 repo.update_message(conn, delivery.message_id, now, status=Status.FAILED)
                 receipts.after_delivery(conn, svc, delivery.source_id)
-        svc.metrics.failed(None, delivery.route, error.code)
+            sent = repo.get_message(conn, delivery.message_id)
+        svc.metrics.failed(sent.msg_type if sent else None, delivery.route, error.code)
         if retry_at is None:
             svc.metrics.dead_lettered(delivery.route)
 
