@@ -29,7 +29,7 @@ from samband.gateway.stages import Pass, Stage
 from samband.gateway.store import repository as repo
 from samband.gateway.store.db import is_store_fault
 from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
-from samband.kernel.errors import GatewayError, MessageRejected, SchemasMissing
+from samband.kernel.errors import GatewayError, MessageRejected, RegistryUnavailable, SchemasMissing
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ def process_once(svc: Services, message_id: str) -> Outcome:
             return run_spine(svc, stages.load(svc, message_id))
     except repo.Settled:
         return current_outcome(svc, message_id)
-    except SchemasMissing as missing:
+    except (SchemasMissing, RegistryUnavailable) as missing:
         return defer(svc, message_id, missing)
     except Exception as exc:  # a bug must not turn one message into an endless takeover loop
         if is_store_fault(exc):
@@ -266,7 +266,8 @@ def fail(svc: Services, message_id: str, exc: Exception) -> Outcome:
 
 
 def defer(svc: Services, message_id: str, error: GatewayError) -> Outcome:
-    """The gateway cannot process now (its official XSDs are missing): the message stays ``received``
+    """The gateway cannot process now (its official XSDs are missing, or the Adresseregister a route
+    asks cannot answer and nothing is kept): the message stays ``received``
     and a worker takes it over when its claim runs out; the sender is told to try again (503)."""
     now = svc.now()
     log.error("message %s kept for a later try: [%s]", message_id, error.code)

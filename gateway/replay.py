@@ -197,7 +197,9 @@ def replay_routes(svc: Services, message: StoredMessage, source_format: str) -> 
     if order.endpoint:
         return [_override(svc, message, order, source_format)]
     if not order.destinations:
-        return _in_format(svc.routes.match(message.envelope(), source_format), order)
+        return _in_format(
+            svc.routes.match(message.envelope(), source_format, channel_of=svc.receiver_channel), order
+        )
     unknown = [name for name in order.destinations if name not in svc.routes.names]
     if unknown:
         raise NoRouteMatched(
@@ -221,7 +223,8 @@ def _override(svc: Services, message: StoredMessage, order: ReplayOrder, source_
     target = order.target_format
     if target is None:
         try:
-            target = str(svc.routes.match(message.envelope(), source_format)[0].target_format)
+            matched = svc.routes.match(message.envelope(), source_format, channel_of=svc.receiver_channel)
+            target = str(matched[0].target_format)
         except NoRouteMatched:
             target = str(Format.FHIR)
     return Route(

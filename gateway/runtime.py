@@ -20,6 +20,9 @@ from samband.gateway.routing.table import RouteTable
 from samband.gateway.settings import Settings
 from samband.gateway.store import deliveries as queue
 from samband.gateway.store.db import make_engine, reader, run_migrations
+from samband.gateway.store.register_cache import StoreCache
+from samband.integrations.adresseregister import AddressRegistry, RegisterSettings, build_registry
+from samband.kernel.errors import ConfigurationError
 from samband.mappings.base import Context
 
 
@@ -47,6 +50,23 @@ class Services:
         """What waits for the workers, held against ``max_backlog`` (``process_in_workers``)."""
         return Backlog(self.reads, self.settings.max_backlog)
 
+    @cached_property
+    def register(self) -> AddressRegistry | None:
+        """The Adresseregister the settings name (``SAMBAND_ADRESSEREGISTER_API``, ``SAMBAND_AR_*``),
+        its answers kept in the store; None when none is configured."""
+        return build_registry(RegisterSettings(), store=StoreCache(self.engine), clock=lambda: self.now())
+
+    def receiver_channel(self, her_id: str) -> str | None:
+        """How the Adresseregister says ``her_id`` is reached (a route's ``receiver_channel``): the
+        party's channel, None without an EDI address. ``RegistryUnavailable`` when the register
+        cannot answer and nothing is kept; ``NoRouteMatched`` when it does not know the HER-id. A
+        lookup may write the cache: never call it inside a write transaction (SQLite would wait)."""
+        register = self.register
+        if register is None:
+            raise _no_register()
+        channel = register.communication_party(her_id).channel
+        return None if channel is None else str(channel)
+
     def context(self) -> Context:
         """The mapping context: the real clock and the gateway's own HER-id."""
         return Context(now=self.now, gateway_her=self.settings.her_id)
@@ -72,5 +92,16 @@ def start_services(
     if migrate:
         run_migrations(engine, migrations)
     services = Services(settings=settings, engine=engine, routes=table)
+    if table.asks_register and services.register is None:
+        raise _no_register()
     services.metrics.set_queue_probe(services.queue_snapshot)
     return services
+
+
+def _no_register() -> ConfigurationError:
+    return ConfigurationError(
+        "a route lets the Adresseregister decide (match.receiver_channel), but no register is configured",
+        code="config.routes.receiver-channel",
+        where="SAMBAND_ROUTES",
+        expected="SAMBAND_AR_ENDPOINT, or SAMBAND_ADRESSEREGISTER_API=rest with SAMBAND_AR_REST_URL",
+    )

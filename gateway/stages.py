@@ -92,7 +92,8 @@ def route(svc: Services, p: Pass) -> Pass:
     envelope = p.message.envelope()
     if p.copy_for is not None:
         envelope = replace(envelope, receiver_her=p.copy_for)
-    return replace(p, routes=tuple(svc.routes.match(envelope, source_format(svc, p.message))))
+    routes = svc.routes.match(envelope, source_format(svc, p.message), channel_of=svc.receiver_channel)
+    return replace(p, routes=tuple(routes))
 
 
 def route_replay(svc: Services, p: Pass) -> Pass:

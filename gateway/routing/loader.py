@@ -280,6 +280,7 @@ def _match(match: Mapping[str, Any]) -> RouteMatch:
         receiver_her=_strings(match.get("receiver_her")),
         source_formats=_strings(match.get("source_formats")),
         directions=_strings(match.get("directions")),
+        receiver_channel=_strings(match.get("receiver_channel")),
     )
 
 

@@ -7,7 +7,7 @@ message the gateway composes (GP feedback, referrals) as it is into the file-dro
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,9 @@ INBOUND = "inbound"
 OUTBOUND = "outbound"
 DIRECTIONS = (INBOUND, OUTBOUND)
 
+ChannelOf = Callable[[str], str | None]
+"""How the Adresseregister says a HER-id is reached (``nhn-msh``, ``ebxml-http``, None: no EDI)."""
+
 
 @dataclass(frozen=True)
 class RouteMatch:
@@ -29,7 +32,10 @@ class RouteMatch:
     (Hodemelding MsgInfo/Type, e.g. ``PLO``, ``DIALOG_FORESPORSEL``, ``APPREC``), the HER-ids with
     ``Envelope.sender_her`` / ``receiver_her``, ``source_formats`` with the ``kernel.formats.Format``
     the message came in as (or its payload family), ``directions`` with ``inbound`` (received) or
-    ``outbound`` (composed by the gateway: GP feedback, referrals).
+    ``outbound`` (composed by the gateway: GP feedback, referrals). ``receiver_channel`` lets the
+    Adresseregister decide: the receiver's channel there (``nhn-msh`` for a user of NHN's message
+    service, ``ebxml-http`` for another EDI address) must be one of these; it is asked last, through
+    ``channel_of``, and only for a message every other criterion takes.
     """
 
     message_types: tuple[str, ...] | None = None
@@ -37,8 +43,15 @@ class RouteMatch:
     receiver_her: tuple[str, ...] | None = None
     source_formats: tuple[str, ...] | None = None
     directions: tuple[str, ...] | None = None
+    receiver_channel: tuple[str, ...] | None = None
 
-    def accepts(self, envelope: Envelope, source_format: str, direction: str = INBOUND) -> bool:
+    def accepts(
+        self,
+        envelope: Envelope,
+        source_format: str,
+        direction: str = INBOUND,
+        channel_of: ChannelOf | None = None,
+    ) -> bool:
         """True when every given criterion holds for this message.
 
         A Hodemelding (``msghead``, or ``ebxml`` when it came inside an envelope) also counts as its
@@ -53,10 +66,15 @@ class RouteMatch:
             return False
         if not all(allowed is None or value in allowed for allowed, value in checks):
             return False
-        if self.source_formats is None:
+        if self.source_formats is not None:
+            family = payload_format(envelope.namespace)
+            if str(source_format) not in self.source_formats and family not in self.source_formats:
+                return False
+        if self.receiver_channel is None:
             return True
-        family = payload_format(envelope.namespace)
-        return str(source_format) in self.source_formats or family in self.source_formats
+        if channel_of is None or not envelope.receiver_her:
+            return False
+        return channel_of(envelope.receiver_her) in self.receiver_channel
 
 
 @dataclass(frozen=True)
@@ -83,9 +101,15 @@ class Route:
     options: Mapping[str, Any] = field(default_factory=dict, hash=False)
     description: str = ""
 
-    def accepts(self, envelope: Envelope, source_format: str, direction: str = INBOUND) -> bool:
+    def accepts(
+        self,
+        envelope: Envelope,
+        source_format: str,
+        direction: str = INBOUND,
+        channel_of: ChannelOf | None = None,
+    ) -> bool:
         """True when this route takes the message (whether or not the route is enabled)."""
-        return self.match.accepts(envelope, source_format, direction)
+        return self.match.accepts(envelope, source_format, direction, channel_of)
 
 
 FHIR_STORE_ROUTE = Route(

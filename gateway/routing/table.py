@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from samband.gateway.routing.routes import FHIR_STORE_ROUTE, INBOUND, OUTBOX_ROUTE, Route
+from samband.gateway.routing.routes import FHIR_STORE_ROUTE, INBOUND, OUTBOX_ROUTE, ChannelOf, Route
 from samband.kernel.envelope import Envelope
 from samband.kernel.errors import ConfigurationError, NoRouteMatched
 
@@ -46,15 +46,27 @@ class RouteTable:
                 return route
         raise KeyError(name)
 
-    def match(self, envelope: Envelope, source_format: str, direction: str = INBOUND) -> list[Route]:
+    @property
+    def asks_register(self) -> bool:
+        """Whether a route lets the Adresseregister decide (``match.receiver_channel``)."""
+        return any(route.match.receiver_channel is not None for route in self.routes)
+
+    def match(
+        self,
+        envelope: Envelope,
+        source_format: str,
+        direction: str = INBOUND,
+        channel_of: ChannelOf | None = None,
+    ) -> list[Route]:
         """Every route that takes this message, in file order (a message may fan out); ``direction`` is
-        ``outbound`` for a message the gateway composed itself.
+        ``outbound`` for a message the gateway composed itself; ``channel_of`` answers a route's
+        ``receiver_channel`` (the gateway's Adresseregister; without it such a route takes nothing).
 
         Disabled routes are included: the kill switch holds their deliveries, it does not turn the
         message into a "no route" refusal. None matching raises NoRouteMatched ("routing.no-route",
         AppRec E21) naming the message type, sender and receiver.
         """
-        matched = [route for route in self.routes if route.accepts(envelope, source_format, direction)]
+        matched = [r for r in self.routes if r.accepts(envelope, source_format, direction, channel_of)]
         if not matched:
             raise NoRouteMatched(
                 f"no route takes message type {envelope.msg_type!r} from HER-id {envelope.sender_her!r}"

@@ -9,6 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from samband.adapters.registry.ar_model import Channel
 from samband.gateway.routing import DEFAULT_ROUTES
 from samband.gateway.routing.loader import load_routes, parse_routes, routes_schema
 from samband.kernel.envelope import Envelope
@@ -173,6 +174,23 @@ def test_schema_knows_every_source_format_and_target() -> None:
     assert set(match["source_formats"]["items"]["enum"]) == {f.value for f in ROUTE_SOURCES}
     targets = routes_schema()["$defs"]["route"]["properties"]["target_format"]["enum"]
     assert set(targets) == {t.value for t in ROUTE_TARGETS}
+
+
+def test_schema_knows_every_channel_the_register_gives() -> None:
+    match = routes_schema()["$defs"]["match"]["properties"]
+    assert set(match["receiver_channel"]["items"]["enum"]) == {c.value for c in Channel}
+    text = """\
+routes:
+  - name: via-message-service
+    match: {receiver_channel: [nhn-msh]}
+    target_format: as-is
+    transport: file-drop
+    endpoint: /var/lib/samband/out
+"""
+    [route] = parse_routes(text, "routes.yaml")
+    assert route.match.receiver_channel == ("nhn-msh",)
+    refused = _error(text.replace("[nhn-msh]", "[amqp]"))
+    assert refused.code == "config.routes.invalid"
 
 
 def test_a_pair_without_a_mapping_is_refused_with_line_and_pointer() -> None:

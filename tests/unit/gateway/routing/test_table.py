@@ -97,3 +97,25 @@ def test_a_hodemelding_also_matches_as_its_payload_family() -> None:
         plo_only.match(dialog, "msghead")
     with pytest.raises(NoRouteMatched):
         dialog_only.match(PLO_IN, "msghead")
+
+
+def test_a_route_that_lets_the_register_decide_asks_it_last_and_only_when_needed() -> None:
+    via_msh = Route(
+        name="msh", match=RouteMatch(message_types=("DIALOG_FORESPORSEL",), receiver_channel=("nhn-msh",))
+    )
+    via_ebxml = Route(name="ebxml", match=RouteMatch(receiver_channel=("ebxml-http",)))
+    table = route_table([via_msh, via_ebxml, STORE])
+    asked: list[str] = []
+    channels = {"8100003": "nhn-msh", "8100002": "ebxml-http"}
+
+    def channel_of(her_id: str) -> str | None:
+        asked.append(her_id)
+        return channels.get(her_id)
+
+    assert table.asks_register and not route_table([STORE]).asks_register
+    assert [r.name for r in table.match(DIALOG, "ebxml", channel_of=channel_of)] == ["msh", "fhir-store"]
+    assert [r.name for r in table.match(PLO_IN, "ebxml", channel_of=channel_of)] == ["ebxml", "fhir-store"]
+    assert asked == ["8100003", "8100003", "8100002"]  # the PLO message is not of the msh route's type
+    assert [r.name for r in table.match(DIALOG, "ebxml")] == ["fhir-store"]  # no register: not taken
+    no_edi = replace(DIALOG, receiver_her="8100009")
+    assert [r.name for r in table.match(no_edi, "ebxml", channel_of=channel_of)] == ["fhir-store"]
