@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -44,7 +45,7 @@ def test_workers_whose_looks_overlap_take_each_message_once(
     receiver_key = msh.new_client(f"samband-{tmp_path.name}", tmp_path / "b.jwk", [RECEIVER])
     routes = tmp_path / "routes.yaml"
     routes.write_text(fhir_store_routes())
-    settings = {
+    settings: dict[str, Any] = {
         "database_url": database_url,
         "routes": routes,
         "dev_api_key": "k",
@@ -96,7 +97,7 @@ def check(msh: LocalMeldingstjener, engine: sa.Engine, msg_ids: list[str], answe
     """Each message stored once and delivered, read at the service, answered by one AppRec."""
     wanted = sorted(msg_ids)
     inbound = [(k, m, s) for d, k, m, s in stored(engine) if d == "inbound"]
-    assert sorted(m for _, m, _ in inbound) == wanted
+    assert sorted(str(m) for _, m, _ in inbound) == wanted
     assert {(k, s) for k, _, s in inbound} == {("message", "delivered")}
     assert len(journal(engine)) == MESSAGES
     mine = [e for e in entries(msh, RECEIVER) if e[0] in wanted]
