@@ -139,10 +139,9 @@ def check_registers(settings: Settings) -> Finding:
         return check_rest_register(settings, register)
     endpoint = register.ar_endpoint
     if endpoint is None:
-        return Finding(
-            "registers",
-            Verdict.NOTE,
-            "no Adresseregister (SAMBAND_AR_ENDPOINT): GP feedback waits for an address",
+        return _no_register(
+            settings,
+            "SAMBAND_AR_ENDPOINT",
             "set SAMBAND_AR_ENDPOINT (and SAMBAND_AR_USERNAME/SAMBAND_AR_PASSWORD)",
         )
     try:
@@ -157,16 +156,33 @@ def check_registers(settings: Settings) -> Finding:
     return Finding("registers", Verdict.OK, f"Adresseregister {endpoint} answers")
 
 
+def _no_register(settings: Settings, variable: str, fix: str) -> Finding:
+    """No register configured: a note, or a problem when a route lets the register decide."""
+    if _routes_ask_register(settings):
+        detail = f"a route lets the Adresseregister decide (receiver_channel), but none is set ({variable})"
+        return Finding("registers", Verdict.PROBLEM, detail, fix)
+    detail = f"no Adresseregister ({variable}): GP feedback waits for an address"
+    return Finding("registers", Verdict.NOTE, detail, fix)
+
+
+def _routes_ask_register(settings: Settings) -> bool:
+    if settings.routes is None:
+        return False
+    try:
+        return load_routes(settings.routes).asks_register
+    except GatewayError:  # the routes part reports it
+        return False
+
+
 def check_rest_register(settings: Settings, register: RegisterSettings) -> Finding:
     """The REST API: a token from HelseID, then the gateway's own HER-id looked up (its channel shown)."""
     url = register.ar_rest_url
     try:
         client = build_client(register)
         if client is None or url is None:
-            return Finding(
-                "registers",
-                Verdict.NOTE,
-                "no Adresseregister (SAMBAND_AR_REST_URL): GP feedback waits for an address",
+            return _no_register(
+                settings,
+                "SAMBAND_AR_REST_URL",
                 "set SAMBAND_AR_REST_URL and SAMBAND_AR_HELSEID_* (docs/nhn.md, Adresseregister REST)",
             )
         party = client.communication_party(settings.her_id)

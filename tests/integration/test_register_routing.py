@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from joserfc.jwk import RSAKey
 
+from samband.gateway.cli.check import Verdict, check_registers
 from samband.gateway.runtime import start_services
 from samband.gateway.settings import Settings
 from samband.kernel.errors import ConfigurationError
@@ -138,3 +139,5 @@ def test_routes_that_ask_the_register_need_one(
     with pytest.raises(ConfigurationError) as caught:
         start_services(Settings(database_url=sqlite_url, routes=routes))
     assert caught.value.code == "config.routes.receiver-channel"
+    found = check_registers(Settings(database_url=sqlite_url, routes=routes))
+    assert found.verdict is Verdict.PROBLEM and "receiver_channel" in found.detail
