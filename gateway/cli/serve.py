@@ -82,9 +82,21 @@ def worker_processes(count: int, database_url: str) -> Iterator[None]:
                 process.wait()
 
 
+PLACEHOLDER_KEYS = frozenset({"change-me", "changeme", "change_me", "secret", "password"})
+"""Development keys that examples and templates show; anyone could guess them."""
+
+
 def refuse_exposed_dev_key(settings: Settings, host: str) -> None:
-    """Refuse (``config.dev-key-exposed``: one line, exit 2) when the development key, which grants
-    every role, would be open beyond loopback."""
+    """Refuse (one line, exit 2) a development key that is a known placeholder
+    (``config.dev-key-placeholder``), and the development key, which grants every role, open beyond
+    loopback (``config.dev-key-exposed``)."""
+    key = (settings.dev_api_key or "").strip().lower()
+    if settings.dev_key_active and key in PLACEHOLDER_KEYS:
+        raise ConfigurationError(
+            f"SAMBAND_DEV_API_KEY is the placeholder {key!r}, which anyone can guess: set a key of your "
+            "own (e.g. openssl rand -hex 24) or configure tokens (SAMBAND_AUTH_ISSUER)",
+            code="config.dev-key-placeholder",
+        )
     if settings.dev_key_active and not is_loopback(host) and not settings.dev_key_any_host:
         raise ConfigurationError(
             f"the development key grants every role and {host} is not loopback: configure "

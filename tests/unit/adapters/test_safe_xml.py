@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from samband.adapters.xml.safe import XmlLimits, document_encoding, parse_xml
@@ -35,13 +33,11 @@ def test_plain_doctype_is_refused() -> None:
     assert info.value.code == "xml.dtd-forbidden"
 
 
-def test_huge_body_is_refused_before_parsing_within_a_second() -> None:
-    body = b"<a>" + b"x" * (100 * 1024 * 1024) + b"</a>"
-    started = time.monotonic()
+def test_huge_body_is_refused_before_parsing() -> None:
+    body = b"<a>" + b"x" * (100 * 1024 * 1024)  # not well-formed either: only its size is looked at
     with pytest.raises(XmlRefused) as info:
         parse_xml(body)
     assert info.value.code == "xml.too-large"
-    assert time.monotonic() - started < 1.0
 
 
 def test_deep_nesting_is_refused() -> None:
@@ -64,13 +60,11 @@ def test_iso_8859_1_documents_parse() -> None:
     assert document_encoding(raw) == "ISO-8859-1"
 
 
-def test_too_many_elements_is_refused_before_a_tree_is_built_and_fast() -> None:
-    wide = b"<MsgHead>" + b"<Document/>" * 1_000_000 + b"</MsgHead>"  # 11 MB, a million elements
-    started = time.monotonic()
+def test_too_many_elements_is_refused_before_a_tree_is_built() -> None:
+    wide = b"<MsgHead>" + b"<Document/>" * 1_000_000  # 11 MB, a million elements, never closed
     with pytest.raises(XmlRefused) as info:
         parse_xml(wide)
-    assert info.value.code == "xml.too-many-elements"
-    assert time.monotonic() - started < 2.0
+    assert info.value.code == "xml.too-many-elements", "counted before a tree (which would fail) is built"
 
 
 def test_comments_count_as_elements_and_markup_in_cdata_does_not() -> None:

