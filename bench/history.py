@@ -78,6 +78,7 @@ class History:
         columns = "resource_type, resource_id, patient, body, source_message_id, updated_at"
         with self.engine.begin() as conn:
             conn.execute(text("UPDATE fhir_resources SET version = version + :n"), {"n": extra})
+            conn.execute(text("UPDATE fhir_index SET version = version + :n"), {"n": extra})  # stays current
             for version in range(1, extra + 1):
                 conn.execute(
                     text(

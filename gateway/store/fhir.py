@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, select, text, tuple_, update
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, func, select, text, update
 
 from samband.adapters.fhir.identifiers import DNR, FNR
 from samband.gateway.store.fhir_index import index_rows
@@ -73,28 +73,34 @@ def _chunks(keys: Iterable[Key]) -> Iterable[list[Key]]:
         yield ordered[start : start + CHUNK]
 
 
+def of_keys(chunk: list[Key]) -> list[ColumnElement[bool]]:
+    """Rows of the keys in ``chunk`` and perhaps a few more: ``type IN (…) AND id IN (…)``, an index
+    lookup on both databases (SQLite scans the table for a row-value IN); callers keep the exact keys."""
+    return [
+        fhir_resources.c.resource_type.in_(sorted({rtype for rtype, _rid in chunk})),
+        fhir_resources.c.resource_id.in_(sorted({rid for _rtype, rid in chunk})),
+    ]
+
+
 def stored(conn: Connection, keys: Iterable[Key]) -> dict[Key, Stored]:
     """Current body and highest version of every key, looked up by primary key (type, id)."""
     wanted = set(keys)
     current: dict[Key, tuple[Resource, int]] = {}
     last: dict[Key, int] = {}
-    pair = tuple_(fhir_resources.c.resource_type, fhir_resources.c.resource_id)
+    c = fhir_resources.c
     for chunk in _chunks(wanted):
         rows = conn.execute(
-            select(
-                fhir_resources.c.resource_type,
-                fhir_resources.c.resource_id,
-                func.max(fhir_resources.c.version),
-            )
-            .where(pair.in_(chunk))
-            .group_by(fhir_resources.c.resource_type, fhir_resources.c.resource_id)
+            select(c.resource_type, c.resource_id, func.max(c.version))
+            .where(*of_keys(chunk))
+            .group_by(c.resource_type, c.resource_id)
         )
-        last.update(((rtype, rid), int(top or 0)) for rtype, rid, top in rows)
+        last.update(((rtype, rid), int(top or 0)) for rtype, rid, top in rows if (rtype, rid) in wanted)
         bodies = conn.execute(
-            select(fhir_resources.c.resource_type, fhir_resources.c.resource_id, fhir_resources.c.version,
-                   fhir_resources.c.body).where(pair.in_(chunk), fhir_resources.c.current.is_(True))
-        )  # fmt: skip
-        current.update(((t, i), (dict(body), int(v))) for t, i, v, body in bodies)
+            select(c.resource_type, c.resource_id, c.version, c.body).where(
+                *of_keys(chunk), c.current.is_(True)
+            )
+        )
+        current.update(((t, i), (dict(body), int(v))) for t, i, v, body in bodies if (t, i) in wanted)
     found: dict[Key, Stored] = {}
     for key in wanted:
         body, version = current.get(key) or (None, 0)
@@ -211,7 +217,7 @@ def apply_bundle(conn: Connection, bundle: Resource, source_message_id: str | No
             upserts.append(rewrite_references(copy.deepcopy(entry["resource"]), targets))
     lock(conn, [*deletes, *((str(r["resourceType"]), str(r["id"])) for r in upserts)])
     delete_resources(conn, deletes)
-    ended = supersede(conn, upserts)
+    ended = supersede(conn, upserts, read_many)
     return write(conn, upserts + ended, source_message_id, now)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, exists, false, func, not_, or_, select, tuple_
+from sqlalchemy import ColumnElement, Connection, Select, and_, exists, false, func, not_, or_, select
 
 from samband.gateway.store.fhir import Key, Resource, read_many, with_identifier
 from samband.gateway.store.fhir_index import folded
@@ -218,24 +218,25 @@ def _included(conn: Connection, query: Query, keys: list[tuple[str, int]]) -> li
     if not keys:
         return []
     rtype = query.resource_type
+    shown = set(keys)
     wanted: set[Key] = set()
     for inc in query.include:
         rows = conn.execute(
-            select(I.value).where(
-                I.resource_type == rtype, I.param == inc.param, tuple_(I.resource_id, I.version).in_(keys)
+            select(I.resource_id, I.version, I.value).where(
+                I.resource_type == rtype, I.param == inc.param, I.resource_id.in_([rid for rid, _v in keys])
             )
         )
-        for (ref,) in rows:
+        for source, version, ref in rows:
             target, _, rid = str(ref).partition("/")
-            if rid and (inc.target is None or inc.target == target):
+            if (source, int(version)) in shown and rid and (inc.target is None or inc.target == target):
                 wanted.add((target, rid))
     matched = [f"{rtype}/{rid}" for rid, _v in keys]
     for inc in query.revinclude:
-        rows = conn.execute(
+        referring = conn.execute(
             select(R.resource_id)
             .where(R.resource_type == inc.source, R.current.is_(True))
             .where(_row_of(inc.param, inc.source, I.value.in_(matched)))
         )
-        wanted.update((inc.source, rid) for (rid,) in rows)
+        wanted.update((inc.source, rid) for (rid,) in referring)
     wanted -= {(rtype, rid) for rid, _v in keys}
     return read_many(conn, wanted)

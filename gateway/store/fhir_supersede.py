@@ -11,11 +11,11 @@ IP tool keeps its own id and is versioned) are never superseded.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, select, tuple_
+from sqlalchemy import Connection, and_, select
 
 from samband.gateway.store.fhir_index import values_at
 from samband.gateway.store.tables import fhir_index, fhir_resources
@@ -82,20 +82,12 @@ def _current_with_subject(conn: Connection, rtype: str, subject: str) -> list[Re
     return [dict(body) for (body,) in conn.execute(query)]
 
 
-def _current(conn: Connection, refs: Iterable[str]) -> list[Resource]:
-    keys = sorted({tuple(r.split("/", 1)) for r in refs if "/" in r})
-    if not keys:
-        return []
-    pair = tuple_(fhir_resources.c.resource_type, fhir_resources.c.resource_id)
-    rows = conn.execute(
-        select(fhir_resources.c.body).where(pair.in_(keys), fhir_resources.c.current.is_(True))
-    )
-    return [dict(body) for (body,) in rows]
+Reader = Callable[[Connection, Iterable[tuple[str, str]]], list[Resource]]
 
 
-def supersede(conn: Connection, incoming: list[Resource]) -> list[Resource]:
+def supersede(conn: Connection, incoming: list[Resource], read: Reader) -> list[Resource]:
     """New versions of the stored resources that ``incoming`` plans supersede (and ``incoming`` plans
-    changed in place to name what they replace)."""
+    changed in place to name what they replace); ``read`` gives the current versions of keys."""
     arriving = {(str(r["resourceType"]), str(r["id"])) for r in incoming}
     ended: dict[tuple[str, str], Resource] = {}
     for plan in incoming:
@@ -122,7 +114,7 @@ def supersede(conn: Connection, incoming: list[Resource]) -> list[Resource]:
         for old in earlier:
             ended[(old["resourceType"], old["id"])] = {**old, "status": rule.ended}
             named = _refs(old, "activity.reference.reference", "careTeam.reference") - kept
-            for part in _current(conn, named):
+            for part in read(conn, [(r.split("/", 1)[0], r.split("/", 1)[1]) for r in named if "/" in r]):
                 for rtype, status, live in rule.ended_by_type:
                     if part["resourceType"] == rtype and part.get("status") in live:
                         ended[(rtype, part["id"])] = {**part, "status": status}

@@ -295,3 +295,31 @@ def test_two_writers_of_one_patient_make_two_versions_not_a_conflict(pg_engine: 
     with made.connect() as conn:
         history = fhir_store.versions(conn, "Patient", "p1")
     assert [(v, body["name"][0]["family"]) for v, _c, body in history] == [(2, "Andre"), (1, "Først")]
+
+
+def test_storing_reads_by_index_not_by_scanning(tmp_path: Path) -> None:
+    """Every query storing a Bundle makes (keys, versions, supersede) is an index search on SQLite:
+    none scans ``fhir_resources`` or ``fhir_index``, so a delivery costs the same however much is stored."""
+    made = make_engine(f"sqlite:///{tmp_path / 'plans.db'}")
+    run_migrations(made)
+    first = message(patient("p1", "13116900216"), team("t1", "p1"), plan("c1", "p1", team="t1"))
+    later = message(patient("p1", "13116900216"), team("t2", "p1"), plan("c2", "p1", team="t2"))
+    queries: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            queries.append((statement, parameters))
+
+    with made.begin() as conn:
+        fhir_store.apply_bundle(conn, first, None, NOW)
+        event.listen(conn, "after_cursor_execute", keep)
+        fhir_store.apply_bundle(conn, later, None, LATER)
+        event.remove(conn, "after_cursor_execute", keep)
+        assert fhir_store.read(conn, "CarePlan", "c1")["status"] == "revoked"  # type: ignore[index]
+        raw = conn.connection.driver_connection
+        assert raw is not None and queries
+        for statement, parameters in queries:
+            plan_rows = raw.execute(f"EXPLAIN QUERY PLAN {statement}", parameters).fetchall()
+            scans = [row[3] for row in plan_rows if str(row[3]).startswith("SCAN fhir_")]
+            assert not scans, f"{statement}\n{scans}"
+    made.dispose()
