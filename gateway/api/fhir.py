@@ -6,7 +6,6 @@ by ``POST /fhir`` (``inbound.py``). Every read of stored resources is audited wi
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from email.utils import format_datetime
 from typing import Any
@@ -20,9 +19,11 @@ from sqlalchemy import Connection
 from samband.adapters.formats import validate
 from samband.adapters.json.safe import read_json
 from samband.gateway.api.fhir_capability import capability_statement
-from samband.gateway.api.fhir_query import parse
+from samband.gateway.api.fhir_query import Parsed, parse
 from samband.gateway.api.fhir_wire import (
+    FHIR_JSON,
     answer,
+    body_of,
     finding_issue,
     media_type,
     outcome,
@@ -90,14 +91,10 @@ def _validation(raw: bytes) -> Resource:
                 and part.get("name") == "resource"
                 and isinstance(part.get("resource"), dict)
             ):
-                raw = fhir_json(part["resource"])
+                raw = body_of(part["resource"], FHIR_JSON)
     _kind, findings = validate(raw)
     issues = [finding_issue(f) for f in findings]
     return outcome(issues or [outcome_issue("fhir-api.valid", "no findings", "information", 200)])
-
-
-def fhir_json(resource: Resource) -> bytes:
-    return json.dumps(resource, ensure_ascii=False).encode()
 
 
 @router.get("/{resource_type}")
@@ -123,7 +120,7 @@ def search(resource_type: str, request: Request, svc: ServicesDep, caller: Reade
     return answer(request, searchset(_base(request), parsed, found))
 
 
-def searchset(base: str, parsed: Any, found: fhir_search.Found) -> Resource:
+def searchset(base: str, parsed: Parsed, found: fhir_search.Found) -> Resource:
     """The searchset Bundle (R4 bundle.html): matches, includes, ``total``, ``self``/``next``/``previous``."""
     query = parsed.query
 
