@@ -94,8 +94,10 @@ CONDITIONS: dict[str, Condition] = {
     "nhn-unreachable": Condition(
         title="NHN message service unreachable",
         summary="{count} tries failed on NHN's message service or HelseID recently",
-        meaning="sending through NHN's message service (or getting its HelseID token) failed "
-        "in the last alert interval",
-        find=lambda conn, c: store.failed_tries(conn, c.window_start, NHN_CODES),
+        meaning="sending through NHN's message service or receiving from it (or getting its HelseID "
+        "token) failed in the last alert interval",
+        find=lambda conn, c: store.joined(
+            store.failed_tries(conn, c.window_start, NHN_CODES), store.failed_looks(conn, c.window_start)
+        ),
     ),
 }

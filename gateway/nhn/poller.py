@@ -34,6 +34,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from samband.gateway import pipeline
+from samband.gateway.alerts.conditions import NHN_CODES
 from samband.gateway.runtime import Services
 from samband.gateway.store import nhn_inbound as journal
 from samband.gateway.store import repository as repo
@@ -46,6 +47,7 @@ from samband.kernel.errors import GatewayError
 log = logging.getLogger(__name__)
 
 JOB = "nhn-inbound"
+
 CRASH_VARIABLE = "SAMBAND_TEST_NHN_CRASH_AT"
 STEPS = ("fetched", "stored", "read", "answered")
 WAITING = frozenset({Status.RECEIVED, Status.HELD, Status.ROUTED, Status.FAILED})
@@ -96,13 +98,13 @@ class NhnPoller:
         try:
             listed = self.client.unread(self.her_ids, limit=self.svc.settings.nhn_poll_batch)
         except GatewayError as error:
-            log.warning("NHN message service: listing unread messages failed: [%s] %s", error.code, error)
+            self.failed("listing unread messages", error)
             return 0
         for message in listed:
             try:
                 self.take(message)
             except GatewayError as error:  # it stays unread; the next look takes it again
-                log.warning("NHN message %s not taken this look: [%s] %s", message.id, error.code, error)
+                self.failed(f"taking message {message.id}", error)
             except Exception:  # a bug or a store fault for one message never stops the others
                 log.exception("NHN message %s not taken this look", message.id)
         return len(listed)
@@ -169,7 +171,7 @@ class NhnPoller:
             try:
                 self.answer_one(taken)
             except GatewayError as error:  # held until the claim runs out, then sent again
-                log.warning("AppRec for NHN message %s not sent: [%s] %s", taken.nhn_id, error.code, error)
+                self.failed(f"answering message {taken.nhn_id}", error)
             except Exception:
                 log.exception("AppRec for NHN message %s not sent", taken.nhn_id)
 
@@ -194,6 +196,17 @@ class NhnPoller:
             repo.add_event(
                 conn, answered, "apprec.sent", now, apprec=apprec_id, channel="nhn-msh", nhn_id=nhn_apprec
             )
+
+    def failed(self, doing: str, error: GatewayError) -> None:
+        """Logged, and kept for the ``nhn-unreachable`` alert when the service or HelseID failed."""
+        log.warning("NHN message service, %s: [%s] %s", doing, error.code, error)
+        if not error.code.startswith(NHN_CODES):  # a refusal of one document is no outage
+            return
+        try:
+            with self.svc.engine.begin() as conn:
+                journal.record_failure(conn, self.svc.now(), error.where or doing, error.code, str(error))
+        except Exception:  # the store is down too: the log line is all there is
+            log.exception("recording the NHN failure failed")
 
     # -- the test hook -------------------------------------------------------------------------
 

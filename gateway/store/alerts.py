@@ -18,7 +18,15 @@ from sqlalchemy import Connection, and_, func, or_, select, update
 
 from samband.gateway.store.deliveries import DeliveryStatus, Outcome, still_failing
 from samband.gateway.store.repository import Direction, Status
-from samband.gateway.store.tables import alert_state, alerts, deliveries, delivery_attempts, events, messages
+from samband.gateway.store.tables import (
+    alert_state,
+    alerts,
+    deliveries,
+    delivery_attempts,
+    events,
+    messages,
+    nhn_inbound_failures,
+)
 
 ITEMS = 10
 """Examples one alert carries (its count covers all)."""
@@ -156,6 +164,40 @@ def failed_tries(conn: Connection, since: datetime, prefixes: Sequence[str]) -> 
         {"route": r.route, "code": r.error_code, "tries": int(r.tries), "last": _iso(r.last)} for r in rows
     ]
     return Found(sum(int(r.tries) for r in rows), items[:ITEMS])
+
+
+def failed_looks(conn: Connection, since: datetime) -> Found:
+    """The NHN poller's requests that failed after ``since``: per request and code, how many and
+    the last (``route`` names the poller, so they read like failed delivery tries)."""
+    failures = nhn_inbound_failures.c
+    rows = conn.execute(
+        select(
+            failures.operation,
+            failures.code,
+            func.count().label("tries"),
+            func.max(failures.at).label("last"),
+        )
+        .where(failures.at > since)
+        .group_by(failures.operation, failures.code)
+        .order_by(func.max(failures.at).desc())
+    ).all()
+    items = [
+        {
+            "route": "nhn-inbound",
+            "operation": r.operation,
+            "code": r.code,
+            "tries": int(r.tries),
+            "last": _iso(r.last),
+        }
+        for r in rows
+    ]
+    return Found(sum(int(r.tries) for r in rows), items[:ITEMS])
+
+
+def joined(*found: Found) -> Found:
+    """Several findings of one condition as one (the newest items first)."""
+    items = sorted((i for f in found for i in f.items), key=lambda i: str(i.get("last") or ""), reverse=True)
+    return Found(sum(f.count for f in found), items[:ITEMS])
 
 
 def last_sent(conn: Connection, condition: str, channel: str) -> datetime | None:

@@ -9,12 +9,12 @@ mark-read, ``answered_at`` once the AppRec went back (or there is none to send).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row, or_, select, update
 
-from samband.gateway.store.tables import nhn_inbound
+from samband.gateway.store.tables import nhn_inbound, nhn_inbound_failures
 
 
 @dataclass(frozen=True)
@@ -108,4 +108,16 @@ def answered(
         update(nhn_inbound)
         .where(nhn_inbound.c.nhn_id == nhn_id)
         .values(answered_at=now, apprec_id=apprec_id, nhn_apprec_id=nhn_apprec_id, claimed_until=None)
+    )
+
+
+KEEP_FAILURES = timedelta(days=7)
+
+
+def record_failure(conn: Connection, now: datetime, operation: str, code: str, detail: str) -> None:
+    """A request the service failed or refused (for the ``nhn-unreachable`` alert); those older
+    than a week go."""
+    conn.execute(nhn_inbound_failures.delete().where(nhn_inbound_failures.c.at < now - KEEP_FAILURES))
+    conn.execute(
+        nhn_inbound_failures.insert().values(at=now, operation=operation[:200], code=code[:60], detail=detail)
     )

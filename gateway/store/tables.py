@@ -253,6 +253,16 @@ nhn_inbound = Table(
     Column("claimed_until", UTCDateTime),  # an answer in hand, or not looked at again before
 )
 
+nhn_inbound_failures = Table(
+    "nhn_inbound_failures",  # a request of the NHN poller the service failed or refused (for alerts)
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("operation", String(200), nullable=False),  # e.g. GET /Messages
+    Column("code", String(60), nullable=False),  # nhn-msh.* or helseid.*
+    Column("detail", Text, nullable=False),
+)
+
 job_locks = Table(
     "job_locks",
     metadata,

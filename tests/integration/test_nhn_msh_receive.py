@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import sqlalchemy as sa
 
 from samband.gateway.cli.serve import run_worker
 from samband.gateway.nhn.poller import CRASH_VARIABLE, STEPS
+from samband.gateway.store.alerts import failed_looks
 from samband.integrations.nhn_msh import AppRecStatus, MshClient
 from samband.integrations.nhn_msh.local import LocalMeldingstjener, running_meldingstjener
 from samband.integrations.nhn_msh.local.spec import find_definition
@@ -121,6 +123,12 @@ def test_a_kill_after_each_step_loses_nothing_and_stores_nothing_twice(
         process.terminate()
         process.join(timeout=30)
     assert [s.status for s in msh.app.seen[before:]][:2] == [503, 503]
+    with engine.connect() as conn:  # what the nhn-unreachable alert reads
+        failed = failed_looks(conn, datetime.now(UTC) - timedelta(hours=1))
+    assert failed.count == 2
+    assert [(i["route"], i["operation"], i["code"]) for i in failed.items] == [
+        ("nhn-inbound", "GET /Messages", "nhn-msh.unavailable")
+    ]
 
     inbound = [(k, m, s) for d, k, m, s in stored(engine) if d == "inbound"]
     assert inbound == [("message", msg_id, "delivered"), ("duplicate", msg_id, "duplicate")]
