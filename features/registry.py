@@ -1,5 +1,6 @@
 """The features the service runs, by name: it reads their settings groups, runs their migrations
-beside the core's, mounts their routers and starts their jobs (``create_app``, the CLI).
+beside the core's, mounts their routers, starts their jobs and checks their alert conditions
+(``create_app``, the CLI).
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from samband.features.feedback.feature import FEATURE as FEEDBACK
 from samband.features.referrals.feature import FEATURE as REFERRALS
+from samband.gateway.alerts.conditions import Condition
 from samband.gateway.feature import Feature
 
 FEATURES: dict[str, Feature] = {
@@ -15,3 +17,6 @@ FEATURES: dict[str, Feature] = {
     "referrals": REFERRALS,
 }
 MIGRATIONS: tuple[Path, ...] = tuple(f.migrations for f in FEATURES.values() if f.migrations)
+ALERT_CONDITIONS: dict[str, Condition] = {
+    name: condition for f in FEATURES.values() for name, condition in (f.alerts or {}).items()
+}

@@ -24,7 +24,7 @@ from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import DBAPIError
 
 from samband import __version__
-from samband.features.registry import FEATURES, MIGRATIONS
+from samband.features.registry import ALERT_CONDITIONS, FEATURES, MIGRATIONS
 from samband.gateway.access import Access
 from samband.gateway.api import alerts, audit, console, fhir, health, inbound, messages, openapi, operations
 from samband.gateway.api.fhir_wire import error_answer, is_fhir_path
@@ -46,6 +46,7 @@ def create_app(
     unless ``run_worker`` is False (``serve --workers N``: worker processes do it), a delivery worker.
     Each feature's settings group is read here, so a bad one stops the start."""
     svc = services or start_services(settings, migrations=MIGRATIONS)
+    svc.alert_conditions.update(ALERT_CONDITIONS)
     for feature in FEATURES.values():
         if feature.settings is not None:
             feature.settings()

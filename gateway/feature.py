@@ -1,10 +1,11 @@
 """What a feature (``samband.features``) adds to a running gateway: its settings group, its own
-Alembic branch, its router and its background job. The service composes them; the core imports none.
+Alembic branch, its router, its background job and its alert conditions. The service composes them;
+the core imports none.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -12,6 +13,7 @@ from typing import Protocol
 from fastapi import APIRouter
 from pydantic_settings import BaseSettings
 
+from samband.gateway.alerts.conditions import Condition
 from samband.gateway.runtime import Services
 
 
@@ -30,3 +32,4 @@ class Feature:
     migrations: Path | None = None
     router: APIRouter | None = None
     job: Callable[[Services], Job] | None = None
+    alerts: Mapping[str, Condition] | None = None  # alert conditions of its own, beside the core's

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from samband.gateway.alerts.conditions import CONDITIONS, Condition
 from samband.gateway.backpressure import Backlog
 from samband.gateway.metrics import Metrics, QueueSnapshot
 from samband.gateway.routing.loader import load_routes
@@ -39,6 +40,8 @@ class Services:
     routes: RouteTable
     metrics: Metrics = field(default_factory=Metrics)
     now: Callable[[], datetime] = utc_now
+    alert_conditions: dict[str, Condition] = field(default_factory=lambda: dict(CONDITIONS))
+    """What the alert job checks: the core's conditions and those of the features the service runs."""
 
     @cached_property
     def reads(self) -> Engine:

@@ -1,11 +1,12 @@
 """GP feedback as the service mounts it: its settings group, its Alembic branch, the patient timeline
-router and the feedback job beside the delivery worker.
+router, the feedback job beside the delivery worker and its alert condition.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from samband.features.feedback.alerts import FEEDBACK_CONDITIONS
 from samband.features.feedback.loop import FeedbackLoop
 from samband.features.feedback.router import router
 from samband.features.feedback.settings import FeedbackSettings
@@ -23,4 +24,5 @@ FEATURE = Feature(
     migrations=Path(__file__).resolve().parent / "migrations",
     router=router,
     job=start_loop,
+    alerts=FEEDBACK_CONDITIONS,
 )

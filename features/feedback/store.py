@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Connection, Row, select, update
+from sqlalchemy import Connection, Row, func, or_, select, update
 
 from samband.features.feedback.events import FeedbackEvent
 from samband.features.feedback.state import ConsentState, FeedbackState
@@ -26,6 +26,8 @@ from samband.features.feedback.tables import (
     feedback_state,
     referrals,
 )
+from samband.gateway.store.alerts import ITEMS as ALERT_ITEMS
+from samband.gateway.store.alerts import Found
 from samband.gateway.store.tables import messages
 
 
@@ -147,6 +149,35 @@ def alert(conn: Connection, patient_id: str | None, kind: str, now: datetime, **
         )
     )
     return alert_id
+
+
+def operator_alerts(
+    conn: Connection, since: datetime | None, kinds: Collection[str], endings: Collection[str]
+) -> Found:
+    """Operator events of ``kinds`` (or whose kind ends with one of ``endings``) after ``since``: how
+    many, and the newest few by kind, rule and MsgId (no patient: an alert leaves the gateway)."""
+    where = [
+        or_(
+            feedback_alerts.c.kind.in_(list(kinds)),
+            *(feedback_alerts.c.kind.endswith(e, autoescape=True) for e in endings),
+        )
+    ]
+    if since is not None:
+        where.append(feedback_alerts.c.created_at > since)
+    count = conn.execute(select(func.count()).select_from(feedback_alerts).where(*where)).scalar_one()
+    rows = conn.execute(
+        select(feedback_alerts).where(*where).order_by(feedback_alerts.c.created_at.desc()).limit(ALERT_ITEMS)
+    )
+    items = [
+        {
+            "kind": r.kind,
+            "rule": (r.detail or {}).get("rule"),
+            "msg_id": (r.detail or {}).get("msg_id"),
+            "at": r.created_at.isoformat(),
+        }
+        for r in rows
+    ]
+    return Found(int(count), items)
 
 
 def save_plan(

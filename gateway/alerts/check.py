@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from samband.gateway.alerts.channels import Alert, Send, configured
-from samband.gateway.alerts.conditions import CONDITIONS, Check, Condition
+from samband.gateway.alerts.conditions import Check, Condition
 from samband.gateway.runtime import Services
 from samband.gateway.store import alerts as store
 from samband.gateway.store.alerts import Found, Raised
@@ -25,9 +25,10 @@ log = logging.getLogger(__name__)
 NO_CHANNEL = "none"
 
 
-def run_alerts(svc: Services, conditions: Mapping[str, Condition] = CONDITIONS) -> list[Raised]:
-    """One pass over every condition; returns the alerts recorded in it."""
+def run_alerts(svc: Services, conditions: Mapping[str, Condition] | None = None) -> list[Raised]:
+    """One pass over every condition (default: ``svc.alert_conditions``); returns the alerts recorded."""
     now = svc.now()
+    conditions = svc.alert_conditions if conditions is None else conditions
     senders: Mapping[str, Send | None] = configured(svc.settings) or {NO_CHANNEL: None}
     raised: list[Raised] = []
     for name, condition in conditions.items():

@@ -7,13 +7,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from samband.features.registry import ALERT_CONDITIONS
 from samband.gateway.alerts.conditions import CONDITIONS
 from samband.gateway.deps import Reader, ServicesDep
 from samband.gateway.store import alerts as store
 
 router = APIRouter(tags=["alerts"])
 
-CONDITION_PATTERN = "^(" + "|".join(CONDITIONS) + ")$"
+CONDITION_PATTERN = "^(" + "|".join({**CONDITIONS, **ALERT_CONDITIONS}) + ")$"
 
 
 @router.get("/alerts")
@@ -32,5 +33,6 @@ def list_alerts(
     ``error``, or ``recorded``). ``conditions`` names every condition with its title and meaning."""
     with svc.reads.begin() as conn:
         total, page = store.search(conn, condition, limit, offset)
-    conditions = {name: {"title": c.title, "meaning": c.meaning} for name, c in CONDITIONS.items()}
+    shown = svc.alert_conditions.items()
+    conditions = {name: {"title": c.title, "meaning": c.meaning} for name, c in shown}
     return {"total": total, "limit": limit, "offset": offset, "items": page, "conditions": conditions}

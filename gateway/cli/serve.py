@@ -15,7 +15,7 @@ from types import FrameType
 
 import uvicorn
 
-from samband.features.registry import MIGRATIONS
+from samband.features.registry import ALERT_CONDITIONS, MIGRATIONS
 from samband.gateway.allowlist import is_loopback
 from samband.gateway.app import create_app
 from samband.gateway.delivery.worker import DeliveryWorker
@@ -109,7 +109,9 @@ def run_worker(database_url: str | None) -> None:
     """An extra delivery worker against a shared store (PostgreSQL) until SIGINT/SIGTERM."""
     configure_logging(logging.INFO)
     settings = settings_for(database_url)
-    worker = DeliveryWorker(start_services(settings, migrations=MIGRATIONS))
+    svc = start_services(settings, migrations=MIGRATIONS)
+    svc.alert_conditions.update(ALERT_CONDITIONS)
+    worker = DeliveryWorker(svc)
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
         worker.stopping.set()

@@ -13,6 +13,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from samband.features.registry import ALERT_CONDITIONS
 from samband.gateway.alerts.channels import Alert
 from samband.gateway.alerts.conditions import CONDITIONS
 from samband.gateway.alerts.settings import AlertSettings, RetentionSettings
@@ -24,7 +25,7 @@ SHELL_BLOCK = re.compile(r"```sh\n(.*?)```", re.S)
 
 
 def test_every_condition_and_setting_is_described() -> None:
-    for name, condition in CONDITIONS.items():
+    for name, condition in {**CONDITIONS, **ALERT_CONDITIONS}.items():
         assert f"| `{name}` | {condition.title} |" in DOC, name
     for field in (*AlertSettings.model_fields, *RetentionSettings.model_fields):
         assert f"SAMBAND_{field.upper()}" in DOC, field

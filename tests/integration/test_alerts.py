@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from samband.features.feedback import store as feedback_store
 from samband.gateway.alerts.check import run_alerts
 from samband.gateway.alerts.conditions import NHN_CODES, REGISTER_CODES
 from samband.gateway.store import deliveries as queue
@@ -185,6 +186,7 @@ def test_without_a_channel_the_alert_is_recorded_and_long_failures_are_one(
         "apprec-overdue",
         "adresseregister-unreachable",
         "nhn-unreachable",
+        "feedback-problem",
     }
     assert gw.client.get("/alerts", params={"condition": "bogus"}, headers=AUTH).status_code == 422
 
@@ -237,3 +239,26 @@ def test_an_apprec_that_never_comes_and_failed_register_tries_are_alerts(
     gw.clock.advance(1)
     raised = run_alerts(gw.services)
     assert [(r.condition, r.count) for r in raised] == [("adresseregister-unreachable", 1)]
+
+
+def test_the_feedback_features_operator_events_go_out_as_alerts_too(
+    sqlite_url: str,
+    gateway_factory: GatewayFactory,
+    receivers: Callable[[], Receiver],
+    channels: dict[str, Any],
+    webhook: Receiver,
+) -> None:
+    gw, _ = _gateway(gateway_factory, sqlite_url, receivers, 200, **channels)
+    now = gw.clock()
+    with gw.services.engine.begin() as conn:
+        feedback_store.alert(conn, "41019912345", "no-gp-address", now, rule="F1")
+        feedback_store.alert(conn, "41019912345", "apprec-missing-final", now, msg_id="m-1", rule="F3")
+        feedback_store.alert(conn, "41019912345", "coordinator-task", now, rule="F5", text="Ring pasienten")
+    _pass(gw)
+    [sent] = [json.loads(t.body) for t in webhook.taken()]
+    assert sent["condition"] == "feedback-problem" and sent["count"] == 2, "a coordinator's task is no alert"
+    assert {(i["kind"], i["rule"]) for i in sent["items"]} == {
+        ("no-gp-address", "F1"),
+        ("apprec-missing-final", "F3"),
+    }
+    assert "41019912345" not in webhook.taken()[0].body.decode(), "no patient identity leaves the gateway"
