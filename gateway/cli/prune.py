@@ -1,36 +1,20 @@
 """``samband prune [--dry-run]``: the configured retention, applied now or shown, with counts per kind.
 
 Exit 0 (nothing configured is not an error: it says so); a SQLite file that does not exist is
-``retention.database-missing`` (exit 2), never a new empty store.
+``config.database-missing`` (exit 2, as for ``samband replay``), never a new empty store.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
-from sqlalchemy import make_url
 
 from samband.features.registry import MIGRATIONS
+from samband.gateway.cli.replay import require_store
 from samband.gateway.cli.serve import settings_for
 from samband.gateway.retention import KindPlan, configured, plan, prune
 from samband.gateway.runtime import start_services
-from samband.gateway.settings import Settings
-from samband.kernel.errors import ConfigurationError
 
 CLI_ACTOR = "samband prune"
-
-
-def require_store(settings: Settings) -> None:
-    """A SQLite store must exist already: pruning a store that is not there is a mistake."""
-    url = make_url(settings.database_url)
-    name = url.database
-    if url.get_backend_name() == "sqlite" and name and name != ":memory:" and not Path(name).is_file():
-        raise ConfigurationError(
-            f"no store at {name}: run from the folder the gateway runs in, or set SAMBAND_DATABASE_URL",
-            code="retention.database-missing",
-            where="SAMBAND_DATABASE_URL",
-        )
 
 
 def _line(p: KindPlan, dry_run: bool) -> str:

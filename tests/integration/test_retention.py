@@ -125,5 +125,5 @@ def test_the_scheduled_prune_runs_under_its_lease(
 def test_prune_refuses_a_store_that_is_not_there(tmp_path: Path) -> None:
     missing = f"sqlite:///{tmp_path / 'nowhere' / 'samband.db'}"
     result = CliRunner().invoke(app, ["prune", "--dry-run", "--database-url", missing])
-    assert result.exit_code == 2 and "retention.database-missing" in result.output
+    assert result.exit_code == 2 and "config.database-missing" in result.output
     assert not (tmp_path / "nowhere").exists(), "no empty store is made"
