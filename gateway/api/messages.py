@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
@@ -22,7 +21,7 @@ from samband.gateway.store.audit import Action, Entry
 from samband.gateway.store.receipts import received_receipt, sent_receipt, translations_of
 from samband.gateway.store.replays import replays_of
 from samband.gateway.store.repository import StoredMessage
-from samband.gateway.store.search import MessageQuery, search_messages
+from samband.gateway.store.search import MessageQuery, moment, search_messages
 
 router = APIRouter(prefix="/messages", tags=["messages"], route_class=SafeJsonRoute)
 
@@ -70,8 +69,8 @@ def list_messages(
     direction: str | None = None,
     source_id: str | None = None,
     kind: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Annotated[str | None, Query(description="ISO 8601 date or date-time (UTC when no offset)")] = None,
+    until: Annotated[str | None, Query(description="ISO 8601 date or date-time (UTC when no offset)")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
     q: Annotated[str | None, Query(description="free text: patient name, document text")] = None,
@@ -84,7 +83,7 @@ def list_messages(
     Audited (``search``) with the filters and every patient on the page."""
     query = MessageQuery(
         msg_id, conversation_id, patient, sender_her, receiver_her, type, status, direction, source_id,
-        kind, since, until, limit, offset, q, count == "exact",
+        kind, moment("since", since), moment("until", until), limit, offset, q, count == "exact",
     )  # fmt: skip
     with svc.reads.begin() as conn:
         total, page = search_messages(conn, query)

@@ -9,7 +9,7 @@ counts a million rows to show fifty.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, Connection, func, or_, select
 
@@ -79,6 +79,24 @@ class MessageQuery:
                     )
             values[f.name] = value
         return MessageQuery(**values)  # type: ignore[arg-type]
+
+
+def moment(name: str, typed: str | None) -> datetime | None:
+    """A ``since``/``until`` value as typed: an ISO 8601 date or date-time, UTC when it names no offset;
+    ``RequestInvalid`` (400, ``search.invalid-filter``) for anything else."""
+    if typed is None or not typed.strip():
+        return None
+    try:
+        found = datetime.fromisoformat(typed.strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise RequestInvalid(
+            f"{name}={typed!r} is not a date or date-time",
+            code="search.invalid-filter",
+            where=name,
+            expected="an ISO 8601 date or date-time, e.g. 2026-03-01 or 2026-03-01T08:00:00+01:00",
+            received=typed,
+        ) from exc
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
 
 
 def type_clause(wanted: str) -> ColumnElement[bool]:

@@ -23,6 +23,7 @@ class Found:
     plo: str
     dialog: str
     bad: httpx.Response  # the answer to status=bogus
+    bad_date: httpx.Response  # the answer to since=yesterday
 
 
 @pytest.fixture
@@ -37,7 +38,9 @@ def found(gateway_factory: GatewayFactory, database_url: str) -> Found:
         return sorted(m["msg_id"] for m in answer["items"])
 
     bad = gw.client.get("/messages", headers=AUTH, params={"status": "bogus"})
-    return Found(ids, msg_id_of(plo), msg_id_of(DIALOG.read_bytes()), bad)
+    bad_date = gw.client.get("/messages", headers=AUTH, params={"since": "yesterday"})
+    assert ids(since="2000-01-01") == ids() and ids(until="2000-01-01T00:00:00Z") == []
+    return Found(ids, msg_id_of(plo), msg_id_of(DIALOG.read_bytes()), bad, bad_date)
 
 
 def test_types_by_family_and_in_any_case(found: Found) -> None:
@@ -62,3 +65,5 @@ def test_an_unknown_filter_value_is_refused_with_the_allowed_values(found: Found
     [error] = found.bad.json()["errors"]
     assert error["code"] == "search.invalid-filter" and error["where"] == "status"
     assert "delivered" in error["expected"] and "received" in error["expected"]
+    assert found.bad_date.status_code == 400
+    assert found.bad_date.json()["errors"][0]["where"] == "since"
