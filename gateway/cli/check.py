@@ -216,6 +216,8 @@ def check_nhn(settings: Settings) -> Finding:
         return refused
     routes = ", ".join(route.name for route in _message_service_routes(settings))
     over = f"; HelseID tokens for {routes}" if routes else ""
+    if settings.nhn_receiver_her_ids:
+        over += f"; receiving for {_her_ids(settings)} through NHN's message service"
     if settings.her_id == PLACEHOLDER_HER_ID:
         return Finding(
             "nhn",
@@ -248,7 +250,31 @@ def check_message_service(settings: Settings) -> Finding | None:
                 f"route {route.name}: no HelseID token for NHN's message service: {exc}",
                 "check the route's token_url, client_id, key_path, scope and issuer (docs/nhn.md)",
             )
+    return check_receiving(settings)
+
+
+def check_receiving(settings: Settings) -> Finding | None:
+    """A problem when the poller (``SAMBAND_NHN_*``) cannot list its HER-ids' unread messages: no
+    token, or a HER-id its client is not bound to (403). Listing changes nothing at the service."""
+    receiving = settings.nhn_msh()
+    if receiving is None:
+        return None
+    try:
+        with MshClient(receiving) as client:
+            client.unread(settings.nhn_receiver_her_ids, limit=1)
+    except GatewayError as exc:
+        return Finding(
+            "nhn",
+            Verdict.PROBLEM,
+            f"receiving for {_her_ids(settings)}: NHN's message service: {exc}",
+            "check the SAMBAND_NHN_* settings and that the HelseID client is bound to each HER-id "
+            "(docs/nhn.md, Receiving)",
+        )
     return None
+
+
+def _her_ids(settings: Settings) -> str:
+    return ", ".join(str(her) for her in settings.nhn_receiver_her_ids)
 
 
 CHECKS: dict[str, Check] = {

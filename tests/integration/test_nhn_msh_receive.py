@@ -13,15 +13,19 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from samband.gateway.cli.check import Verdict, check_nhn
 from samband.gateway.cli.serve import run_worker
 from samband.gateway.nhn.poller import CRASH_VARIABLE, STEPS
+from samband.gateway.settings import Settings
 from samband.gateway.store.alerts import failed_looks
 from samband.integrations.nhn_msh import AppRecStatus, MshClient
 from samband.integrations.nhn_msh.local import LocalMeldingstjener, running_meldingstjener
+from samband.integrations.nhn_msh.local.helseid import SCOPE
 from samband.integrations.nhn_msh.local.spec import find_definition
 from tests.integration.messages import RECEIVER_HER, SENDER_HER, fhir_store_routes, hodemelding, msg_id_of
 from tests.integration.nhn_gateway import entries, journal, nhn_env, stored, wait_for
@@ -140,3 +144,21 @@ def test_a_kill_after_each_step_loses_nothing_and_stores_nothing_twice(
     assert entries(msh, RECEIVER) == [(msg_id, False, True), (msg_id, False, True)]
     assert sender.apprec_info(resent_id)[0].status is AppRecStatus.OK
     engine.dispose()
+
+
+def test_check_lists_the_unread_messages_of_every_her_id_received_for(
+    msh: LocalMeldingstjener, tmp_path: Path
+) -> None:
+    key_path = msh.new_client("samband-check", tmp_path / "check.jwk", [RECEIVER])
+    receiving: dict[str, Any] = {
+        "nhn_base_url": msh.url,
+        "nhn_token_url": msh.token_url,
+        "nhn_client_id": "samband-check",
+        "nhn_key_path": key_path,
+        "nhn_scope": [SCOPE],
+        "her_id": RECEIVER_HER,
+    }
+    bound = check_nhn(Settings(nhn_receiver_her_ids=[RECEIVER], **receiving))
+    assert bound.verdict is Verdict.OK and f"receiving for {RECEIVER}" in bound.detail
+    unbound = check_nhn(Settings(nhn_receiver_her_ids=[RECEIVER, SENDER], **receiving))
+    assert unbound.verdict is Verdict.PROBLEM and "403" in unbound.detail and "SAMBAND_NHN_" in unbound.fix
