@@ -27,6 +27,7 @@ from tests.integration.messages import FHIR_STORE_ROUTES, hodemelding
 DOCUMENTS = ("/messages", "/ebxml", "/fhir", "/ip-exports")
 MODELS = ("/referrals", "/messages/{message_id}/replay")
 NO_BODY = ("/routes/{name}/{switch}",)
+VALIDATION = ("/fhir/$validate", "/fhir/{resource_type}/$validate")  # findings, not refusals
 LIMIT = 1024 * 1024
 ASKED_FOR = {("/messages/{message_id}/replay", "empty-body")}  # no body: replay to every route
 
@@ -41,7 +42,7 @@ def _path(gw: Gateway, route: str) -> str:
         posted = gw.post(hodemelding())
         assert posted.status_code == 202, posted.text
         return route.format(message_id=posted.json()["id"])
-    return route.format(name="none", switch="hold")
+    return route.format(name="none", switch="hold", resource_type="CarePlan")
 
 
 def _port(gw: Gateway) -> int:
@@ -56,7 +57,8 @@ def test_every_post_endpoint_is_one_the_hostile_cases_reach(
     gw = _gateway(gateway_factory, sqlite_url)
     app = gw.client.get("/openapi.json", headers=AUTH).json()
     posted = {path for path, methods in app["paths"].items() if {"post", "put", "patch"} & set(methods)}
-    assert posted == {*DOCUMENTS, *MODELS, *NO_BODY}, "a new endpoint with a body: add it to these tests"
+    expected = {*DOCUMENTS, *MODELS, *NO_BODY, *VALIDATION}
+    assert posted == expected, "a new endpoint with a body: add it to these tests"
 
 
 def _problems(route: str, case_name: str, codes: frozenset[str], status: int, code: str | None) -> list[str]:
@@ -90,12 +92,33 @@ def test_hostile_bodies_get_a_coded_refusal(
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("route", VALIDATION)
+def test_hostile_bodies_to_validate_answer_their_findings(
+    route: str, sqlite_url: str, gateway_factory: GatewayFactory
+) -> None:
+    """$validate answers every hostile body with an OperationOutcome whose errors carry the code the
+    same body is refused with elsewhere: a finding, never a failure."""
+    gw = gateway_factory(sqlite_url, FHIR_STORE_ROUTES)
+    path = _path(gw, route)
+    problems: list[str] = []
+    for case in CASES:
+        answer = gw.client.post(path, content=case.body, headers={**AUTH, "Content-Type": case.content_type})
+        record(route, case.name, answer.status_code, 0.0)
+        issues = answer.json().get("issue", []) if answer.status_code == 200 else []
+        codes = {i["details"]["coding"][0]["code"] for i in issues if i["severity"] in ("error", "fatal")}
+        if not codes & case.codes:
+            problems.append(
+                f"{case.name}: {answer.status_code} {sorted(codes)}, expected one of {sorted(case.codes)}"
+            )
+    assert not problems, "\n".join(problems)
+
+
 def _chunks(total: int, size: int = 64 * 1024) -> Iterator[bytes]:
     for _ in range(total // size):
         yield b"<" * size
 
 
-@pytest.mark.parametrize("route", [*DOCUMENTS, *MODELS, *NO_BODY])
+@pytest.mark.parametrize("route", [*DOCUMENTS, *MODELS, *NO_BODY, *VALIDATION])
 def test_bodies_past_the_limit_or_too_slow_are_refused_as_they_arrive(
     route: str, sqlite_url: str, gateway_factory: GatewayFactory
 ) -> None:
