@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -87,10 +88,19 @@ class NhnPoller:
         run_job(self.svc, JOB, self.owner, every, self.run_once)
 
     def run_once(self) -> int:
-        """One look: take the unread messages, then send the AppRecs that are ready; how many taken."""
-        taken = self.poll()
-        self.answer()
-        return taken
+        """One look: take the unread messages, then send the AppRecs that are ready; how many taken.
+
+        A full page wholly taken is followed by the next at once, for at most one poll interval
+        (the lease's length), so a burst is not read one page per interval."""
+        s = self.svc.settings
+        until = time.monotonic() + s.nhn_poll_seconds
+        total = 0
+        while True:
+            taken = self.poll()
+            self.answer()
+            total += taken
+            if taken < s.nhn_poll_batch or time.monotonic() >= until:
+                return total
 
     # -- receiving -----------------------------------------------------------------------------
 
@@ -100,14 +110,16 @@ class NhnPoller:
         except GatewayError as error:
             self.failed("listing unread messages", error)
             return 0
+        taken = 0
         for message in listed:
             try:
                 self.take(message)
+                taken += 1
             except GatewayError as error:  # it stays unread; the next look takes it again
                 self.failed(f"taking message {message.id}", error)
             except Exception:  # a bug or a store fault for one message never stops the others
                 log.exception("NHN message %s not taken this look", message.id)
-        return len(listed)
+        return taken
 
     def take(self, message: Message) -> None:
         """Store ``message`` unless the journal knows it, then mark it read at the service."""

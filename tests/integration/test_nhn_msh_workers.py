@@ -57,6 +57,7 @@ def test_workers_whose_looks_overlap_take_each_message_once(
         "nhn_scope": [SCOPE],
         "nhn_issuer": msh.helseid.issuer,
         "nhn_poll_seconds": 0.01,  # the lease runs out while a look is still going: they overlap
+        "nhn_poll_batch": 2,  # pages of two, read one after the other
     }
     workers = [
         DeliveryWorker(start_services(Settings(**settings), migrations=MIGRATIONS), name=f"w{i}")
