@@ -50,13 +50,16 @@ def unpack(svc: Services, message: StoredMessage, raw: bytes) -> tuple[Outcome, 
     payloads = received.message.payloads[
         :1
     ]  # one package, one message: more is refused (ebxml.payload-count)
+    # with no payload part (an envelope sent alone) nothing goes on: kept as stored, never shown as
+    # routed or delivered
+    settled = Status.ROUTED if payloads else Status.STORED
     with svc.engine.begin() as conn:  # the ack and the payload it acknowledges commit together
-        repo.settle(conn, message.id, now, Status.ROUTED, completed_at=now)
+        repo.settle(conn, message.id, now, settled, completed_at=now)
         _store_reply(conn, svc, message, reply, SIGNAL_TYPE)
         inner = [_store_payload(conn, message, part.data, now, lease) for part in payloads]
         repo.add_event(conn, message.id, "ebxml.unpacked", now, payloads=inner)
     envelope = envelope_of(received.message)
-    return Outcome(message.id, str(Status.ROUTED), envelope.ebxml_message_id), inner
+    return Outcome(message.id, str(settled), envelope.ebxml_message_id), inner
 
 
 def _store_payload(

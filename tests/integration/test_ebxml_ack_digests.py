@@ -37,6 +37,8 @@ def test_the_nav_sample_is_acknowledged_with_digests_of_our_own(
     digests = [d.text or "" for d in ack.iter(f"{DS}DigestValue")]
     assert digests and "digestValue" not in digests
     assert all(len(base64.b64decode(d)) == 32 for d in digests)
+    envelope = gw.get(f"/messages/{answer.headers['X-Samband-Message-Id']}")
+    assert envelope["status"] == "stored", "no payload part came with it: nothing routed or delivered"
 
 
 def test_a_payload_reference_holds_the_digest_of_the_part_and_a_missing_part_is_left_out() -> None:
