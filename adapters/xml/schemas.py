@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -25,12 +26,22 @@ MARKER = Path("msghead") / "MsgHead-v1_2.xsd"
 _LOCK = threading.Lock()
 
 
+FOUND_FOR_SECONDS = 2.0  # a folder found is taken as found for this long (a validation asks often)
+_found: dict[Path, tuple[float, Path]] = {}
+
+
 def official_xsd_dir() -> Path:
-    """The folder with the official XSDs; ``SchemasMissing`` when they are not there (looked up on
-    every call, so schemas that vanish while the gateway runs are noticed)."""
+    """The folder with the official XSDs; ``SchemasMissing`` when they are not there (looked up again
+    once the last finding is ``FOUND_FOR_SECONDS`` old, so schemas that vanish while the gateway runs
+    are noticed, and one validation's many look-ups cost one)."""
     folder = xsd_dir()
+    until, resolved = _found.get(folder, (0.0, folder))
+    if until > time.monotonic():
+        return resolved
     if (folder / MARKER).is_file():
-        return folder.resolve()
+        resolved = folder.resolve()
+        _found[folder] = (time.monotonic() + FOUND_FOR_SECONDS, resolved)
+        return resolved
     raise SchemasMissing(
         f"official XSDs not found in {folder}; run `{FETCH}`",
         where=str(folder),
