@@ -45,6 +45,7 @@ def run_serve(host: str, port: int, database_url: str | None, workers: int = 0) 
     configure_logging(logging.INFO)
     settings = settings_for(database_url)
     refuse_exposed_dev_key(settings, host)
+    settings.require_nhn_key()
     generated = settings.dev_api_key is None
     app = create_app(settings, run_worker=False if workers and settings.worker_enabled else None)
     if not settings.dev_key_active:

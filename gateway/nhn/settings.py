@@ -12,7 +12,7 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from samband.integrations.helseid.client import HelseIdSettings
+from samband.integrations.helseid.client import HelseIdSettings, load_client_key
 from samband.integrations.nhn_msh import MshSettings
 
 CONFIG = SettingsConfigDict(env_prefix="SAMBAND_", extra="ignore")
@@ -104,3 +104,10 @@ class NhnSettings(BaseSettings):
                 issuer=self.nhn_issuer,
             ),
         )
+
+    def require_nhn_key(self) -> None:
+        """The HelseID key of the poller can be read (``helseid.key-unreadable`` else), checked
+        before ``serve`` starts: a bad key is one coded line, not a failed start-up."""
+        msh = self.nhn_msh()
+        if msh is not None:
+            load_client_key(msh.helseid.key_path, msh.helseid.key_id)

@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from samband.gateway.settings import DEFAULT_DATABASE_URL, Settings
+from samband.kernel.errors import GatewayError
 
 
 def test_defaults_are_the_embedded_store_and_a_fhir_store_route(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -75,3 +76,5 @@ def test_receiving_through_nhn_needs_the_service_and_a_whole_helseid_client(
     assert settings.nhn_receiver_her_ids == [8142001, 8142002]
     assert msh is not None and msh.base_url == "https://api.hn-tjener.test.melding.nhn.no"
     assert msh.helseid.client_id == "kommune-samband" and msh.helseid.scope == ["nhn:msh/api", "nhn:other"]
+    with pytest.raises(GatewayError, match=r"\[helseid.key-unreadable\]"):  # checked before serve starts
+        settings.require_nhn_key()
