@@ -58,8 +58,12 @@ def environment(database_url: str, **extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def running(command: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[Server]:
-    """The server in ``command`` until the block ends (SIGTERM, then SIGKILL after 15 s)."""
+def running(
+    command: list[str], env: dict[str, str], port: int, log: Path, workers: int = 0
+) -> Iterator[Server]:
+    """The server in ``command`` until the block ends (SIGTERM, then SIGKILL after 15 s); with
+    ``workers``, once that many worker processes said they started (so the load meets them)."""
+    seen = _started(log)
     with log.open("ab") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
@@ -69,8 +73,10 @@ def running(command: list[str], env: dict[str, str], port: int, log: Path) -> It
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{command[1:3]} did not start:\n{log.read_text()[-3000:]}")
             try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                up = httpx.get(f"{url}/healthz", timeout=2).status_code == 200
+                if up and _started(log) - seen >= workers:
                     break
+                time.sleep(0.2)
             except httpx.TransportError:
                 time.sleep(0.2)
         yield Server(process, url)
@@ -83,13 +89,17 @@ def running(command: list[str], env: dict[str, str], port: int, log: Path) -> It
             process.wait()
 
 
+def _started(log: Path) -> int:
+    return log.read_text(errors="replace").count("delivery worker ") if log.exists() else 0
+
+
 def samband(database_url: str, log: Path, *, workers: int | None = None, **env: str) -> Any:
     port = free_port()
     command = [sys.executable, "-c", "from samband.gateway.cli.main import main; main()", "serve"]
     command += ["--port", str(port)]
     if workers is not None:
         command += ["--workers", str(workers)]
-    return running(command, environment(database_url, **env), port, log)
+    return running(command, environment(database_url, **env), port, log, workers or 0)
 
 
 def minimal(database_url: str, log: Path, *, loop: str = "auto", http: str = "auto") -> Any:

@@ -70,6 +70,8 @@ def worker_processes(count: int, database_url: str) -> Iterator[None]:
     started = [subprocess.Popen([sys.executable, "-c", WORKER, "worker"], env=env) for _ in range(count)]
     if started:
         log.info("%d worker process(es): %s", count, ", ".join(str(p.pid) for p in started))
+        # uvicorn raises the SIGTERM it caught again once it has shut down: exit through ``finally``
+        signal.signal(signal.SIGTERM, _exit)
     try:
         yield
     finally:
@@ -123,6 +125,10 @@ def run_worker(database_url: str | None) -> None:
     if parent:
         threading.Thread(target=_stop_without_parent, args=(int(parent), worker), daemon=True).start()
     worker.run_forever()
+
+
+def _exit(_signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 def _stop_without_parent(parent: int, worker: DeliveryWorker) -> None:
