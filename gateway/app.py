@@ -27,7 +27,7 @@ from samband import __version__
 from samband.features.registry import ALERT_CONDITIONS, FEATURES, MIGRATIONS
 from samband.gateway.access import Access
 from samband.gateway.api import alerts, audit, console, fhir, health, inbound, messages, openapi, operations
-from samband.gateway.api.fhir_wire import error_answer, is_fhir_path
+from samband.gateway.api.fhir_wire import error_answer, is_fhir_path, outcome_answer, outcome_issue
 from samband.gateway.audit import audit_refusal
 from samband.gateway.bodies import BodyLimit, BodyRefused, body_refused
 from samband.gateway.delivery.worker import DeliveryWorker, start_worker_thread
@@ -151,7 +151,7 @@ async def _store_unavailable(request: Request, exc: Exception) -> Response:
     cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
     log.error("store unavailable (%s)", type(cause).__name__)  # its text holds SQL and parameters
     if is_fhir_path(request):
-        unavailable = GatewayError("the store did not answer; try again", code="store.unavailable")
-        return error_answer(request, unavailable, {"Retry-After": "5"})
+        found = outcome_issue("store.unavailable", "the store did not answer; try again", "error", 503)
+        return outcome_answer(request, found, 503, {"Retry-After": "5"})
     body = {"code": "store.unavailable", "detail": "the message store did not answer; try again"}
     return JSONResponse({"errors": [body]}, status_code=503, headers={"Retry-After": "5"})

@@ -30,7 +30,11 @@
     │   │                               filter value (400)
     │   ├── ReplayUnwritable            a replay in a format with no mapping, or an unknown transport (422)
     │   └── RouteConflict               a switch the route file overrules (409)
-    ├── FhirApiError                    a FHIR REST request refused (400/404/405/406/410 OperationOutcome)
+    ├── FhirApiError                    a FHIR REST request refused (400), answered as an OperationOutcome
+    │   ├── FhirNotFound                no such type, resource or version (404)
+    │   ├── FhirGone                    the resource was deleted (410)
+    │   ├── FhirReadOnly                a write to the read-only API (405)
+    │   └── FhirNotAcceptable           a format it does not answer in (406)
     ├── Pruned                          the bytes asked for were cleared by the retention (410)
     ├── BacklogFull                     too much waits for the workers: a post refused before it is stored
     │                                   (503, Retry-After): the sender sends it again later
@@ -234,9 +238,33 @@ class RouteConflict(RequestInvalid):
 
 
 class FhirApiError(GatewayError):
-    """A request the FHIR REST API refuses (an unknown parameter, type or id); an OperationOutcome."""
+    """A request the FHIR REST API refuses (an unknown parameter, a value it cannot read): 400."""
 
     default_code = "fhir-api.invalid-value"
+
+
+class FhirNotFound(FhirApiError):
+    """No such resource type, resource or version: 404."""
+
+    default_code = "fhir-api.not-found"
+
+
+class FhirGone(FhirApiError):
+    """The resource was deleted (its history stays): 410."""
+
+    default_code = "fhir-api.deleted"
+
+
+class FhirReadOnly(FhirApiError):
+    """A write to the read-only FHIR API: 405."""
+
+    default_code = "fhir-api.read-only"
+
+
+class FhirNotAcceptable(FhirApiError):
+    """A format the FHIR API does not answer in: 406."""
+
+    default_code = "fhir-api.format"
 
 
 class Pruned(GatewayError):
@@ -295,6 +323,10 @@ ERROR_CLASSES: tuple[type[GatewayError], ...] = (
     ReplayUnwritable,
     RouteConflict,
     FhirApiError,
+    FhirNotFound,
+    FhirGone,
+    FhirReadOnly,
+    FhirNotAcceptable,
     Pruned,
     BacklogFull,
     ConfigurationError,

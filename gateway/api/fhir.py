@@ -36,7 +36,7 @@ from samband.gateway.store import fhir as fhir_store
 from samband.gateway.store import fhir_search
 from samband.gateway.store.audit import Action, Entry
 from samband.gateway.store.fhir_params import RESOURCE_TYPES
-from samband.kernel.errors import FhirApiError, GatewayError
+from samband.kernel.errors import FhirGone, FhirNotFound, FhirReadOnly, GatewayError
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 Resource = dict[str, Any]
@@ -44,7 +44,7 @@ Resource = dict[str, Any]
 
 def _check_type(resource_type: str) -> None:
     if resource_type not in RESOURCE_TYPES:
-        raise FhirApiError(
+        raise FhirNotFound(
             f"{resource_type} is not kept here", code="fhir-api.unknown-type", where=resource_type,
             expected=", ".join(sorted(RESOURCE_TYPES)),
         )  # fmt: skip
@@ -192,8 +192,8 @@ def _missing(found: Resource | None, history: list[Any], target: str) -> None:
     if found is not None:
         return
     if history:
-        raise FhirApiError(f"{target} was deleted", code="fhir-api.deleted", where=target)
-    raise FhirApiError(f"no {target}", code="fhir-api.not-found", where=target)
+        raise FhirGone(f"{target} was deleted", where=target)
+    raise FhirNotFound(f"no {target}", where=target)
 
 
 @router.get("/{resource_type}/{resource_id}/_history")
@@ -245,7 +245,7 @@ def vread(
         )
         patients = _patients(conn, [found] if found else [])
     if found is None:
-        raise FhirApiError(f"no {target}", code="fhir-api.not-found", where=target)
+        raise FhirNotFound(f"no {target}", where=target)
     record(svc, caller, Entry(Action.FHIR_READ, target=target, patient=one_patient(None, patients)))
     headers = _etag(found)
     if _not_modified(request, headers):
@@ -257,8 +257,8 @@ def vread(
 def elsewhere(path: str, request: Request, _caller: Reader) -> Response:
     """Anything else under ``/fhir/``: 405 for writes (the API is read-only), 404 for other paths."""
     if request.method != "GET":
-        raise FhirApiError(f"{request.method} /fhir/{path}: read-only", code="fhir-api.read-only", where=path)
-    raise FhirApiError(f"no such FHIR path: /fhir/{path}", code="fhir-api.not-found", where=path)
+        raise FhirReadOnly(f"{request.method} /fhir/{path}: read-only", where=path)
+    raise FhirNotFound(f"no such FHIR path: /fhir/{path}", where=path)
 
 
 def _patients(conn: Connection, resources: list[Resource]) -> list[str]:

@@ -12,7 +12,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from fhir.resources.R4B import get_fhir_model_class
 
-from samband.kernel.errors import FhirApiError, GatewayError, reply_for
+from samband.kernel.errors import FhirApiError, FhirNotAcceptable, GatewayError, reply_for
 from samband.kernel.problems import Problem
 from samband.mappings.common.systems import CANONICAL
 
@@ -59,9 +59,7 @@ def media_type(request: Request) -> str:
     if asked is not None:
         found = MEDIA.get(asked.split(";")[0].strip().lower())
         if found is None:
-            raise FhirApiError(
-                f"cannot answer in {asked!r}", code="fhir-api.format", where="_format", expected="json or xml"
-            )
+            raise FhirNotAcceptable(f"cannot answer in {asked!r}", where="_format", expected="json or xml")
         return found
     for part in request.headers.get("accept", "").split(","):
         found = MEDIA.get(part.split(";")[0].strip().lower())
@@ -119,7 +117,16 @@ def error_answer(request: Request, error: GatewayError, headers: dict[str, str] 
     """``error`` as an OperationOutcome with its HTTP status (JSON when the asked format is the error)."""
     status = reply_for(error).http_status
     text = error.detail if not error.expected else f"{error.detail} (expected {error.expected})"
-    body = outcome([outcome_issue(error.code, text, "error", status, error.where)])
+    return outcome_answer(
+        request, outcome_issue(error.code, text, "error", status, error.where), status, headers
+    )
+
+
+def outcome_answer(
+    request: Request, found: dict[str, Any], status: int, headers: dict[str, str] | None = None
+) -> Response:
+    """An OperationOutcome of one issue with ``status``, in the asked format (JSON when that is unknown)."""
+    body = outcome([found])
     try:
         media = media_type(request)
     except FhirApiError:
