@@ -163,6 +163,8 @@ def test_bad_flags_are_one_usage_line_and_exit_2() -> None:
 
 
 def test_configuration_errors_are_one_coded_line_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "a.db").touch()  # an existing (empty) store, so that the route file is what is wrong
+    missing = runner.invoke(app, ["replay", "x", "--database-url", f"sqlite:///{tmp_path}/none.db"])
     routes = runner.invoke(
         app,
         ["replay", "x", "--database-url", f"sqlite:///{tmp_path}/a.db"],
@@ -172,6 +174,7 @@ def test_configuration_errors_are_one_coded_line_and_exit_2(tmp_path: Path) -> N
     driver = runner.invoke(app, ["replay", "x", "--database-url", "nosuchdb://x"])
     setting = runner.invoke(app, ["replay", "x"], env={"SAMBAND_HOLD_SECONDS": "-1"})
     for result, code in (
+        (missing, "config.database-missing"),
         (routes, "config.routes.unreadable"),
         (url, "config.database-url"),
         (driver, "config.database-url"),
