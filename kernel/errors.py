@@ -15,7 +15,10 @@
     │   └── ContractViolation           ip-export breaks the contract, an invariant or the revision chain
     ├── DeliveryError                   a problem on the receiving side
     │   ├── DeliveryUnavailable         transient: timeout, 5xx, connection refused: retry, then dead letter
-    │   └── DeliveryRefused             permanent: the receiver said no: dead letter and alert
+    │   ├── DeliveryRefused             permanent: the receiver said no: dead letter and alert
+    │   └── DeliveryMisconfigured       our own credentials do not hold (an NHN 401/403, HelseID
+    │                                   refusing the client): kept, tried again past the route's
+    │                                   cap, never a dead letter nor a negative AppRec; alert
     ├── RequestRefused                  a request refused before anything is stored: body too large (413)
     │   └── RequestTimeout              its body did not arrive in time (408): the sender may send it again
     ├── RegistryUnavailable             an NHN register (Adresseregister, CPPA) did not answer: transient
@@ -169,6 +172,15 @@ class DeliveryRefused(DeliveryError):
     default_code = "delivery.refused"
 
 
+class DeliveryMisconfigured(DeliveryUnavailable):
+    """The gateway's own access does not hold: the service refused its HelseID client or token (401,
+    403, ``invalid_client``). Neither the message nor its sender is at fault, so the delivery is
+    kept and tried again on the route's schedule (past its cap: ``retry.next_attempt_at``) until an
+    operator fixes the configuration; the alert says so meanwhile."""
+
+    default_code = "delivery.misconfigured"
+
+
 class RequestRefused(GatewayError):
     default_code = "http.body-too-large"
 
@@ -310,6 +322,7 @@ ERROR_CLASSES: tuple[type[GatewayError], ...] = (
     DeliveryError,
     DeliveryUnavailable,
     DeliveryRefused,
+    DeliveryMisconfigured,
     RequestRefused,
     RequestTimeout,
     RegistryUnavailable,

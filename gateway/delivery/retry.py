@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from samband.kernel.errors import ConfigurationError, GatewayError, is_permanent
+from samband.kernel.errors import ConfigurationError, DeliveryMisconfigured, GatewayError, is_permanent
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -94,8 +94,12 @@ def next_attempt_at(
     """When to try again after try ``attempt_no`` (1-based) failed with ``error``; None = give up.
 
     Gives up on a permanent error (``errors.REPLIES`` says no retry: the receiver refused, the
-    message cannot be mapped) and when the cap is reached.
+    message cannot be mapped) and when the cap is reached, except on ``DeliveryMisconfigured``:
+    the gateway's own access failed, which no sender can mend, so the delivery waits (the last
+    delay repeating) until an operator has fixed it.
     """
+    if isinstance(error, DeliveryMisconfigured):
+        return now + schedule.delay_after(attempt_no)
     if is_permanent(error) or reached_max_attempts(schedule, attempt_no):
         return None
     return now + schedule.delay_after(attempt_no)

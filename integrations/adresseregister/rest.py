@@ -32,7 +32,7 @@ from samband.adapters.registry.ar_rest import (
 from samband.integrations.helseid import HelseIdClient
 from samband.kernel.errors import (
     DeliveryError,
-    DeliveryRefused,
+    DeliveryMisconfigured,
     GatewayError,
     NoRouteMatched,
     RegistryRefused,
@@ -136,7 +136,7 @@ class RestClient:
                 response = self.helseid.request(method, url, headers=headers, timeout=self.timeout, **kwargs)
         except httpx.HTTPError as exc:
             raise self._unavailable(path, f"{type(exc).__name__}: {exc}") from exc
-        except DeliveryRefused as exc:  # HelseID refused the token request: the client's configuration
+        except DeliveryMisconfigured as exc:  # HelseID refused the token request: the client's configuration
             raise RegistryRefused(
                 f"no HelseID token for the Adresseregister: {exc.detail}", where=url
             ) from exc

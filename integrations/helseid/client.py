@@ -12,7 +12,8 @@ each server (scheme, host, port) is kept for the next proof.
 
 A token is kept until ``expiry_skew_seconds`` before it expires; one lock, so concurrent callers
 share one token request. Refusals: ``helseid.unreachable`` (transient), ``helseid.refused`` (the
-server's error), ``helseid.bad-response``, ``helseid.key-unreadable`` (configuration).
+server's error; ``DeliveryMisconfigured``: the client's configuration), ``helseid.bad-response``,
+``helseid.key-unreadable`` (configuration).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from joserfc.jwk import ECKey, JWKRegistry, KeyParameters, RSAKey
 from pydantic import BaseModel, Field
 
 from samband.integrations.helseid.dpop import DEFAULT_PORTS, token_hash
-from samband.kernel.errors import ConfigurationError, DeliveryRefused, DeliveryUnavailable
+from samband.kernel.errors import ConfigurationError, DeliveryMisconfigured, DeliveryUnavailable
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 SIGNING_ALGORITHMS = {"RSA": ("RS256", "PS256"), "EC": ("ES256",)}
@@ -225,7 +226,7 @@ class HelseIdClient:
             detail = f"HelseID refused the token request: {error}"
             if isinstance(description, str) and description:
                 detail += f" ({description})"
-            raise DeliveryRefused(detail, code="helseid.refused", received=error)
+            raise DeliveryMisconfigured(detail, code="helseid.refused", received=error)
         return self._token_from(body)
 
     def _token_from(self, body: dict[str, Any] | None) -> AccessToken:

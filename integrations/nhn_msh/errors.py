@@ -3,7 +3,8 @@
 ``ErrorMessage`` (``error``, ``errorCode``, ``validationErrors``, ``requestId``) is read where the
 service sends it, so the operator sees NHN's own words and request id. 400 is the message or the
 request (permanent, the validation errors shown); 401 and 403 are the client's HelseID registration
-or HER-id binding (permanent until someone fixes the configuration: alert); 404 an id the service
+or HER-id binding (``DeliveryMisconfigured``: the gateway's configuration, not the message, so the
+delivery is kept and tried again until someone fixes it, with an alert); 404 an id the service
 does not know; 423 Locked, 408, 429, 5xx, timeouts and lost connections are transient.
 """
 
@@ -13,13 +14,13 @@ from typing import Any
 
 import httpx
 
-from samband.kernel.errors import DeliveryError, DeliveryRefused, DeliveryUnavailable
+from samband.kernel.errors import DeliveryError, DeliveryMisconfigured, DeliveryRefused, DeliveryUnavailable
 
 # status → (error class, code, what the operator reads)
 STATUS_ERRORS: dict[int, tuple[type[DeliveryError], str, str]] = {
     400: (DeliveryRefused, "nhn-msh.rejected", "the message service refused the request"),
-    401: (DeliveryRefused, "nhn-msh.unauthorized", "the message service did not take the HelseID token"),
-    403: (DeliveryRefused, "nhn-msh.forbidden", "the HelseID client is not bound to this HER-id"),
+    401: (DeliveryMisconfigured, "nhn-msh.unauthorized", "the message service did not take the token"),
+    403: (DeliveryMisconfigured, "nhn-msh.forbidden", "the HelseID client is not bound to this HER-id"),
     404: (DeliveryRefused, "nhn-msh.not-found", "the message service does not know this message"),
     408: (DeliveryUnavailable, "nhn-msh.unavailable", "the message service timed out"),
     423: (DeliveryUnavailable, "nhn-msh.locked", "the message is locked at the message service"),

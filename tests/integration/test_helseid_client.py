@@ -19,7 +19,7 @@ from joserfc.jwk import ECKey, RSAKey
 
 from samband.integrations.helseid.client import HelseIdClient, HelseIdSettings
 from samband.integrations.helseid.dpop import PROOFS, token_hash
-from samband.kernel.errors import ConfigurationError, DeliveryRefused, DeliveryUnavailable
+from samband.kernel.errors import ConfigurationError, DeliveryMisconfigured, DeliveryUnavailable
 from tests.support.token_issuer import AUDIENCE, TokenIssuer, running_issuer
 
 CLIENT_ID = "samband-test-client"
@@ -161,11 +161,11 @@ def test_an_unknown_client_or_a_wrong_key_is_refused_with_the_servers_error(
     issuer: TokenIssuer, client_key: RSAKey, tmp_path: Path
 ) -> None:
     client = make_client(issuer, jwk_file(tmp_path, client_key))
-    with pytest.raises(DeliveryRefused) as unknown:
+    with pytest.raises(DeliveryMisconfigured) as unknown:
         client.access_token()
     assert unknown.value.code == "helseid.refused" and "invalid_client" in unknown.value.detail
     issuer.register_client(CLIENT_ID, RSAKey.generate_key(2048, private=True))
-    with pytest.raises(DeliveryRefused) as wrong_key:
+    with pytest.raises(DeliveryMisconfigured) as wrong_key:
         client.access_token()
     assert wrong_key.value.code == "helseid.refused" and wrong_key.value.received == "invalid_client"
 

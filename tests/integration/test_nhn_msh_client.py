@@ -20,7 +20,7 @@ from samband.adapters.msghead import parse_msghead
 from samband.gateway.delivery.retry import DEFAULT_SCHEDULE, next_attempt_at
 from samband.integrations.nhn_msh import AppRecError, AppRecStatus, DeliveryState, MshClient
 from samband.integrations.nhn_msh.local import LocalMeldingstjener, running_meldingstjener
-from samband.kernel.errors import DeliveryRefused, DeliveryUnavailable, is_permanent
+from samband.kernel.errors import DeliveryMisconfigured, DeliveryRefused, DeliveryUnavailable, is_permanent
 from tests.integration.messages import RECEIVER_HER, SENDER_HER, hodemelding, msg_id_of
 from tests.support.nhn_msh_server import meldingstjener, msh_client
 
@@ -128,9 +128,9 @@ def test_a_token_of_another_issuer_is_unauthorized(msh: LocalMeldingstjener, key
     with running_meldingstjener([SENDER]) as other:
         key_path = other.new_client("elsewhere", keys / "elsewhere.jwk")
         settings = other.settings_for(key_path, "elsewhere").model_copy(update={"base_url": msh.url})
-        with MshClient(settings) as stranger, pytest.raises(DeliveryRefused) as refused:
+        with MshClient(settings) as stranger, pytest.raises(DeliveryMisconfigured) as refused:
             stranger.unread([SENDER])
-    assert refused.value.code == "nhn-msh.unauthorized" and is_permanent(refused.value)
+    assert refused.value.code == "nhn-msh.unauthorized" and not is_permanent(refused.value)
     assert "invalid_token" in str(refused.value.received)
 
 
@@ -195,7 +195,7 @@ def test_a_400_carries_the_validation_errors(client: MshClient) -> None:
 
 def test_a_client_not_bound_to_the_her_id_is_forbidden(msh: LocalMeldingstjener, keys: Path) -> None:
     with msh_client(msh, keys, "legekontor", [SENDER]) as narrow:
-        with pytest.raises(DeliveryRefused) as forbidden:
+        with pytest.raises(DeliveryMisconfigured) as forbidden:
             narrow.unread([RECEIVER])
         assert forbidden.value.code == "nhn-msh.forbidden" and str(RECEIVER) in forbidden.value.detail
         with pytest.raises(DeliveryRefused) as unknown:

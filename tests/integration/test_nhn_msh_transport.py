@@ -1,7 +1,8 @@
 """A real ``samband serve`` with a route over ``nhn-msh`` to the local Meldingstjener: a PLO message
 posted to Samband reaches the receiving HER-id through the API, a 503 on the first send is retried
 and nothing is sent twice, and the AppRec the receiver sends through the API comes back onto the
-message's timeline the way any incoming AppRec does."""
+message's timeline the way any incoming AppRec does. A 401 or 403 (the gateway's own access) keeps
+the delivery past the route's cap, raises the NHN alert and never answers the sender negatively."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ routes:
     match: {{message_types: [HELSEOPPLYSNINGER_LEGE]}}
     target_format: as-is
     transport: nhn-msh
-    retry: {{delays: [1s], max_attempts: 5}}
+    retry: {{delays: [1s], max_attempts: 3}}
     options:
       base_url: {msh.url}
       api_version: 2
@@ -79,6 +80,7 @@ routes:
         "SAMBAND_DEV_API_KEY": KEY,
         "SAMBAND_WORKER_POLL_SECONDS": "0.05",
         "SAMBAND_JOB_INTERVAL_SECONDS": "0.5",
+        "SAMBAND_ALERT_INTERVAL_SECONDS": "1",
     }
     port = free_port()
     server = serve(port, env, folder / "serve.log")
@@ -151,3 +153,50 @@ def test_a_plo_message_goes_out_through_the_api_and_its_apprec_comes_back(
     assert get(gateway, f"/messages/{apprec['id']}/events")["events"][-1]["kind"] == "apprec.matched"
     assert receiver.unread([RECEIVER]) == []
     assert msh.app.invalid_requests() == [] and msh.app.invalid_responses == []
+
+
+def test_a_401_or_403_keeps_the_delivery_and_raises_the_alert(
+    msh: LocalMeldingstjener, gateway: str, receiver: MshClient
+) -> None:
+    """The service refusing the gateway's own token (401, also to a new one) or HER-id binding (403)
+    is the gateway's configuration: more refused tries than the route's cap of 3, yet the delivery
+    is kept, the sender gets no negative AppRec, ``nhn-unreachable`` is recorded, and once access
+    holds again the message goes out once."""
+    msh.app.fail_next(6, 401, path="/Messages", method="POST")  # three tries, each 401 twice
+    msh.app.fail_next(1, 403, path="/Messages", method="POST")  # the fourth try
+    document = hodemelding()
+    posted = httpx.post(
+        gateway + "/messages",
+        content=document,
+        headers={**HEADERS, "Content-Type": "application/xml"},
+        timeout=30,
+    )
+    assert posted.status_code == 202, posted.text
+    source = posted.json()["id"]
+
+    def arrived() -> list[Any]:
+        return [m for m in receiver.unread([RECEIVER]) if m.business_document_id == msg_id_of(document)]
+
+    [entry] = wait_for("message at the receiver", arrived)
+    receiver.mark_read(entry.id, RECEIVER)
+    [delivery] = get(gateway, f"/messages/{source}")["deliveries"]
+    attempts = [(a["outcome"], a["error_code"]) for a in delivery["attempts"]]
+    assert attempts == [
+        ("failed", "nhn-msh.unauthorized"),
+        ("failed", "nhn-msh.unauthorized"),
+        ("failed", "nhn-msh.unauthorized"),
+        ("failed", "nhn-msh.forbidden"),
+        ("delivered", None),
+    ]
+    assert not any(a["detail"].get("refused") for a in delivery["attempts"][:4])
+    kinds = [e["kind"] for e in get(gateway, f"/messages/{source}/events")["events"]]
+    assert "delivery.dead" not in kinds and kinds.count("delivery.retry") == 4
+    answered = wait_for("the sender's AppRec", lambda: get(gateway, f"/messages/{source}")["apprec"])
+    assert answered["status"] == "1"  # accepted, never the refusal a dead letter gives
+
+    def alerted() -> list[Any]:
+        items = get(gateway, "/alerts?condition=nhn-unreachable")["items"]
+        codes = {i.get("code") for alert in items for i in alert["detail"].get("items", [])}
+        return items if {"nhn-msh.unauthorized", "nhn-msh.forbidden"} & codes else []
+
+    wait_for("the nhn-unreachable alert", alerted)

@@ -13,7 +13,13 @@ from samband.gateway.delivery.retry import (
     next_attempt_at,
     parse_duration,
 )
-from samband.kernel.errors import ConfigurationError, DeliveryRefused, DeliveryUnavailable, MappingError
+from samband.kernel.errors import (
+    ConfigurationError,
+    DeliveryMisconfigured,
+    DeliveryRefused,
+    DeliveryUnavailable,
+    MappingError,
+)
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 SCHEDULE = RetrySchedule.parse(["30s", "2m", "10m", "1h"], max_attempts=6)
@@ -55,6 +61,14 @@ def test_transient_error_waits_per_schedule_then_repeats_the_last_delay() -> Non
 def test_cap_reached_gives_up() -> None:
     assert next_attempt_at(SCHEDULE, 6, DeliveryUnavailable("down"), NOW) is None
     assert next_attempt_at(SCHEDULE, 7, DeliveryUnavailable("down"), NOW) is None
+
+
+def test_the_gateways_own_access_failing_is_tried_again_past_the_cap() -> None:
+    """A 401/403 to the gateway's HelseID client is no fault of the message: never a dead letter."""
+    refused = DeliveryMisconfigured("HTTP 401", code="nhn-msh.unauthorized")
+    assert next_attempt_at(SCHEDULE, 6, refused, NOW) == NOW + timedelta(hours=1)
+    assert next_attempt_at(SCHEDULE, 60, refused, NOW) == NOW + timedelta(hours=1)
+    assert next_attempt_at(SCHEDULE, 1, refused, NOW) == NOW + timedelta(seconds=30)
 
 
 @pytest.mark.parametrize("error", [DeliveryRefused("HTTP 400"), MappingError("unmappable")])
