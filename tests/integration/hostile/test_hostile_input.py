@@ -25,7 +25,7 @@ from tests.integration.hostile.wire import Answer, send
 from tests.integration.messages import FHIR_STORE_ROUTES, hodemelding
 
 DOCUMENTS = ("/messages", "/ebxml", "/fhir", "/ip-exports")
-MODELS = ("/referrals", "/messages/{message_id}/replay")
+MODELS = ("/referrals", "/messages/{message_id}/replay", "/messages/replay", "/test-messages")
 NO_BODY = ("/routes/{name}/{switch}",)
 VALIDATION = ("/fhir/$validate", "/fhir/{resource_type}/$validate")  # findings, not refusals
 LIMIT = 1024 * 1024
@@ -136,6 +136,12 @@ def test_bodies_past_the_limit_or_too_slow_are_refused_as_they_arrive(
     for name, answer in answers.items():
         record(f"{route} (wire)", name, answer.status, answer.seconds)
         code = _code(answer)
+        if name == "content-length-short" and answer.status == 400 and code is None:
+            # More bytes than Content-Length said: the rest is a malformed next request on the same
+            # connection, which the HTTP parser (httptools) refuses with a plain 400 and closes; there is
+            # no request of the gateway's to put a code on. A coded 422 (h11 answers the first request
+            # first) is as good.
+            continue
         if answer.status >= 500 or answer.status < 400 or code is None:
             problems.append(f"{name}: {answer.status} {answer.body[:200]!r}")
     assert not problems, "\n".join(problems)
