@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from samband.gateway import pipeline
 from samband.gateway.delivery.transports.base import FollowingTransport, FollowUp, FollowUpRequest, Transport
+from samband.gateway.nhn.failures import record_failure
 from samband.gateway.routing.routes import Route
 from samband.gateway.runtime import Services
 from samband.gateway.store import repository as repo
@@ -55,12 +56,12 @@ def follow_up(svc: Services, delivery: Delivery, route: Route, transport: Transp
         return
     try:
         found = transport.follow_up(FollowUpRequest(delivery.remote_id, message.envelope(), route))
-    except GatewayError as error:
-        log.warning("follow-up of delivery %s: %s; asked again later", delivery.id, error)
+        for incoming in found.incoming:
+            pipeline.receive(svc, incoming.content, incoming.content_type)  # stored before it is taken
+            incoming.taken()
+    except GatewayError as error:  # asked again later; the service failing raises its alert
+        record_failure(svc, f"following up delivery {delivery.id}", error, route=delivery.route)
         return
-    for incoming in found.incoming:
-        pipeline.receive(svc, incoming.content, incoming.content_type)  # stored before it is taken
-        incoming.taken()
     record(svc, delivery, found, svc.now())
 
 

@@ -35,7 +35,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from samband.gateway import pipeline
-from samband.gateway.alerts.conditions import NHN_CODES
+from samband.gateway.nhn.failures import record_failure
 from samband.gateway.runtime import Services
 from samband.gateway.store import nhn_inbound as journal
 from samband.gateway.store import repository as repo
@@ -211,14 +211,7 @@ class NhnPoller:
 
     def failed(self, doing: str, error: GatewayError) -> None:
         """Logged, and kept for the ``nhn-unreachable`` alert when the service or HelseID failed."""
-        log.warning("NHN message service, %s: [%s] %s", doing, error.code, error)
-        if not error.code.startswith(NHN_CODES):  # a refusal of one document is no outage
-            return
-        try:
-            with self.svc.engine.begin() as conn:
-                journal.record_failure(conn, self.svc.now(), error.where or doing, error.code, str(error))
-        except Exception:  # the store is down too: the log line is all there is
-            log.exception("recording the NHN failure failed")
+        record_failure(self.svc, doing, error)
 
     # -- the test hook -------------------------------------------------------------------------
 

@@ -167,8 +167,10 @@ def failed_tries(conn: Connection, since: datetime, prefixes: Sequence[str]) -> 
 
 
 def failed_looks(conn: Connection, since: datetime) -> Found:
-    """The NHN poller's requests that failed after ``since``: per request and code, how many and
-    the last (``route`` names the poller, so they read like failed delivery tries)."""
+    """The NHN requests outside delivery tries that failed after ``since`` (the poller's, and the
+    follow-up's kept as ``route <name>: <request>``): per request and code, how many and the last.
+    ``route`` is the delivery's route for a follow-up, ``nhn-inbound`` for the poller, so they read
+    like failed delivery tries."""
     failures = nhn_inbound_failures.c
     rows = conn.execute(
         select(
@@ -183,8 +185,7 @@ def failed_looks(conn: Connection, since: datetime) -> Found:
     ).all()
     items = [
         {
-            "route": "nhn-inbound",
-            "operation": r.operation,
+            **_route_of(r.operation),
             "code": r.code,
             "tries": int(r.tries),
             "last": _iso(r.last),
@@ -192,6 +193,13 @@ def failed_looks(conn: Connection, since: datetime) -> Found:
         for r in rows
     ]
     return Found(sum(int(r.tries) for r in rows), items[:ITEMS])
+
+
+def _route_of(operation: str) -> dict[str, str]:
+    route, _, request = operation.partition(": ")
+    if operation.startswith("route ") and request:
+        return {"route": route.removeprefix("route "), "operation": request}
+    return {"route": "nhn-inbound", "operation": operation}
 
 
 def joined(*found: Found) -> Found:

@@ -1,7 +1,7 @@
 """The follow-up of a message sent over ``nhn-msh``, pass by pass on a clock the test moves, on SQLite
-and PostgreSQL: a failing status call leaves it due, a change of state goes on the timeline once,
-the receiver's AppRec is received and taken, and then the service is asked no more. And what
-``samband check`` says of such a route."""
+and PostgreSQL: a failing status call leaves it due and raises the NHN alert, a change of state goes
+on the timeline once, the receiver's AppRec is received and taken, and then the service is asked no
+more. And what ``samband check`` says of such a route."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from samband.gateway.alerts.conditions import CONDITIONS, Check
 from samband.gateway.cli.main import app
 from samband.gateway.store.tables import deliveries
 from samband.integrations.nhn_msh import AppRecStatus
@@ -58,6 +59,14 @@ def next_pass(gw: Gateway, seconds: float = 31) -> None:
     gw.worker.run_once()
 
 
+def nhn_alert_items(gw: Gateway) -> list[tuple[str, str, str]]:
+    """(route, request, code) of what the ``nhn-unreachable`` condition finds now."""
+    with gw.services.engine.begin() as conn:
+        check = Check(gw.clock(), None, gw.services.settings)
+        found = CONDITIONS["nhn-unreachable"].find(conn, check)
+    return sorted((i["route"], i.get("operation", ""), i["code"]) for i in found.items)
+
+
 def status_calls(msh: LocalMeldingstjener, remote_id: str) -> int:
     return len([s for s in msh.app.seen if s.path == f"/Messages/{remote_id}/status"])
 
@@ -79,6 +88,8 @@ def test_the_follow_up_ends_with_the_receivers_apprec(
     next_pass(gw)
     assert status_calls(msh, remote_id) == 1 and follow_up_at(gw, delivery["id"]) is not None
     assert "delivery.remote-status" not in gw.events(source)
+    status_path = f"GET /Messages/{remote_id}/status"
+    assert nhn_alert_items(gw) == [("nhn", status_path, "nhn-msh.unavailable")]
 
     next_pass(gw)
     next_pass(gw)  # the same state again: no second event
@@ -94,6 +105,7 @@ def test_the_follow_up_ends_with_the_receivers_apprec(
     answered = gw.get(f"/messages/{sent}")
     assert answered["status"] == "refused" and answered["apprec_received"]["status"] == "2"
     assert follow_up_at(gw, delivery["id"]) is not None
+    assert [i[1].split(" ")[0] for i in nhn_alert_items(gw)] == ["GET", "PUT"]
     next_pass(gw)  # the same AppRec again: received once, now taken
     assert follow_up_at(gw, delivery["id"]) is None
     assert gw.events(sent).count("apprec.received") == 1
