@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 from sqlalchemy import Connection
 
@@ -88,7 +89,8 @@ def replay_message(
     """Store a replay of ``original_id`` (linked, attributed, audited), then run it through ``REPLAYED``.
     An override endpoint the allow-list refuses raises ``ReplayRefused`` first (``development``: the
     caller uses the development key from loopback, so loopback URLs pass an empty list)."""
-    replay.check_replay(svc, original_id, who, order, development)
+    came_as = partial(stages.source_format, svc)
+    replay.check_replay(svc, original_id, who, order, development, came_as)
     return process(svc, replay.store_replay(svc, original_id, who, order))
 
 

@@ -9,17 +9,20 @@ An override endpoint must pass the allow-list (``gateway/allowlist.py``) first; 
 refused (``replay.endpoint-not-allowed``, 403) and audited (``replay-refused``), and nothing is
 stored or sent. A target format the message cannot be written as (``replay.no-mapping``) or a
 transport the gateway does not have, or one without an endpoint (``replay.unknown-transport``), is
-refused the same way (422). The order is stored whole, so a replay a worker takes over goes the same way.
+refused the same way (422), as is a target format the transport of a route the replay goes to cannot
+carry (``replay.not-carried``: ``plo`` into ``fhir-store``). The order is stored whole, so a replay a
+worker takes over goes the same way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from samband.adapters.formats import translated_as
 from samband.gateway.allowlist import refusal
 from samband.gateway.audit import Who, record, record_in
-from samband.gateway.delivery.transports.registry import transport_names
+from samband.gateway.delivery.transports.registry import carried_by, carries, transport_names
 from samband.gateway.routing.routes import Route
 from samband.gateway.runtime import Services
 from samband.gateway.store import replays
@@ -105,14 +108,45 @@ def check_endpoint(
     )
 
 
-def check_replay(svc: Services, original_id: str, who: Who, order: ReplayOrder, development: bool) -> None:
-    """``check_order`` and ``check_endpoint`` for a replay of the stored ``original_id`` (KeyError when
-    there is none)."""
+def check_carried(svc: Services, original: StoredMessage, order: ReplayOrder, source_format: str) -> None:
+    """Refuse (``replay.not-carried``, 422) a target format that a route the replay goes to cannot
+    carry over its transport (``CARRIES`` in the transport registry)."""
+    if order.target_format is None:
+        return
+    try:
+        routes = routes_for(svc, original, order, source_format)
+    except NoRouteMatched:
+        return  # no route or an unknown one: the replay itself fails with that, as before
+    for route in routes:
+        if not carries(route.transport, route.target_format):
+            carried = ", ".join(carried_by(route.transport) or ())
+            raise ReplayUnwritable(
+                f"route {route.name!r} uses {route.transport}, which cannot carry {route.target_format}",
+                code="replay.not-carried",
+                where="target_format",
+                expected=f"a format {route.transport} carries: {carried}",
+                received=order.target_format,
+            )
+
+
+def check_replay(
+    svc: Services,
+    original_id: str,
+    who: Who,
+    order: ReplayOrder,
+    development: bool,
+    source_format: Callable[[StoredMessage], str] | None = None,
+) -> None:
+    """``check_order``, ``check_carried`` and ``check_endpoint`` for a replay of the stored
+    ``original_id`` (KeyError when there is none); ``source_format``: how a message came in (default:
+    its stored format)."""
     with svc.reads.begin() as conn:
         original = repo.get_message(conn, original_id)
     if original is None:
         raise KeyError(original_id)
     check_order(original, order)
+    came_as = source_format(original) if source_format else original.format or ""
+    check_carried(svc, original, order, came_as)
     check_endpoint(svc, who, order, development=development, target=original_id, patient=original.patient_id)
 
 
@@ -194,6 +228,12 @@ def _order_of(svc: Services, message: StoredMessage) -> tuple[ReplayOrder, str |
 def replay_routes(svc: Services, message: StoredMessage, source_format: str) -> list[Route]:
     """The routes a replay goes to, decided by its stored order (so a taken-over replay goes the same way)."""
     order, _actor = _order_of(svc, message)
+    return routes_for(svc, message, order, source_format)
+
+
+def routes_for(svc: Services, message: StoredMessage, order: ReplayOrder, source_format: str) -> list[Route]:
+    """The routes ``order`` sends ``message`` to: its override endpoint, its named routes or every
+    route that matches, each in the order's target format."""
     if order.endpoint:
         return [_override(svc, message, order, source_format)]
     if not order.destinations:

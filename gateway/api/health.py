@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, Response
 
 from samband.adapters.xml.official import check
 from samband.gateway.audit import record_in
+from samband.gateway.delivery.transports.registry import carried_by, transport_names
 from samband.gateway.deps import Admin, Reader, ServicesDep
 from samband.gateway.metrics import render_metrics
 from samband.gateway.store import audit as trail
@@ -16,6 +17,7 @@ from samband.gateway.store import deliveries as queue
 from samband.gateway.store.audit import Action, Entry
 from samband.gateway.store.db import ping
 from samband.kernel.errors import RouteConflict
+from samband.kernel.formats import ROUTE_TARGETS
 
 router = APIRouter(tags=["operations"])
 
@@ -43,7 +45,8 @@ def metrics(svc: ServicesDep, _caller: Reader) -> Response:
 @router.get("/routes")
 def list_routes(svc: ServicesDep, _caller: Reader) -> dict[str, Any]:
     """The route table in force, which routes are held by their kill switch, and every hold and
-    release of each (``history``, oldest first: when, by whom, the state it left)."""
+    release of each (``history``, oldest first: when, by whom, the state it left); ``carries`` and
+    ``transports``: the target formats each route's transport, and each transport, can carry."""
     with svc.reads.begin() as conn:
         held = queue.held_routes(conn)
         history = trail.route_history(conn, svc.routes.names)
@@ -55,12 +58,19 @@ def list_routes(svc: ServicesDep, _caller: Reader) -> dict[str, Any]:
                 "transport": r.transport,
                 "endpoint": r.endpoint,
                 "target_format": str(r.target_format),
+                "carries": _carried(r.transport),
                 "enabled": r.enabled and r.name not in held,
                 "history": history.get(r.name, []),
             }
             for r in svc.routes
         ],
+        "transports": {name: _carried(name) for name in sorted(transport_names())},
     }
+
+
+def _carried(transport: str) -> list[str]:
+    """The route target formats ``transport`` can carry (the transport registry's ``CARRIES``)."""
+    return [str(f) for f in carried_by(transport) or ROUTE_TARGETS]
 
 
 @router.post(

@@ -20,7 +20,7 @@ import jsonschema
 import yaml
 
 from samband.gateway.delivery.retry import DEFAULT_SCHEDULE, RetrySchedule, parse_duration
-from samband.gateway.delivery.transports.registry import transport_names
+from samband.gateway.delivery.transports.registry import carried_by, carries, transport_names
 from samband.gateway.routing.routes import Route, RouteMatch
 from samband.gateway.routing.table import DEFAULT_ROUTES, RouteTable
 from samband.gateway.routing.writable import unwritable
@@ -212,8 +212,24 @@ def _route(
         options=dict(entry.get("options", {})),
         description=entry.get("description", ""),
     )
+    _check_carried(route, source, path)
     _check_writable(route, source, path)
     return route
+
+
+def _check_carried(route: Route, source: _Source, path: tuple[str | int, ...]) -> None:
+    """The route's transport must carry its target format (the transport registry's ``CARRIES``)."""
+    if carries(route.transport, route.target_format):
+        return
+    at = (*path, "target_format")
+    raise ConfigurationError(
+        f"route {route.name!r} sends over {route.transport}, which cannot carry {route.target_format}",
+        code="config.routes.not-carried",
+        where=f"{source.name}#{_pointer(at)}",
+        line=source.line_of(at),
+        expected=f"a target {route.transport} carries: {', '.join(carried_by(route.transport) or ())}",
+        received=str(route.target_format),
+    )
 
 
 def _check_writable(route: Route, source: _Source, path: tuple[str | int, ...]) -> None:

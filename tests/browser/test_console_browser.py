@@ -186,6 +186,11 @@ def test_a_message_is_replayed_to_a_test_route_in_another_format(console: Consol
     page = console.page
     console.open(f"message/{console.failed[0]}")
     page.click("text=Replay this message…")
+    page.check("#replay-route-store")
+    offered = "s => Array.from(s.options).filter(o => !o.disabled && o.value).map(o => o.value)"
+    assert page.eval_on_selector("#replay-format", offered) == ["fhir"], "fhir-store carries FHIR only"
+    page.uncheck("#replay-route-store")
+    assert "plo" in page.eval_on_selector("#replay-format", offered)
     page.check("#replay-route-test-fhir")
     page.click("button:has-text('Replay…')")
     page.wait_for_selector("text=Replayed as")

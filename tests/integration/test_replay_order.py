@@ -67,6 +67,26 @@ def test_a_format_or_transport_it_cannot_use_is_refused_with_a_code(
     assert tester.taken() == []
 
 
+def test_a_format_the_routes_transport_cannot_carry_is_refused(
+    sqlite_url: str, gateway_factory: GatewayFactory
+) -> None:
+    """A fresh install (no route file): PLO into the built-in fhir-store route would only dead-letter."""
+    gw = gateway_factory(sqlite_url)
+    original = gw.post(hodemelding()).json()["id"]
+    gw.drain()
+    for body in ({"target_format": "plo"}, {"target_format": "as-is", "destinations": ["fhir-store"]}):
+        code, answer = _replay(gw, original, **body)
+        assert code == 422, answer
+        [error] = answer["errors"]
+        assert error["code"] == "replay.not-carried"
+        assert error["expected"] == "a format fhir-store carries: fhir"
+    assert gw.get(f"/messages/{original}")["replays"] == [], "nothing was stored or sent"
+    code, answer = _replay(gw, original, target_format="fhir")
+    assert code == 202, answer
+    gw.drain()
+    assert gw.get("/messages", status="failed")["total"] == 0
+
+
 def test_the_cli_honours_the_format_and_reports_what_it_refused(
     stored: tuple[Gateway, str], receivers: Callable[[], Receiver], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -645,7 +645,12 @@
       el('p', {}, el('button', { type: 'submit', class: 'danger' }, 'Replay…')), outcome,
     ]);
     box.appendChild(form);
-    box.addEventListener('toggle', () => { if (box.open && !routes.dataset.loaded) fillRoutes(routes); }, { once: false });
+    const carry = { routes: {}, transports: {} };
+    const offer = () => offerFormats(target, carry, m, routes, endpoint.value.trim() ? transport.value : null);
+    box.addEventListener('toggle', () => {
+      if (box.open && !routes.dataset.loaded) fillRoutes(routes, carry).then(offer);
+    }, { once: false });
+    [routes, endpoint, transport].forEach((input) => { input.addEventListener('change', offer); input.addEventListener('input', offer); });
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const destinations = Array.from(routes.querySelectorAll('input:checked'), (i) => i.value);
@@ -660,11 +665,30 @@
     return box;
   }
 
-  async function fillRoutes(fieldset) {
+  /* Only the formats the chosen way can carry (GET /routes: each route's and each transport's
+     `carries`): the override endpoint's transport, else the ticked routes, else the routes the
+     message went to before; a choice no longer offered falls back to each route's own. */
+  function offerFormats(select, carry, m, fieldset, overrideTransport) {
+    const ticked = Array.from(fieldset.querySelectorAll('input:checked'), (i) => i.value);
+    const went = (m.translations || []).map((t) => t.route);
+    const lists = overrideTransport ? [carry.transports[overrideTransport]]
+      : (ticked.length ? ticked : went).map((name) => carry.routes[name]);
+    const known = lists.filter(Boolean);
+    for (const option of select.options) {
+      const off = option.value !== '' && known.some((formats) => !formats.includes(option.value));
+      option.disabled = off;
+      option.hidden = off;
+    }
+    if (select.selectedOptions.length && select.selectedOptions[0].disabled) select.value = '';
+  }
+
+  async function fillRoutes(fieldset, carry) {
     fieldset.dataset.loaded = '1';
     try {
       const data = await json('/routes');
+      Object.assign(carry.transports, data.transports || {});
       for (const r of data.routes || []) {
+        carry.routes[r.name] = r.carries;
         const id = 'replay-route-' + r.name.replace(/[^\w-]/g, '_');
         append(fieldset, [el('label', { for: id }, el('input', { type: 'checkbox', id: id, value: r.name }), ' ', r.name,
           el('span', { class: 'muted' }, ' (' + r.transport + ', ' + r.target_format + (r.enabled ? '' : ', held') + ')'))]);

@@ -15,6 +15,7 @@ from samband.gateway.delivery.transports.http import HttpTransport
 from samband.gateway.delivery.transports.nhn_msh import NhnMshTransport
 from samband.gateway.routing.routes import Route
 from samband.kernel.errors import ConfigurationError
+from samband.kernel.formats import Format
 
 TransportFactory = Callable[[Route], Transport]
 
@@ -27,6 +28,16 @@ TRANSPORTS: dict[str, TransportFactory] = {
     "file-drop": FileDropTransport,
     "nhn-msh": NhnMshTransport,
 }
+
+HODEMELDING_TARGETS = frozenset({Format.AS_IS, Format.PLO, Format.DIALOGMELDING})
+
+CARRIES: dict[str, frozenset[Format]] = {
+    FHIR_STORE: frozenset({Format.FHIR}),  # FHIR JSON into the gateway's own store
+    "ebxml-http": HODEMELDING_TARGETS,  # an ebMS package around a Hodemelding
+    "nhn-msh": HODEMELDING_TARGETS,  # NHN's message service takes a Hodemelding
+}
+"""The target formats a transport can carry, where it cannot carry every one (``http`` and
+``file-drop`` carry any); the route loader and replay both ask ``carries``."""
 
 # Names a route file may use even before their factory is registered (the service adds these).
 RESERVED_NAMES = frozenset({FHIR_STORE})
@@ -55,3 +66,15 @@ def create_transport(route: Route, transports: Mapping[str, TransportFactory] | 
             received=route.transport,
         )
     return factory(route)
+
+
+def carries(transport: str, target: str) -> bool:
+    """True when ``transport`` can carry a message written as ``target`` (a route target format)."""
+    allowed = CARRIES.get(transport)
+    return allowed is None or target in allowed
+
+
+def carried_by(transport: str) -> tuple[Format, ...] | None:
+    """The target formats ``transport`` carries, in route-target order (None: every one)."""
+    allowed = CARRIES.get(transport)
+    return None if allowed is None else tuple(f for f in Format if f in allowed)

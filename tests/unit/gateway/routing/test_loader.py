@@ -121,6 +121,12 @@ def test_http_routes_need_a_url_endpoint() -> None:
 def test_the_fhir_store_only_takes_fhir() -> None:
     error = _error("routes:\n  - {name: s, target_format: plo, transport: fhir-store}\n")
     assert error.where == "routes.yaml#/routes/0/target_format"
+    assert error.code == "config.routes.not-carried"
+    assert error.expected == "a target fhir-store carries: fhir"
+    error = _error(
+        "routes:\n  - {name: e, target_format: fhir, transport: ebxml-http, endpoint: http://h/e}\n"
+    )
+    assert (error.code, error.received) == ("config.routes.not-carried", "fhir")
 
 
 def test_an_unknown_transport_is_refused_with_the_known_ones() -> None:
