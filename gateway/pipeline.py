@@ -30,6 +30,7 @@ from samband.gateway.stages import Pass, Stage
 from samband.gateway.store import repository as repo
 from samband.gateway.store.db import is_store_fault
 from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
+from samband.kernel.envelope import Envelope
 from samband.kernel.errors import GatewayError, MessageRejected, RegistryUnavailable, SchemasMissing
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,10 @@ def accept(
         return receive(svc, raw, content_type, kind=kind, format=format)
     if found == "ebxml":  # an envelope's payloads are answered in its own signal
         return receive(svc, raw, content_type, kind=kind, format=format)
-    message_id = store_raw(svc, raw, content_type, kind, format=format, claim=False)
+    if found == "ip-export":  # a revision gap is the sender's to hear at once (``revisions``)
+        return receive(svc, raw, content_type, kind=kind, format=format)
+    # stored with its envelope, so a search right after the answer finds it by its business keys
+    message_id = store_raw(svc, raw, content_type, kind, format=format, claim=False, envelope=envelope)
     return Outcome(message_id, str(Status.RECEIVED), envelope.msg_id)
 
 
@@ -103,6 +107,7 @@ def store_raw(
     format: str | None = None,
     claim: bool = True,
     within: Callable[[Connection, str], None] | None = None,
+    envelope: Envelope | None = None,
     **detail: str | None,
 ) -> str:
     """The raw bytes, committed on their own; ``claim``: the caller processes them next, so workers
@@ -122,6 +127,7 @@ def store_raw(
             format=format,
             source_id=source_id,
             lease_until=lease,
+            envelope=envelope,
         )
         repo.add_event(conn, mid, "received", now, size=len(raw), sha256=repo.sha256(raw), **detail)
         if within is not None:

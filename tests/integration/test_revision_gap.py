@@ -32,3 +32,12 @@ def test_a_delta_for_a_plan_never_taken_in_is_a_gap(gateway_factory: GatewayFact
     lone = gw.client.post("/ip-exports", content=encode(delta), headers=IP_HEADERS)
     assert lone.status_code == 422
     assert lone.json()["errors"][0]["code"] == "ip-export.revision-gap"
+
+
+def test_a_gap_is_refused_at_once_when_workers_process(
+    gateway_factory: GatewayFactory, sqlite_url: str
+) -> None:
+    gw = gateway_factory(sqlite_url, process_in_workers=True)
+    delta = next(s for steps in chain().values() for s in steps if s.export.export_kind == "delta")
+    answer = gw.client.post("/ip-exports", content=encode(delta), headers=IP_HEADERS)
+    assert (answer.status_code, answer.json()["errors"][0]["code"]) == (422, "ip-export.revision-gap")

@@ -67,3 +67,15 @@ def test_an_unknown_filter_value_is_refused_with_the_allowed_values(found: Found
     assert "delivered" in error["expected"] and "received" in error["expected"]
     assert found.bad_date.status_code == 400
     assert found.bad_date.json()["errors"][0]["where"] == "since"
+
+
+def test_read_your_writes_when_workers_process(gateway_factory: GatewayFactory, sqlite_url: str) -> None:
+    """With processing left to the workers, a message is found by its business keys as soon as its
+    POST has answered, before any worker has looked at it."""
+    gw = gateway_factory(sqlite_url, FHIR_STORE_ROUTES, process_in_workers=True)
+    raw = hodemelding(patient_seed=9)
+    answer = gw.post(raw)
+    assert answer.status_code == 202 and answer.json()["status"] == "received"
+    for params in ({"msg_id": msg_id_of(raw)[:8]}, {"type": "plo"}, {"sender_her": "5078"}):
+        found = gw.get("/messages", direction="inbound", **params)["items"]
+        assert [m["id"] for m in found] == [answer.json()["id"]], params
