@@ -147,7 +147,7 @@ SEARCH_PARAMS: dict[str, dict[str, Param]] = {
         "received": _date("received"),
         "sender": _ref("sender", to=PEOPLE),
         "recipient": _ref("recipient", to=PEOPLE),
-        "based-on": _ref("basedOn", to=("CarePlan", "ServiceRequest")),
+        "based-on": _ref("basedOn", to=("CarePlan", "ServiceRequest", "Task")),
     },
     "Task": {
         "identifier": IDENTIFIER,
@@ -186,6 +186,7 @@ SEARCH_PARAMS: dict[str, dict[str, Param]] = {
         "status": _token("status"),
         "category": _token("category"),
         "code": _token("medicationCodeableConcept"),
+        "medication": _ref("medicationReference", to=("Medication",)),
         "effective": _date("effectiveDateTime", "effectivePeriod"),
     },
     "Observation": {
@@ -196,9 +197,7 @@ SEARCH_PARAMS: dict[str, dict[str, Param]] = {
         "code": _token("code"),
         "date": _date("effectiveDateTime", "effectivePeriod", "effectiveInstant"),
     },
-    "Provenance": {
-        "target": _ref("target", to=("CarePlan", "CareTeam", "ServiceRequest", "Patient", "Communication")),
-        "patient": _ref("target", to=PATIENT),
+    "Provenance": {  # its target is the message's MessageHeader, which is not stored: no target search
         "recorded": _date("recorded"),
         "agent": _ref("agent.who", to=PEOPLE),
     },
