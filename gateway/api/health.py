@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
@@ -12,6 +13,9 @@ from samband.gateway.audit import record_in
 from samband.gateway.delivery.transports.registry import carried_by, transport_names
 from samband.gateway.deps import Admin, Reader, ServicesDep
 from samband.gateway.metrics import render_metrics
+from samband.gateway.routing.routes import DEFAULT_OUTBOX, OUTBOX_ROUTE
+from samband.gateway.routing.table import DEFAULT_ROUTES
+from samband.gateway.runtime import Services
 from samband.gateway.store import audit as trail
 from samband.gateway.store import deliveries as queue
 from samband.gateway.store.audit import Action, Entry
@@ -46,7 +50,8 @@ def metrics(svc: ServicesDep, _caller: Reader) -> Response:
 def list_routes(svc: ServicesDep, _caller: Reader) -> dict[str, Any]:
     """The route table in force, which routes are held by their kill switch, and every hold and
     release of each (``history``, oldest first: when, by whom, the state it left); ``carries`` and
-    ``transports``: the target formats each route's transport, and each transport, can carry."""
+    ``transports``: the target formats each route's transport, and each transport, can carry;
+    ``defaults``: with no route file, the outbox folder the built-in ``outbox`` route writes to."""
     with svc.reads.begin() as conn:
         held = queue.held_routes(conn)
         history = trail.route_history(conn, svc.routes.names)
@@ -65,6 +70,18 @@ def list_routes(svc: ServicesDep, _caller: Reader) -> dict[str, Any]:
             for r in svc.routes
         ],
         "transports": {name: _carried(name) for name in sorted(transport_names())},
+        "defaults": _defaults(svc),
+    }
+
+
+def _defaults(svc: Services) -> dict[str, str] | None:
+    """With no route file: where the built-in ``outbox`` route writes what the gateway composes."""
+    if svc.routes.source != DEFAULT_ROUTES.source:
+        return None
+    return {
+        "outbox_route": OUTBOX_ROUTE.name,
+        "outbox": DEFAULT_OUTBOX,
+        "folder": str(Path(DEFAULT_OUTBOX).resolve()),
     }
 
 

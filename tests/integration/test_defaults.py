@@ -69,3 +69,5 @@ def test_a_fresh_gateway_given_the_corpus_makes_no_failed_or_dead_message(
     dropped = sorted((tmp_path / DEFAULT_OUTBOX).glob("*.xml"))
     assert len(dropped) >= 10, "the referral and the GP feedback are in the outbox"
     assert all(b"<MsgHead" in p.read_bytes()[:2000] for p in dropped)
+    defaults = gw.get("/routes")["defaults"]  # what the console's note on the outbox says
+    assert defaults == {"outbox_route": "outbox", "outbox": DEFAULT_OUTBOX, "folder": str(dropped[0].parent)}

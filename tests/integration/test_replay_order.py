@@ -54,6 +54,7 @@ def test_a_format_or_transport_it_cannot_use_is_refused_with_a_code(
     stored: tuple[Gateway, str], receivers: Callable[[], Receiver]
 ) -> None:
     gw, original = stored
+    assert gw.get("/routes")["defaults"] is None, "a route file: no built-in outbox"
     tester = receivers()
     code, body = _replay(gw, original, endpoint=tester.url, target_format="hl7v2")
     assert code == 422
@@ -81,6 +82,7 @@ def test_a_format_the_routes_transport_cannot_carry_is_refused(
         assert error["code"] == "replay.not-carried"
         assert error["expected"] == "a format fhir-store carries: fhir"
     assert gw.get(f"/messages/{original}")["replays"] == [], "nothing was stored or sent"
+    assert gw.get("/routes")["transports"]["fhir-store"] == ["fhir"]
     code, answer = _replay(gw, original, target_format="fhir")
     assert code == 202, answer
     gw.drain()

@@ -547,7 +547,7 @@
   function deliveriesOf(list) {
     if (!list.length) return el('p', { class: 'muted' }, 'No deliveries.');
     return list.map((d) => el('div', { class: 'card' },
-      el('h3', {}, 'Route ', d.route, ' ', badge(d.status)),
+      el('h3', {}, 'Route ', d.route, ' ', badge(d.status)), outboxNote(d),
       facts([['Message sent', messageLink(d.message_id)], ['Transport', d.transport], ['Endpoint', d.endpoint],
         ['Target format', d.target_format], ['Attempts made', d.attempts_made],
         ['Next attempt', d.next_attempt_at ? when(d.next_attempt_at) : null],
@@ -555,6 +555,16 @@
       table('Attempts', ['#', 'Started', 'Finished', 'Outcome', 'Error code', 'Worker', 'Detail'],
         (d.attempts || []).map((a) => [a.attempt, when(a.started_at), when(a.finished_at), badge(a.outcome),
           a.error_code, a.worker, cell(a.detail && typeof a.detail === 'object' ? pairs(a.detail) : a.detail, 'wrap')]), 'No attempt yet.')));
+  }
+
+  /* A delivery by the built-in outbox route (no route file): say where its file went. */
+  function outboxNote(d) {
+    if (d.transport !== 'file-drop') return null;
+    const slot = el('div', {});
+    json('/routes').then((data) => {
+      if (data.defaults && data.defaults.outbox_route === d.route) replace(slot, defaultsNote(data.defaults));
+    }).catch(() => { /* the note is a help, the delivery facts stand without it */ });
+    return slot;
   }
 
   function receiptsOf(m) {
@@ -795,6 +805,7 @@
     const changes = routes.flatMap((r) => (r.history || []).map((h) => Object.assign({ route: r.name }, h)))
       .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
     append(root, [heading('Routes'), el('p', { class: 'muted' }, 'Route file: ', data.source),
+      data.defaults ? defaultsNote(data.defaults) : null,
       el('p', {}, 'Holding a route stops its delivery tries at once (nothing is dead-lettered); releasing it resumes them.'),
       table(null, ['Name', 'Transport', 'Endpoint', 'Target format', 'State', 'Last change', ''], routes.map((r) => [
         r.name, r.transport, cell(r.endpoint, 'wrap mono'), r.target_format,
@@ -803,6 +814,15 @@
       table('Every switch, newest first', ['When', 'Route', 'Switch', 'By', 'Client'], changes.map((h) => [
         cell(when(h.at), 'time'), h.route, badge(h.action === 'hold' ? 'held' : 'delivering'), h.by, h.client_id]),
       'No route was ever held or released.')]);
+  }
+
+  /* With no route file, where the messages the gateway composes go (GET /routes `defaults`). */
+  function defaultsNote(d) {
+    return el('p', { class: 'note', id: 'default-outbox-note' }, 'No route file (SAMBAND_ROUTES), so the built-in routes are in force: ',
+      'messages received go into the gateway\'s own FHIR store, and the messages the gateway composes (GP feedback, referrals) ',
+      'are written as files by route ', el('code', {}, d.outbox_route), ' into the outbox folder ', el('code', {}, d.folder),
+      ' (', el('code', {}, './' + d.outbox), ' where the gateway runs). Nothing sends them on from there: another system or a person ',
+      'takes them, or a route file names where they go (docs/routing.md).');
   }
 
   function lastChange(history) {
