@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from samband.adapters.registry.ar_model import CommunicationParty
 from samband.features.feedback.facts import OrgParty
 from samband.integrations.adresseregister import AddressRegistry
-from samband.kernel.errors import NoRouteMatched, RegistryUnavailable
+from samband.kernel.errors import GatewayError, NoRouteMatched, RegistryUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +72,13 @@ def _as_given(hint: GpHint) -> OrgParty | None:
     )
 
 
-def resolve_gp(hints: list[GpHint], registry: AddressRegistry | None) -> OrgParty | None:
+def resolve_gp(
+    hints: list[GpHint], registry: AddressRegistry | None, failures: list[GatewayError] | None = None
+) -> OrgParty | None:
     """The GP's address from the first hint that gives one; the register enriches when it can.
 
-    ``None`` only when no source names the GP at all (the message then waits for an address).
+    ``None`` only when no source names the GP at all (the message then waits for an address). The
+    register not answering goes into ``failures`` (for the alert, once the caller's transaction ends).
     """
     for hint in hints:
         if registry is not None:
@@ -86,6 +89,8 @@ def resolve_gp(hints: list[GpHint], registry: AddressRegistry | None) -> OrgPart
                     "Adresseregister unavailable, using the %s's address: [%s]", hint.source, exc.code
                 )
                 found = None
+                if failures is not None:
+                    failures.append(exc)
             except NoRouteMatched as exc:
                 log.warning("Adresseregister does not know the GP from the %s: [%s]", hint.source, exc.code)
                 found = None

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -27,12 +30,14 @@ from samband.features.feedback.render import effective_channel, render
 from samband.features.feedback.rules import RuleSet, load_rules
 from samband.features.feedback.state import FeedbackState
 from samband.features.feedback.texts import Texts, load_texts
+from samband.gateway.nhn.failures import REGISTER, record_failure
 from samband.gateway.runtime import Services
 from samband.gateway.store import deliveries as queue
 from samband.gateway.store import repository as repo
+from samband.gateway.store.register_cache import writes_within
 from samband.gateway.store.repository import Direction, Kind, Status
 from samband.integrations.adresseregister import AddressRegistry
-from samband.kernel.errors import NoRouteMatched
+from samband.kernel.errors import GatewayError, NoRouteMatched
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +65,9 @@ class Case:
     conversation: ConversationRef | None = None
 
 
+_LOOKUP_FAILURES: ContextVar[list[GatewayError] | None] = ContextVar("gp_lookup_failures", default=None)
+
+
 @dataclass
 class FeedbackService:
     """Feedback for one running gateway: its rules, texts, Adresseregister and the store."""
@@ -75,7 +83,7 @@ class FeedbackService:
             return []
         now = self.svc.now()
         ids: list[str] = []
-        with self.svc.engine.begin() as conn:
+        with self.transaction() as conn:
             state = store.load_state(conn, events[0].patient_id)
             for event in events:
                 event_id = store.insert_event(conn, event, now)
@@ -115,11 +123,27 @@ class FeedbackService:
             return decision_id
         return self.send(conn, message, state, case, now, base)
 
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A write transaction that may look up the GP's address: the register's answers are kept
+        through it (``writes_within``: on SQLite a second writer would wait for it), and the
+        register failing is recorded for the ``adresseregister-unreachable`` alert once it ended."""
+        failures: list[GatewayError] = []
+        token = _LOOKUP_FAILURES.set(failures)
+        try:
+            with self.svc.engine.begin() as conn, writes_within(conn):
+                yield conn
+        finally:
+            _LOOKUP_FAILURES.reset(token)
+            for error in failures:
+                record_failure(self.svc, "looking up the GP for feedback", error, route=REGISTER)
+
     def gp_address(self, state: FeedbackState, case: Case) -> OrgParty | None:
+        """Inside ``transaction()``, as every caller holds the feedback's write transaction."""
         hints = list(case.gp_hints)
         if state.gp_her:
             hints.insert(0, GpHint(her_id=state.gp_her, source="referral"))
-        return resolve_gp(hints, self.registry)
+        return resolve_gp(hints, self.registry, _LOOKUP_FAILURES.get())
 
     def send(
         self,

@@ -104,7 +104,7 @@ def _resend(fb: FeedbackService, row: Any, now: datetime, why: str) -> None:
     """Send the message again with a new MsgId while attempts remain, else mark it failed; alert both."""
     policy = fb.rules.tracking
     case = case_for_patient(fb, row.patient_id, None) if row.draft else None
-    with fb.svc.engine.begin() as conn:
+    with fb.transaction() as conn:
         if row.attempts >= policy.max_attempts or case is None:
             store.update_decision(conn, row.id, now, status="failed")
             store.alert(conn, row.patient_id, f"apprec-{why}-final", now, msg_id=row.msg_id, rule=row.rule_id)
@@ -159,7 +159,7 @@ def retry_waiting(fb: FeedbackService) -> int:
         case = case_for_patient(fb, row.patient_id, None)
         if case is None or not row.draft:
             continue
-        with fb.svc.engine.begin() as conn:
+        with fb.transaction() as conn:
             state = store.load_state(conn, row.patient_id)
             if fb.gp_address(state, case) is None:
                 continue

@@ -87,9 +87,13 @@ CONDITIONS: dict[str, Condition] = {
     "adresseregister-unreachable": Condition(
         title="Adresseregister unreachable",
         summary="{count} tries failed on the Adresseregister recently",
-        meaning="lookups in NHN's Adresseregister failed (no answer, a fault, an unreadable answer) "
-        "in the last alert interval",
-        find=lambda conn, c: store.failed_tries(conn, c.window_start, REGISTER_CODES),
+        meaning="lookups in NHN's Adresseregister failed (no answer, a fault, an unreadable answer, "
+        "the gateway's HelseID client refused) in the last alert interval, by a delivery or by GP "
+        "feedback addressing its message (item route adresseregister)",
+        find=lambda conn, c: store.joined(
+            store.failed_tries(conn, c.window_start, REGISTER_CODES),
+            store.failed_looks(conn, c.window_start, REGISTER_CODES),
+        ),
     ),
     "nhn-unreachable": Condition(
         title="NHN message service unreachable",
@@ -97,7 +101,8 @@ CONDITIONS: dict[str, Condition] = {
         meaning="sending through NHN's message service or receiving from it (or getting its HelseID "
         "token) failed in the last alert interval",
         find=lambda conn, c: store.joined(
-            store.failed_tries(conn, c.window_start, NHN_CODES), store.failed_looks(conn, c.window_start)
+            store.failed_tries(conn, c.window_start, NHN_CODES),
+            store.failed_looks(conn, c.window_start, NHN_CODES),
         ),
     ),
 }

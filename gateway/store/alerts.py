@@ -166,9 +166,10 @@ def failed_tries(conn: Connection, since: datetime, prefixes: Sequence[str]) -> 
     return Found(sum(int(r.tries) for r in rows), items[:ITEMS])
 
 
-def failed_looks(conn: Connection, since: datetime) -> Found:
-    """The NHN requests outside delivery tries that failed after ``since`` (the poller's, and the
-    follow-up's kept as ``route <name>: <request>``): per request and code, how many and the last.
+def failed_looks(conn: Connection, since: datetime, prefixes: Sequence[str]) -> Found:
+    """The NHN requests outside delivery tries that failed after ``since`` with a code starting with
+    one of ``prefixes`` (the poller's, and the follow-up's or the Adresseregister's kept as
+    ``route <name>: <request>``): per request and code, how many and the last.
     ``route`` is the delivery's route for a follow-up, ``nhn-inbound`` for the poller, so they read
     like failed delivery tries."""
     failures = nhn_inbound_failures.c
@@ -179,7 +180,7 @@ def failed_looks(conn: Connection, since: datetime) -> Found:
             func.count().label("tries"),
             func.max(failures.at).label("last"),
         )
-        .where(failures.at > since)
+        .where(failures.at > since, or_(*(failures.code.startswith(p, autoescape=True) for p in prefixes)))
         .group_by(failures.operation, failures.code)
         .order_by(func.max(failures.at).desc())
     ).all()

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from samband.gateway.alerts.conditions import NHN_CODES
 from samband.gateway.cli.check import Verdict, check_nhn
 from samband.gateway.cli.serve import run_worker
 from samband.gateway.nhn.poller import CRASH_VARIABLE, STEPS
@@ -128,7 +129,7 @@ def test_a_kill_after_each_step_loses_nothing_and_stores_nothing_twice(
         process.join(timeout=30)
     assert [s.status for s in msh.app.seen[before:]][:2] == [503, 503]
     with engine.connect() as conn:  # what the nhn-unreachable alert reads
-        failed = failed_looks(conn, datetime.now(UTC) - timedelta(hours=1))
+        failed = failed_looks(conn, datetime.now(UTC) - timedelta(hours=1), NHN_CODES)
     assert failed.count == 2
     assert [(i["route"], i["operation"], i["code"]) for i in failed.items] == [
         ("nhn-inbound", "GET /Messages", "nhn-msh.unavailable")
