@@ -249,6 +249,12 @@ def test_the_per_route_statistics_show_what_happened(console: Console) -> None:
     cells = [c.strip() for c in row.locator("td").all_inner_texts()]
     assert cells[0] == "kommune" and cells[2:7] == ["4", "2", "0.08", "2", "2"], cells
     assert page.locator("tbody tr", has_text="test-fhir").locator("td").nth(3).inner_text() == "2"
+    headings = page.locator(".stats thead th").all_inner_texts()
+    assert len(set(headings)) == len(headings) == 13, headings
+    page.set_viewport_size({"width": 900, "height": 900})
+    last_right = page.eval_on_selector(".stats thead th:last-child", "th => th.getBoundingClientRect().right")
+    assert last_right <= page.evaluate("document.documentElement.clientWidth"), "the last column is in view"
+    assert page.eval_on_selector(".stats", "w => w.scrollWidth <= w.clientWidth"), "nothing to scroll to"
     console.shoot("statistics")
 
 

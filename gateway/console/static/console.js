@@ -1007,14 +1007,21 @@
     append(root, [heading('Route statistics'), pick,
       el('p', { class: 'muted' }, 'Deliveries per route from ', when(data.since), ' to ', when(data.until),
         '; queue depth, oldest waiting and dead letters now are as of this moment. Latency is received → delivered.'),
-      table(null, ['Route', 'State', 'Queued', 'Delivered', 'Per hour', 'Failed tries', 'Dead letters', 'Dead letters now',
-        'Queue depth', 'Oldest waiting', 'Latency median', 'p95', 'max'],
-      data.routes.map((r) => [cell(r.in_route_file ? r.route : el('span', {}, r.route, el('span', { class: 'muted' }, ' (not in the route file)')), 'nowrap'),
+      statsTable(data)]);
+  }
+
+  /* Thirteen columns that fit 900 px: the headings wrap, times break at their space (console.css .stats). */
+  function statsTable(data) {
+    const wrap = table(null, ['Route', 'State', 'Queued', 'Delivered', 'Per hour', 'Failed tries', 'Dead-lettered in window',
+      'Dead letters waiting now', 'Queue depth', 'Oldest waiting', 'Latency median', 'Latency p95', 'Latency max'],
+      data.routes.map((r) => [cell(r.in_route_file ? r.route : el('span', {}, r.route, el('span', { class: 'muted' }, ' (not in the route file)')), 'route'),
         r.in_route_file ? badge(r.enabled ? 'delivering' : 'held') : dash(), r.queued, r.delivered, r.delivered_per_hour,
         cell(r.failed_attempts, r.failed_attempts ? 'alarm' : null), cell(r.dead_letters, r.dead_letters ? 'alarm' : null),
         r.dead_letters_now ? link(route('messages', null, { status: 'failed' }), String(r.dead_letters_now)) : '0',
         r.queue_depth, r.oldest_waiting ? when(r.oldest_waiting) : dash(),
-        seconds(r.latency_seconds.median), seconds(r.latency_seconds.p95), seconds(r.latency_seconds.max)]), 'No routes.')]);
+        seconds(r.latency_seconds.median), seconds(r.latency_seconds.p95), seconds(r.latency_seconds.max)]), 'No routes.');
+    wrap.classList.add('stats');
+    return wrap;
   }
 
   /* ---------- a test message to one route ---------- */
