@@ -5,8 +5,9 @@ An Orientering om tjenestetilbud (new, changed M or cancelled C) describes all t
 municipality gives the patient, so its CarePlan replaces the earlier one: the new plan gets
 ``replaces`` (FHIR R4 CarePlan.replaces), the earlier plan a new version with status ``revoked``, and
 the earlier plan's ServiceRequests and CareTeam that the new plan does not name end with it
-(``revoked``, ``inactive``). Plans whose category is not in ``RULES`` (an individual plan from an
-IP tool keeps its own id and is versioned) are never superseded.
+(``revoked``, ``inactive``). A plan that arrives ended (a cancellation, status ``revoked``) ends the
+activities and care team it names in the same way. Plans whose category is not in ``RULES`` (an
+individual plan from an IP tool keeps its own id and is versioned) are never superseded.
 """
 
 from __future__ import annotations
@@ -88,13 +89,17 @@ Reader = Callable[[Connection, Iterable[tuple[str, str]]], list[Resource]]
 def supersede(conn: Connection, incoming: list[Resource], read: Reader) -> list[Resource]:
     """New versions of the stored resources that ``incoming`` plans supersede (and ``incoming`` plans
     changed in place to name what they replace); ``read`` gives the current versions of keys."""
-    arriving = {(str(r["resourceType"]), str(r["id"])) for r in incoming}
+    arriving = {(str(r["resourceType"]), str(r["id"])): r for r in incoming}
     ended: dict[tuple[str, str], Resource] = {}
     for plan in incoming:
         rule = _rule(plan)
         subject = (plan.get("subject") or {}).get("reference")
         if rule is None or not isinstance(subject, str):
             continue
+        if plan.get("status") not in rule.live:  # a cancellation: its own activities and team end with it
+            own = _refs(plan, "activity.reference.reference", "careTeam.reference")
+            for part in (arriving.get((r.split("/", 1)[0], r.split("/", 1)[-1])) for r in own):
+                _end(part, rule)
         earlier = [
             old
             for old in _current_with_subject(conn, str(plan["resourceType"]), subject)
@@ -115,7 +120,16 @@ def supersede(conn: Connection, incoming: list[Resource], read: Reader) -> list[
             ended[(old["resourceType"], old["id"])] = {**old, "status": rule.ended}
             named = _refs(old, "activity.reference.reference", "careTeam.reference") - kept
             for part in read(conn, [(r.split("/", 1)[0], r.split("/", 1)[1]) for r in named if "/" in r]):
-                for rtype, status, live in rule.ended_by_type:
-                    if part["resourceType"] == rtype and part.get("status") in live:
-                        ended[(rtype, part["id"])] = {**part, "status": status}
+                changed = {**part}
+                if _end(changed, rule):
+                    ended[(str(part["resourceType"]), str(part["id"]))] = changed
     return [r for key, r in ended.items() if key not in arriving]
+
+
+def _end(part: Resource | None, rule: Rule) -> bool:
+    """Give a live activity or care team of an ended plan the status ``rule`` ends it with (in place)."""
+    for rtype, status, live in rule.ended_by_type:
+        if part is not None and part.get("resourceType") == rtype and part.get("status") in live:
+            part["status"] = status
+            return True
+    return False
