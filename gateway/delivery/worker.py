@@ -44,6 +44,9 @@ from samband.kernel.formats import Format
 
 log = logging.getLogger(__name__)
 
+CRASH_VARIABLE = "SAMBAND_TEST_DELIVERY_CRASH_AT"
+"""Tests only: ``sent`` ends the process right after a transport took a message, before the outcome
+(and the receiver's id for it) is recorded; the restarted worker sends it again."""
 SEND_TRIES = 3  # the HTTP transports try a reset connection up to three times within one attempt
 LEASE_SLACK_SECONDS = 5.0
 
@@ -67,6 +70,7 @@ class DeliveryWorker:
         self.lease = lease_for(svc)
         self._next_job_check: datetime | None = None
         self.nhn = NhnPoller.configured(svc, self.name)  # receiving through NHN's message service
+        self.crash_at = os.environ.get(CRASH_VARIABLE)
 
     def run_once(self) -> int:
         """One pass: take over stalled messages, deliver what is due, run due jobs. Returns work done."""
@@ -159,6 +163,7 @@ class DeliveryWorker:
                 delivery, attempt_no, DeliveryUnavailable(repr(exc), code="delivery.transport-crashed")
             )
         else:
+            self.crash("sent")
             self.delivered(delivery, attempt_no, receipt)
 
     def delivered(self, delivery: Delivery, attempt_no: int, receipt: Receipt) -> None:
@@ -238,6 +243,12 @@ class DeliveryWorker:
         svc.metrics.failed(sent.msg_type if sent else None, delivery.route, error.code)
         if retry_at is None:
             svc.metrics.dead_lettered(delivery.route)
+
+    def crash(self, step: str) -> None:
+        if self.crash_at == step:
+            log.critical("%s=%s: ending the process after that step", CRASH_VARIABLE, step)
+            logging.shutdown()
+            os._exit(70)
 
     def route_for(self, delivery: Delivery) -> Route:
         """The route as it is now, with the delivery's own transport and endpoint (replay overrides)."""

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from samband.gateway.delivery.worker import CRASH_VARIABLE as SEND_CRASH
 from samband.gateway.nhn.poller import CRASH_VARIABLE
 from samband.integrations.nhn_msh.local import LocalMeldingstjener, running_meldingstjener
 from samband.integrations.nhn_msh.local.helseid import SCOPE
@@ -39,8 +40,10 @@ class Gateway:
         self.env, self.log, self.port = env, folder / "serve.log", free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
+        self.extra: dict[str, str] = {}
 
     def start(self, **extra: str) -> None:
+        self.extra = extra
         self.process = start_serve(self.port, {**self.env, **extra}, self.log)
 
     def wait_up(self) -> None:
@@ -99,6 +102,7 @@ routes:
     target_format: as-is
     transport: nhn-msh
     retry: {{delays: [1s], max_attempts: 5}}
+    timeouts: {{connect: 1s, total: 2s}}  # a try killed midway is taken over after (1 + 2) * 3 + 5 s
     options:
       base_url: {msh.url}
       source_system: "Samband A, test"
@@ -186,4 +190,57 @@ def test_a_plo_message_from_a_reaches_b_by_polling_and_b_s_apprec_comes_back_to_
     assert [(is_apprec, read) for _, is_apprec, read in entries(msh, SENDER)] == [(True, True)]
     assert len(gateway_a.get("/messages?type=APPREC&direction=inbound")["items"]) == 1
     assert [s.status for s in msh.app.seen].count(503) == 2
+    assert msh.app.invalid_requests() == [] and msh.app.invalid_responses == []
+
+
+@pytest.mark.slow
+def test_a_killed_after_sending_sends_again_and_b_stores_and_answers_it_once(
+    msh: LocalMeldingstjener, gateway_a: Gateway, gateway_b: Gateway
+) -> None:
+    """A dies after ``POST /Messages`` was answered, before it kept the service's id: NHN's API has
+    no idempotency key, so the restarted A sends the message again (a second id, the same MsgId).
+    B stores the repeat as a ``duplicate`` of the first (by MsgId), translates and answers it once
+    (the repeat gets the same AppRec again, which A takes as a repeat too)."""
+    if gateway_b.extra:  # this test alone: B without its crash
+        gateway_b.stop()
+        gateway_b.start()
+    gateway_b.wait_up()
+    gateway_a.stop()
+    gateway_a.start(**{SEND_CRASH: "sent"})
+    gateway_a.wait_up()
+    document = hodemelding()
+    posted = httpx.post(
+        gateway_a.url + "/messages",
+        content=document,
+        headers={**HEADERS, "Content-Type": "application/xml"},
+        timeout=30,
+    )
+    assert posted.status_code == 202, posted.text
+    source = posted.json()["id"]
+    assert gateway_a.process is not None and gateway_a.process.wait(timeout=120) == CRASHED
+    gateway_a.start()
+    gateway_a.wait_up()
+
+    sent = gateway_a.get(f"/messages/{source}")["deliveries"][0]["message_id"]
+    answered = wait_for(
+        "B's AppRec on A's message", lambda: gateway_a.get(f"/messages/{sent}")["apprec_received"], 120
+    )
+    assert answered["status"] == "1"
+    [delivery] = gateway_a.get(f"/messages/{source}")["deliveries"]
+    outcomes = [(a["outcome"], a["error_code"]) for a in delivery["attempts"]]
+    assert outcomes == [("in-doubt", "worker.lost"), ("delivered", None)]  # the killed try, then again
+    assert delivery["remote_id"] == delivery["attempts"][1]["detail"]["remote_id"]
+    copies = [e for e in msh.app.service.entries.values() if e.sent.msg_id == msg_id_of(document)]
+    assert len(copies) == 2  # sent twice: the service holds both
+
+    def both_taken() -> list[Any]:
+        found = gateway_b.get(f"/messages?direction=inbound&msg_id={msg_id_of(document)}")["items"]
+        return found if len(found) == 2 and all(m["status"] != "received" for m in found) else []
+
+    received = wait_for("both copies taken by B", both_taken, 120)
+    statuses = sorted(m["status"] for m in received)
+    assert statuses == ["delivered", "duplicate"], statuses
+    [first] = [m for m in received if m["status"] == "delivered"]
+    assert [t["route"] for t in gateway_b.get(f"/messages/{first['id']}")["translations"]] == ["fhir-store"]
+    assert gateway_a.kinds(sent).count("apprec.received") == 1
     assert msh.app.invalid_requests() == [] and msh.app.invalid_responses == []
