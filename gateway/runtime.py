@@ -5,6 +5,7 @@ Built once by ``create_app`` or a worker from a ``Settings``; nothing here exist
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -71,8 +72,12 @@ class Services:
         return None if channel is None else str(channel)
 
     def context(self) -> Context:
-        """The mapping context: the real clock and the gateway's own HER-id."""
-        return Context(now=self.now, gateway_her=self.settings.her_id)
+        """The mapping context: the real clock and the gateway's own HER-id. The FHIR the mappings
+        write is validated against the R4B models for a share ``SAMBAND_FHIR_VALIDATE_SAMPLE`` of
+        contexts; the rest are put in order without building models (the same bytes)."""
+        sample = self.settings.fhir_validate_sample
+        validate = sample >= 1 or (sample > 0 and random.random() < sample)
+        return Context(now=self.now, gateway_her=self.settings.her_id, validate=validate)
 
     def queue_snapshot(self) -> QueueSnapshot:
         now = self.now()

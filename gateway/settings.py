@@ -116,6 +116,13 @@ class Settings(AlertSettings, RetentionSettings, NhnSettings, BaseSettings):
     processing_timeout_seconds: float = Field(
         default=60.0, gt=0, description="one message past this between two stages is refused"
     )
+    fhir_validate_sample: float = Field(
+        default=0.01,
+        ge=0,
+        le=1,
+        description="share of translations whose FHIR output is also validated against the R4B models "
+        "(a failure refuses the message, fhir.structure); 1: every one",
+    )
     ebxml_max_parts: int = Field(default=100, ge=2, description="MIME parts in one ebXML package")
     ebxml_max_part_bytes: int = Field(default=20 * MIB, gt=0, description="one MIME part as it arrives")
     xml_max_depth: int = Field(default=64, ge=8, le=256, description="element nesting")

@@ -36,14 +36,23 @@ def _random_id() -> str:
 
 @dataclass(frozen=True)
 class Context:
-    """What a mapping may ask of the world: the time, a fresh id, who the gateway is."""
+    """What a mapping may ask of the world: the time, a fresh id, who the gateway is.
+
+    ``validate``: hold the FHIR the mapping writes to the R4B models (fhir.resources). True for the
+    CLI and tests; the service clears it on its hot path except for a sample
+    (``SAMBAND_FHIR_VALIDATE_SAMPLE``), and the output bytes are the same either way. FHIR read in
+    from outside is validated regardless.
+    """
 
     now: Callable[[], datetime] = _utc_now
     new_id: Callable[[], str] = _random_id
     gateway_her: str | None = None
+    validate: bool = True
 
 
-def fixed_context(at: datetime | None = None, gateway_her: str | None = None) -> Context:
+def fixed_context(
+    at: datetime | None = None, gateway_her: str | None = None, *, validate: bool = True
+) -> Context:
     """A deterministic context for tests and golden files: fixed clock, sequential ids."""
     moment = at or datetime(2024, 1, 1, tzinfo=UTC)
     counter = iter(range(1, 1_000_000))
@@ -51,4 +60,4 @@ def fixed_context(at: datetime | None = None, gateway_her: str | None = None) ->
     def next_id() -> str:
         return str(uuid.UUID(int=next(counter)))
 
-    return Context(now=lambda: moment, new_id=next_id, gateway_her=gateway_her)
+    return Context(now=lambda: moment, new_id=next_id, gateway_her=gateway_her, validate=validate)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import TypeVar
 
-from samband.adapters.fhir import check_bundle, normalize
+from samband.adapters.fhir import check_bundle, normalize, own_bundle
 from samband.adapters.msghead.model import MsgHead
 from samband.adapters.msghead.parse import parse_msghead
 from samband.kernel.errors import GatewayError, MappingError, UnsupportedMessage
@@ -51,9 +51,8 @@ def _rule_issues(bundle: JsonDict) -> list[Problem]:
     ]
 
 
-def _checked(bundle: JsonDict) -> tuple[JsonDict, list[Problem]]:
-    """The Bundle normalised (R4B) and its rule issues; an error-level rule refuses it."""
-    normalized = normalize(bundle)
+def _checked(normalized: JsonDict) -> tuple[JsonDict, list[Problem]]:
+    """The normalised Bundle and its rule issues; an error-level rule refuses it."""
     broken = _rule_issues(normalized)
     errors = [i for i in broken if i.severity is Severity.ERROR]
     if errors:
@@ -69,7 +68,7 @@ def hodemelding_to_fhir(
     raw: bytes, ctx: Context, mapping: ToFhir, roots: Collection[str]
 ) -> Translation[JsonDict]:
     """Hodemelding bytes → FHIR message Bundle dict through ``mapping`` (which reads the payload
-    ``roots``), validated (R4B + rules)."""
+    ``roots``), normalised (R4B-validated when ``ctx.validate``) and held to the rules."""
     head = parse_msghead(raw)
     payload = head.payload
     if payload is None:
@@ -87,13 +86,14 @@ def hodemelding_to_fhir(
             received=payload.root,
         )
     state = MapState(ctx)
-    bundle, broken = _checked(_guarded(lambda: mapping(head, state), payload.root))
+    written = _guarded(lambda: mapping(head, state), payload.root)
+    bundle, broken = _checked(own_bundle(written, ctx.validate))
     return Translation(bundle, state.issues + broken)
 
 
 def fhir_to_hodemelding(bundle: JsonDict, ctx: Context, mapping: FromFhir, target: str) -> Translation[bytes]:
     """FHIR message Bundle dict → Hodemelding bytes in ``target`` through ``mapping``, schema-valid."""
-    checked, broken = _checked(bundle)
+    checked, broken = _checked(normalize(bundle))  # FHIR from outside: always validated
     state = MapState(ctx)
     raw = _guarded(lambda: mapping(checked, state), target)
     return Translation(raw, broken + state.issues)

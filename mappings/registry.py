@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from samband.adapters.fhir import read_fhir, serialize_bundle
+from samband.adapters.fhir import read_fhir, serialize_bundle, write_bundle
 from samband.adapters.formats import source_format
 from samband.adapters.iplan.adapter import MSG_TYPE as IP_EXPORT_TYPE
 from samband.kernel.errors import UnsupportedMessage
@@ -39,13 +39,16 @@ class Mapping:
     """How one (source, target) pair is written, and for which message types.
 
     ``types`` None means every type the source is read as. ``direct`` writes the target straight
-    from the source bytes, without the pivot (an ip-export rewritten as JSON).
+    from the source bytes, without the pivot (an ip-export rewritten as JSON). ``own`` is True when
+    ``to_fhir`` is the gateway's own mapping, whose Bundle comes out normalised already; FHIR read
+    in from outside is not, and is validated on the way out.
     """
 
     to_fhir: IntoPivot
     from_fhir: OutOfPivot | None
     types: frozenset[str] | None
     direct: Direct | None = None
+    own: bool = True
 
     def translate(self, raw: bytes, ctx: Context) -> Translation[bytes]:
         """The source bytes written as the target (FHIR as pretty, stable JSON)."""
@@ -53,7 +56,8 @@ class Mapping:
             return self.direct(raw, ctx)
         pivot = self.to_fhir(raw, ctx)
         if self.from_fhir is None:
-            return Translation(serialize_bundle(pivot.result), pivot.issues)
+            written = write_bundle(pivot.result) if self.own else serialize_bundle(pivot.result)
+            return Translation(written, pivot.issues)
         done = self.from_fhir(pivot.result, ctx)
         return Translation(done.result, pivot.issues + done.issues)
 
@@ -84,10 +88,12 @@ MAPPINGS: dict[tuple[Format, Format], Mapping] = {
     (Format.PLO, Format.FHIR): Mapping(_plo_in, None, plo_in.TYPES),
     (Format.DIALOGMELDING, Format.FHIR): Mapping(_dialog_in, None, dialog_in.TYPES),
     (Format.IP_EXPORT, Format.FHIR): Mapping(ip_export.into_pivot, None, IP_EXPORTS),
-    (Format.FHIR, Format.FHIR): Mapping(_fhir_in, None, None),
-    (Format.FHIR, Format.PLO): Mapping(_fhir_in, _plo_out, plo_out.TYPES),
-    (Format.FHIR, Format.DIALOGMELDING): Mapping(_fhir_in, _dialog_out, dialog_out.EVENTS),
-    (Format.FHIR, Format.IP_EXPORT): Mapping(_fhir_in, ip_export.out_of_pivot, frozenset({FHIR_COLLECTION})),
+    (Format.FHIR, Format.FHIR): Mapping(_fhir_in, None, None, own=False),
+    (Format.FHIR, Format.PLO): Mapping(_fhir_in, _plo_out, plo_out.TYPES, own=False),
+    (Format.FHIR, Format.DIALOGMELDING): Mapping(_fhir_in, _dialog_out, dialog_out.EVENTS, own=False),
+    (Format.FHIR, Format.IP_EXPORT): Mapping(
+        _fhir_in, ip_export.out_of_pivot, frozenset({FHIR_COLLECTION}), own=False
+    ),
     (Format.PLO, Format.PLO): Mapping(_plo_in, _plo_out, plo_in.TYPES & plo_out.TYPES),
     (Format.DIALOGMELDING, Format.DIALOGMELDING): Mapping(
         _dialog_in, _dialog_out, dialog_in.TYPES & dialog_out.EVENTS

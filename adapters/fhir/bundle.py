@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from samband.adapters.fhir.dump import dump
 from samband.adapters.fhir.from_xml import read_fhir_xml
+from samband.adapters.fhir.order import Unsure, ordered
 from samband.adapters.json.safe import NOT_JSON, read_json
 from samband.kernel.errors import ParseError, SchemaInvalid
 
@@ -89,7 +90,24 @@ def normalize(data: JsonDict) -> JsonDict:
     return cast(JsonDict, dump(parse_bundle(data)))
 
 
+def own_bundle(data: JsonDict, validate: bool) -> JsonDict:
+    """A Bundle the gateway's own mapping wrote, normalised: validated (``normalize``) when
+    ``validate``, else put in element order by ``order.ordered`` (the same dict, without building
+    models); what ``ordered`` is unsure of is validated all the same."""
+    if not validate:
+        try:
+            return ordered(data)
+        except Unsure:
+            pass
+    return normalize(data)
+
+
+def write_bundle(normalized: JsonDict) -> bytes:
+    """A normalised Bundle dict → pretty, stable FHIR JSON bytes."""
+    data: Any = normalized
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def serialize_bundle(data: JsonDict) -> bytes:
     """A Bundle dict → pretty, stable FHIR JSON bytes (validated first)."""
-    ordered: Any = normalize(data)
-    return (json.dumps(ordered, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return write_bundle(normalize(data))

@@ -83,6 +83,15 @@ def _complex(value: Any) -> Any:
     raise _Unplanned
 
 
+def primitive_json(value: Any) -> Any:
+    """A validated primitive as FHIR JSON (what ``dump`` writes for it); ``ValueError`` for one only
+    ``model_dump`` writes (base64, inf/NaN)."""
+    try:
+        return _primitive(value)
+    except _Unplanned as exc:
+        raise ValueError("a primitive only model_dump writes") from exc
+
+
 def _primitive(value: Any) -> Any:
     """fhir_core's primitive step (uuid → ``urn:uuid:``, whole Decimal → int), then pydantic's JSON."""
     if isinstance(value, list):

@@ -8,7 +8,7 @@ bytes (``fhir_to_ip_export`` also takes an ip-export, and writes XML with ``xml=
 
 from __future__ import annotations
 
-from samband.adapters.fhir import normalize, read_fhir, serialize_bundle
+from samband.adapters.fhir import read_fhir, write_bundle
 from samband.adapters.iplan import looks_like_ip_export, parse, serialize_json, serialize_xml
 from samband.mappings.base import Context, Translation
 from samband.mappings.iplan_fhir.from_fhir import from_fhir
@@ -19,8 +19,7 @@ JsonDict = dict[str, object]
 
 def into_pivot(raw: bytes, ctx: Context) -> Translation[JsonDict]:
     """ip-export bytes → the FHIR collection Bundle dict (normalised), with the mapping issues."""
-    done = to_fhir(parse(raw), ctx)
-    return Translation(normalize(done.result), done.issues)
+    return to_fhir(parse(raw), ctx)
 
 
 def out_of_pivot(bundle: JsonDict, ctx: Context) -> Translation[bytes]:
@@ -37,7 +36,7 @@ def rewritten(raw: bytes, _ctx: Context) -> Translation[bytes]:
 def ip_export_to_fhir(raw: bytes, ctx: Context) -> Translation[bytes]:
     """ip-export bytes → FHIR collection Bundle JSON bytes, with the mapping issues."""
     done = to_fhir(parse(raw), ctx)
-    return Translation(serialize_bundle(done.result), done.issues)
+    return Translation(write_bundle(done.result), done.issues)
 
 
 def fhir_to_ip_export(raw: bytes, ctx: Context, *, xml: bool = False) -> Translation[bytes]:

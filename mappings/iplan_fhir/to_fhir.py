@@ -7,7 +7,7 @@ What the contract marks as not round-trippable is reported as an Problem, never 
 
 from __future__ import annotations
 
-from samband.adapters.fhir.bundle import normalize
+from samband.adapters.fhir.bundle import own_bundle
 from samband.adapters.iplan.codec import JsonDict
 from samband.adapters.iplan.model import IpExport
 from samband.adapters.iplan.model_parts import Organization
@@ -119,7 +119,8 @@ def _resources(export: IpExport, builder: BundleBuilder) -> None:
 
 
 def to_fhir(export: IpExport, ctx: Context) -> Translation[JsonDict]:
-    """The FHIR collection Bundle of one export, validated with fhir.resources (R4B) before return."""
+    """The FHIR collection Bundle of one export, normalised (validated with fhir.resources R4B when
+    ``ctx.validate``)."""
     builder = BundleBuilder()
     _resources(export, builder)
     bundle: JsonDict = {
@@ -131,4 +132,4 @@ def to_fhir(export: IpExport, ctx: Context) -> Translation[JsonDict]:
         "timestamp": export.generated_at.isoformat(),
         "entry": [{"fullUrl": urn(str(r["id"])), "resource": r} for r in builder.entries.values()],
     }
-    return Translation(normalize(bundle), _issues(export))
+    return Translation(own_bundle(bundle, ctx.validate), _issues(export))

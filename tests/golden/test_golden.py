@@ -3,7 +3,9 @@
 Each case holds ``input.xml``/``input.json`` (or ``case.yaml`` with ``input:`` naming a file under
 ``tests/``), ``expected.json``/``expected.xml`` and ``issues.yaml`` (the expected issues as
 ``code path`` lines). Output is compared semantically and a diff is printed; ``pytest
---update-golden`` rewrites the expected files from the current output.
+--update-golden`` rewrites the expected files from the current output. Every FHIR output is
+validated against the fhir.resources R4B models here, and the service's hot path (no models built)
+must give the very same bytes.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from samband.adapters.fhir import parse_bundle
 from tests.golden.compare import canonical, diff
 from tests.golden.runners import RUNNERS
 
@@ -45,7 +48,11 @@ def test_golden(case: Path, update_golden: bool) -> None:
     direction = case.parent.name
     assert direction in RUNNERS, f"no runner for {direction}: add it to tests/golden/runners.py"
     runner = RUNNERS[direction]
-    output, issues = runner.run(_input(case).read_bytes())
+    raw = _input(case).read_bytes()
+    output, issues = runner.run(raw, True)
+    assert runner.run(raw, False) == (output, issues), "the hot path (no R4B models) wrote other bytes"
+    if runner.suffix == ".json":
+        parse_bundle(output)  # the output is valid FHIR R4 (R4B models), not only equal to the file
     expected_file = case / f"expected{runner.suffix}"
     issues_file = case / "issues.yaml"
     if update_golden or not expected_file.exists():
