@@ -12,7 +12,6 @@ Request bodies are bounded in size and time as they arrive (``gateway/bodies.py`
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -28,6 +27,7 @@ from samband.features.registry import ALERT_CONDITIONS, FEATURES, MIGRATIONS
 from samband.gateway.access import Access
 from samband.gateway.api import alerts, audit, console, fhir, health, inbound, messages, openapi, operations
 from samband.gateway.api.fhir_wire import error_answer, is_fhir_path, outcome_answer, outcome_issue
+from samband.gateway.api.invalid import json_safe, refusals
 from samband.gateway.audit import audit_refusal
 from samband.gateway.bodies import BodyLimit, BodyRefused, body_refused
 from samband.gateway.delivery.worker import DeliveryWorker, start_worker_thread
@@ -91,26 +91,17 @@ def create_app(
     return app
 
 
-def json_safe(value: object) -> object:
-    """``value`` as plain JSON: a float that is not finite and anything JSON has no type for as text."""
-    if isinstance(value, dict):
-        return {str(key): json_safe(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_safe(item) for item in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if value is None or isinstance(value, str | int | float):
-        return value
-    return str(value)
-
-
 async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
-    """422 with the errors (and their input) to the caller; where and what kind to the log only."""
+    """The coded errors (``gateway/api/invalid.py``; their input to the caller only, never the log):
+    400 for parameters, 422 for a body; where and what kind to the log."""
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
     places = ", ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))} ({e.get('type')})" for e in errors[:20])
     log.info("%s %s refused: %d invalid field(s): %s", request.method, request.url.path, len(errors), places)
-    return JSONResponse({"detail": json_safe(errors)}, status_code=422)
+    if is_fhir_path(request):
+        return JSONResponse({"detail": json_safe(errors)}, status_code=422)
+    status, answers = refusals(errors)
+    return JSONResponse({"errors": answers}, status_code=status)
 
 
 async def _gateway_error(request: Request, exc: Exception) -> Response:

@@ -30,7 +30,8 @@
     │   ├── ReplayTooMany               a bulk replay of a search that finds too many messages (422)
     │   └── ReplayUnconfirmed           a bulk replay not confirmed for what its search finds now (409)
     ├── RequestInvalid                  an API request the gateway cannot carry out as asked: an unknown
-    │   │                               filter value (400)
+    │   │                               filter value or parameter (400)
+    │   ├── BodyInvalid                 a JSON body field missing or not of its type (422)
     │   ├── ReplayUnwritable            a replay in a format with no mapping, or an unknown transport (422)
     │   └── RouteConflict               a switch the route file overrules (409)
     ├── FhirApiError                    a FHIR REST request refused (400), answered as an OperationOutcome
@@ -241,6 +242,10 @@ class RequestInvalid(GatewayError):
     default_code = "search.invalid-filter"
 
 
+class BodyInvalid(RequestInvalid):
+    default_code = "request.invalid-body"
+
+
 class ReplayUnwritable(RequestInvalid):
     default_code = "replay.no-mapping"
 
@@ -333,6 +338,7 @@ ERROR_CLASSES: tuple[type[GatewayError], ...] = (
     ReplayTooMany,
     ReplayUnconfirmed,
     RequestInvalid,
+    BodyInvalid,
     ReplayUnwritable,
     RouteConflict,
     FhirApiError,

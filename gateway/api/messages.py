@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from samband.gateway import pipeline, replay
 from samband.gateway.allowlist import development_caller
 from samband.gateway.api.inbound import respond
+from samband.gateway.api.invalid import known_parameters
 from samband.gateway.audit import asked, one_patient, record
 from samband.gateway.bodies import SafeJsonRoute
 from samband.gateway.deps import Reader, Replayer, ServicesDep
@@ -55,7 +56,16 @@ def not_found(message_id: str) -> HTTPException:
     )
 
 
-@router.get("", responses={400: {"description": "a filter value it does not take (search.invalid-filter)"}})
+@router.get(
+    "",
+    dependencies=[Depends(known_parameters)],
+    responses={
+        400: {
+            "description": "a filter value it does not take (search.invalid-filter), a parameter it does not"
+            " take (request.unknown-parameter) or one not of its type (request.invalid-parameter)"
+        }
+    },
+)
 def list_messages(
     svc: ServicesDep,
     caller: Reader,
@@ -77,10 +87,11 @@ def list_messages(
     count: Annotated[Literal["capped", "exact"], Query(description="exact: count past 10,000")] = "capped",
 ) -> dict[str, Any]:
     """Search inbound and outbound messages as people type: ``type`` case-insensitive or a family
-    (``PLO``, ``DIALOGMELDING``, ``FHIR``, ``IP-EXPORT``), ``msg_id`` by prefix, ``q`` free text (every
-    word, as a word's start); newest first. ``total`` stops at 10,000 unless ``count=exact``. An unknown
-    ``status``, ``direction`` or ``kind`` is ``400`` (``search.invalid-filter``) with the values it takes.
-    Audited (``search``) with the filters and every patient on the page."""
+        (``PLO``, ``DIALOGMELDING``, ``FHIR``, ``IP-EXPORT``), ``msg_id`` by prefix, ``q`` free text (every
+        word, as a word's start); newest first. ``total`` stops at 10,000 unless ``count=exact``. An unknown
+        ``status``, ``direction`` or ``kind`` is ``400`` (``search.invalid-filter``) with the values it takes,
+    an unknown parameter ``400`` (``request.unknown-parameter``) with the parameters it takes.
+        Audited (``search``) with the filters and every patient on the page."""
     query = MessageQuery(
         msg_id, conversation_id, patient, sender_her, receiver_her, type, status, direction, source_id,
         kind, moment("since", since), moment("until", until), limit, offset, q, count == "exact",

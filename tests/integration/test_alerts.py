@@ -188,7 +188,7 @@ def test_without_a_channel_the_alert_is_recorded_and_long_failures_are_one(
         "nhn-unreachable",
         "feedback-problem",
     }
-    assert gw.client.get("/alerts", params={"condition": "bogus"}, headers=AUTH).status_code == 422
+    assert gw.client.get("/alerts", params={"condition": "bogus"}, headers=AUTH).status_code == 400
 
 
 def test_an_apprec_that_never_comes_and_failed_register_tries_are_alerts(

@@ -161,8 +161,9 @@ def test_the_service_log_holds_no_national_id_and_no_patient_name(served: tuple[
                 headers={**AUTH, "Content-Type": "application/json"},
             )
             assert answer.status_code == status, answer.text
-        echoed = answer.json()["detail"][0]
-        assert echoed["input"].startswith("Kari Nordmann"), "the caller gets the input back"
+        echoed = answer.json()["errors"][0]
+        assert echoed["code"] == "request.invalid-body"
+        assert echoed["received"].startswith("Kari Nordmann"), "the caller gets the input back"
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             pending = client.get("/messages", headers=AUTH, params={"status": "received", "limit": 1})
@@ -201,9 +202,9 @@ def test_a_referral_that_fails_validation_is_answered_and_logged_without_its_bod
     assert nan.status_code == 422 and nan.json()["errors"][0]["code"] == "json.not-finite"
     assert fnr not in nan.text, "a JSON read refused says where, not what the body held"
     assert answer.status_code == 422
-    errors = {tuple(e["loc"]): e for e in answer.json()["detail"]}
-    assert errors[("body", "patient", "shoeSize")]["input"] == 42.5
-    assert errors[("body", "patient", "familyName")]["input"]["givenName"] == "Kari"
+    errors = {e["where"]: e for e in answer.json()["errors"]}
+    assert errors["body.patient.shoeSize"]["received"] == 42.5
+    assert errors["body.patient.familyName"]["received"]["givenName"] == "Kari"
     [line] = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
     assert line == (
         "POST /referrals refused: 2 invalid field(s): body.patient.familyName (missing), "

@@ -24,13 +24,18 @@ class Found:
     dialog: str
     bad: httpx.Response  # the answer to status=bogus
     bad_date: httpx.Response  # the answer to since=yesterday
+    unknown: httpx.Response  # the answer to foo=bar
+    mistyped: httpx.Response  # the answer to limit=abc
 
 
 @pytest.fixture
 def found(gateway_factory: GatewayFactory, database_url: str) -> Found:
     gw = gateway_factory(database_url, FHIR_STORE_ROUTES)
     plo = hodemelding("AbCd1234-0000-4000-8000-000000000001", patient_seed=3)
-    assert gw.post(plo).status_code == 202
+    posted = gw.post(plo)
+    assert posted.status_code == 202
+    [read] = gw.get("/messages", msg_id=msg_id_of(plo))["items"]  # at once, as the POST answered
+    assert read["id"] == posted.json()["id"]
     assert gw.post(DIALOG.read_bytes()).status_code == 202
 
     def ids(**params: object) -> list[str]:
@@ -39,8 +44,10 @@ def found(gateway_factory: GatewayFactory, database_url: str) -> Found:
 
     bad = gw.client.get("/messages", headers=AUTH, params={"status": "bogus"})
     bad_date = gw.client.get("/messages", headers=AUTH, params={"since": "yesterday"})
+    unknown = gw.client.get("/messages", headers=AUTH, params={"foo": "bar", "type": "plo"})
+    mistyped = gw.client.get("/messages", headers=AUTH, params={"limit": "abc"})
     assert ids(since="2000-01-01") == ids() and ids(until="2000-01-01T00:00:00Z") == []
-    return Found(ids, msg_id_of(plo), msg_id_of(DIALOG.read_bytes()), bad, bad_date)
+    return Found(ids, msg_id_of(plo), msg_id_of(DIALOG.read_bytes()), bad, bad_date, unknown, mistyped)
 
 
 def test_types_by_family_and_in_any_case(found: Found) -> None:
@@ -67,6 +74,22 @@ def test_an_unknown_filter_value_is_refused_with_the_allowed_values(found: Found
     assert "delivered" in error["expected"] and "received" in error["expected"]
     assert found.bad_date.status_code == 400
     assert found.bad_date.json()["errors"][0]["where"] == "since"
+
+
+def test_an_unknown_or_mistyped_parameter_is_refused_in_the_error_shape(found: Found) -> None:
+    """Not a search for everything (foo=bar), and not FastAPI's {"detail"} shape (limit=abc)."""
+    assert found.unknown.status_code == 400
+    [error] = found.unknown.json()["errors"]
+    assert (error["code"], error["where"], error["received"]) == ("request.unknown-parameter", "foo", "foo")
+    assert "msg_id" in error["expected"] and "limit" in error["expected"]
+    assert found.mistyped.status_code == 400 and "detail" not in found.mistyped.json()
+    [error] = found.mistyped.json()["errors"]
+    assert (error["code"], error["where"], error["received"]) == (
+        "request.invalid-parameter",
+        "query.limit",
+        "abc",
+    )
+    assert "integer" in error["expected"]
 
 
 def test_read_your_writes_when_workers_process(gateway_factory: GatewayFactory, sqlite_url: str) -> None:
