@@ -26,10 +26,11 @@ from samband import __version__
 from samband.features.registry import ALERT_CONDITIONS, FEATURES, MIGRATIONS
 from samband.gateway.access import Access
 from samband.gateway.api import alerts, audit, console, fhir, health, inbound, messages, openapi, operations
-from samband.gateway.api.fhir_wire import error_answer, is_fhir_path, outcome_answer, outcome_issue
+from samband.gateway.api.fhir_wire import is_fhir_path
 from samband.gateway.api.invalid import json_safe, refusals
+from samband.gateway.api.replies import body_refused, coded_reply, refusal, store_unavailable_reply
 from samband.gateway.audit import audit_refusal
-from samband.gateway.bodies import BodyLimit, BodyRefused, body_refused
+from samband.gateway.bodies import BodyLimit, BodyRefused
 from samband.gateway.delivery.worker import DeliveryWorker, start_worker_thread
 from samband.gateway.runtime import Services, start_services
 from samband.gateway.settings import Settings
@@ -83,8 +84,9 @@ def create_app(
     app.add_exception_handler(AccessRefused, _access_refused)
     app.add_exception_handler(BodyRefused, body_refused)
     app.add_middleware(
-        BodyLimit, max_bytes=settings.max_body_bytes, timeout_seconds=settings.body_timeout_seconds
-    )
+        BodyLimit, refuse=refusal, max_bytes=settings.max_body_bytes,
+        timeout_seconds=settings.body_timeout_seconds,
+    )  # fmt: skip
     app.add_exception_handler(DBAPIError, _store_unavailable)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     openapi.install(app)
@@ -109,9 +111,7 @@ async def _gateway_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, GatewayError)
     status = reply_for(exc).http_status
     headers = {"Retry-After": RETRY_AFTER_SECONDS} if status == 503 else None
-    if is_fhir_path(request):  # the FHIR REST API answers with an OperationOutcome
-        return error_answer(request, exc, headers)
-    return JSONResponse({"errors": [exc.as_dict()]}, status_code=status, headers=headers)
+    return coded_reply(request, exc, headers)
 
 
 async def _access_refused(request: Request, exc: Exception) -> Response:
@@ -132,17 +132,11 @@ async def _access_refused(request: Request, exc: Exception) -> Response:
     )
     access: Access = request.app.state.access
     headers = {"WWW-Authenticate": access.challenge(exc), "Cache-Control": "no-store"}
-    if is_fhir_path(request):
-        return error_answer(request, exc, headers)
-    return JSONResponse({"errors": [exc.as_dict()]}, status_code=status, headers=headers)
+    return coded_reply(request, exc, headers)
 
 
 async def _store_unavailable(request: Request, exc: Exception) -> Response:
     """The store did not answer: nothing was accepted, so the sender must try again (503)."""
     cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
     log.error("store unavailable (%s)", type(cause).__name__)  # its text holds SQL and parameters
-    if is_fhir_path(request):
-        found = outcome_issue("store.unavailable", "the store did not answer; try again", "error", 503)
-        return outcome_answer(request, found, 503, {"Retry-After": "5"})
-    body = {"code": "store.unavailable", "detail": "the message store did not answer; try again"}
-    return JSONResponse({"errors": [body]}, status_code=503, headers={"Retry-After": "5"})
+    return store_unavailable_reply(request, {"Retry-After": RETRY_AFTER_SECONDS})

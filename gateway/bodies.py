@@ -7,7 +7,8 @@ arrive within its time is refused too. ``SafeJsonRoute`` makes the JSON bodies F
 model (``/referrals``, ``/messages/{id}/replay``) go through ``adapters/json/safe.py``.
 
 Each refusal is coded (``http.body-too-large`` 413, ``http.body-timeout`` 408, ``json.*`` 422) and
-answered ``{"errors": [{code, detail, …}]}`` like any ``GatewayError``.
+answered like any ``GatewayError`` on that path by the ``refuse`` the app hands ``BodyLimit``
+(``api/replies.py``): an OperationOutcome under ``/fhir/``, else ``{"errors": [{code, detail, …}]}``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from typing import Any
 
 import anyio
 from fastapi import HTTPException, Request, Response
-from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -34,19 +34,6 @@ class BodyRefused(HTTPException):
     def __init__(self, error: GatewayError) -> None:
         super().__init__(reply_for(error).http_status, detail=error.as_dict())
         self.error = error
-
-
-def refusal(error: GatewayError) -> JSONResponse:
-    """The answer to a refused request: the coded error, with the HTTP status of its code."""
-    reply = reply_for(error)
-    headers = {"Connection": "close"} if error.code.startswith("http.") else None
-    return JSONResponse({"errors": [error.as_dict()]}, status_code=reply.http_status, headers=headers)
-
-
-async def body_refused(_request: Request, exc: Exception) -> Response:
-    """Exception handler for ``BodyRefused``."""
-    assert isinstance(exc, BodyRefused)
-    return refusal(exc.error)
 
 
 def too_large(limit: int, seen: int | None = None) -> RequestRefused:
@@ -98,11 +85,19 @@ class _Counted:
         return message
 
 
-class BodyLimit:
-    """ASGI middleware: request bodies of at most ``max_bytes``, arriving within ``timeout_seconds``."""
+Refuse = Callable[[Request, GatewayError], Response]
+"""How a refused body is answered (the error shape of the request's path)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, timeout_seconds: float = math.inf) -> None:
+
+class BodyLimit:
+    """ASGI middleware: request bodies of at most ``max_bytes``, arriving within ``timeout_seconds``;
+    a refusal is answered by ``refuse``."""
+
+    def __init__(
+        self, app: ASGIApp, refuse: Refuse, max_bytes: int, timeout_seconds: float = math.inf
+    ) -> None:
         self.app = app
+        self.refuse = refuse
         self.max_bytes = max_bytes
         self.timeout_seconds = timeout_seconds
 
@@ -112,7 +107,7 @@ class BodyLimit:
             return
         declared = _declared_length(scope)
         if declared is not None and declared > self.max_bytes:  # refused unread
-            await refusal(too_large(self.max_bytes, declared))(scope, receive, send)
+            await self.refuse(Request(scope), too_large(self.max_bytes, declared))(scope, receive, send)
             return
         started = False
 
@@ -126,7 +121,7 @@ class BodyLimit:
         except BodyRefused as refused:  # raised where no exception handler answered it
             if started:
                 raise
-            await refusal(refused.error)(scope, receive, send)
+            await self.refuse(Request(scope), refused.error)(scope, receive, send)
 
 
 def json_limits(request: Request) -> JsonLimits | None:

@@ -1,6 +1,7 @@
 """The FHIR REST answers a client relies on, against the real app on loopback with a store filled
 directly: 410 for a deleted resource (history stays), _summary/_total/_sort, 405/404/406 as
-OperationOutcomes, and every read of stored resources in the audit trail."""
+OperationOutcomes (a body past the size limit too, refused before any route), and every read of
+stored resources in the audit trail."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from tests.integration.server import LiveServer
 KEY = "fhir-api-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}
 FNR = "urn:oid:2.16.578.1.12.4.1.4.1"
+LIMIT = 64 * 1024
 
 
 def plan(cid: str, start: str) -> dict[str, Any]:
@@ -32,8 +34,9 @@ def plan(cid: str, start: str) -> dict[str, Any]:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[httpx.Client, FastAPI]]:
     folder = tmp_path_factory.mktemp("fhir-api")
     settings = Settings(
-        database_url=f"sqlite:///{folder / 'samband.db'}", dev_api_key=KEY, worker_enabled=False
-    )
+        database_url=f"sqlite:///{folder / 'samband.db'}", dev_api_key=KEY, worker_enabled=False,
+        max_body_bytes=LIMIT,
+    )  # fmt: skip
     app = create_app(settings)
     svc: Services = app.state.services
     patient = {"resourceType": "Patient", "id": "p1", "identifier": [{"system": FNR, "value": "13116900216"}]}
@@ -102,3 +105,26 @@ def test_every_read_is_audited_with_the_patient(served: tuple[httpx.Client, Fast
         ("fhir-read", "CarePlan/c1/_history/1"),
         ("fhir-search", "CarePlan"),
     }
+
+
+def test_a_body_past_the_limit_under_fhir_is_an_operation_outcome(
+    served: tuple[httpx.Client, FastAPI],
+) -> None:
+    client, _app = served
+    big = b'{"resourceType": "Bundle", "type": "message", "entry": []}' + b" " * LIMIT
+    declared = client.post("/fhir/$validate", content=big, headers={"Content-Type": "application/fhir+json"})
+    assert declared.status_code == 413 and code_of(declared) == "http.body-too-large"
+    assert declared.headers["content-type"].startswith("application/fhir+json")
+    assert declared.json()["issue"][0]["code"] == "too-long"
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        for _ in range(4):
+            yield big[: LIMIT // 2]
+
+    xml = {"Content-Type": "application/fhir+json", "Accept": "application/fhir+xml"}
+    streamed = client.post("/fhir/CarePlan/$validate", content=chunks(), headers=xml)
+    assert streamed.status_code == 413 and streamed.headers["content-type"].startswith("application/fhir+xml")
+    assert b"<OperationOutcome" in streamed.content and b"http.body-too-large" in streamed.content
+    elsewhere = client.post("/messages", content=big, headers={"Content-Type": "application/xml"})
+    assert elsewhere.status_code == 413
+    assert elsewhere.json()["errors"][0]["code"] == "http.body-too-large", "outside /fhir/ the errors shape"
