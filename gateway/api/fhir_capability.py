@@ -7,10 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from samband import __version__
-from samband.gateway.api.fhir_wire import FHIR_JSON, FHIR_XML
+from samband.gateway.api.fhir_wire import FHIR_JSON, FHIR_XML, MEDIA
 from samband.gateway.store.fhir_params import COMMON_PARAMS, SEARCH_PARAMS, Kind, sortable
 
 SPEC = "http://hl7.org/fhir/SearchParameter"
+MESSAGE_MEDIA = (FHIR_JSON, FHIR_XML)
+"""What ``POST /fhir`` takes as a message Bundle (FHIR XML is read by ``adapters/fhir/from_xml.py``)."""
+TRANSPORT = "http://terminology.hl7.org/CodeSystem/message-transport"
 COMMON_DOCS = {
     "_id": "the resource id",
     "_lastUpdated": "when the current version was stored (meta.lastUpdated)",
@@ -65,7 +68,7 @@ def capability_statement(base: str, now: datetime) -> dict[str, Any]:
         "software": {"name": "Samband", "version": __version__},
         "implementation": {"description": "Samband FHIR store (current pivot state)", "url": base},
         "fhirVersion": "4.0.1",
-        "format": [FHIR_JSON, FHIR_XML, "json", "xml"],
+        "format": list(MEDIA),  # every _format and Accept value answered (fhir_wire.MEDIA)
         "rest": [
             {
                 "mode": "server",
@@ -80,5 +83,14 @@ def capability_statement(base: str, now: datetime) -> dict[str, Any]:
                 ],
             }
         ],
-        "messaging": [{"documentation": "POST a FHIR message Bundle to the base (application/fhir+json)."}],
+        "messaging": [
+            {
+                "endpoint": [
+                    {"protocol": {"system": TRANSPORT, "code": "http"}, "address": base.rstrip("/")}
+                ],
+                "documentation": "POST a FHIR message Bundle to the base, as "
+                + " or ".join(MESSAGE_MEDIA)
+                + "; $validate takes a resource or Bundle the same ways.",
+            }
+        ],
     }

@@ -7,18 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from samband.gateway.api.fhir_wire import FHIR_JSON, FHIR_XML
 from samband.gateway.app import create_app
 from samband.gateway.runtime import Services
 from samband.gateway.settings import Settings
 from samband.gateway.store import fhir as fhir_store
 from tests.integration.server import LiveServer
 
+ROOT = Path(__file__).resolve().parents[3]
 KEY = "fhir-api-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}
 FNR = "urn:oid:2.16.578.1.12.4.1.4.1"
@@ -128,3 +131,28 @@ def test_a_body_past_the_limit_under_fhir_is_an_operation_outcome(
     elsewhere = client.post("/messages", content=big, headers={"Content-Type": "application/xml"})
     assert elsewhere.status_code == 413
     assert elsewhere.json()["errors"][0]["code"] == "http.body-too-large", "outside /fhir/ the errors shape"
+
+
+def test_the_capability_statement_lists_the_formats_and_messages_taken(
+    served: tuple[httpx.Client, FastAPI],
+) -> None:
+    """Every format /fhir/metadata lists is answered, and a message Bundle is taken by POST /fhir in
+    each media type its messaging names (FHIR JSON and FHIR XML)."""
+    client, _app = served
+    statement = client.get("/fhir/metadata").json()
+    assert {"json", "xml", FHIR_JSON, FHIR_XML} <= set(statement["format"])
+    for media in statement["format"]:
+        answered = client.get("/fhir/metadata", params={"_format": media})
+        assert answered.status_code == 200, media
+        kind = FHIR_XML if "xml" in media else FHIR_JSON
+        assert answered.headers["content-type"].startswith(kind), media
+    [messaging] = statement["messaging"]
+    assert messaging["endpoint"][0]["address"] == f"{client.base_url}/fhir"
+    bundles = {
+        FHIR_JSON: ROOT / "tests" / "golden" / "fhir_to_plo" / "careplan_handbuilt" / "input.json",
+        FHIR_XML: ROOT / "tests" / "messages" / "fhir" / "careplan_handbuilt.xml",
+    }
+    for media, path in bundles.items():
+        assert media in messaging["documentation"]
+        posted = client.post("/fhir", content=path.read_bytes(), headers={"Content-Type": media})
+        assert posted.status_code == 202 and posted.json()["msg_id"], (media, posted.text)
