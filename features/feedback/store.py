@@ -155,7 +155,9 @@ def operator_alerts(
     conn: Connection, since: datetime | None, kinds: Collection[str], endings: Collection[str]
 ) -> Found:
     """Operator events of ``kinds`` (or whose kind ends with one of ``endings``) after ``since``: how
-    many, and the newest few by kind, rule and MsgId (no patient: an alert leaves the gateway)."""
+    many, and the newest few by kind, rule and MsgId. No national id (an alert leaves the gateway): an
+    event about a message (an ip-export feedback refused) names its internal id and code, with the
+    console pages where an operator finds the message and, through it, the patient."""
     where = [
         or_(
             feedback_alerts.c.kind.in_(list(kinds)),
@@ -168,16 +170,20 @@ def operator_alerts(
     rows = conn.execute(
         select(feedback_alerts).where(*where).order_by(feedback_alerts.c.created_at.desc()).limit(ALERT_ITEMS)
     )
-    items = [
-        {
-            "kind": r.kind,
-            "rule": (r.detail or {}).get("rule"),
-            "msg_id": (r.detail or {}).get("msg_id"),
-            "at": r.created_at.isoformat(),
-        }
-        for r in rows
-    ]
-    return Found(int(count), items)
+    return Found(int(count), [_alert_item(r.kind, r.detail or {}, r.patient_id, r.created_at) for r in rows])
+
+
+def _alert_item(kind: str, detail: Mapping[str, Any], patient: str | None, at: datetime) -> dict[str, Any]:
+    item = {"kind": kind, "rule": detail.get("rule"), "msg_id": detail.get("msg_id"), "at": at.isoformat()}
+    message = detail.get("message")
+    if not isinstance(message, str):
+        return item
+    error = detail.get("error")
+    code = error.get("code") if isinstance(error, Mapping) else None
+    pages = {"console": f"/console#/message/{message}"}
+    if patient:
+        pages["patient_page"] = f"/console#/patient-of/{message}"
+    return {**item, "message": message, "code": code, **pages}
 
 
 def save_plan(

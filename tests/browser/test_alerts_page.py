@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 
+from samband.features.feedback import store as feedback_store
 from samband.gateway.app import create_app
 from samband.gateway.delivery.worker import DeliveryWorker
 from samband.gateway.settings import Settings
+from samband.gateway.store import repository as repo
 from tests.browser.conftest import ARTIFACTS, SHOTS
 from tests.browser.test_console_browser import CHROMIUM, WAIT_MS, WIDTHS
 from tests.integration.messages import hodemelding
@@ -57,6 +59,18 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]]:
         headers={"Authorization": f"Bearer {KEY}", "Content-Type": "application/xml"},
     )
     assert posted.status_code == 202, posted.text
+    svc = app.state.services
+    with svc.engine.begin() as conn:  # feedback could not read that message: its alert names no patient
+        patient = repo.get_message(conn, posted.json()["id"])
+        assert patient is not None and patient.patient_id
+        feedback_store.alert(
+            conn,
+            patient.patient_id,
+            "feedback-input-refused",
+            svc.now(),
+            message=posted.json()["id"],
+            error={"code": "ip-export.revision-gap"},
+        )
     worker = DeliveryWorker(app.state.services, name="alerts-browser")
     while worker.run_once():  # deliver (refused), then the scheduled jobs record the alert
         pass
@@ -90,3 +104,12 @@ def test_the_alerts_page_lists_a_dead_letter(page: tuple[Any, str]) -> None:
         tab.screenshot(path=str(path), full_page=True)
         SHOTS.append(path)
     assert Path(ARTIFACTS / "alerts-900.png").stat().st_size > 0
+
+
+def test_a_feedback_alert_leads_to_the_patient_page(page: tuple[Any, str]) -> None:
+    tab, message_id = page
+    tab.click("nav >> text=Alerts")
+    tab.wait_for_selector("text=kind: feedback-input-refused, code: ip-export.revision-gap")
+    tab.click("a[href^='#/patient-of/'] >> nth=0")
+    tab.wait_for_selector("#view h1:has-text('Pasient')")
+    assert "#/patient/" in tab.url and message_id not in tab.url, "the patient page, via the message"

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
+from samband.features.feedback import runner
 from samband.features.feedback import store as feedback_store
+from samband.features.feedback.service import FeedbackService
 from samband.gateway.alerts.check import run_alerts
 from samband.gateway.alerts.conditions import NHN_CODES, REGISTER_CODES
 from samband.gateway.store import deliveries as queue
@@ -21,9 +23,12 @@ from samband.gateway.store.deliveries import Outcome
 from samband.gateway.store.repository import Direction, Kind, Status
 from samband.kernel.envelope import Envelope
 from tests.integration.conftest import AUTH, Gateway, GatewayFactory
+from tests.integration.ke_support import IP_HEADERS
 from tests.integration.messages import hodemelding
 from tests.integration.receiver import Receiver
 from tests.support.smtp_server import LoopbackSmtp
+from tools.scenarios.feedback import chain
+from tools.scenarios.replay import encode
 
 ROUTE = """
 routes:
@@ -262,3 +267,42 @@ def test_the_feedback_features_operator_events_go_out_as_alerts_too(
         ("apprec-missing-final", "F3"),
     }
     assert "41019912345" not in webhook.taken()[0].body.decode(), "no patient identity leaves the gateway"
+
+
+def test_an_ip_export_feedback_could_not_read_leads_the_operator_to_the_patient(
+    sqlite_url: str,
+    gateway_factory: GatewayFactory,
+    receivers: Callable[[], Receiver],
+    channels: dict[str, Any],
+    webhook: Receiver,
+) -> None:
+    """Feedback turned on after a plan's full export was taken in: the next delta is a revision gap
+    for it. The alert names no national id, but the refused export's internal id and the console
+    pages where the operator finds it and, through it, the patient."""
+    gw = gateway_factory(sqlite_url, **channels)  # the built-in routes take ip-exports in
+    for step in (step for steps in chain().values() for step in steps):  # until a delta is taken in
+        answer = gw.client.post("/ip-exports", content=encode(step), headers=IP_HEADERS)
+        assert answer.status_code == 202, answer.text
+        if step.export.export_kind == "delta":
+            break
+    refused_id = answer.json()["id"]
+    outcome = runner.handle_message(FeedbackService(gw.services), refused_id, "ip-export")
+    assert outcome == "ip-export.revision-gap"
+    _pass(gw)
+    [sent] = [json.loads(t.body) for t in webhook.taken()]
+    assert sent["condition"] == "feedback-problem"
+    [item] = sent["items"]
+    assert (item["kind"], item["code"], item["message"]) == (
+        "feedback-input-refused",
+        "ip-export.revision-gap",
+        refused_id,
+    )
+    assert item["console"] == f"/console#/message/{refused_id}"
+    assert item["patient_page"] == f"/console#/patient-of/{refused_id}"
+    national_id = step.export.plan.subject.national_id.value
+    assert national_id not in webhook.taken()[0].body.decode(), "no national id leaves the gateway"
+    shown = _alerts(gw, condition="feedback-problem")  # one per channel
+    assert {a["channel"] for a in shown} == {"webhook", "email"}
+    pages = {a["detail"]["items"][0]["patient_page"] for a in shown}
+    assert pages == {item["patient_page"]}, "the console's Alerts page links it"
+    assert gw.get(f"/messages/{refused_id}")["patient"] == national_id, "the message leads to the patient"

@@ -13,9 +13,10 @@
     const list = c.el('ul', { class: 'plain' });
     for (const item of items.slice(0, 5)) {
       const message = item.source || item.message;
-      const facts = ['route', 'code', 'type', 'receiver_her', 'tries'].filter((k) => item[k] !== undefined && item[k] !== null)
+      const facts = ['kind', 'route', 'code', 'type', 'receiver_her', 'tries'].filter((k) => item[k] !== undefined && item[k] !== null)
         .map((k) => k + ': ' + item[k]).join(', ');
-      c.append(list, c.el('li', {}, message ? c.messageLink(message) : null, message && facts ? ' ' : null, facts));
+      const patient = message && item.patient_page ? [' · ', c.link(c.route('patient-of', message), 'the patient\'s page')] : null;
+      c.append(list, c.el('li', {}, message ? c.messageLink(message) : null, message && facts ? ' ' : null, facts, patient));
     }
     if (items.length > 5) c.append(list, c.el('li', { class: 'muted' }, 'and ' + (items.length - 5) + ' more'));
     return list;
@@ -51,5 +52,17 @@
     ]);
   }
 
+  /* An alert names no patient (it leaves the gateway): its message's page leads to the patient's, read
+     here (an audited read) so the operator lands on the patient page in one click. */
+  async function viewPatientOf(root, id) {
+    const m = await c.json('/messages/' + encodeURIComponent(id));
+    if (m.patient) {
+      location.replace(c.route('patient', m.patient));
+      return;
+    }
+    c.append(root, [c.heading('Patient'), c.el('p', {}, 'Message ', c.messageLink(id), ' names no patient.')]);
+  }
+
   c.views.alerts = viewAlerts;
+  c.views['patient-of'] = viewPatientOf;
 })();
