@@ -22,7 +22,7 @@ from samband.gateway.store import fhir as fhir_store
 from samband.gateway.store import fhir_search
 from samband.gateway.store.db import make_engine, run_migrations
 from samband.gateway.store.fhir_index import folded, values_at
-from samband.gateway.store.fhir_params import COMMON_PARAMS, Kind, Param, params_of
+from samband.gateway.store.fhir_params import COMMON_PARAMS, RESOURCE_TYPES, Kind, Param, params_of
 from samband.gateway.store.tables import fhir_resources
 from samband.mappings.base import fixed_context
 from samband.mappings.registry import to_fhir
@@ -41,9 +41,13 @@ NOT_IN_SAMPLES = {
     ("DocumentReference", "author"), ("Medication", "identifier"), ("Medication", "code"),
     ("Encounter", "identifier"), ("Encounter", "episode-of-care"), ("Person", "identifier"),
     ("Person", "name"), ("Person", "_id"), ("Person", "_lastUpdated"), ("MedicationStatement", "code"),
+    ("AllergyIntolerance", "identifier"), ("AllergyIntolerance", "clinical-status"),
+    ("AllergyIntolerance", "verification-status"), ("AllergyIntolerance", "category"),
+    ("AllergyIntolerance", "code"), ("AllergyIntolerance", "date"),
 }  # fmt: skip
-"""Advertised parameters whose element no sample carries (a Medication's code is text only in PLO, a
-Person comes from none); CarePlan ``replaces`` is tested by the supersede tests."""
+"""Advertised parameters whose element no sample carries (a Medication's code and an AllergyIntolerance
+read from a Cave are text only in PLO, a Person comes from none); CarePlan ``replaces`` is tested by
+the supersede tests."""
 
 
 @pytest.fixture(scope="module")
@@ -205,3 +209,33 @@ def test_every_advertised_parameter_narrows_the_search(engine: Engine) -> None:
         "parameters found by no value a stored sample carries (or matched without filtering): "
         f"{sorted(not_carried - NOT_IN_SAMPLES)}; carried now: {sorted(NOT_IN_SAMPLES - not_carried)}"
     )
+
+
+def references(node: object) -> Iterator[str]:
+    if isinstance(node, list):
+        for item in node:
+            yield from references(item)
+    elif isinstance(node, dict):
+        if isinstance(node.get("reference"), str):
+            yield str(node["reference"])
+        for value in node.values():
+            yield from references(value)
+
+
+def test_every_stored_type_is_served_and_every_reference_resolves(engine: Engine) -> None:
+    """What the samples store can be read: its types are served, and each reference between stored
+    resources names one that is there (a Provenance's target, the unstored MessageHeader, stays as sent)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(fhir_resources.c.resource_type, fhir_resources.c.body).where(
+                fhir_resources.c.current.is_(True)
+            )
+        ).all()
+        assert {rtype for rtype, _body in rows} <= RESOURCE_TYPES
+        unresolved = sorted(
+            f"{rtype}/{body['id']} -> {ref}"
+            for rtype, body in rows
+            for ref in references(body if rtype != "Provenance" else {**body, "target": []})
+            if ref.count("/") != 1 or fhir_store.read(conn, *ref.split("/")) is None
+        )
+    assert not unresolved, unresolved
