@@ -1,7 +1,7 @@
 """The OpenAPI document (``/openapi.json``, shown at ``/docs`` and ``/redoc``) with what FastAPI cannot
-see: the raw request bodies the inbound endpoints read themselves (their media types and what each
-holds), and the answers every endpoint can give besides its own (credentials, size and time bounds,
-an unknown id, a store that does not answer), each with the shape of a coded error.
+see: the raw request bodies the inbound and ``$validate`` endpoints read themselves (their media types
+and what each holds), and the answers every endpoint can give besides its own (credentials, size and
+time bounds, an unknown id, a store that does not answer), each with the shape of a coded error.
 """
 
 from __future__ import annotations
@@ -31,6 +31,17 @@ CODED_ERRORS = {
     },
 }
 XML_BODY = {"type": "string", "format": "binary"}
+VALIDATED = {
+    "description": "the FHIR resource or Bundle to check, bare or as the `resource` part of a Parameters "
+    "(R4 resource-operation-validate), in JSON or XML; answered 200 with an OperationOutcome of the findings",
+    "content": {
+        "application/fhir+json": {
+            "schema": {"type": "object", "description": "a resource, Bundle or Parameters"}
+        },
+        "application/fhir+xml": {"schema": XML_BODY},
+        "application/json": {"schema": {"type": "object"}},
+    },
+}
 MESSAGE_BODIES: dict[str, dict[str, Any]] = {
     "POST /messages": {
         "description": "a bare Hodemelding (MsgHead 1.2) with its PLO or Dialogmelding payload, or an "
@@ -61,6 +72,8 @@ MESSAGE_BODIES: dict[str, dict[str, Any]] = {
             "application/xml": {"schema": XML_BODY},
         },
     },
+    "POST /fhir/$validate": VALIDATED,
+    "POST /fhir/{resource_type}/$validate": VALIDATED,
 }
 INBOUND_ANSWERS = {
     "500": "stored but the gateway failed to process it: kept for replay (internal-error)",
@@ -98,7 +111,8 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
             key = f"{method.upper()} {path}"
             if key in MESSAGE_BODIES:
                 operation["requestBody"] = {"required": True, **MESSAGE_BODIES[key]}
-                _add(operation, INBOUND_ANSWERS)
+                if "$validate" not in key:  # a check stores nothing
+                    _add(operation, INBOUND_ANSWERS)
             if key == "POST /ebxml":
                 _add(operation, EBXML_ANSWERS)
             if operation.get("security"):

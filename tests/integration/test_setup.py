@@ -60,6 +60,8 @@ def test_docs_are_served_from_the_package_and_describe_every_answer(
         ("/ebxml", "multipart/related"),
         ("/fhir", "application/fhir+json"),
         ("/ip-exports", "application/json"),
+        ("/fhir/$validate", "application/fhir+xml"),
+        ("/fhir/{resource_type}/$validate", "application/fhir+json"),
     ):
         body = paths[path]["post"]["requestBody"]
         assert body["required"] and media in body["content"] and body["description"]
