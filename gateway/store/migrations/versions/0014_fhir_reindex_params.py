@@ -18,6 +18,7 @@ from alembic import op
 
 from samband.gateway.store.fhir_index import param_rows
 from samband.gateway.store.fhir_params import params_of
+from samband.gateway.store.tables import UTCDateTime
 
 revision: str = "0014"
 down_revision: str | None = "0013"
@@ -48,8 +49,8 @@ def _tables() -> tuple[sa.TableClause, sa.TableClause]:
             for name in ("resource_type", "resource_id", "param", "system", "value")
         ),
         sa.column("version", sa.Integer()),
-        sa.column("low", sa.DateTime()),
-        sa.column("high", sa.DateTime()),
+        sa.column("low", UTCDateTime()),
+        sa.column("high", UTCDateTime()),
     )
     return resources, index
 

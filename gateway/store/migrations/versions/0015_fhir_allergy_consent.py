@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from samband.gateway.store.fhir_index import index_rows
+from samband.gateway.store.tables import UTCDateTime
 
 revision: str = "0015"
 down_revision: str | None = "0014"
@@ -41,8 +42,8 @@ def upgrade() -> None:
             for name in ("resource_type", "resource_id", "param", "system", "value")
         ),
         sa.column("version", sa.Integer()),
-        sa.column("low", sa.DateTime()),
-        sa.column("high", sa.DateTime()),
+        sa.column("low", UTCDateTime()),
+        sa.column("high", UTCDateTime()),
     )
     conn.execute(sa.delete(index).where(index.c.resource_type.in_(TYPES)))
     rows: list[dict[str, Any]] = []

@@ -14,18 +14,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from sqlalchemy import Connection, Engine, select
 
 from samband.gateway.api.fhir_capability import capability_statement
 from samband.gateway.api.fhir_query import parse
 from samband.gateway.store import fhir as fhir_store
 from samband.gateway.store import fhir_search
-from samband.gateway.store.db import make_engine, run_migrations
+from samband.gateway.store.db import alembic_config, make_engine, run_migrations
 from samband.gateway.store.fhir_index import folded, values_at
 from samband.gateway.store.fhir_params import COMMON_PARAMS, RESOURCE_TYPES, Kind, Param, params_of
 from samband.gateway.store.tables import fhir_resources
 from samband.mappings.base import fixed_context
 from samband.mappings.registry import to_fhir
+from tests.integration.conftest import pg_schema_url
 
 ROOT = Path(__file__).resolve().parents[4]
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -239,3 +241,35 @@ def test_every_stored_type_is_served_and_every_reference_resolves(engine: Engine
             if ref.count("/") != 1 or fhir_store.read(conn, *ref.split("/")) is None
         )
     assert not unresolved, unresolved
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    yield from pg_schema_url(request.getfixturevalue("pg_url"))
+
+
+def test_the_migrations_index_what_was_stored_before(store_url: str) -> None:
+    """A Consent and a Communication based on a Task, stored before their parameters were indexed
+    (0013), are found after the migrations by date (in UTC) and by the Task."""
+    made = make_engine(store_url)
+    command.upgrade(alembic_config(made), "0013")
+    consent = {"resourceType": "Consent", "id": "k1", "status": "active",
+               "patient": {"reference": "Patient/p1"}, "dateTime": "2026-02-10T10:00:00+01:00"}  # fmt: skip
+    answer = {"resourceType": "Communication", "id": "m1", "status": "completed",
+              "basedOn": [{"reference": "Task/t1"}]}  # fmt: skip
+    with made.begin() as conn:
+        for body in (consent, answer):
+            conn.execute(
+                fhir_resources.insert(),
+                {"resource_type": body["resourceType"], "resource_id": body["id"], "version": 1,
+                 "patient": "p1", "current": True, "body": body, "updated_at": NOW},
+            )  # fmt: skip
+    command.upgrade(alembic_config(made), "heads")
+    with made.connect() as conn:
+        assert found(conn, "Consent", "date", "2026-02-10T09:00:00Z") == {"k1"}
+        assert found(conn, "Consent", "date", "2026-02-10T10:00:00Z") == set()
+        assert found(conn, "Communication", "based-on", "Task/t1") == {"m1"}
+    made.dispose()
