@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, Connection, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
 from samband.adapters.dialogmelding import DIALOGMELDING_1_0, DIALOGMELDING_1_1
 from samband.adapters.plo import PLO_PAYLOADS
@@ -111,11 +111,18 @@ def type_clause(wanted: str) -> ColumnElement[bool]:
     return c.msg_type.in_(sorted({wanted, key, wanted.lower()}))
 
 
-def msg_id_clause(wanted: str) -> ColumnElement[bool]:
+def msg_id_clause(wanted: str, dialect: str) -> ColumnElement[bool]:
     """The MsgId as typed so far: a prefix, in any case (``%`` and ``_`` taken literally); read off the
-    index on ``lower(msg_id)``."""
-    escaped = wanted.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return func.lower(messages.c.msg_id).like(escaped + "%", escape="\\")
+    index on ``lower(msg_id)`` (PostgreSQL: ``text_pattern_ops`` serves the LIKE; SQLite: a range on the
+    expression index, which its LIKE cannot use)."""
+    prefix = wanted.lower()
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    like = func.lower(messages.c.msg_id).like(escaped + "%", escape="\\")
+    if dialect != "sqlite" or not prefix or ord(prefix[-1]) >= 0x10FFFF:
+        return like
+    following = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # the first string past every one with the prefix
+    lowered = func.lower(messages.c.msg_id)
+    return and_(lowered >= prefix, lowered < following, like)
 
 
 def _clauses(conn: Connection, q: MessageQuery) -> list[ColumnElement[bool]]:
@@ -132,7 +139,7 @@ def _clauses(conn: Connection, q: MessageQuery) -> list[ColumnElement[bool]]:
     }
     clauses.extend(column == value for column, value in exact.items() if value is not None)
     if q.msg_id is not None:
-        clauses.append(msg_id_clause(q.msg_id))
+        clauses.append(msg_id_clause(q.msg_id, conn.dialect.name))
     if q.type is not None:
         clauses.append(type_clause(q.type))
     if q.conversation_id is not None:

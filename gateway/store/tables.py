@@ -113,9 +113,9 @@ SEARCH_KEYS = (
 the index, however old its messages are (migration 0007)."""
 for _key in SEARCH_KEYS:
     Index(f"ix_messages_{_key}_recent", messages.c[_key], messages.c.received_at.desc(), messages.c.id)
-POSTGRESQL_ONLY_INDEXES = ("ix_messages_msg_id_prefix",)
-"""Made by migration 0007 on PostgreSQL only, so not in this metadata: ``lower(msg_id) text_pattern_ops``
-for MsgId prefix search (SQLite's LIKE is case-insensitive already)."""
+DIALECT_INDEXES = {"ix_messages_msg_id_prefix": "postgresql", "ix_messages_msg_id_lower": "sqlite"}
+"""Made by migrations on one database only, so not in this metadata: for MsgId prefix search,
+``lower(msg_id) text_pattern_ops`` on PostgreSQL (0007) and ``lower(msg_id)`` on SQLite (0016)."""
 
 events = Table(
     "events",
