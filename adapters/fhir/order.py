@@ -144,10 +144,15 @@ def _primitive(step: Step, value: object) -> object:
         raise Unsure from exc
 
 
-def _element(cls: type[FHIRAbstractModel], data: object) -> JsonDict:
-    if type(data) is not dict or not data:
-        raise Unsure
-    found = data.get("resourceType")
+Layout = tuple[tuple[str, Step, bool], ...]
+"""The keys of one dict in element order: (key, its step, True for a primitive's ``_key``)."""
+_LAYOUTS: dict[tuple[type[FHIRAbstractModel], object, tuple[str, ...]], tuple[str | None, Layout]] = {}
+_LAYOUTS_KEPT = 4096
+
+
+def _layout(cls: type[FHIRAbstractModel], found: object, keys: tuple[str, ...]) -> tuple[str | None, Layout]:
+    """The resourceType and the key order of a dict with ``keys`` (``found`` its resourceType) read
+    as ``cls``; ``Unsure`` where the plan cannot place it."""
     if found is not None:
         if type(found) is not str:
             raise Unsure
@@ -161,15 +166,49 @@ def _element(cls: type[FHIRAbstractModel], data: object) -> JsonDict:
     p = plan(cls)
     if p.resource is not None and found is None:
         raise Unsure  # a resource is named by its resourceType
-    if not p.known.issuperset(data):
+    if not p.known.issuperset(keys):
         raise Unsure
-    out: JsonDict = {"resourceType": p.resource} if p.resource is not None else {}
+    present = set(keys)
+    layout: list[tuple[str, Step, bool]] = []
     for step in p.steps:
-        value = data.get(step.key)
-        if value is not None:
-            out[step.key] = _value(step, value)
-        if step.ext is not None and (ext := data.get(step.ext)) is not None:
-            out[step.ext] = _ext(step, ext)
+        if step.key in present:
+            layout.append((step.key, step, False))
+        if step.ext is not None and step.ext in present:
+            layout.append((step.ext, step, True))
+    return p.resource, tuple(layout)
+
+
+def _element(cls: type[FHIRAbstractModel], data: object) -> JsonDict:
+    if type(data) is not dict or not data:
+        raise Unsure
+    found = data.get("resourceType")
+    if found is not None and type(found) is not str:
+        raise Unsure
+    keys = tuple(data)
+    cache = (cls, found, keys)
+    known = _LAYOUTS.get(cache)
+    if known is None:
+        known = _layout(cls, found, keys)
+        if len(_LAYOUTS) >= _LAYOUTS_KEPT:
+            _LAYOUTS.clear()
+        _LAYOUTS[cache] = known
+    resource, layout = known
+    out: JsonDict = {"resourceType": resource} if resource is not None else {}
+    for key, step, ext in layout:
+        value = data[key]
+        if value is None:
+            continue
+        if ext:
+            out[key] = _ext(step, value)
+        elif step.child is None and not step.many:
+            if step.adapter is None:  # ``_primitive`` of a text, boolean or whole number, inline
+                if type(value) is not step.base or value == "":
+                    raise Unsure
+                out[key] = value
+            else:
+                out[key] = _primitive(step, value)
+        else:
+            out[key] = _value(step, value)
     return out
 
 

@@ -6,13 +6,14 @@ which rules a Bundle is held to depends on its type (``BY_BUNDLE_TYPE``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import cast
 
 from samband.adapters.fhir.identifiers import DNR, FNR, HER, is_norwegian_system, valid_person_number
 from samband.kernel.problems import Problem, Severity
 
 JsonDict = dict[str, object]
-Rule = Callable[[JsonDict], list[Problem]]
+Rule = Callable[[JsonDict, "_Scan | None"], list[Problem]]
 PARTY_FIELDS = frozenset({"sender", "receiver", "author", "responsible", "enterer"})
 """MessageHeader references whose ``identifier`` is a HER-id (VKP pattern)."""
 PARTY_TYPES = frozenset({"Patient", "Practitioner", "Organization", "PractitionerRole", "RelatedPerson"})
@@ -47,11 +48,82 @@ def _collect(node: object, pointer: str, found: list[tuple[str, str, object]]) -
             _collect(value, f"{pointer}/{index}", found)
 
 
+_Parts = tuple[object, ...]
+_HIT_KEYS = frozenset({"reference", "coding", "eventCoding", "identifier"})
+
+
+def _pointer(base: str, parts: _Parts) -> str:
+    """The pointer ``_walk`` gives for ``parts`` (keys and list indices) below ``base``."""
+    return base + "".join(f"/{part}" for part in parts)
+
+
+def _hits(node: object, path: list[object], found: list[tuple[_Parts, object]]) -> None:
+    """Every (path, value) of a ``_HIT_KEYS`` key below ``node``, in ``_walk``'s order; the path of
+    a key is built only where it is one of them."""
+    if isinstance(node, dict) or (not isinstance(node, list | str) and isinstance(node, Mapping)):
+        for key, value in node.items():
+            if key in _HIT_KEYS:
+                found.append(((*path, key), value))
+            if isinstance(value, dict | list) or (
+                not isinstance(value, str | int | float | bool) and value is not None
+            ):
+                path.append(key)
+                _hits(value, path, found)
+                path.pop()
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            if isinstance(value, dict | list | Mapping):
+                path.append(index)
+                _hits(value, path, found)
+                path.pop()
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What the rules need from below ``/entry``, from one walk (``_walk`` order in each list):
+    the references that resolve nowhere, the incomplete codings by entry index (inside
+    ``resource``) and the identifiers in entry 0's resource, each with its pointer."""
+
+    unresolved: list[tuple[str, object]]
+    codings: dict[int, list[str]]
+    header_ids: list[tuple[str, object]]
+
+
+def _scan(bundle: JsonDict) -> _Scan | None:
+    """One walk for every rule; None when an entry (or its resource) is not a plain dict, where the
+    rules number and walk the entries one by one instead."""
+    entries = bundle.get("entry") or []
+    if not isinstance(entries, list):
+        return None
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("resource", {}), dict):
+            return None
+    found: list[tuple[_Parts, object]] = []
+    _hits(entries, [], found)
+    known = _known(bundle)
+    unresolved: list[tuple[str, object]] = []
+    codings: dict[int, list[str]] = {}
+    header_ids: list[tuple[str, object]] = []
+    for parts, value in found:
+        key = parts[-1]
+        if key == "reference":
+            if isinstance(value, str) and not value.startswith("#") and value not in known:
+                unresolved.append((_pointer("/entry", parts), value))
+        elif len(parts) > 2 and parts[1] == "resource":
+            index = cast(int, parts[0])
+            if key == "identifier":
+                if index == 0:
+                    header_ids.append((_pointer("/entry/0/resource", parts[2:]), value))
+            elif not _codings_complete(value):
+                codings.setdefault(index, []).append(_pointer(f"/entry/{index}/resource", parts[2:]))
+    return _Scan(unresolved, codings, header_ids)
+
+
 def _finding(rule: str, message: str, pointer: str, severity: Severity = Severity.ERROR) -> Problem:
     return Problem(code=rule, severity=severity, text=message, path=pointer)
 
 
-def message_shape(bundle: JsonDict) -> list[Problem]:
+def message_shape(bundle: JsonDict, _scan: _Scan | None = None) -> list[Problem]:
     """FHIR messaging: Bundle.type=message, entry[0] is the only MessageHeader, timestamp present."""
     if bundle.get("type") != "message":
         return [_finding("fhir.message.type", "a message Bundle has type 'message'", "/type")]
@@ -70,8 +142,8 @@ def message_shape(bundle: JsonDict) -> list[Problem]:
     return found
 
 
-def references_resolve(bundle: JsonDict) -> list[Problem]:
-    """Every ``reference`` points at an entry inside the Bundle (by fullUrl or Type/id)."""
+def _known(bundle: JsonDict) -> set[str]:
+    """What a reference inside the Bundle may name: each entry's fullUrl and Type/id."""
     known: set[str] = set()
     for entry in _entries(bundle):
         resource = _resource(entry)
@@ -79,10 +151,27 @@ def references_resolve(bundle: JsonDict) -> list[Problem]:
             known.add(str(entry["fullUrl"]))
         if resource.get("id"):
             known.add(f"{resource.get('resourceType')}/{resource['id']}")
+    return known
+
+
+def references_resolve(bundle: JsonDict, scan: _Scan | None = None) -> list[Problem]:
+    """Every ``reference`` points at an entry inside the Bundle (by fullUrl or Type/id)."""
+    scan = scan or _scan(bundle)
+    if scan is not None:
+        unresolved = scan.unresolved
+    else:
+        known = _known(bundle)
+        unresolved = [
+            (pointer, value)
+            for pointer, key, value in _walk(bundle.get("entry") or [], "/entry")
+            if key == "reference"
+            and isinstance(value, str)
+            and not value.startswith("#")
+            and value not in known
+        ]
     return [
         _finding("fhir.reference.unresolved", f"reference {value!r} is not inside the Bundle", pointer)
-        for pointer, key, value in _walk(bundle.get("entry") or [], "/entry")
-        if key == "reference" and isinstance(value, str) and not value.startswith("#") and value not in known
+        for pointer, value in unresolved
     ]
 
 
@@ -111,8 +200,9 @@ def _identifier_findings(identifier: JsonDict, pointer: str) -> list[Problem]:
     return []
 
 
-def identifier_systems(bundle: JsonDict) -> list[Problem]:
+def identifier_systems(bundle: JsonDict, scan: _Scan | None = None) -> list[Problem]:
     """Identifiers of parties use the no-basis systems (FNR, DNR, HPR, HER-id, orgnr, RESH …)."""
+    scan = scan or _scan(bundle)
     found: list[Problem] = []
     for index, entry in enumerate(_entries(bundle)):
         resource = _resource(entry)
@@ -122,8 +212,17 @@ def identifier_systems(bundle: JsonDict) -> list[Problem]:
             found += _identifier_findings(identifier, f"/entry/{index}/resource/identifier/{pos}")
     header = _resource(_entries(bundle)[0]) if _entries(bundle) else {}
     if header.get("resourceType") == "MessageHeader":
-        for pointer, key, value in _walk(header, "/entry/0/resource"):
-            if key == "identifier" and isinstance(value, dict) and pointer.rsplit("/", 2)[-2] in PARTY_FIELDS:
+        hits = (
+            scan.header_ids
+            if scan is not None
+            else [
+                (pointer, value)
+                for pointer, key, value in _walk(header, "/entry/0/resource")
+                if key == "identifier"
+            ]
+        )
+        for pointer, value in hits:
+            if isinstance(value, dict) and pointer.rsplit("/", 2)[-2] in PARTY_FIELDS:
                 found += _identifier_findings(cast(JsonDict, value), pointer)
     return found
 
@@ -140,8 +239,9 @@ _REQUIRED_CODES: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
-def required_codes(bundle: JsonDict) -> list[Problem]:
+def required_codes(bundle: JsonDict, scan: _Scan | None = None) -> list[Problem]:
     """The codes each resource needs to be understood, and every Coding has system and code."""
+    scan = scan or _scan(bundle)
     found: list[Problem] = []
     for index, entry in enumerate(_entries(bundle)):
         resource = _resource(entry)
@@ -152,11 +252,16 @@ def required_codes(bundle: JsonDict) -> list[Problem]:
                 found.append(
                     _finding("fhir.code.required", f"{wanted} is required here", f"{base}/{choices[0]}")
                 )
-        found += [
-            _finding("fhir.code.coding", "a Coding needs both system and code", pointer)
-            for pointer, key, value in _walk(resource, base)
-            if key in {"coding", "eventCoding"} and not _codings_complete(value)
-        ]
+        incomplete = (
+            scan.codings.get(index, [])
+            if scan is not None
+            else [
+                pointer
+                for pointer, key, value in _walk(resource, base)
+                if key in {"coding", "eventCoding"} and not _codings_complete(value)
+            ]
+        )
+        found += [_finding("fhir.code.coding", "a Coding needs both system and code", p) for p in incomplete]
     return found
 
 
@@ -186,4 +291,5 @@ OTHER_BUNDLES = ("identifiers", "codes")
 def check_bundle(bundle: JsonDict) -> list[Problem]:
     """Run the rules of the Bundle's type (``BY_BUNDLE_TYPE``) on a Bundle dict; [] means it passes."""
     names = BY_BUNDLE_TYPE.get(str(bundle.get("type")), OTHER_BUNDLES)
-    return [finding for name in names for finding in RULES[name](bundle)]
+    scan = _scan(bundle)
+    return [finding for name in names for finding in RULES[name](bundle, scan)]
