@@ -109,8 +109,9 @@ def _from_children(conn: Connection, message: StoredMessage, now: datetime) -> b
     in) and messages taken in without it. True when a change or cancellation of it came first."""
     assert message.msg_id is not None
     repo.lock_key(conn, message.msg_id)
-    changed = bool(links.children(conn, message.msg_id, (Status.HELD,)))
-    for child in links.unlinked_children(conn, message.msg_id, LINKS):
+    held, unlinked = links.waiting_children(conn, message.msg_id, LINKS)
+    changed = bool(held)
+    for child in unlinked:
         relation = _relation(conn, child.id)
         _record(conn, child, message, relation, now, late=True)
         changed = changed or relation is not REFERENCE
@@ -143,9 +144,12 @@ def _relation(conn: Connection, message_id: str) -> tuple[str, str]:
     return RELATIONS.get(status or "", REFERENCE)
 
 
-def release_waiting(svc: Services, message_id: str) -> list[str]:
+def release_waiting(svc: Services, message_id: str, outcome: Outcome | None = None) -> list[str]:
     """Once ``message_id`` is settled, put the changes held for it back to ``received`` (in the order
-    they came); the caller processes them, so each is queued after its original."""
+    they came); the caller processes them, so each is queued after its original. ``outcome``: how
+    processing ``message_id`` just ended; when it did not settle it, nothing is read."""
+    if outcome is not None and (outcome.duplicate or outcome.status not in links.SETTLED):
+        return []  # held, kept for a later try, a repeat, an AppRec or signal stored: nothing waits
     now = svc.now()
     lease = now + timedelta(seconds=svc.settings.processing_grace_seconds)
     with svc.engine.begin() as conn:

@@ -22,6 +22,7 @@ from sqlalchemy import Connection
 
 from samband.adapters.limits import applied
 from samband.adapters.xml.official import require_present
+from samband.adapters.xml.safe import shared_parses
 from samband.gateway import ebxml, lineage, receipts, replay, revisions, stages, translate
 from samband.gateway.audit import Who
 from samband.gateway.outcome import Outcome
@@ -140,7 +141,7 @@ def process(svc: Services, message_id: str) -> Outcome:
     first) take the spine in their turn, so each is delivered after its original."""
     outcome = process_once(svc, message_id)
     try:
-        waiting = lineage.release_waiting(svc, message_id)
+        waiting = lineage.release_waiting(svc, message_id, outcome)
     except Exception:  # they stay held; the hold job releases them later
         log.exception("releasing the messages held for %s failed", message_id)
         waiting = []
@@ -157,7 +158,7 @@ def process_once(svc: Services, message_id: str) -> Outcome:
     try:
         require_present()
         with applied(svc.settings.limits()):
-            return run_spine(svc, stages.load(svc, message_id))
+            return run_spine(svc, stages.load_pass(svc, message_id))
     except repo.Settled:
         return current_outcome(svc, message_id)
     except (SchemasMissing, RegistryUnavailable) as missing:
@@ -206,7 +207,12 @@ REPLAYED: tuple[Stage, ...] = (
 )
 
 
-def run_spine(svc: Services, message: StoredMessage) -> Outcome:
+ONE_TREE: frozenset[Stage] = frozenset({stages.dedup, stages.envelope, lineage.link, stages.enqueue})
+"""Stages that only read the message's document: they share one tree of it, parsed once. The others
+parse it for themselves (the tolerance repairs of the validation and the mappings change theirs)."""
+
+
+def run_spine(svc: Services, message: StoredMessage | Pass) -> Outcome:
     """The stages in order; a rejection ends them with a negative AppRec (or an ebXML error signal).
 
     Before each stage the processor time the message has taken so far is held against
@@ -214,15 +220,17 @@ def run_spine(svc: Services, message: StoredMessage) -> Outcome:
     Time spent waiting for the store does not count, so a slow store never refuses a message; what
     counts is the work its content makes, which would cost the same again.
     """
-    current = Pass(message)
+    current = message if isinstance(message, Pass) else Pass(message)
     started = time.thread_time()
     try:
-        for stage in REPLAYED if message.kind == Kind.REPLAY else RECEIVED:
-            check_time(started, svc.settings.processing_timeout_seconds, stage)
-            step = stage(svc, current)
-            if isinstance(step, Outcome):
-                return step
-            current = step
+        with shared_parses():
+            for stage in REPLAYED if current.message.kind == Kind.REPLAY else RECEIVED:
+                check_time(started, svc.settings.processing_timeout_seconds, stage)
+                with shared_parses(stage in ONE_TREE):
+                    step = stage(svc, current)
+                if isinstance(step, Outcome):
+                    return step
+                current = step
     except MessageRejected as error:
         if current.message.format == "ebxml":
             return ebxml.refuse(svc, current.message, error)

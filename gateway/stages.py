@@ -55,7 +55,9 @@ Stage = Callable[[Services, Pass], "Pass | Outcome"]
 
 
 def read(svc: Services, p: Pass) -> Pass:
-    """The stored bytes, read once for every stage after."""
+    """The stored bytes, read once for every stage after (unless read with the message already)."""
+    if p.raw:
+        return p
     return replace(p, raw=load_raw(svc, p.message.id))
 
 
@@ -145,10 +147,11 @@ def enqueue(svc: Services, p: Pass) -> Outcome:
     found = [*message.issues, *(n.as_dict() for n in p.notes), *(i for q in p.planned for i in q.issues)]
     issues = list({json.dumps(i, sort_keys=True): i for i in found}.values())
     with svc.engine.begin() as conn:
-        for q in p.planned:
-            store_translation(conn, message, q, now)
+        timeline = [store_translation(conn, message, q, now)[1] for q in p.planned]
         repo.settle(conn, message.id, now, Status.ROUTED, issues=issues)
-        repo.add_event(conn, message.id, "routed", now, routes=[q.route.name for q in p.planned])
+        routes = [q.route.name for q in p.planned]
+        timeline.append(repo.event_values(message.id, "routed", now, routes=routes))
+        repo.add_events(conn, timeline)
         text.index_words(conn, message.id, words)
     for q in p.planned:
         svc.metrics.translated(message.msg_type, q.route.name)
@@ -159,9 +162,10 @@ def peek_envelope(svc: Services, message: StoredMessage, raw: bytes) -> tuple[St
     """Read the envelope, index its business keys, and find the message this one repeats (if any)."""
     kind, found = translate.peek(raw, message.content_type, message.format)
     now = svc.now()
+    columns = repo.envelope_columns(found)
     with svc.engine.begin() as conn:
-        repo.update_message(conn, message.id, now, format=kind, **repo.envelope_columns(found))
-        current = load_in(conn, message.id)
+        repo.update_message(conn, message.id, now, format=kind, **columns)
+        current = replace(message, format=str(kind), updated_at=now, **repo.fit(columns))
         seen = repeats.Seen()
         if message.kind == Kind.MESSAGE:
             repo.lock_key(conn, found.msg_id or current.sha256)
@@ -187,8 +191,12 @@ def source_format(svc: Services, message: StoredMessage) -> str:
     return message.format or ""
 
 
-def store_translation(conn: Connection, source: StoredMessage, p: Planned, now: datetime) -> str:
-    """One outbound message (searchable like any other), its translation row and its delivery."""
+def store_translation(
+    conn: Connection, source: StoredMessage, p: Planned, now: datetime
+) -> tuple[str, dict[str, Any]]:
+    """One outbound message (searchable like any other), its translation row and its delivery.
+    Returns the outbound message's id and the source's ``translated`` event, which the caller writes
+    with the other events of its transaction (``repo.add_events``)."""
     target = str(p.route.target_format)
     kind = Kind.TRANSLATION if target != "as-is" else Kind.FORWARD
     if target == "as-is":
@@ -207,8 +215,8 @@ def store_translation(conn: Connection, source: StoredMessage, p: Planned, now: 
         envelope=found,
         source_id=source.id,
         route=p.route.name,
+        issues=p.issues,
     )
-    repo.update_message(conn, out_id, now, issues=p.issues)
     add_translation(conn, source.id, out_id, p.route.name, target, p.issues, now)
     queue.enqueue(
         conn,
@@ -221,10 +229,10 @@ def store_translation(conn: Connection, source: StoredMessage, p: Planned, now: 
         schedule=queue.schedule_data(p.route),
         now=now,
     )
-    repo.add_event(
-        conn, source.id, "translated", now, route=p.route.name, output=out_id, issues=len(p.issues)
+    event = repo.event_values(
+        source.id, "translated", now, route=p.route.name, output=out_id, issues=len(p.issues)
     )
-    return out_id
+    return out_id, event
 
 
 def _inherited(source: StoredMessage) -> Envelope:
@@ -244,6 +252,16 @@ def _inherited(source: StoredMessage) -> Envelope:
 def load(svc: Services, message_id: str) -> StoredMessage:
     with svc.reads.begin() as conn:  # a read: on SQLite it does not queue for the write lock
         return load_in(conn, message_id)
+
+
+def load_pass(svc: Services, message_id: str) -> Pass:
+    """A message and its stored bytes, in one read, for the stages (pruned bytes: ``read`` says so)."""
+    with svc.reads.begin() as conn:  # a read: on SQLite it does not queue for the write lock
+        found = repo.get_message_with_raw(conn, message_id)
+    if found is None:
+        raise KeyError(message_id)
+    message, raw = found
+    return Pass(message, raw=raw or b"")
 
 
 def load_in(conn: Connection, message_id: str) -> StoredMessage:

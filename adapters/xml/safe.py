@@ -26,6 +26,8 @@ from __future__ import annotations
 import copy
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from lxml import etree
@@ -35,7 +37,7 @@ from samband.adapters.xml.encoding import as_checked_bytes
 from samband.adapters.xml.encoding import document_encoding as document_encoding
 from samband.kernel.errors import GatewayError, MessageRejected, ParseError, XmlRefused
 
-__all__ = ["XmlLimits", "document_encoding", "parse_xml", "qname"]
+__all__ = ["XmlLimits", "document_encoding", "parse_xml", "qname", "shared_parses"]
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -247,15 +249,24 @@ def parse_xml(raw: bytes, limits: XmlLimits | None = None) -> etree._Element:
     Encoding comes from the byte-order mark or the XML declaration (UTF-8 and ISO-8859-1 both occur in
     real traffic, UTF-16 now and then); every document is read as UTF-8, so every check below sees
     the same characters whatever the document's encoding. The stages of the spine read a message
-    more than once; a document refused once is refused again at the cost of a hash.
+    more than once: within ``shared_parses`` they share one tree, and a document refused once is
+    refused again at the cost of a hash.
     """
     bounds = limits or current().xml
+    trees: dict[tuple[int, XmlLimits], tuple[bytes, etree._Element]] | None = getattr(_SHARED, "trees", None)
+    if trees is not None:
+        kept = trees.get((id(raw), bounds))
+        if kept is not None and kept[0] is raw:
+            return kept[1]
     key = (len(raw), hash(raw), bounds)
     known = _REFUSED.get(key)
     if known is not None:
         raise copy.copy(known)
     try:
-        return _parse(raw, bounds)
+        root = _parse(raw, bounds)
+        if trees is not None:
+            trees[(id(raw), bounds)] = (raw, root)
+        return root
     except GatewayError as refused:
         with _REFUSED_LOCK:
             _REFUSED[key] = refused
@@ -267,6 +278,21 @@ def parse_xml(raw: bytes, limits: XmlLimits | None = None) -> etree._Element:
 _REFUSALS_KEPT = 8
 _REFUSED: dict[tuple[int, int, XmlLimits], GatewayError] = {}
 _REFUSED_LOCK = threading.Lock()
+_SHARED = threading.local()
+
+
+@contextmanager
+def shared_parses(share: bool = True) -> Iterator[None]:
+    """Within the block, on this thread, the same bytes object parsed again within the same limits
+    gives the very tree parsed first (no second parse): for readers that only read the tree.
+    ``share=False`` turns it off inside an outer block (for code that changes the trees it parses).
+    """
+    before = getattr(_SHARED, "trees", None)
+    _SHARED.trees = ({} if before is None else before) if share else None
+    try:
+        yield
+    finally:
+        _SHARED.trees = before
 
 
 def _parse(raw: bytes, bounds: XmlLimits) -> etree._Element:

@@ -72,6 +72,34 @@ def unlinked_children(conn: Connection, msg_id: str, link_kinds: Collection[str]
     return children(conn, msg_id, TAKEN_IN, unknown, ~linked)
 
 
+def waiting_children(
+    conn: Connection, msg_id: str, link_kinds: Collection[str]
+) -> tuple[list[StoredMessage], list[StoredMessage]]:
+    """``children`` held for ``msg_id`` and its ``unlinked_children``, in one read."""
+    unknown = exists().where(events.c.message_id == messages.c.id, events.c.kind == "original-unknown")
+    linked = exists().where(events.c.message_id == messages.c.id, events.c.kind.in_(list(link_kinds)))
+    query = (
+        select(*MESSAGE_COLUMNS, unknown.label("unknown"), linked.label("linked"))
+        .where(
+            messages.c.parent_ref == msg_id,
+            messages.c.direction == str(Direction.INBOUND),
+            messages.c.kind == str(Kind.MESSAGE),
+            messages.c.status.in_([str(s) for s in (Status.HELD, *TAKEN_IN)]),
+        )
+        .order_by(messages.c.received_at, messages.c.id)
+    )
+    held, unlinked = [], []
+    for row in conn.execute(query):
+        values = row._asdict()
+        is_unknown, is_linked = values.pop("unknown"), values.pop("linked")
+        child = StoredMessage(**values)
+        if child.status == Status.HELD:
+            held.append(child)
+        elif is_unknown and not is_linked:
+            unlinked.append(child)
+    return held, unlinked
+
+
 def release(conn: Connection, message_id: str, now: datetime, lease_until: datetime | None) -> bool:
     """Put a held message back to ``received`` (once: False when someone else released it)."""
     done = conn.execute(

@@ -163,8 +163,9 @@ def insert_message(
     route: str | None = None,
     lease_until: datetime | None = None,
     message_id: str | None = None,
+    issues: list[dict[str, Any]] | None = None,
 ) -> str:
-    """Insert one message row (bytes, hash, envelope facts) and return its id."""
+    """Insert one message row (bytes, hash, envelope facts, issues) and return its id."""
     mid = message_id or new_id()
     values: dict[str, Any] = {
         "id": mid,
@@ -181,7 +182,7 @@ def insert_message(
         "received_at": now,
         "updated_at": now,
         "lease_until": lease_until,
-        "issues": [],
+        "issues": issues or [],
     }
     if envelope is not None:
         values.update(envelope_columns(envelope))
@@ -219,6 +220,18 @@ def settle(conn: Connection, message_id: str, now: datetime, status: Status | st
 def get_message(conn: Connection, message_id: str) -> StoredMessage | None:
     row = conn.execute(select(*MESSAGE_COLUMNS).where(messages.c.id == message_id)).first()
     return None if row is None else StoredMessage.from_row(row)
+
+
+def get_message_with_raw(conn: Connection, message_id: str) -> tuple[StoredMessage, bytes | None] | None:
+    """The message row and its bytes in one read (None: no such message); the bytes are None when
+    the retention has pruned them (``get_raw`` says so with its coded error)."""
+    row = conn.execute(select(*MESSAGE_COLUMNS, messages.c.raw).where(messages.c.id == message_id)).first()
+    if row is None:
+        return None
+    values = row._asdict()
+    raw = values.pop("raw")
+    message = StoredMessage(**values)
+    return message, None if message.pruned_at is not None or raw is None else bytes(raw)
 
 
 def get_raw(conn: Connection, message_id: str, *, pruned_as_empty: bool = False) -> bytes | None:
@@ -324,8 +337,18 @@ def claim_unprocessed(conn: Connection, now: datetime, lease_until: datetime, li
 
 def add_event(conn: Connection, message_id: str, kind: str, now: datetime, /, **detail: Any) -> None:
     """Append one entry to the message's timeline (never updated, never deleted); ``actor=`` says who."""
+    conn.execute(events.insert(), event_values(message_id, kind, now, **detail))
+
+
+def event_values(message_id: str, kind: str, now: datetime, /, **detail: Any) -> dict[str, Any]:
+    """The columns of one timeline entry (``add_event``, or many at once with ``add_events``)."""
     actor = str(detail.pop("actor", None) or "gateway")
-    conn.execute(events.insert().values(message_id=message_id, at=now, kind=kind, actor=actor, detail=detail))
+    return {"message_id": message_id, "at": now, "kind": kind, "actor": actor, "detail": detail}
+
+
+def add_events(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Append the timeline entries of many messages (``event_values``) in one statement."""
+    conn.execute(events.insert(), rows)
 
 
 def list_events(conn: Connection, message_id: str) -> list[dict[str, Any]]:
