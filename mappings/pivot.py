@@ -13,6 +13,7 @@ from typing import TypeVar
 from samband.adapters.fhir import check_bundle, normalize, own_bundle
 from samband.adapters.msghead.model import MsgHead
 from samband.adapters.msghead.parse import parse_msghead
+from samband.adapters.xml.safe import shared_parses
 from samband.kernel.errors import GatewayError, MappingError, UnsupportedMessage
 from samband.kernel.problems import Problem, Severity
 from samband.mappings.base import Context, Translation
@@ -69,6 +70,13 @@ def hodemelding_to_fhir(
 ) -> Translation[JsonDict]:
     """Hodemelding bytes → FHIR message Bundle dict through ``mapping`` (which reads the payload
     ``roots``), normalised (R4B-validated when ``ctx.validate``) and held to the rules."""
+    with shared_parses():  # the message, and its payload, parsed once for all that reads them
+        return _hodemelding_to_fhir(raw, ctx, mapping, roots)
+
+
+def _hodemelding_to_fhir(
+    raw: bytes, ctx: Context, mapping: ToFhir, roots: Collection[str]
+) -> Translation[JsonDict]:
     head = parse_msghead(raw)
     payload = head.payload
     if payload is None:

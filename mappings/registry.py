@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from samband.adapters.fhir import read_fhir, serialize_bundle, write_bundle
 from samband.adapters.formats import source_format
 from samband.adapters.iplan.adapter import MSG_TYPE as IP_EXPORT_TYPE
+from samband.adapters.xml.safe import shared_parses
 from samband.kernel.errors import UnsupportedMessage
 from samband.kernel.formats import Format
 from samband.mappings.base import Context, Translation
@@ -154,7 +155,8 @@ PAYLOAD_ROOTS: frozenset[str] = frozenset(plo_in.HANDLERS) | dialog_in.ROOTS
 
 def to_fhir(raw: bytes, ctx: Context) -> Translation[JsonDict]:
     """A document (Hodemelding, FHIR, ip-export) into the FHIR pivot, by what ``FORMATS`` says it is."""
-    return mapping_for(source_format(raw), Format.FHIR).to_fhir(raw, ctx)
+    with shared_parses():  # telling the format and the mapping read one tree
+        return mapping_for(source_format(raw), Format.FHIR).to_fhir(raw, ctx)
 
 
 def from_fhir(bundle: JsonDict, target: Format | str, ctx: Context) -> Translation[bytes]:

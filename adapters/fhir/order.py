@@ -194,35 +194,31 @@ def _element(cls: type[FHIRAbstractModel], data: object) -> JsonDict:
         _LAYOUTS[cache] = known
     resource, layout = known
     out: JsonDict = {"resourceType": resource} if resource is not None else {}
-    for key, step, ext in layout:
+    for key, step, ext in layout:  # ``_value`` inline
         value = data[key]
         if value is None:
             continue
+        child = step.child
         if ext:
             out[key] = _ext(step, value)
-        elif step.child is None and not step.many:
-            if step.adapter is None:  # ``_primitive`` of a text, boolean or whole number, inline
-                if type(value) is not step.base or value == "":
-                    raise Unsure
-                out[key] = value
+        elif step.many:
+            if type(value) is not list or not value:
+                raise Unsure
+            if child is None:
+                out[key] = [_primitive(step, item) for item in value]  # None in a list: Unsure there
             else:
-                out[key] = _primitive(step, value)
-        else:
-            out[key] = _value(step, value)
-    return out
-
-
-def _value(step: Step, value: object) -> object:
-    child = step.child
-    if step.many:
-        if type(value) is not list or not value:
+                out[key] = [_element(child, item) for item in value]
+        elif type(value) is list:
             raise Unsure
-        if child is None:
-            return [_primitive(step, item) for item in value]  # None in a list: Unsure there
-        return [_element(child, item) for item in value]
-    if type(value) is list:
-        raise Unsure
-    return _primitive(step, value) if child is None else _element(child, value)
+        elif child is not None:
+            out[key] = _element(child, value)
+        elif step.adapter is None:  # ``_primitive`` of a text, boolean or whole number
+            if type(value) is not step.base or value == "":
+                raise Unsure
+            out[key] = value
+        else:
+            out[key] = _primitive(step, value)
+    return out
 
 
 def _ext(step: Step, ext: object) -> object:

@@ -57,22 +57,24 @@ def _pointer(base: str, parts: _Parts) -> str:
     return base + "".join(f"/{part}" for part in parts)
 
 
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
 def _hits(node: object, path: list[object], found: list[tuple[_Parts, object]]) -> None:
     """Every (path, value) of a ``_HIT_KEYS`` key below ``node``, in ``_walk``'s order; the path of
     a key is built only where it is one of them."""
-    if isinstance(node, dict) or (not isinstance(node, list | str) and isinstance(node, Mapping)):
+    if type(node) is dict or (not isinstance(node, list | str) and isinstance(node, Mapping)):
         for key, value in node.items():
             if key in _HIT_KEYS:
                 found.append(((*path, key), value))
-            if isinstance(value, dict | list) or (
-                not isinstance(value, str | int | float | bool) and value is not None
-            ):
+            if type(value) not in _LEAVES and not isinstance(value, str | int | float | bool):
                 path.append(key)
                 _hits(value, path, found)
                 path.pop()
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            if isinstance(value, dict | list | Mapping):
+            kind = type(value)
+            if kind is dict or kind is list or (kind not in _LEAVES and isinstance(value, Mapping)):
                 path.append(index)
                 _hits(value, path, found)
                 path.pop()

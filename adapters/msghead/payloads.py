@@ -14,7 +14,7 @@ from lxml import etree
 from samband.adapters.dialogmelding.payload import DIALOGMELDING_1_0, DIALOGMELDING_1_1
 from samband.adapters.msghead.model import MSGHEAD_NS, Payload
 from samband.adapters.plo.adapter import PLO_PAYLOADS
-from samband.adapters.xml.safe import parse_xml, qname
+from samband.adapters.xml.safe import parse_xml, qname, remember
 from samband.kernel.errors import UnsupportedMessage
 from samband.kernel.problems import Problem
 
@@ -75,16 +75,26 @@ def payload_of(element: etree._Element) -> Payload:
     Hodemelding itself, so the bytes are the
     same whichever way the surrounding MsgHead declared its namespaces.
     """
-    source = parse_xml(etree.tostring(element, encoding="UTF-8", with_tail=False))
-    declared = {
-        prefix: uri for el in source.iter() if isinstance(el.tag, str) for prefix, uri in el.nsmap.items()
-    }
-    keep = [prefix for prefix, uri in declared.items() if prefix and uri != MSGHEAD_NS]
+    written = etree.tostring(element, encoding="UTF-8", with_tail=False)
+    source = parse_xml(written)
+    keep = [prefix for prefix, uri in _declared(source, written).items() if prefix and uri != MSGHEAD_NS]
     etree.cleanup_namespaces(source, keep_ns_prefixes=keep)
     namespace, root = qname(source)
-    return Payload(
-        namespace=namespace, root=root, xml=etree.tostring(source, encoding="UTF-8", xml_declaration=False)
-    )
+    xml = etree.tostring(source, encoding="UTF-8", xml_declaration=False)
+    remember(xml, source)  # a translation reads the payload from this tree, not from a parse of ``xml``
+    return Payload(namespace=namespace, root=root, xml=xml)
+
+
+def _declared(source: etree._Element, written: bytes) -> dict[str | None, str]:
+    """Every namespace in scope anywhere in ``source`` (the last binding of a prefix in document
+    order). Where ``written``, the document ``source`` was parsed from, declares no namespace after
+    the root's start tag, that is the root's own, without a look at every element."""
+    head_end = written.find(b">")
+    if head_end >= 0 and b"xmlns" not in written[head_end:]:
+        return dict(source.nsmap)
+    return {
+        prefix: uri for el in source.iter() if isinstance(el.tag, str) for prefix, uri in el.nsmap.items()
+    }
 
 
 def to_payload(model: Any, namespace: str) -> Payload:

@@ -37,7 +37,7 @@ from samband.adapters.xml.encoding import as_checked_bytes
 from samband.adapters.xml.encoding import document_encoding as document_encoding
 from samband.kernel.errors import GatewayError, MessageRejected, ParseError, XmlRefused
 
-__all__ = ["XmlLimits", "document_encoding", "parse_xml", "qname", "shared_parses"]
+__all__ = ["XmlLimits", "document_encoding", "parse_xml", "qname", "remember", "shared_parses"]
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
@@ -293,6 +293,15 @@ def shared_parses(share: bool = True) -> Iterator[None]:
         yield
     finally:
         _SHARED.trees = before
+
+
+def remember(raw: bytes, root: etree._Element, limits: XmlLimits | None = None) -> None:
+    """Within ``shared_parses``: ``root`` is the tree ``parse_xml(raw, limits)`` would give, ``raw``
+    being the serialisation of a tree that passed ``parse_xml`` within the same limits (so it passes
+    them too), and nothing changes ``root`` from here on."""
+    trees: dict[tuple[int, XmlLimits], tuple[bytes, etree._Element]] | None = getattr(_SHARED, "trees", None)
+    if trees is not None:
+        trees[(id(raw), limits or current().xml)] = (raw, root)
 
 
 def _parse(raw: bytes, bounds: XmlLimits) -> etree._Element:

@@ -63,42 +63,85 @@ def tree_paths(root: etree._Element) -> dict[etree._Element, str]:
 
 @dataclass
 class Source:
-    """One document being read; ``seen`` holds the paths of the elements a mapping consumed."""
+    """One document being read; ``seen`` holds the elements a mapping consumed, ``whole`` those it
+    consumed with everything inside. Paths are worked out only for what is asked for (an issue, a
+    leftover), each parent's children at once, and kept in ``paths``."""
 
     root: etree._Element
     prefix: str = ""
-    seen: set[str] = field(default_factory=set)
+    seen: set[etree._Element] = field(default_factory=set)
     paths: dict[etree._Element, str] = field(default_factory=dict, repr=False, compare=False)
+    whole: set[etree._Element] = field(default_factory=set)
 
     def path_of(self, element: etree._Element) -> str:
-        """``element_path`` of an element, from the paths of the whole tree worked out once."""
-        if not self.paths:
-            self.paths.update(tree_paths(self.root.getroottree().getroot()))
+        """``element_path`` of an element."""
+        found = self.paths.get(element)
+        if found is not None:
+            return found
+        chain = [element]  # up to the first element whose path is known, or the top
+        parent = element.getparent()
+        while parent is not None and parent not in self.paths:
+            chain.append(parent)
+            parent = parent.getparent()
+        if parent is None:
+            top = chain[-1]
+            self.paths[top] = "/" + local(top)
+        for node in reversed(chain):
+            if node not in self.paths:
+                self._name_children(node.getparent())
         found = self.paths.get(element)
         return found if found is not None else element_path(element)
+
+    def _name_children(self, parent: etree._Element | None) -> None:
+        """The paths of every element child of ``parent`` (whose path is known), as ``tree_paths``."""
+        if parent is None:
+            return
+        base = self.paths[parent] + "/"
+        kids = list(_elements(parent))
+        names = [local(c) for c in kids]
+        counts: dict[str, int] = {}
+        for name in names:
+            counts[name] = counts.get(name, 0) + 1
+        seen: dict[str, int] = {}
+        for kid, name in zip(kids, names, strict=True):
+            if counts[name] > 1:
+                seen[name] = seen.get(name, 0) + 1
+                name = f"{name}[{seen[name]}]"
+            self.paths[kid] = base + name
 
     def node(self) -> Node:
         return Node(self.root, self)
 
     def mark(self, element: etree._Element, subtree: bool = False) -> None:
-        self.seen.add(self.path_of(element))
+        self.seen.add(element)
         if subtree:
-            self.seen.update(self.path_of(e) for e in element.iterdescendants() if isinstance(e.tag, str))
+            self.whole.add(element)
 
     def leftovers(self) -> list[tuple[str, etree._Element]]:
         """The top-most elements nothing was read from (path with ``prefix``, element)."""
-        touched: set[str] = set()
-        for path in self.seen:
-            parts = path.split("/")
-            touched.update("/".join(parts[:i]) for i in range(2, len(parts) + 1))
+        touched: set[etree._Element] = set()  # what was read, and every element around it
+        for element in (*self.seen, *self.whole):
+            node: etree._Element | None = element
+            while node is not None and node not in touched:
+                touched.add(node)
+                node = node.getparent()
+        root = self.root
+        above = root.getparent()
+        node = above
+        while node is not None:
+            if node in self.whole:
+                return []  # read whole from outside the source's root
+            node = node.getparent()
         out: list[tuple[str, etree._Element]] = []
-        for element in self.root.iter():
-            if not isinstance(element.tag, str):
+        stack = [(root, above is None or above in touched)]
+        while stack:  # document order; below what was read whole nothing is left
+            element, parent_touched = stack.pop()
+            if element in self.whole:
                 continue
-            path = self.path_of(element)
-            parent = element.getparent()
-            if path not in touched and (parent is None or self.path_of(parent) in touched):
-                out.append((self.prefix + path, element))
+            if element in touched:
+                stack.extend((kid, True) for kid in reversed(list(_elements(element))))
+            elif parent_touched:
+                out.append((self.prefix + self.path_of(element), element))
         return out
 
 
@@ -118,11 +161,13 @@ class Node:
         return local(self.element)
 
     def all(self, name: str) -> list[Node]:
-        return [Node(c, self.source) for c in _elements(self.element) if local(c) == name]
+        source = self.source
+        return [Node(c, source) for c in self.element.iterchildren("{*}" + name)]
 
     def one(self, name: str) -> Node | None:
-        found = self.all(name)
-        return found[0] if found else None
+        for c in self.element.iterchildren("{*}" + name):
+            return Node(c, self.source)
+        return None
 
     def children(self) -> list[Node]:
         return [Node(c, self.source) for c in _elements(self.element)]
@@ -130,7 +175,7 @@ class Node:
     def peek(self) -> Node:
         """This element read without marking anything: what is read through it stays a leftover
         (a reading for FHIR of a block that is carried as it is, ``common/carry.py``)."""
-        shadow = Source(self.source.root, self.source.prefix, set(), self.source.paths)
+        shadow = Source(self.source.root, self.source.prefix, set(), self.source.paths, set())
         return Node(self.element, shadow)
 
     def touch(self) -> Node:

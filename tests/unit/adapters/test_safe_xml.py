@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from samband.adapters.xml.safe import XmlLimits, document_encoding, parse_xml
+from samband.adapters.xml.safe import XmlLimits, document_encoding, parse_xml, remember, shared_parses
 from samband.kernel.errors import ParseError, XmlRefused
 
 BOMB = b"""<?xml version="1.0"?>
@@ -120,3 +120,18 @@ def test_an_encoding_that_is_no_charset_is_refused(encoding: str) -> None:
 def test_an_ebcdic_document_reads_like_the_original() -> None:
     text = '<?xml version="1.0" encoding="IBM037"?><navn>Ærlig Østby</navn>'
     assert parse_xml(text.encode("cp037")).text == "Ærlig Østby"
+
+
+def test_a_remembered_tree_is_what_a_shared_parse_of_its_bytes_gives_and_other_limits_still_apply() -> None:
+    raw = b"<r><a>1</a></r>"
+    tree = parse_xml(raw)
+    remember(raw, tree)  # outside a shared block: nothing is kept
+    assert parse_xml(raw) is not tree
+    with shared_parses():
+        remember(raw, tree)
+        assert parse_xml(raw) is tree
+        assert parse_xml(bytes(bytearray(raw))) is not tree  # equal bytes elsewhere: a parse of their own
+        with pytest.raises(XmlRefused) as info:
+            parse_xml(raw, XmlLimits(max_depth=1))  # other limits: checked again, and refused
+        assert info.value.code == "xml.too-deep"
+    assert parse_xml(raw) is not tree
