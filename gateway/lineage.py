@@ -148,6 +148,8 @@ def release_waiting(svc: Services, message_id: str, outcome: Outcome | None = No
     """Once ``message_id`` is settled, put the changes held for it back to ``received`` (in the order
     they came); the caller processes them, so each is queued after its original. ``outcome``: how
     processing ``message_id`` just ended; when it did not settle it, nothing is read."""
+    if outcome is not None and outcome.released is not None:
+        return list(outcome.released)  # released as it was settled, in the same transaction
     if outcome is not None and (outcome.duplicate or outcome.status not in links.SETTLED):
         return []  # held, kept for a later try, a repeat, an AppRec or signal stored: nothing waits
     now = svc.now()
@@ -157,12 +159,7 @@ def release_waiting(svc: Services, message_id: str, outcome: Outcome | None = No
         if message is None or not message.msg_id or message.status not in links.SETTLED:
             return []
         repo.lock_key(conn, message.msg_id)
-        released = []
-        for held in links.children(conn, message.msg_id, (Status.HELD,)):
-            if links.release(conn, held.id, now, lease):
-                repo.add_event(conn, held.id, "released", now, reason="original-arrived", original=message.id)
-                released.append(held.id)
-    return released
+        return links.release_held(conn, message, now, lease)
 
 
 def release_overdue(conn: Connection, svc: Services, now: datetime) -> int:

@@ -17,3 +17,6 @@ class Outcome:
     received_id: str | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)
     apprec_id: str | None = None
+    released: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
+    """The changes held for this message that settling it released, for the caller to process next
+    (None: not looked for; ``lineage.release_waiting`` looks)."""

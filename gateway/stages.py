@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
@@ -20,8 +20,8 @@ from samband.gateway.outcome import Outcome
 from samband.gateway.routing.routes import Route
 from samband.gateway.runtime import Services
 from samband.gateway.store import deliveries as queue
+from samband.gateway.store import links, text
 from samband.gateway.store import repository as repo
-from samband.gateway.store import text
 from samband.gateway.store.receipts import add_translation
 from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
 from samband.kernel.envelope import Envelope
@@ -139,8 +139,9 @@ def plan(svc: Services, p: Pass) -> Pass:
 
 
 def enqueue(svc: Services, p: Pass) -> Outcome:
-    """Store each translation as an outbound message and queue its delivery, and keep the message's
-    words for free-text search, all in one transaction."""
+    """Store each translation as an outbound message and queue its delivery, keep the message's
+    words for free-text search, and release the changes held for it (the caller processes them
+    next, so each is queued after it), all in one transaction."""
     now = svc.now()
     words = searchable_text(p.raw)
     message = p.message
@@ -153,9 +154,14 @@ def enqueue(svc: Services, p: Pass) -> Outcome:
         timeline.append(repo.event_values(message.id, "routed", now, routes=routes))
         repo.add_events(conn, timeline)
         text.index_words(conn, message.id, words)
+        released: list[str] = []
+        if message.msg_id:
+            repo.lock_key(conn, message.msg_id)
+            lease = now + timedelta(seconds=svc.settings.processing_grace_seconds)
+            released = links.release_held(conn, message, now, lease)
     for q in p.planned:
         svc.metrics.translated(message.msg_type, q.route.name)
-    return Outcome(message.id, str(Status.ROUTED), message.msg_id)
+    return Outcome(message.id, str(Status.ROUTED), message.msg_id, released=tuple(released))
 
 
 def peek_envelope(svc: Services, message: StoredMessage, raw: bytes) -> tuple[StoredMessage, repeats.Seen]:

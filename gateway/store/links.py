@@ -9,7 +9,14 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Connection, case, exists, select, update
 
-from samband.gateway.store.repository import MESSAGE_COLUMNS, Direction, Kind, Status, StoredMessage
+from samband.gateway.store.repository import (
+    MESSAGE_COLUMNS,
+    Direction,
+    Kind,
+    Status,
+    StoredMessage,
+    add_event,
+)
 from samband.gateway.store.tables import events, messages
 
 TAKEN_IN = (Status.ROUTED, Status.DELIVERED, Status.FAILED)
@@ -108,6 +115,21 @@ def release(conn: Connection, message_id: str, now: datetime, lease_until: datet
         .values(status=str(Status.RECEIVED), updated_at=now, lease_until=lease_until)
     )
     return done.rowcount == 1
+
+
+def release_held(
+    conn: Connection, original: StoredMessage, now: datetime, lease_until: datetime | None
+) -> list[str]:
+    """Put the changes held for ``original`` (settled now) back to ``received``, first come first,
+    each with its ``released`` event; their ids, for the caller to process next. The caller's
+    transaction holds ``lock_key`` on the original's MsgId."""
+    assert original.msg_id is not None
+    released = []
+    for held in children(conn, original.msg_id, (Status.HELD,)):
+        if release(conn, held.id, now, lease_until):
+            add_event(conn, held.id, "released", now, reason="original-arrived", original=original.id)
+            released.append(held.id)
+    return released
 
 
 def held_since(conn: Connection, before: datetime, limit: int) -> list[str]:

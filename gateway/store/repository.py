@@ -319,20 +319,17 @@ def claim_unprocessed(conn: Connection, now: datetime, lease_until: datetime, li
     query = select(messages.c.id).where(*_unprocessed(now)).order_by(messages.c.received_at).limit(limit)
     if conn.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    claimed = []
-    for (mid,) in conn.execute(query).all():
-        taken = conn.execute(
-            update(messages)
-            .where(
-                messages.c.id == mid,
-                messages.c.status == str(Status.RECEIVED),
-                or_(messages.c.lease_until.is_(None), messages.c.lease_until < now),
-            )
-            .values(lease_until=lease_until)
-        )
-        if taken.rowcount == 1:
-            claimed.append(mid)
-    return claimed
+    found = [mid for (mid,) in conn.execute(query).all()]
+    if not found:
+        return []
+    taken = conn.execute(
+        update(messages)
+        .where(messages.c.id.in_(found), *_unprocessed(now))
+        .values(lease_until=lease_until)
+        .returning(messages.c.id)
+    )
+    claimed = {mid for (mid,) in taken}
+    return [mid for mid in found if mid in claimed]  # first received first
 
 
 def add_event(conn: Connection, message_id: str, kind: str, now: datetime, /, **detail: Any) -> None:
