@@ -7,13 +7,13 @@ expiry, so a worker that dies mid-send loses nothing: the row is taken again onc
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Row, and_, bindparam, func, or_, select, update
 
 from samband.gateway.delivery.retry import DEFAULT_SCHEDULE, RetrySchedule
 from samband.gateway.routing.routes import Route
@@ -141,38 +141,60 @@ def start_attempt(
     Returns the try's number, or None when the claim ran out while earlier deliveries of the same
     batch were sent and another worker may hold it now: then this worker leaves it alone.
     """
-    renewed = conn.execute(
-        update(deliveries)
-        .where(
-            deliveries.c.id == delivery.id,
-            deliveries.c.status == str(DeliveryStatus.PENDING),
-            deliveries.c.lease_owner == worker,
-            deliveries.c.lease_until > now,
-        )
-        .values(lease_until=now + lease)
+    return start_attempts(conn, [delivery], worker, now, lease).get(delivery.id)
+
+
+# built once: the batched statements only take parameters
+_RENEW = (
+    update(deliveries)
+    .where(
+        deliveries.c.id.in_(bindparam("ids", expanding=True)),
+        deliveries.c.status == str(DeliveryStatus.PENDING),
+        deliveries.c.lease_owner == bindparam("worker"),
+        deliveries.c.lease_until > bindparam("now"),
     )
-    if renewed.rowcount != 1:
-        return None
+    .values(lease_until=bindparam("until"))
+    .returning(deliveries.c.id)
+)
+_LOST = (
+    update(delivery_attempts)
+    .where(
+        delivery_attempts.c.delivery_id.in_(bindparam("ids", expanding=True)),
+        delivery_attempts.c.outcome == str(Outcome.SENDING),
+    )
+    .values(outcome=str(Outcome.IN_DOUBT), finished_at=bindparam("now"), error_code="worker.lost")
+)
+_COUNT = (
+    update(deliveries).where(deliveries.c.id == bindparam("b_id")).values(attempts=bindparam("b_attempts"))
+)
+
+
+def start_attempts(
+    conn: Connection, batch: Sequence[Delivery], worker: str, now: datetime, lease: timedelta
+) -> dict[str, int]:
+    """``start_attempt`` for every delivery of a claimed batch, with one statement of each kind.
+
+    Returns the try's number of each delivery whose claim this worker still held (renewed now);
+    the others are left alone."""
+    if not batch:
+        return {}
+    ids = [d.id for d in batch]
+    renewed = conn.execute(_RENEW, {"ids": ids, "worker": worker, "now": now, "until": now + lease})
+    held = set(renewed.scalars())
+    started = {d.id: d.attempts + 1 for d in batch if d.id in held}
+    if not started:
+        return {}
+    conn.execute(_LOST, {"ids": list(started), "now": now})
     conn.execute(
-        update(delivery_attempts)
-        .where(
-            delivery_attempts.c.delivery_id == delivery.id,
-            delivery_attempts.c.outcome == str(Outcome.SENDING),
-        )
-        .values(outcome=str(Outcome.IN_DOUBT), finished_at=now, error_code="worker.lost")
-    )
-    attempt_no = delivery.attempts + 1
-    conn.execute(
-        delivery_attempts.insert().values(
-            delivery_id=delivery.id,
-            attempt_no=attempt_no,
-            worker=worker,
-            started_at=now,
-            outcome=str(Outcome.SENDING),
-        )
-    )
-    conn.execute(update(deliveries).where(deliveries.c.id == delivery.id).values(attempts=attempt_no))
-    return attempt_no
+        delivery_attempts.insert(),
+        [
+            {"delivery_id": did, "attempt_no": n, "worker": worker, "started_at": now,
+             "outcome": str(Outcome.SENDING)}
+            for did, n in started.items()
+        ],
+    )  # fmt: skip
+    conn.execute(_COUNT, [{"b_id": did, "b_attempts": n} for did, n in started.items()])
+    return started
 
 
 def finish_attempt(
@@ -201,6 +223,34 @@ def finish_attempt(
         values.update(status=str(DeliveryStatus.DEAD), next_attempt_at=None)
         values["last_error"] = {"code": error_code, **(detail or {})}
     conn.execute(update(deliveries).where(deliveries.c.id == delivery_id).values(**values))
+
+
+_CLOSE = (
+    update(delivery_attempts)
+    .where(
+        delivery_attempts.c.delivery_id == bindparam("b_id"),
+        delivery_attempts.c.attempt_no == bindparam("b_attempt"),
+    )
+    .values(outcome=str(Outcome.DELIVERED), finished_at=bindparam("b_now"), error_code=None,
+            detail=bindparam("b_detail"))
+)  # fmt: skip
+_DELIVERED = (
+    update(deliveries)
+    .where(deliveries.c.id == bindparam("b_id"))
+    .values(lease_owner=None, lease_until=None, status=str(DeliveryStatus.DELIVERED),
+            delivered_at=bindparam("b_now"), next_attempt_at=None)
+)  # fmt: skip
+
+
+def finish_delivered(
+    conn: Connection, done: Sequence[tuple[str, int, dict[str, Any]]], now: datetime
+) -> None:
+    """``finish_attempt`` with outcome delivered for each (delivery id, try, detail), one statement of
+    each kind for all of them."""
+    if done:
+        params = [{"b_id": did, "b_attempt": n, "b_now": now, "b_detail": detail} for did, n, detail in done]
+        conn.execute(_CLOSE, params)
+        conn.execute(_DELIVERED, params)
 
 
 def for_source(conn: Connection, source_id: str) -> list[Delivery]:

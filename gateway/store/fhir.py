@@ -10,7 +10,6 @@ kind (retire, insert versions, insert index rows), whatever its size.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -166,7 +165,8 @@ def server_references(bundle: Resource) -> dict[str, str]:
 
 
 def rewrite_references(node: Any, targets: dict[str, str]) -> Any:
-    """``node`` with every ``reference`` naming a Bundle entry rewritten to that entry's ``Type/id``."""
+    """A copy of ``node`` (every dict and list new) with every ``reference`` naming a Bundle entry
+    rewritten to that entry's ``Type/id``."""
     if isinstance(node, list):
         return [rewrite_references(item, targets) for item in node]
     if not isinstance(node, dict):
@@ -192,30 +192,48 @@ def lock(conn: Connection, keys: Iterable[Key]) -> None:
     """Serialise writers of the same resources until the transaction ends (PostgreSQL: transaction
     advisory locks, taken in key order so two writers never deadlock; SQLite's writers are serial
     already). Two workers storing the same patient's messages then never compute the same version."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(_LOCK, {"keys": sorted({f"{rtype}/{rid}" for rtype, rid in keys})})
+    names = sorted({f"{rtype}/{rid}" for rtype, rid in keys})
+    if names and conn.dialect.name == "postgresql":
+        conn.execute(_LOCK, {"keys": names})
 
 
-def apply_bundle(conn: Connection, bundle: Resource, source_message_id: str | None, now: datetime) -> int:
-    """Store a message, transaction or batch Bundle (or one resource); returns the versions written.
-
-    DELETE entries (``request.url`` ``Type/id``) retire; every other entry is an upsert."""
-    if bundle.get("resourceType") != "Bundle":
-        if not _kept(bundle):
-            return 0
-        lock(conn, [(str(bundle["resourceType"]), str(bundle["id"]))])
-        return write(conn, [bundle], source_message_id, now)
-    targets = server_references(bundle)
-    upserts: list[Resource] = []
+def _entries(bundle: Resource) -> tuple[list[Key], list[Resource]]:
+    """A Bundle's DELETE entries (``request.url`` ``Type/id``: the keys they retire) and the
+    resources of its other entries that are kept (as they are in the Bundle)."""
     deletes: list[Key] = []
+    kept: list[Resource] = []
     for entry in bundle.get("entry") or []:
         request = entry.get("request") or {}
         if str(request.get("method", "PUT")).upper() == "DELETE" and request.get("url"):
             rtype, _, rid = str(request["url"]).partition("/")
             deletes.append((rtype, rid.split("?")[0]))
         elif _kept(entry.get("resource")):
-            upserts.append(rewrite_references(copy.deepcopy(entry["resource"]), targets))
-    lock(conn, [*deletes, *((str(r["resourceType"]), str(r["id"])) for r in upserts)])
+            kept.append(entry["resource"])
+    return deletes, kept
+
+
+def written_keys(bundle: Resource) -> list[Key]:
+    """The keys ``apply_bundle`` writes or retires for ``bundle`` (what it locks)."""
+    if bundle.get("resourceType") != "Bundle":
+        return [(str(bundle["resourceType"]), str(bundle["id"]))] if _kept(bundle) else []
+    deletes, kept = _entries(bundle)
+    return [*deletes, *((str(r["resourceType"]), str(r["id"])) for r in kept)]
+
+
+def apply_bundle(
+    conn: Connection, bundle: Resource, source_message_id: str | None, now: datetime, *, locked: bool = False
+) -> int:
+    """Store a message, transaction or batch Bundle (or one resource); returns the versions written.
+
+    DELETE entries (``request.url`` ``Type/id``) retire; every other entry is an upsert. ``locked``:
+    the caller already holds ``lock`` on the Bundle's ``written_keys``."""
+    if not locked:
+        lock(conn, written_keys(bundle))
+    if bundle.get("resourceType") != "Bundle":
+        return write(conn, [bundle], source_message_id, now) if _kept(bundle) else 0
+    targets = server_references(bundle)
+    deletes, kept = _entries(bundle)
+    upserts = [rewrite_references(resource, targets) for resource in kept]  # copies: never the caller's
     delete_resources(conn, deletes)
     ended = supersede(conn, upserts, read_many)
     return write(conn, upserts + ended, source_message_id, now)

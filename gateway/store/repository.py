@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, and_, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Connection, Row, and_, bindparam, func, or_, select, text, update
 
 from samband.gateway.store.tables import events, messages
 from samband.kernel.envelope import Envelope
@@ -234,18 +235,41 @@ def get_message_with_raw(conn: Connection, message_id: str) -> tuple[StoredMessa
     return message, None if message.pruned_at is not None or raw is None else bytes(raw)
 
 
+def get_messages(conn: Connection, message_ids: Iterable[str]) -> dict[str, StoredMessage]:
+    """The messages among ``message_ids`` that exist, by id, read with one query."""
+    wanted = sorted(set(message_ids))
+    if not wanted:
+        return {}
+    rows = conn.execute(select(*MESSAGE_COLUMNS).where(messages.c.id.in_(wanted)))
+    return {row.id: StoredMessage.from_row(row) for row in rows}
+
+
 def get_raw(conn: Connection, message_id: str, *, pruned_as_empty: bool = False) -> bytes | None:
     """The bytes as received (None: no such message); ``retention.raw-pruned`` (410) when the
     retention has cleared them, or empty bytes with ``pruned_as_empty`` (comparing with the past)."""
-    query = select(messages.c.raw, messages.c.pruned_at).where(messages.c.id == message_id)
-    row = conn.execute(query).first()
-    if row is not None and row.pruned_at is not None and not pruned_as_empty:
-        raise Pruned(
-            f"the bytes of message {message_id} were pruned by the retention on {row.pruned_at:%Y-%m-%d}",
-            code="retention.raw-pruned",
-            where=message_id,
-        )
-    return None if row is None else bytes(row.raw)
+    found = get_raws(conn, [message_id], pruned_as_empty=pruned_as_empty)
+    return found.get(message_id)
+
+
+def get_raws(
+    conn: Connection, message_ids: Iterable[str], *, pruned_as_empty: bool = False
+) -> dict[str, bytes]:
+    """The bytes of the messages among ``message_ids`` that exist, by id, read with one query;
+    ``retention.raw-pruned`` as ``get_raw`` when any of them was pruned."""
+    wanted = sorted(set(message_ids))
+    if not wanted:
+        return {}
+    query = select(messages.c.id, messages.c.raw, messages.c.pruned_at).where(messages.c.id.in_(wanted))
+    found: dict[str, bytes] = {}
+    for row in conn.execute(query):
+        if row.pruned_at is not None and not pruned_as_empty:
+            raise Pruned(
+                f"the bytes of message {row.id} were pruned by the retention on {row.pruned_at:%Y-%m-%d}",
+                code="retention.raw-pruned",
+                where=row.id,
+            )
+        found[row.id] = bytes(row.raw)
+    return found
 
 
 def lock_key(conn: Connection, key: str) -> None:
@@ -346,6 +370,21 @@ def event_values(message_id: str, kind: str, now: datetime, /, **detail: Any) ->
 def add_events(conn: Connection, rows: list[dict[str, Any]]) -> None:
     """Append the timeline entries of many messages (``event_values``) in one statement."""
     conn.execute(events.insert(), rows)
+
+
+_DELIVERED = (
+    update(messages)
+    .where(messages.c.id == bindparam("b_id"))
+    .values(updated_at=bindparam("b_now"), status=str(Status.DELIVERED), completed_at=bindparam("b_now"),
+            apprec_due_at=bindparam("b_due"))
+)  # fmt: skip
+
+
+def mark_delivered(conn: Connection, due: Mapping[str, datetime | None], now: datetime) -> None:
+    """Status ``delivered`` (completed now) for each message id in ``due``, with the time its AppRec
+    is due (None: it expects none), with one statement for all of them."""
+    if due:
+        conn.execute(_DELIVERED, [{"b_id": mid, "b_now": now, "b_due": at} for mid, at in due.items()])
 
 
 def list_events(conn: Connection, message_id: str) -> list[dict[str, Any]]:

@@ -3,14 +3,19 @@
 A transport either returns a Receipt (the receiver took the message) or raises DeliveryUnavailable
 (transient: try again on the route's schedule) or DeliveryRefused (permanent: dead letter). A
 transport whose receiver answers later (``FollowingTransport``: NHN's message service) asks for a
-follow-up in its Receipt and is then asked ``follow_up`` until the message is answered.
+follow-up in its Receipt and is then asked ``follow_up`` until the message is answered. A transport
+into the gateway's own database (``InStoreTransport``: ``fhir-store``) also takes a whole batch at
+once, inside the transaction that records the outcomes, so what it wrote and the record of it
+commit together (a crash leaves neither).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
+
+from sqlalchemy import Connection
 
 from samband.gateway.routing.routes import Route
 from samband.kernel.envelope import Envelope
@@ -101,6 +106,19 @@ class FollowingTransport(Protocol):
     def send(self, request: DeliveryRequest) -> Receipt: ...
 
     def follow_up(self, request: FollowUpRequest) -> FollowUp: ...
+
+
+@runtime_checkable
+class InStoreTransport(Protocol):
+    """A transport that writes into the gateway's own database: ``send_batch`` sends every request of
+    a batch, in order, on the caller's connection (inside its transaction), each on its own: one
+    refused leaves the others sent. It returns, per request, its Receipt or the error it raised."""
+
+    def send(self, request: DeliveryRequest) -> Receipt: ...
+
+    def send_batch(
+        self, conn: Connection, requests: Sequence[DeliveryRequest]
+    ) -> list[Receipt | Exception]: ...
 
 
 def excerpt(body: bytes | str, limit: int = BODY_EXCERPT_CHARS) -> str:
