@@ -7,10 +7,12 @@ exception on odd input becomes a coded ``MappingError``. Which mapping runs is `
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import TypeVar
 
 from samband.adapters.fhir import check_bundle, normalize, own_bundle
+from samband.adapters.fhir.order import Watch
+from samband.adapters.fhir.rules import RULE_KEYS
 from samband.adapters.msghead.model import MsgHead
 from samband.adapters.msghead.parse import parse_msghead
 from samband.adapters.xml.safe import shared_parses
@@ -40,7 +42,7 @@ def _guarded(run: Callable[[], R], what: str) -> R:
         ) from exc
 
 
-def _rule_issues(bundle: JsonDict) -> list[Problem]:
+def _rule_issues(bundle: JsonDict, seen: Sequence[tuple[str, object]] | None = None) -> list[Problem]:
     return [
         Problem(
             path=finding.path or "/",
@@ -48,13 +50,15 @@ def _rule_issues(bundle: JsonDict) -> list[Problem]:
             severity=Severity.ERROR if finding.severity is Severity.ERROR else Severity.WARNING,
             text=finding.text,
         )
-        for finding in check_bundle(bundle)
+        for finding in check_bundle(bundle, seen)
     ]
 
 
-def _checked(normalized: JsonDict) -> tuple[JsonDict, list[Problem]]:
+def _checked(
+    normalized: JsonDict, seen: Sequence[tuple[str, object]] | None = None
+) -> tuple[JsonDict, list[Problem]]:
     """The normalised Bundle and its rule issues; an error-level rule refuses it."""
-    broken = _rule_issues(normalized)
+    broken = _rule_issues(normalized, seen)
     errors = [i for i in broken if i.severity is Severity.ERROR]
     if errors:
         raise MappingError(
@@ -95,7 +99,10 @@ def _hodemelding_to_fhir(
         )
     state = MapState(ctx)
     written = _guarded(lambda: mapping(head, state), payload.root)
-    bundle, broken = _checked(own_bundle(written, ctx.validate))
+    watch = Watch(RULE_KEYS)  # what the rules read, noted while the Bundle is put in order
+    bundle, broken = _checked(
+        own_bundle(written, ctx.validate, watch), watch.found if watch.complete else None
+    )
     return Translation(bundle, state.issues + broken)
 
 

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from samband.adapters.fhir.dump import dump
 from samband.adapters.fhir.from_xml import read_fhir_xml
-from samband.adapters.fhir.order import Unsure, ordered
+from samband.adapters.fhir.order import Unsure, Watch, ordered
 from samband.adapters.json.safe import NOT_JSON, read_json
 from samband.kernel.errors import ParseError, SchemaInvalid
 
@@ -90,13 +90,13 @@ def normalize(data: JsonDict) -> JsonDict:
     return cast(JsonDict, dump(parse_bundle(data)))
 
 
-def own_bundle(data: JsonDict, validate: bool) -> JsonDict:
+def own_bundle(data: JsonDict, validate: bool, watch: Watch | None = None) -> JsonDict:
     """A Bundle the gateway's own mapping wrote, normalised: validated (``normalize``) when
     ``validate``, else put in element order by ``order.ordered`` (the same dict, without building
-    models); what ``ordered`` is unsure of is validated all the same."""
+    models, noting the keys ``watch`` names); what ``ordered`` is unsure of is validated all the same."""
     if not validate:
         try:
-            return ordered(data)
+            return ordered(data, watch)
         except Unsure:
             pass
     return normalize(data)

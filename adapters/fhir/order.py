@@ -178,7 +178,20 @@ def _layout(cls: type[FHIRAbstractModel], found: object, keys: tuple[str, ...]) 
     return p.resource, tuple(layout)
 
 
-def _element(cls: type[FHIRAbstractModel], data: object) -> JsonDict:
+class Watch:
+    """Keys to note while ordering: ``found`` gets (key, value in the result) of each, wherever it
+    stands in the Bundle; ``complete`` says the result was put in order here (not validated
+    instead), so that ``found`` holds every one of them."""
+
+    __slots__ = ("complete", "found", "keys")
+
+    def __init__(self, keys: frozenset[str]) -> None:
+        self.keys = keys
+        self.found: list[tuple[str, object]] = []
+        self.complete = False
+
+
+def _element(cls: type[FHIRAbstractModel], data: object, watch: Watch | None = None) -> JsonDict:
     if type(data) is not dict or not data:
         raise Unsure
     found = data.get("resourceType")
@@ -194,46 +207,54 @@ def _element(cls: type[FHIRAbstractModel], data: object) -> JsonDict:
         _LAYOUTS[cache] = known
     resource, layout = known
     out: JsonDict = {"resourceType": resource} if resource is not None else {}
+    result: object
     for key, step, ext in layout:  # ``_value`` inline
         value = data[key]
         if value is None:
             continue
         child = step.child
         if ext:
-            out[key] = _ext(step, value)
+            result = _ext(step, value, watch)
         elif step.many:
             if type(value) is not list or not value:
                 raise Unsure
             if child is None:
-                out[key] = [_primitive(step, item) for item in value]  # None in a list: Unsure there
+                result = [_primitive(step, item) for item in value]  # None in a list: Unsure there
             else:
-                out[key] = [_element(child, item) for item in value]
+                result = [_element(child, item, watch) for item in value]
         elif type(value) is list:
             raise Unsure
         elif child is not None:
-            out[key] = _element(child, value)
+            result = _element(child, value, watch)
         elif step.adapter is None:  # ``_primitive`` of a text, boolean or whole number
             if type(value) is not step.base or value == "":
                 raise Unsure
-            out[key] = value
+            result = value
         else:
-            out[key] = _primitive(step, value)
+            result = _primitive(step, value)
+        out[key] = result
+        if watch is not None and key in watch.keys:
+            watch.found.append((key, result))
     return out
 
 
-def _ext(step: Step, ext: object) -> object:
+def _ext(step: Step, ext: object, watch: Watch | None) -> object:
     """The ``_key`` sibling of a primitive: its id and extensions (a list beside a list)."""
     if step.ext_many:
         if type(ext) is not list or not ext or all(item is None for item in ext):
             raise Unsure
-        return [None if item is None else _element(FHIRPrimitiveExtension, item) for item in ext]
-    return _element(FHIRPrimitiveExtension, ext)
+        return [None if item is None else _element(FHIRPrimitiveExtension, item, watch) for item in ext]
+    return _element(FHIRPrimitiveExtension, ext, watch)
 
 
-def ordered(bundle: JsonDict) -> JsonDict:
-    """A Bundle the gateway wrote, in FHIR element order (what ``normalize`` gives, unvalidated).
+def ordered(bundle: JsonDict, watch: Watch | None = None) -> JsonDict:
+    """A Bundle the gateway wrote, in FHIR element order (what ``normalize`` gives, unvalidated),
+    noting the keys ``watch`` names on the way.
 
     ``Unsure`` when the plan cannot be sure of the result: the caller validates instead."""
     if bundle.get("resourceType") != "Bundle":
         raise Unsure
-    return _element(Bundle, bundle)
+    done = _element(Bundle, bundle, watch)
+    if watch is not None:
+        watch.complete = True
+    return done

@@ -5,7 +5,7 @@ which rules a Bundle is held to depends on its type (``BY_BUNDLE_TYPE``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -49,7 +49,9 @@ def _collect(node: object, pointer: str, found: list[tuple[str, str, object]]) -
 
 
 _Parts = tuple[object, ...]
-_HIT_KEYS = frozenset({"reference", "coding", "eventCoding", "identifier"})
+RULE_KEYS = frozenset({"reference", "coding", "eventCoding"})
+"""The keys whose values the reference and coding rules look at (``check_bundle``'s ``seen``)."""
+_HIT_KEYS = RULE_KEYS | {"identifier"}
 
 
 def _pointer(base: str, parts: _Parts) -> str:
@@ -91,18 +93,36 @@ class _Scan:
     header_ids: list[tuple[str, object]]
 
 
-def _scan(bundle: JsonDict) -> _Scan | None:
+def _clean(seen: Sequence[tuple[str, object]], known: set[str]) -> bool:
+    """True when no reference among ``seen`` is unresolved and no coding incomplete."""
+    for key, value in seen:
+        if key == "reference":
+            if isinstance(value, str) and not value.startswith("#") and value not in known:
+                return False
+        elif not _codings_complete(value):
+            return False
+    return True
+
+
+def _scan(bundle: JsonDict, seen: Sequence[tuple[str, object]] | None = None) -> _Scan | None:
     """One walk for every rule; None when an entry (or its resource) is not a plain dict, where the
-    rules number and walk the entries one by one instead."""
+    rules number and walk the entries one by one instead. With ``seen``, the (key, value) of every
+    ``RULE_KEYS`` key anywhere in the Bundle, and nothing wrong among them, only the header is walked."""
     entries = bundle.get("entry") or []
     if not isinstance(entries, list):
         return None
     for entry in entries:
         if not isinstance(entry, dict) or not isinstance(entry.get("resource", {}), dict):
             return None
-    found: list[tuple[_Parts, object]] = []
-    _hits(entries, [], found)
     known = _known(bundle)
+    found: list[tuple[_Parts, object]] = []
+    if seen is not None and _clean(seen, known):
+        if entries and "resource" in entries[0]:
+            _hits(entries[0]["resource"], [0, "resource"], found)
+        return _Scan(
+            [], {}, [(_pointer("/entry/0/resource", p[2:]), v) for p, v in found if p[-1] == "identifier"]
+        )
+    _hits(entries, [], found)
     unresolved: list[tuple[str, object]] = []
     codings: dict[int, list[str]] = {}
     header_ids: list[tuple[str, object]] = []
@@ -290,8 +310,11 @@ transaction or batch Bundle may point outside itself."""
 OTHER_BUNDLES = ("identifiers", "codes")
 
 
-def check_bundle(bundle: JsonDict) -> list[Problem]:
-    """Run the rules of the Bundle's type (``BY_BUNDLE_TYPE``) on a Bundle dict; [] means it passes."""
+def check_bundle(bundle: JsonDict, seen: Sequence[tuple[str, object]] | None = None) -> list[Problem]:
+    """Run the rules of the Bundle's type (``BY_BUNDLE_TYPE``) on a Bundle dict; [] means it passes.
+
+    ``seen``: every (key, value) of a ``RULE_KEYS`` key in the Bundle, where the caller noted them
+    already (``order.Watch``); when nothing among them is wrong, the Bundle is not walked for them."""
     names = BY_BUNDLE_TYPE.get(str(bundle.get("type")), OTHER_BUNDLES)
-    scan = _scan(bundle)
+    scan = _scan(bundle, seen)
     return [finding for name in names for finding in RULES[name](bundle, scan)]

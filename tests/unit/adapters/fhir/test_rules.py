@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import copy
 
-from samband.adapters.fhir.identifiers import valid_person_number
-from samband.adapters.fhir.rules import check_bundle
+from samband.adapters.fhir.identifiers import HER, valid_person_number
+from samband.adapters.fhir.order import Watch, ordered
+from samband.adapters.fhir.rules import RULE_KEYS, check_bundle
 from samband.kernel.problems import Problem, Severity
 
 HEADER: dict[str, object] = {
@@ -119,3 +120,26 @@ def test_a_collection_still_resolves_its_references_and_a_searchset_need_not() -
     collection = {**bundle(outside, PATIENT), "type": "collection"}
     assert "fhir.reference.unresolved" in rules(check_bundle(collection))
     assert "fhir.reference.unresolved" not in rules(check_bundle({**collection, "type": "searchset"}))
+
+
+def test_what_ordering_noted_gives_the_same_findings_as_a_walk_of_the_bundle() -> None:
+    broken_header: dict[str, object] = {
+        **HEADER,
+        "focus": [{"reference": "urn:uuid:missing"}],
+        "sender": {"reference": "urn:uuid:p", "identifier": {"system": HER, "value": "not-a-number"}},
+    }
+    half: dict[str, object] = {
+        "resourceType": "Condition",
+        "id": "c",
+        "code": {"coding": [{"system": "urn:x"}]},
+    }
+    for resources in [(HEADER, PROVENANCE, PATIENT), (broken_header, PROVENANCE, PATIENT, half)]:
+        watch = Watch(RULE_KEYS)
+        ordered_bundle = ordered(bundle(*resources), watch)
+        assert watch.complete
+        assert check_bundle(ordered_bundle, watch.found) == check_bundle(ordered_bundle)
+    assert rules(check_bundle(ordered_bundle, watch.found)) >= {
+        "fhir.reference.unresolved",
+        "fhir.identifier.her",
+        "fhir.code.coding",
+    }
