@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -76,7 +77,7 @@ def accept(
         require_present()
         with applied(svc.settings.limits()):
             found, envelope = translate.peek(raw, content_type, format)
-            translate.check(raw)
+            findings = translate.check(raw)
     except Exception:  # refused, or not to be judged here: the whole spine answers as it always has
         return receive(svc, raw, content_type, kind=kind, format=format)
     if found == "ebxml":  # an envelope's payloads are answered in its own signal
@@ -84,7 +85,11 @@ def accept(
     if found == "ip-export":  # a revision gap is the sender's to hear at once (``revisions``)
         return receive(svc, raw, content_type, kind=kind, format=format)
     # stored with its envelope, so a search right after the answer finds it by its business keys
-    message_id = store_raw(svc, raw, content_type, kind, format=format, claim=False, envelope=envelope)
+    # and with the warnings of its checks, so the workers do not check it again (``stages.validate``)
+    checked = stages.passed_checks(findings)
+    message_id = store_raw(
+        svc, raw, content_type, kind, format=format, claim=False, envelope=envelope, **checked
+    )
     return Outcome(message_id, str(Status.RECEIVED), envelope.msg_id)
 
 
@@ -109,7 +114,7 @@ def store_raw(
     claim: bool = True,
     within: Callable[[Connection, str], None] | None = None,
     envelope: Envelope | None = None,
-    **detail: str | None,
+    **detail: Any,
 ) -> str:
     """The raw bytes, committed on their own; ``claim``: the caller processes them next, so workers
     leave them alone for ``processing_grace_seconds`` (without it they take them at once);

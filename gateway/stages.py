@@ -49,6 +49,7 @@ class Pass:
     planned: tuple[Planned, ...] = ()
     notes: tuple[Problem, ...] = ()  # warnings the message is taken in with (its rules, its links)
     copy_for: str | None = None  # the served copy receiver a copy is routed for (not its Receiver)
+    checked: tuple[Problem, ...] | None = None  # the warnings of the checks it passed when received
 
 
 Stage = Callable[[Services, Pass], "Pass | Outcome"]
@@ -84,9 +85,42 @@ def answer_receipts(svc: Services, p: Pass) -> Pass | Outcome:
 
 def validate(svc: Services, p: Pass) -> Pass:
     """The document against its schema and rules; a permanent error ends the pass as a refusal, a
-    warning (a help number for the patient …) is taken in with the message, among its issues."""
+    warning (a help number for the patient …) is taken in with the message, among its issues.
+    A message that passed the same checks when it was received (``checked``) is not checked again:
+    the warnings they found then are taken in."""
+    if p.checked is not None:
+        return replace(p, notes=(*p.notes, *p.checked))
     warnings = [f for f in translate.check(p.raw) if f.severity is Severity.WARNING]
     return replace(p, notes=(*p.notes, *warnings))
+
+
+CHECKED = "checked"
+"""In the detail of a message's ``received`` event: the warnings of the checks (schema and rules)
+it passed before it was stored, so the workers need not check it again (``validate``)."""
+
+
+def passed_checks(findings: list[Problem]) -> dict[str, Any]:
+    """The ``received`` event's detail for a message that passed ``translate.check`` with ``findings``."""
+    return {CHECKED: [f.as_dict() for f in findings if f.severity is Severity.WARNING]}
+
+
+def _checked(detail: dict[str, Any] | None) -> tuple[Problem, ...] | None:
+    """The warnings ``passed_checks`` recorded (None: the message was not checked when received)."""
+    found = (detail or {}).get(CHECKED)
+    if not isinstance(found, list):
+        return None
+    return tuple(
+        Problem(
+            str(w["code"]),
+            Severity(w["severity"]),
+            str(w["text"]),
+            line=w.get("line"),
+            column=w.get("column"),
+            path=w.get("path") or None,
+            text_no=str(w.get("text_no", "")),
+        )
+        for w in found
+    )
 
 
 def route(svc: Services, p: Pass) -> Pass:
@@ -263,11 +297,11 @@ def load(svc: Services, message_id: str) -> StoredMessage:
 def load_pass(svc: Services, message_id: str) -> Pass:
     """A message and its stored bytes, in one read, for the stages (pruned bytes: ``read`` says so)."""
     with svc.reads.begin() as conn:  # a read: on SQLite it does not queue for the write lock
-        found = repo.get_message_with_raw(conn, message_id)
+        found = repo.get_arrival(conn, message_id)
     if found is None:
         raise KeyError(message_id)
-    message, raw = found
-    return Pass(message, raw=raw or b"")
+    message, raw, received = found
+    return Pass(message, raw=raw or b"", checked=_checked(received))
 
 
 def load_in(conn: Connection, message_id: str) -> StoredMessage:

@@ -226,13 +226,30 @@ def get_message(conn: Connection, message_id: str) -> StoredMessage | None:
 def get_message_with_raw(conn: Connection, message_id: str) -> tuple[StoredMessage, bytes | None] | None:
     """The message row and its bytes in one read (None: no such message); the bytes are None when
     the retention has pruned them (``get_raw`` says so with its coded error)."""
-    row = conn.execute(select(*MESSAGE_COLUMNS, messages.c.raw).where(messages.c.id == message_id)).first()
+    found = get_arrival(conn, message_id)
+    return None if found is None else found[:2]
+
+
+def get_arrival(
+    conn: Connection, message_id: str
+) -> tuple[StoredMessage, bytes | None, dict[str, Any] | None] | None:
+    """``get_message_with_raw`` and the detail of the message's ``received`` event, in one read."""
+    received = (
+        select(events.c.detail)
+        .where(events.c.message_id == messages.c.id, events.c.kind == "received")
+        .order_by(events.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = select(*MESSAGE_COLUMNS, messages.c.raw, received.label("received_detail"))
+    row = conn.execute(query.where(messages.c.id == message_id)).first()
     if row is None:
         return None
     values = row._asdict()
-    raw = values.pop("raw")
+    raw, detail = values.pop("raw"), values.pop("received_detail")
     message = StoredMessage(**values)
-    return message, None if message.pruned_at is not None or raw is None else bytes(raw)
+    kept = None if message.pruned_at is not None or raw is None else bytes(raw)
+    return message, kept, detail if isinstance(detail, dict) else None
 
 
 def get_messages(conn: Connection, message_ids: Iterable[str]) -> dict[str, StoredMessage]:

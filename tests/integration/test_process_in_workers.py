@@ -93,3 +93,25 @@ def test_serve_with_a_worker_process_delivers_what_the_api_accepted(tmp_path: Pa
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_the_warnings_of_the_checks_at_the_post_are_taken_in_by_the_worker_as_in_the_request(
+    database_url: str, gateway_factory: GatewayFactory
+) -> None:
+    raw = hodemelding(msg_id="not-a-uuid-but-kept")  # taken in with the warning msghead.msgid-not-uuid
+    in_request = gateway_factory(database_url, process_in_workers=False)
+    expected = in_request.get(f"/messages/{in_request.post(raw).json()['id']}")["issues"]
+    assert "msghead.msgid-not-uuid" in [i["code"] for i in expected]
+
+    gw = gateway_factory(database_url, process_in_workers=True)
+    posted = gw.post(hodemelding(msg_id="not-a-uuid-either"))
+    assert posted.status_code == 202, posted.text
+    mid = posted.json()["id"]
+    gw.drain()
+    message = gw.get(f"/messages/{mid}")
+    assert message["status"] == "delivered"
+    assert message["issues"] == [
+        {**i, "text": i["text"].replace("not-a-uuid-but-kept", "not-a-uuid-either")} for i in expected
+    ]
+    [received] = [e for e in gw.get(f"/messages/{mid}/events")["events"] if e["kind"] == "received"]
+    assert "msghead.msgid-not-uuid" in [w["code"] for w in received["detail"]["checked"]]
