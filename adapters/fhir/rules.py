@@ -226,13 +226,14 @@ def identifier_systems(bundle: JsonDict, scan: _Scan | None = None) -> list[Prob
     """Identifiers of parties use the no-basis systems (FNR, DNR, HPR, HER-id, orgnr, RESH …)."""
     scan = scan or _scan(bundle)
     found: list[Problem] = []
-    for index, entry in enumerate(_entries(bundle)):
+    entries = _entries(bundle)
+    for index, entry in enumerate(entries):
         resource = _resource(entry)
         if resource.get("resourceType") not in PARTY_TYPES:
             continue
         for pos, identifier in enumerate(cast(list[JsonDict], resource.get("identifier") or [])):
             found += _identifier_findings(identifier, f"/entry/{index}/resource/identifier/{pos}")
-    header = _resource(_entries(bundle)[0]) if _entries(bundle) else {}
+    header = _resource(entries[0]) if entries else {}
     if header.get("resourceType") == "MessageHeader":
         hits = (
             scan.header_ids

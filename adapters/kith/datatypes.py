@@ -63,7 +63,11 @@ def children(parent: etree._Element | None, namespace: str, local: str) -> Itera
 
 
 def child(parent: etree._Element | None, namespace: str, local: str) -> etree._Element | None:
-    return next(children(parent, namespace, local), None)
+    if parent is None:
+        return None
+    for found in parent.iterchildren(q(namespace, local)):
+        return found
+    return None
 
 
 def text(parent: etree._Element | None, namespace: str, local: str) -> str | None:

@@ -187,21 +187,29 @@ class Node:
         """Mark this element and everything inside as read."""
         self.source.mark(self.element, subtree=True)
 
+    def _consumed(self, name: str | None) -> etree._Element | None:
+        """This element (``name`` None) or its first child ``name``, marked read with all inside."""
+        if name is None:
+            self.source.mark(self.element, subtree=True)
+            return self.element
+        for found in self.element.iterchildren("{*}" + name):
+            self.source.mark(found, subtree=True)
+            return found
+        return None
+
     def text(self, name: str | None = None) -> str | None:
-        target = self if name is None else self.one(name)
+        target = self._consumed(name)
         if target is None:
             return None
-        target.consume()
-        value = (target.element.text or "").strip()
+        value = (target.text or "").strip()
         return value or None
 
     def value(self, name: str) -> str | None:
         """The ``V`` attribute of a kith TS/URL child (e.g. ``TidspunktForHendelse V="…"``)."""
-        target = self.one(name)
+        target = self._consumed(name)
         if target is None:
             return None
-        target.consume()
-        value = target.element.get("V")
+        value = target.get("V")
         return str(value) if value is not None else None
 
     def flag(self, name: str) -> bool | None:
@@ -210,9 +218,8 @@ class Node:
 
     def code(self, name: str) -> Code | None:
         """A kith CS/CV child as a ``Code`` (V, DN, S, OT)."""
-        target = self.one(name)
+        target = self._consumed(name)
         if target is None:
             return None
-        target.consume()
-        get = target.element.get
+        get = target.get
         return Code(v=get("V"), dn=get("DN"), s=get("S"), ot=get("OT"))
