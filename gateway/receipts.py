@@ -189,8 +189,7 @@ def answer_duplicate(
 def after_delivery(conn: Connection, svc: Services, source_id: str) -> None:
     """When every delivery of a received message is done: its final status and (once) its AppRec."""
     now = svc.now()
-    lock_message(conn, source_id)
-    source = repo.get_message(conn, source_id)
+    source = lock_message(conn, source_id)
     if source is None or source.direction != Direction.INBOUND or source.status != Status.ROUTED:
         return
     done = queue.for_source(conn, source_id)

@@ -118,19 +118,17 @@ def claim_due(
     )
     if conn.dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
-    claimed: list[str] = []
-    for (did,) in conn.execute(candidates).all():
-        taken = conn.execute(
-            update(deliveries)
-            .where(deliveries.c.id == did, *_due(now, held_routes))
-            .values(lease_owner=owner, lease_until=now + lease)
-        )
-        if taken.rowcount == 1:
-            claimed.append(did)
-    if not claimed:
+    ids = [did for (did,) in conn.execute(candidates)]
+    if not ids:
         return []
-    rows = conn.execute(select(deliveries).where(deliveries.c.id.in_(claimed))).all()
-    return sorted((Delivery.from_row(r) for r in rows), key=lambda d: claimed.index(d.id))
+    taken = conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id.in_(ids), *_due(now, held_routes))  # still due: no one took it meanwhile
+        .values(lease_owner=owner, lease_until=now + lease)
+        .returning(*deliveries.c)
+    )
+    claimed = {row.id: Delivery.from_row(row) for row in taken}
+    return [claimed[did] for did in ids if did in claimed]  # in the order they fell due
 
 
 def start_attempt(

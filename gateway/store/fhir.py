@@ -54,13 +54,20 @@ class Stored:
     last: int
 
 
+def _current_by_key() -> ColumnElement[bool]:
+    """``current``, as a filter of rows found by key (type, id): wrapped in a function so that no
+    planner takes the (type, current) indexes for the lookup instead of the primary key (SQLite,
+    without statistics, does), which would read every current row of the type."""
+    return func.coalesce(fhir_resources.c.current, False).is_(True)
+
+
 # built once: the batched statements only take parameters
 _RETIRE = (
     update(fhir_resources)
     .where(
         fhir_resources.c.resource_type == bindparam("key_type"),
         fhir_resources.c.resource_id == bindparam("key_id"),
-        fhir_resources.c.current.is_(True),  # only the current row: history is never rewritten
+        _current_by_key(),  # only the current row: history is never rewritten
     )
     .values(current=False)
 )
@@ -96,7 +103,7 @@ def stored(conn: Connection, keys: Iterable[Key]) -> dict[Key, Stored]:
         last.update(((rtype, rid), int(top or 0)) for rtype, rid, top in rows if (rtype, rid) in wanted)
         bodies = conn.execute(
             select(c.resource_type, c.resource_id, c.version, c.body).where(
-                *of_keys(chunk), c.current.is_(True)
+                *of_keys(chunk), _current_by_key()
             )
         )
         current.update(((t, i), (dict(body), int(v))) for t, i, v, body in bodies if (t, i) in wanted)
@@ -168,10 +175,13 @@ def rewrite_references(node: Any, targets: dict[str, str]) -> Any:
     """A copy of ``node`` (every dict and list new) with every ``reference`` naming a Bundle entry
     rewritten to that entry's ``Type/id``."""
     if isinstance(node, list):
-        return [rewrite_references(item, targets) for item in node]
+        return [rewrite_references(it, targets) if isinstance(it, (dict, list)) else it for it in node]
     if not isinstance(node, dict):
         return node
-    out = {key: rewrite_references(value, targets) for key, value in node.items()}
+    out = {
+        key: rewrite_references(value, targets) if isinstance(value, (dict, list)) else value
+        for key, value in node.items()
+    }  # scalars (most values) are kept as they are, without a call each
     ref = out.get("reference")
     if isinstance(ref, str) and ref in targets:
         out["reference"] = targets[ref]
@@ -286,7 +296,7 @@ def read(conn: Connection, rtype: str, rid: str) -> Resource | None:
         select(fhir_resources.c.body).where(
             fhir_resources.c.resource_type == rtype,
             fhir_resources.c.resource_id == rid,
-            fhir_resources.c.current.is_(True),
+            _current_by_key(),
         )
     ).first()
     return None if row is None else dict(row.body)

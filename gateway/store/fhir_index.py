@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from samband.gateway.store.fhir_params import Kind, Param, params_of
@@ -159,12 +160,22 @@ def _rows(param: Param, value: object) -> Iterator[Row]:
             yield {"system": None, "value": folded(text), "low": None, "high": None}
 
 
+@cache
+def _indexed(resource_type: str) -> tuple[tuple[str, Param, frozenset[str]], ...]:
+    """The type's parameters, each with the top-level elements its paths start from."""
+    return tuple(
+        (name, param, frozenset(path.partition(".")[0] for path in param.paths))
+        for name, param in params_of(resource_type).items()
+    )
+
+
 def index_rows(resource: Row, version: int) -> list[Row]:
     """Every index row of one version of ``resource``, keyed by type, id and version."""
     rtype, rid = str(resource["resourceType"]), str(resource["id"])
     key = {"resource_type": rtype, "resource_id": rid, "version": version}
     return [
         {**key, **row}
-        for name, param in params_of(rtype).items()
+        for name, param, heads in _indexed(rtype)
+        if not heads.isdisjoint(resource)  # a parameter whose elements are all absent has no rows
         for row in param_rows(name, param, resource)
     ]

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, select
 
-from samband.gateway.store.repository import new_id
+from samband.gateway.store.repository import MESSAGE_COLUMNS, StoredMessage, new_id
 from samband.gateway.store.tables import messages, receipts, translations
 
 
@@ -41,17 +41,9 @@ def add_receipt(
     errors: list[dict[str, Any]],
     now: datetime,
 ) -> None:
-    conn.execute(
-        receipts.insert().values(
-            id=new_id(),
-            message_id=message_id,
-            apprec_id=apprec_id,
-            direction=direction,
-            status=status,
-            errors=errors,
-            created_at=now,
-        )
-    )
+    row = {"id": new_id(), "message_id": message_id, "apprec_id": apprec_id, "direction": direction,
+           "status": status, "errors": errors, "created_at": now}  # fmt: skip
+    conn.execute(receipts.insert(), row)
 
 
 def add_translation(
@@ -81,13 +73,14 @@ def translations_of(conn: Connection, message_id: str) -> list[Row[Any]]:
     return list(conn.execute(translations.select().where(translations.c.message_id == message_id)).all())
 
 
-def lock_message(conn: Connection, message_id: str) -> None:
+def lock_message(conn: Connection, message_id: str) -> StoredMessage | None:
     """Hold the message row until the transaction ends (PostgreSQL; SQLite already serialises writers),
-    so two deliveries finishing at once settle their source once."""
-    query = select(messages.c.id).where(messages.c.id == message_id)
+    so two deliveries finishing at once settle their source once; returns the message as it is then."""
+    query = select(*MESSAGE_COLUMNS).where(messages.c.id == message_id)
     if conn.dialect.name == "postgresql":
         query = query.with_for_update()
-    conn.execute(query)
+    row = conn.execute(query).first()
+    return None if row is None else StoredMessage.from_row(row)
 
 
 def overdue_apprecs(conn: Connection, now: datetime, limit: int = 500) -> list[str]:

@@ -187,7 +187,7 @@ def insert_message(
     }
     if envelope is not None:
         values.update(envelope_columns(envelope))
-    conn.execute(messages.insert().values(**fit(values)))
+    conn.execute(messages.insert(), fit(values))  # parameters, not values(): no statement built per row
     return mid
 
 
