@@ -141,10 +141,11 @@ def store_raw(
     return mid
 
 
-def process(svc: Services, message_id: str) -> Outcome:
+def process(svc: Services, message_id: str, loaded: Pass | None = None) -> Outcome:
     """Everything after the store, once; then the changes that were held for this message (they came
-    first) take the spine in their turn, so each is delivered after its original."""
-    outcome = process_once(svc, message_id)
+    first) take the spine in their turn, so each is delivered after its original. ``loaded``: the
+    message as the caller read it (``stages.load_passes_in``), so it is not read again."""
+    outcome = process_once(svc, message_id, loaded)
     try:
         waiting = lineage.release_waiting(svc, message_id, outcome)
     except Exception:  # they stay held; the hold job releases them later
@@ -155,7 +156,7 @@ def process(svc: Services, message_id: str) -> Outcome:
     return outcome
 
 
-def process_once(svc: Services, message_id: str) -> Outcome:
+def process_once(svc: Services, message_id: str, loaded: Pass | None = None) -> Outcome:
     """The spine, once, within the gateway's limits: a worker that took the message over may race
     the request, and only the first to settle it commits (``repo.settle``); a bug isolates the
     message as failed; missing official XSDs, or the store failing under it, leave it ``received``
@@ -163,7 +164,7 @@ def process_once(svc: Services, message_id: str) -> Outcome:
     try:
         require_present()
         with applied(svc.settings.limits()):
-            return run_spine(svc, stages.load_pass(svc, message_id))
+            return run_spine(svc, loaded or stages.load_pass(svc, message_id))
     except repo.Settled:
         return current_outcome(svc, message_id)
     except (SchemasMissing, RegistryUnavailable) as missing:

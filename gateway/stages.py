@@ -300,6 +300,15 @@ def load_pass(svc: Services, message_id: str) -> Pass:
         found = repo.get_arrival(conn, message_id)
     if found is None:
         raise KeyError(message_id)
+    return _pass(found)
+
+
+def load_passes_in(conn: Connection, message_ids: list[str]) -> dict[str, Pass]:
+    """``load_pass`` of several messages, in one read within the caller's transaction."""
+    return {mid: _pass(found) for mid, found in repo.get_arrivals(conn, message_ids).items()}
+
+
+def _pass(found: repo.Arrival) -> Pass:
     message, raw, received = found
     return Pass(message, raw=raw or b"", checked=_checked(received))
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from samband.gateway import apprec_answers, lineage, pipeline, receipts, retention
+from samband.gateway import apprec_answers, lineage, pipeline, receipts, retention, stages
 from samband.gateway.alerts.check import run_alerts
 from samband.gateway.delivery.follow_up import run_follow_ups
 from samband.gateway.delivery.retry import next_attempt_at
@@ -120,9 +120,10 @@ class DeliveryWorker:
                 now + timedelta(seconds=s.processing_grace_seconds),
                 s.worker_batch,
             )
+            loaded = stages.load_passes_in(conn, mids)  # the batch read in one query
         for mid in mids:
             try:
-                pipeline.process(self.svc, mid)
+                pipeline.process(self.svc, mid, loaded.get(mid))
             except Exception:
                 log.exception("processing %s failed; it will be taken over again", mid)
         return len(mids)

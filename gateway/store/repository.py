@@ -230,10 +230,19 @@ def get_message_with_raw(conn: Connection, message_id: str) -> tuple[StoredMessa
     return None if found is None else found[:2]
 
 
-def get_arrival(
-    conn: Connection, message_id: str
-) -> tuple[StoredMessage, bytes | None, dict[str, Any] | None] | None:
+Arrival = tuple[StoredMessage, bytes | None, dict[str, Any] | None]
+"""A message row, its bytes (None: pruned) and the detail of its ``received`` event."""
+
+
+def get_arrival(conn: Connection, message_id: str) -> Arrival | None:
     """``get_message_with_raw`` and the detail of the message's ``received`` event, in one read."""
+    return get_arrivals(conn, [message_id]).get(message_id)
+
+
+def get_arrivals(conn: Connection, message_ids: list[str]) -> dict[str, Arrival]:
+    """``get_arrival`` of each of ``message_ids`` (those that exist), in one read."""
+    if not message_ids:
+        return {}
     received = (
         select(events.c.detail)
         .where(events.c.message_id == messages.c.id, events.c.kind == "received")
@@ -242,14 +251,14 @@ def get_arrival(
         .scalar_subquery()
     )
     query = select(*MESSAGE_COLUMNS, messages.c.raw, received.label("received_detail"))
-    row = conn.execute(query.where(messages.c.id == message_id)).first()
-    if row is None:
-        return None
-    values = row._asdict()
-    raw, detail = values.pop("raw"), values.pop("received_detail")
-    message = StoredMessage(**values)
-    kept = None if message.pruned_at is not None or raw is None else bytes(raw)
-    return message, kept, detail if isinstance(detail, dict) else None
+    found: dict[str, Arrival] = {}
+    for row in conn.execute(query.where(messages.c.id.in_(message_ids))):
+        values = row._asdict()
+        raw, detail = values.pop("raw"), values.pop("received_detail")
+        message = StoredMessage(**values)
+        kept = None if message.pruned_at is not None or raw is None else bytes(raw)
+        found[message.id] = (message, kept, detail if isinstance(detail, dict) else None)
+    return found
 
 
 def get_messages(conn: Connection, message_ids: Iterable[str]) -> dict[str, StoredMessage]:
