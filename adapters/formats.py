@@ -117,7 +117,10 @@ FORMATS: dict[Format, FormatSteps] = {
 
 def detect(raw: bytes) -> Format:
     """Tell what ``raw`` is from its first bytes and root element; coded errors for the unknown."""
-    sniffed = sniff.sniff(raw)
+    return _detected(sniff.sniff(raw))
+
+
+def _detected(sniffed: sniff.Sniffed) -> Format:
     for name, steps in FORMATS.items():
         if steps.detect is not None and steps.detect(sniffed):
             return name
@@ -177,6 +180,10 @@ def check(raw: bytes) -> tuple[Format, list[Problem]]:
 def read_envelope(raw: bytes) -> tuple[Format, Envelope]:
     """The envelope facts of a message the gateway can route (Hodemelding, AppRec, ebXML, FHIR, ip-export)."""
     kind = detect(raw)
+    return kind, _envelope_reader(kind)(raw)
+
+
+def _envelope_reader(kind: Format) -> Callable[[bytes], Envelope]:
     reader = FORMATS[kind].envelope
     if reader is None:
         raise UnsupportedMessage(
@@ -185,7 +192,25 @@ def read_envelope(raw: bytes) -> tuple[Format, Envelope]:
             expected="Hodemelding, AppRec, ebXML, FHIR or ip-export",
             received=str(kind),
         )
-    return kind, reader(raw)
+    return reader
+
+
+def read_and_check(raw: bytes) -> tuple[Format, Envelope, list[Problem]]:
+    """``read_envelope`` and ``check`` of one document, raising what either raises; a Hodemelding is
+    parsed once for both (the envelope is read before the checks' tolerance repairs change the tree)."""
+    sniffed = sniff.sniff(raw)
+    kind = _detected(sniffed)
+    read = _envelope_reader(kind)
+    if kind is Format.MSGHEAD and sniffed.document is not None:
+        envelope = msghead.envelope_of(sniffed.document)
+        findings = msghead.validate_document(sniffed.document)
+    else:
+        envelope = read(raw)
+        findings = _validator(kind)(raw)
+    refused = rejection(kind, findings)
+    if refused is not None:
+        raise refused
+    return kind, envelope, findings
 
 
 def payload_format(namespace: str | None) -> Format | None:

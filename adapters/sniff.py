@@ -6,7 +6,7 @@ EI_fellesformat unwrapped); ``adapters.formats.FORMATS`` asks each format's pred
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -33,6 +33,8 @@ class Sniffed:
     json: object = None
     mime: bool = False
     namespace: str | None = None
+    document: etree._Element | None = field(default=None, compare=False, repr=False)
+    """The parsed XML document (its root, not unwrapped), for a caller that reads it further."""
 
     @property
     def is_xml(self) -> bool:
@@ -57,8 +59,9 @@ def sniff(raw: bytes) -> Sniffed:
         return Sniffed(stripped, json=read_json(stripped))
     if looks_like_mime(stripped):
         return Sniffed(stripped, mime=True)
-    namespace, _local = qname(_unwrap(parse_xml(raw)))
-    return Sniffed(raw, namespace=namespace)
+    document = parse_xml(raw)
+    namespace, _local = qname(_unwrap(document))
+    return Sniffed(raw, namespace=namespace, document=document)
 
 
 def is_ebxml(s: Sniffed) -> bool:

@@ -170,6 +170,17 @@ BACKLOG = text(
 DELIVERED = text("SELECT count(*) FROM deliveries WHERE status = 'delivered'")
 
 
+def commits_of(server: Server) -> tuple[float, float]:
+    """(group commits, messages they stored) so far, from the server's ``/metrics``."""
+    answer = httpx.get(f"{server.url}/metrics", headers={"Authorization": f"Bearer {KEY}"}, timeout=10)
+    found = {"samband_store_group_commits_total": 0.0, "samband_store_group_committed_messages_total": 0.0}
+    for line in answer.text.splitlines():
+        name, _, value = line.partition(" ")
+        if name in found:
+            found[name] = float(value)
+    return found["samband_store_group_commits_total"], found["samband_store_group_committed_messages_total"]
+
+
 def backlog_of(engine: Engine) -> int:
     """Work accepted and not yet done: deliveries waiting, and messages stored but not processed."""
     with engine.connect() as conn:

@@ -8,6 +8,7 @@ local default; in a database of its own that it drops afterwards). Results go to
 ``var/bench/<timestamp>.json`` for comparison between commits.
 
     python bench/throughput.py [--quick | --full] [--backend sqlite|postgresql|both]
+                               [--mode TEXT …] [--no-history]
 
 Machines are shared and noisy: read the ratios, which compare figures measured in the same run.
 """
@@ -106,11 +107,16 @@ class Mode:
 
 
 IN_WORKERS = ("SAMBAND_PROCESS_IN_WORKERS", "true")
+ONE_BY_ONE = (("SAMBAND_GROUP_COMMIT", "false"), ("SAMBAND_WORKER_NICE", "0"))
 MODES = (
     Mode("serve"),
-    Mode("serve --workers 1, processed in workers", 1, (IN_WORKERS,)),
-    Mode("the same, backlog bound 300", 1, (IN_WORKERS, ("SAMBAND_MAX_BACKLOG", "300")), latency=False),
+    Mode("serve --workers 1, processed in workers, one commit each", 1, (IN_WORKERS, *ONE_BY_ONE)),
+    Mode("serve --workers 1, processed in workers, group commit", 1, (IN_WORKERS,)),
+    Mode("serve --workers 2, processed in workers, group commit", 2, (IN_WORKERS,)),
+    Mode("the same, backlog bound 300", 2, (IN_WORKERS, ("SAMBAND_MAX_BACKLOG", "300")), latency=False),
 )
+"""Group commit and workers at a lower priority (``SAMBAND_WORKER_NICE``) are the defaults; the
+"one commit each" mode turns both off, so the run shows what they bring."""
 
 
 def gateway(backend: Backend, plan: Plan, msgs: Messages, log: Path, mode: Mode) -> dict[str, Any]:
@@ -126,11 +132,14 @@ def gateway(backend: Backend, plan: Plan, msgs: Messages, log: Path, mode: Mode)
     ):
         engine = engine_for(url)
         before = servers.delivered_of(engine)
+        commits = servers.commits_of(server)
         run = servers.load(
             server, msgs.path, mode="closed", seconds=plan.sustained, concurrency=plan.concurrency,
             backlog=engine, **common,
         )  # fmt: skip
         delivered = servers.delivered_of(engine) - before
+        done, stored = (after - was for after, was in zip(servers.commits_of(server), commits, strict=True))
+        found["per_commit"] = stored / done if done else None
         found["closed"] = asdict(run)
         found["delivered_rate"] = delivered / (plan.sustained + 1.0)  # the load's warm-up second included
         found["cpu_ms"] = run.cpu_ms_per_message
@@ -182,15 +191,18 @@ def history(backend: Backend, plan: Plan, msgs: Messages, log: Path) -> dict[str
     return found
 
 
-def run_backend(backend: Backend, plan: Plan, msgs: Messages, log: Path) -> dict[str, Any]:
+def run_backend(
+    backend: Backend, plan: Plan, msgs: Messages, log: Path, modes: tuple[Mode, ...], with_history: bool
+) -> dict[str, Any]:
     sys.stderr.write(f"[{backend.name}] yardsticks …\n")
     found = yardstick_endpoint(backend, plan, msgs, log)
     found["gateway"] = []
-    for mode in MODES:
+    for mode in modes:
         sys.stderr.write(f"[{backend.name}] samband {mode.label} …\n")
         found["gateway"].append(gateway(backend, plan, msgs, log, mode))
-    sys.stderr.write(f"[{backend.name}] history and search …\n")
-    found["history"] = history(backend, plan, msgs, log)
+    if with_history:
+        sys.stderr.write(f"[{backend.name}] history and search …\n")
+        found["history"] = history(backend, plan, msgs, log)
     return found
 
 
@@ -209,7 +221,12 @@ def main() -> int:
     size.add_argument("--smoke", dest="plan", action="store_const", const="smoke", help="seconds: CI")
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench")
+    parser.add_argument(
+        "--mode", action="append", metavar="TEXT", help="only the modes of serve whose label has TEXT"
+    )
+    parser.add_argument("--no-history", action="store_true", help="no delivery-cost, search lines")
     args = parser.parse_args()
+    modes = tuple(m for m in MODES if not args.mode or any(t in m.label for t in args.mode))
     plan = PLANS[args.plan or "quick"]
     logging.disable(logging.INFO)
     xsd = ROOT.parent / "shared" / "reference" / "xsd"
@@ -229,7 +246,7 @@ def main() -> int:
             backends.append(Backend("postgresql", folder, pg))
         elif args.backend != "sqlite":
             sys.stderr.write("PostgreSQL does not answer: measuring SQLite only\n")
-        results = {b.name: run_backend(b, plan, msgs, log) for b in backends}
+        results = {b.name: run_backend(b, plan, msgs, log, modes, not args.no_history) for b in backends}
     lines = [
         line for name, found in results.items() for line in lines_for(name, found, translate, asdict(plan))
     ]

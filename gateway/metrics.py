@@ -96,6 +96,16 @@ class Metrics:
             "Sent messages whose AppRec did not come in time.",
             ["message_type", "route"],
         )
+        self.store_commits_total = Counter(
+            "samband_store_group_commits",
+            "Transactions that stored newly received messages (group commit).",
+            registry=self.registry,
+        )
+        self.store_committed_total = Counter(
+            "samband_store_group_committed_messages",
+            "Newly received messages stored by group commits; over the commits: messages per commit.",
+            registry=self.registry,
+        )
         self.latency_seconds = Histogram(
             "samband_received_to_delivered_seconds",
             "Time from receiving a message to delivering it over a route.",
@@ -127,6 +137,11 @@ class Metrics:
 
     def failed(self, message_type: str | None, route: str | None, code: str) -> None:
         self.failed_total.labels(_label(message_type), _label(route, NO_ROUTE), code).inc()
+
+    def group_committed(self, messages: int) -> None:
+        """One transaction stored ``messages`` newly received messages."""
+        self.store_commits_total.inc()
+        self.store_committed_total.inc(messages)
 
     def dead_lettered(self, route: str) -> None:
         self.dead_lettered_total.labels(route).inc()

@@ -15,6 +15,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -70,14 +72,39 @@ def accept(
     as ``receive`` does: stored first, then 422 with its negative AppRec, or 503. While the backlog
     is at ``max_backlog`` nothing is stored: ``store.backlog-full`` (503, ``Retry-After``).
     """
+    step = begin_accept(svc, raw, content_type, kind=kind, format=format)
+    if isinstance(step, Storing):
+        step.stored.result()
+        return step.outcome
+    return step
+
+
+@dataclass(frozen=True)
+class Storing:
+    """A message that passed the checks, on its way into the store: ``outcome`` is its answer once
+    ``stored`` is done (it raises what failed the store)."""
+
+    outcome: Outcome
+    stored: Future[None]
+
+
+def begin_accept(
+    svc: Services,
+    raw: bytes,
+    content_type: str | None,
+    *,
+    kind: Kind = Kind.MESSAGE,
+    format: str | None = None,
+) -> Outcome | Storing:
+    """``accept`` up to the commit of a message that passed the checks: the caller waits for it
+    (``Storing.stored``; the API awaits it without holding a thread), any other outcome is final."""
     if not svc.settings.process_in_workers:
         return receive(svc, raw, content_type, kind=kind, format=format)
     svc.backlog.check()  # refused before it is stored: the sender sends it again later
     try:
         require_present()
         with applied(svc.settings.limits()):
-            found, envelope = translate.peek(raw, content_type, format)
-            findings = translate.check(raw)
+            found, envelope, findings = translate.peek_and_check(raw, content_type, format)
     except Exception:  # refused, or not to be judged here: the whole spine answers as it always has
         return receive(svc, raw, content_type, kind=kind, format=format)
     if found == "ebxml":  # an envelope's payloads are answered in its own signal
@@ -86,11 +113,11 @@ def accept(
         return receive(svc, raw, content_type, kind=kind, format=format)
     # stored with its envelope, so a search right after the answer finds it by its business keys
     # and with the warnings of its checks, so the workers do not check it again (``stages.validate``)
-    checked = stages.passed_checks(findings)
-    message_id = store_raw(
-        svc, raw, content_type, kind, format=format, claim=False, envelope=envelope, **checked
-    )
-    return Outcome(message_id, str(Status.RECEIVED), envelope.msg_id)
+    message_id, stored = submit_raw(
+        svc, raw, content_type, kind, format=format, claim=False, envelope=envelope,
+        **stages.passed_checks(findings),
+    )  # fmt: skip
+    return Storing(Outcome(message_id, str(Status.RECEIVED), envelope.msg_id), stored)
 
 
 def replay_message(
@@ -116,29 +143,66 @@ def store_raw(
     envelope: Envelope | None = None,
     **detail: Any,
 ) -> str:
-    """The raw bytes, committed on their own; ``claim``: the caller processes them next, so workers
-    leave them alone for ``processing_grace_seconds`` (without it they take them at once);
-    ``within``: a channel's own rows for the new message id, committed with the bytes."""
+    """The raw bytes, committed on their own (``submit_raw``), and the new message's id once they
+    are. ``within``: a channel's own rows for the new message id, committed with the bytes."""
+    if within is None:
+        mid, stored = submit_raw(svc, raw, content_type, kind, source_id, format, claim, envelope, **detail)
+        stored.result()
+        return mid
+    row, event = _received_rows(svc, raw, content_type, kind, source_id, format, claim, envelope, detail)
+    with svc.engine.begin() as conn:
+        repo.insert_messages(conn, [row])
+        repo.add_events(conn, [event])
+        within(conn, row["id"])
+    return str(row["id"])
+
+
+def submit_raw(
+    svc: Services,
+    raw: bytes,
+    content_type: str | None,
+    kind: Kind,
+    source_id: str | None = None,
+    format: str | None = None,
+    claim: bool = True,
+    envelope: Envelope | None = None,
+    **detail: Any,
+) -> tuple[str, Future[None]]:
+    """The new message's id, and the commit of its bytes (done when they are stored). With
+    ``group_commit`` they go in one transaction with those of concurrent requests
+    (``store.group_commit``), else in their own at once. ``claim``: the caller processes them next, so
+    workers leave them alone for ``processing_grace_seconds`` (without it they take them at once)."""
+    row, event = _received_rows(svc, raw, content_type, kind, source_id, format, claim, envelope, detail)
+    if svc.settings.group_commit:
+        return str(row["id"]), svc.committer.submit(row, event)
+    with svc.engine.begin() as conn:
+        repo.insert_messages(conn, [row])
+        repo.add_events(conn, [event])
+    stored: Future[None] = Future()
+    stored.set_result(None)
+    return str(row["id"]), stored
+
+
+def _received_rows(
+    svc: Services,
+    raw: bytes,
+    content_type: str | None,
+    kind: Kind,
+    source_id: str | None,
+    format: str | None,
+    claim: bool,
+    envelope: Envelope | None,
+    detail: dict[str, Any],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The message row and its ``received`` event."""
     now = svc.now()
     lease = now + timedelta(seconds=svc.settings.processing_grace_seconds) if claim else None
-    with svc.engine.begin() as conn:
-        mid = repo.insert_message(
-            conn,
-            raw=raw,
-            direction=Direction.INBOUND,
-            kind=kind,
-            status=Status.RECEIVED,
-            now=now,
-            content_type=content_type,
-            format=format,
-            source_id=source_id,
-            lease_until=lease,
-            envelope=envelope,
-        )
-        repo.add_event(conn, mid, "received", now, size=len(raw), sha256=repo.sha256(raw), **detail)
-        if within is not None:
-            within(conn, mid)
-    return mid
+    row = repo.message_values(
+        raw=raw, direction=Direction.INBOUND, kind=kind, status=Status.RECEIVED, now=now,
+        content_type=content_type, format=format, source_id=source_id, lease_until=lease, envelope=envelope,
+    )  # fmt: skip
+    event = repo.event_values(row["id"], "received", now, size=len(raw), sha256=row["sha256"], **detail)
+    return row, event
 
 
 def process(svc: Services, message_id: str, loaded: Pass | None = None) -> Outcome:

@@ -22,6 +22,7 @@ from samband.gateway.routing.table import RouteTable
 from samband.gateway.settings import Settings
 from samband.gateway.store import deliveries as queue
 from samband.gateway.store.db import make_engine, reader, run_migrations
+from samband.gateway.store.group_commit import GroupCommit
 from samband.gateway.store.register_cache import StoreCache
 from samband.integrations.adresseregister import AddressRegistry, RegisterSettings, build_registry
 from samband.kernel.errors import ConfigurationError
@@ -53,6 +54,17 @@ class Services:
     def backlog(self) -> Backlog:
         """What waits for the workers, held against ``max_backlog`` (``process_in_workers``)."""
         return Backlog(self.reads, self.settings.max_backlog)
+
+    @cached_property
+    def committer(self) -> GroupCommit:
+        """The new messages of concurrent requests, stored in one transaction (``group_commit``)."""
+        settings = self.settings
+        return GroupCommit(
+            self.engine,
+            max_batch=settings.group_commit_max_batch,
+            window=settings.group_commit_window_ms / 1000,
+            committed=self.metrics.group_committed,
+        )
 
     @cached_property
     def register(self) -> AddressRegistry | None:

@@ -99,6 +99,26 @@ class Settings(AlertSettings, RetentionSettings, NhnSettings, BaseSettings):
         description="answer a post once it is stored and its envelope and schema are checked (202 "
         "`received`, or 422 at once); translation, routing and receipts run in the workers",
     )
+    group_commit: bool = Field(
+        default=True,
+        description="the new messages of concurrent posts are stored in one transaction (one fsync for "
+        "many); each post is answered once the commit holding it is done",
+    )
+    group_commit_window_ms: float = Field(
+        default=0.0,
+        ge=0,
+        le=50,
+        description="how long a group commit waits for more posts when fewer than its bound are "
+        "waiting; 0: it takes what is waiting and commits at once",
+    )
+    group_commit_max_batch: int = Field(default=200, ge=1, description="messages in one group commit")
+    worker_nice: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description="the worker processes `serve --workers N` starts run this much lower in priority "
+        "(os.nice), so answering posts stays fast while they use what is left",
+    )
     worker_poll_seconds: float = Field(default=0.2, gt=0)
     worker_batch: int = Field(default=20, ge=1)
     lease_seconds: float = Field(default=30.0, gt=0, description="a claim expires after this long")

@@ -35,6 +35,17 @@ def peek(raw: bytes, content_type: str | None = None, hint: str | None = None) -
     return formats.read_envelope(raw)
 
 
+def peek_and_check(
+    raw: bytes, content_type: str | None = None, hint: str | None = None
+) -> tuple[Format, Envelope, list[Problem]]:
+    """``peek`` and then ``check`` (its findings), raising what either raises; a Hodemelding is
+    parsed once for both."""
+    if hint == Format.EBXML:
+        kind, envelope = peek(raw, content_type, hint)
+        return kind, envelope, check(raw)
+    return formats.read_and_check(raw)
+
+
 def lineage(raw: bytes) -> Lineage:
     """What links a Hodemelding to others: document status (7309), RefToParent, copy receivers, digest."""
     return read_lineage(raw)

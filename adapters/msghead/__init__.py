@@ -10,7 +10,7 @@ from samband.adapters.kith.datatypes import Code
 from samband.adapters.kith.model import Address, HealthcareProfessional, Ident, Organisation, Person, TeleCom
 from samband.adapters.msghead.adapter import MSGHEAD_ADAPTER, MsgHeadAdapter
 from samband.adapters.msghead.build import attachment_document, build_msghead, reply_conversation
-from samband.adapters.msghead.envelope import read_envelope
+from samband.adapters.msghead.envelope import envelope_of, read_envelope
 from samband.adapters.msghead.model import (
     BASE64_NS,
     MIG_VERSION,
@@ -34,7 +34,12 @@ from samband.adapters.msghead.payloads import (
     to_payload,
 )
 from samband.adapters.msghead.serialize import serialize_msghead
-from samband.adapters.msghead.validate import accept_msghead, rejection_for, validate_msghead
+from samband.adapters.msghead.validate import (
+    accept_msghead,
+    rejection_for,
+    validate_document,
+    validate_msghead,
+)
 
 __all__ = [
     "BASE64_NS",
@@ -61,6 +66,7 @@ __all__ = [
     "RefDoc",
     "TeleCom",
     "accept_msghead",
+    "envelope_of",
     "attachment_document",
     "build_msghead",
     "parse_msghead",
@@ -71,5 +77,6 @@ __all__ = [
     "reply_conversation",
     "serialize_msghead",
     "to_payload",
+    "validate_document",
     "validate_msghead",
 ]

@@ -12,10 +12,10 @@ from lxml import etree
 from samband.adapters.kith.datatypes import child, children, text
 from samband.adapters.kith.model import PERSON_IDENT_TYPES
 from samband.adapters.msghead.model import MSGHEAD_NS, parse_datetime
-from samband.adapters.msghead.parse import msghead_root
+from samband.adapters.msghead.parse import checked_msghead, unwrap_fellesformat
 from samband.adapters.msghead.payloads import PAYLOADS
 from samband.adapters.msghead.schema import content_elements
-from samband.adapters.xml.safe import qname
+from samband.adapters.xml.safe import parse_xml, qname
 from samband.kernel.envelope import Envelope
 
 NS = MSGHEAD_NS
@@ -23,7 +23,13 @@ NS = MSGHEAD_NS
 
 def read_envelope(raw: bytes) -> Envelope:
     """MsgId, Type, HER-ids, ConversationRef, patient FNR/DNR, payload namespace/version, GenDate."""
-    root = msghead_root(raw)
+    return envelope_of(parse_xml(raw))
+
+
+def envelope_of(document: etree._Element) -> Envelope:
+    """``read_envelope`` of a document already parsed (``parse_xml``; the MsgHead may be inside NAV's
+    EI_fellesformat wrapper); it is not changed."""
+    root = checked_msghead(unwrap_fellesformat(document, "MsgHead"))
     info = child(root, NS, "MsgInfo")
     msg_type = child(info, NS, "Type")
     conversation = child(info, NS, "ConversationRef")

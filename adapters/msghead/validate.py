@@ -81,7 +81,17 @@ def validate_msghead(raw: bytes) -> list[Problem]:
     An AppRec is not a Hodemelding: ``formats.validate`` detects it and hands it to its own validator.
     """
     try:
-        root = checked_msghead(unwrap_fellesformat(parse_xml(raw), "MsgHead", "AppRec"))
+        document = parse_xml(raw)
+    except GatewayError as error:
+        return [error.problem()]
+    return validate_document(document)
+
+
+def validate_document(document: etree._Element) -> list[Problem]:
+    """``validate_msghead`` of a document already parsed (``parse_xml``): its MsgHead (inside NAV's
+    EI_fellesformat wrapper, if any) is changed in place by the tolerance repairs."""
+    try:
+        root = checked_msghead(unwrap_fellesformat(document, "MsgHead", "AppRec"))
     except GatewayError as error:
         return [error.problem()]
     return validate_tree(root)

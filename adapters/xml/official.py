@@ -107,7 +107,12 @@ def user_xsd_dir() -> Path:
 def xsd_dir() -> Path:
     """The folder the gateway reads: ``SAMBAND_XSD_DIR`` when set, else the per-user data folder."""
     env = os.environ.get("SAMBAND_XSD_DIR")
-    return Path(env) if env else user_xsd_dir()
+    return _folder(env) if env else user_xsd_dir()
+
+
+@functools.lru_cache(maxsize=8)
+def _folder(name: str) -> Path:
+    return Path(name)  # asked for on every schema look-up of every validation
 
 
 def sha256_of(path: Path) -> str:

@@ -10,6 +10,7 @@ translate, route and answer it.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request, status
@@ -77,13 +78,22 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+async def accepted(svc: Services, raw: bytes, content_type: str, format: str | None = None) -> Outcome:
+    """``pipeline.accept`` with its checks on a worker thread, and the commit of a checked message
+    awaited here without holding one (group commit: many wait for the same commit)."""
+    step = await run_in_threadpool(pipeline.begin_accept, svc, raw, content_type, format=format)
+    if isinstance(step, pipeline.Storing):
+        await asyncio.wrap_future(step.stored)
+        return step.outcome
+    return step
+
+
 @router.post("/messages", status_code=202, responses={202: ACCEPTED, 422: REFUSED, 503: DEFERRED})
 async def post_message(request: Request, svc: ServicesDep, _caller: Submitter) -> JSONResponse:
     """Receive a bare Hodemelding (``application/xml``), or an AppRec answering a message we sent."""
     raw = await read_body(request, svc.settings.max_body_bytes)
     content_type = request.headers.get("Content-Type", "application/xml")
-    outcome = await run_in_threadpool(pipeline.accept, svc, raw, content_type)
-    return respond(outcome)
+    return respond(await accepted(svc, raw, content_type))
 
 
 @router.post(
@@ -122,8 +132,7 @@ async def post_fhir(request: Request, svc: ServicesDep, _caller: Submitter) -> J
     """Receive a FHIR R4 message Bundle (``application/fhir+json`` or ``application/fhir+xml``)."""
     raw = await read_body(request, svc.settings.max_body_bytes)
     content_type = request.headers.get("Content-Type", "application/fhir+json")
-    outcome = await run_in_threadpool(pipeline.accept, svc, raw, content_type, format="fhir")
-    return respond(outcome)
+    return respond(await accepted(svc, raw, content_type, format="fhir"))
 
 
 @router.post("/ip-exports", status_code=202, responses={202: ACCEPTED, 422: REFUSED, 503: DEFERRED})
@@ -131,5 +140,4 @@ async def post_ip_export(request: Request, svc: ServicesDep, _caller: Submitter)
     """Receive an ip-export (JSON or XML) from an individual-plan tool."""
     raw = await read_body(request, svc.settings.max_body_bytes)
     content_type = request.headers.get("Content-Type", "application/json")
-    outcome = await run_in_threadpool(pipeline.accept, svc, raw, content_type, format="ip-export")
-    return respond(outcome)
+    return respond(await accepted(svc, raw, content_type, format="ip-export"))

@@ -111,7 +111,8 @@ def refuse_exposed_dev_key(settings: Settings, host: str) -> None:
 
 
 def run_worker(database_url: str | None) -> None:
-    """An extra delivery worker against a shared store (PostgreSQL) until SIGINT/SIGTERM."""
+    """An extra delivery worker against a shared store (PostgreSQL) until SIGINT/SIGTERM; started by
+    ``serve --workers`` it runs ``worker_nice`` lower in priority than the API process."""
     configure_logging(logging.INFO)
     settings = settings_for(database_url)
     svc = start_services(settings, migrations=MIGRATIONS)
@@ -124,6 +125,8 @@ def run_worker(database_url: str | None) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     parent = os.environ.get(PARENT_ENV)
+    if parent and settings.worker_nice:  # started by `serve --workers`: the API answers first
+        os.nice(settings.worker_nice)
     if parent:
         threading.Thread(target=_stop_without_parent, args=(int(parent), worker), daemon=True).start()
     settled_heap()

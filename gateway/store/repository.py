@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from sqlalchemy import ColumnElement, Connection, Row, and_, bindparam, func, or_, select, text, update
 
@@ -149,46 +149,62 @@ def envelope_columns(envelope: Envelope) -> dict[str, Any]:
     }
 
 
-def insert_message(
-    conn: Connection,
-    *,
-    raw: bytes,
-    direction: Direction,
-    kind: Kind,
-    status: Status,
-    now: datetime,
-    content_type: str | None = None,
-    format: str | None = None,
-    envelope: Envelope | None = None,
-    source_id: str | None = None,
-    route: str | None = None,
-    lease_until: datetime | None = None,
-    message_id: str | None = None,
-    issues: list[dict[str, Any]] | None = None,
-) -> str:
-    """Insert one message row (bytes, hash, envelope facts, issues) and return its id."""
-    mid = message_id or new_id()
+class MessageColumns(TypedDict, total=False):
+    """What a new message row is made of (``message_values``); the first five are required."""
+
+    raw: Required[bytes]
+    direction: Required[Direction]
+    kind: Required[Kind]
+    status: Required[Status]
+    now: Required[datetime]
+    content_type: str | None
+    format: str | None
+    envelope: Envelope | None
+    source_id: str | None
+    route: str | None
+    lease_until: datetime | None
+    message_id: str | None
+    issues: list[dict[str, Any]] | None
+
+
+NO_ENVELOPE = Envelope(msg_id=None, msg_type=None)
+
+
+def message_values(**columns: Unpack[MessageColumns]) -> dict[str, Any]:
+    """The columns of one new message row (bytes, hash, envelope facts, issues), cut to fit; every envelope
+    column is named, None where unknown, so rows of many messages insert together (``insert_messages``)."""
+    raw, now = columns["raw"], columns["now"]
     values: dict[str, Any] = {
-        "id": mid,
-        "direction": str(direction),
-        "kind": str(kind),
-        "format": format,
-        "content_type": content_type,
+        "id": columns.get("message_id") or new_id(),
+        "direction": str(columns["direction"]),
+        "kind": str(columns["kind"]),
+        "format": columns.get("format"),
+        "content_type": columns.get("content_type"),
         "raw": raw,
         "sha256": sha256(raw),
         "size": len(raw),
-        "status": str(status),
-        "source_id": source_id,
-        "route": route,
+        "status": str(columns["status"]),
+        "source_id": columns.get("source_id"),
+        "route": columns.get("route"),
         "received_at": now,
         "updated_at": now,
-        "lease_until": lease_until,
-        "issues": issues or [],
+        "lease_until": columns.get("lease_until"),
+        "issues": columns.get("issues") or [],
     }
-    if envelope is not None:
-        values.update(envelope_columns(envelope))
-    conn.execute(messages.insert(), fit(values))  # parameters, not values(): no statement built per row
-    return mid
+    values.update(envelope_columns(columns.get("envelope") or NO_ENVELOPE))
+    return fit(values)
+
+
+def insert_message(conn: Connection, **columns: Unpack[MessageColumns]) -> str:
+    """Insert one message row (bytes, hash, envelope facts, issues) and return its id."""
+    values = message_values(**columns)
+    conn.execute(messages.insert(), values)  # parameters, not values(): no statement built per row
+    return str(values["id"])
+
+
+def insert_messages(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert the rows of many messages (``message_values``) in one statement."""
+    conn.execute(messages.insert(), rows)
 
 
 def update_message(conn: Connection, message_id: str, now: datetime, **values: Any) -> None:
