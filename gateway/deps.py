@@ -7,10 +7,11 @@ gives the handler the ``Principal``, whose ``actor`` is what the gateway records
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from samband.gateway.access import Access, Presented, Principal, Role
@@ -30,7 +31,7 @@ __all__ = [
 ]
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -44,13 +45,12 @@ _bearer = HTTPBearer(
 )
 
 
-def authenticate(
+async def authenticate(
     request: Request, _shown: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
     """The caller behind the request's ``Authorization`` (and ``DPoP``) header, or a coded 401.
-
-    A plain function, so FastAPI runs it in a worker thread: fetching the issuer's keys never
-    blocks the event loop."""
+    With tokens configured it is checked in a worker thread, so fetching the issuer's keys never
+    blocks the event loop; the development key alone needs no I/O and is compared on the loop."""
     access: Access = request.app.state.access
     presented = Presented(
         method=request.method,
@@ -59,25 +59,30 @@ def authenticate(
         dpop=tuple(request.headers.getlist("DPoP")),
         path=request.url.path,
     )
-    return access.authenticate(presented)
+    if access.tokens is None:
+        return access.authenticate(presented)
+    return await run_in_threadpool(access.authenticate, presented)
 
 
-def _role_check(role: Role) -> Callable[[Principal], Principal]:
-    def check(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+RoleCheck = Callable[[Principal], Awaitable[Principal]]
+
+
+def _role_check(role: Role) -> RoleCheck:
+    async def check(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
         return principal.require(role)
 
     check.__name__ = f"require_{role}"
     return check
 
 
-ROLE_CHECKS: dict[Callable[[Principal], Principal], Role] = {
+ROLE_CHECKS: dict[RoleCheck, Role] = {
     _role_check(role): role for role in ("submit", "read", "replay", "admin")
 }
 """The one dependency per role (FastAPI runs a shared dependency once per request)."""
 _BY_ROLE = {role: check for check, role in ROLE_CHECKS.items()}
 
 
-def require_role(role: Role) -> Callable[[Principal], Principal]:
+def require_role(role: Role) -> RoleCheck:
     """The dependency that lets only a caller with ``role`` through and gives its ``Principal``."""
     return _BY_ROLE[role]
 

@@ -64,6 +64,7 @@ class Services:
             max_batch=settings.group_commit_max_batch,
             window=settings.group_commit_window_ms / 1000,
             committed=self.metrics.group_committed,
+            threads=settings.group_commit_threads,
         )
 
     @cached_property

@@ -112,6 +112,13 @@ class Settings(AlertSettings, RetentionSettings, NhnSettings, BaseSettings):
         "waiting; 0: it takes what is waiting and commits at once",
     )
     group_commit_max_batch: int = Field(default=200, ge=1, description="messages in one group commit")
+    group_commit_threads: int = Field(
+        default=2,
+        ge=1,
+        le=16,
+        description="group commits under way at once (each a thread with a pooled connection): while "
+        "one waits for the store, the next takes the posts that came meanwhile",
+    )
     worker_nice: int = Field(
         default=10,
         ge=0,

@@ -1,15 +1,17 @@
 """Group commit: the new message rows of concurrent requests written in one transaction.
 
 Each request hands its message row and its ``received`` event to ``GroupCommit.submit`` and waits for
-the future it gets (a thread blocks on it, the API awaits it); one
-committer thread takes every row that is waiting (up to ``max_batch``, for at most ``window`` seconds
-more when fewer came), inserts them with one multi-row statement per table and commits once, so one
-fsync covers many messages. A request returns only after the commit that holds its row.
+the future it gets (a thread blocks on it, the API awaits it); a committer thread takes every row
+that is waiting (up to ``max_batch``, for at most ``window`` seconds more when fewer came), inserts
+them with one multi-row statement per table and commits once, so one fsync covers many messages. A
+request is answered only after the commit that holds its row. While one commit waits for the store,
+another committer (up to ``threads``) takes the rows that came meanwhile: the store's latency,
+not one commit at a time, bounds the rate.
 
 When a batch fails to commit, its rows are written again one by one, each in its own transaction,
-so a bad row fails only its own request. The thread starts with the first row and ends after
-``IDLE_SECONDS`` without any, so an idle gateway (or a test's) keeps no thread; it holds a pooled
-connection only while it commits.
+so a bad row fails only its own request. The threads start with the rows and each ends after
+``IDLE_SECONDS`` without any, so an idle gateway (or a test's) keeps no thread; a thread holds a
+pooled connection only while it commits.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ class Rows:
 
 
 class GroupCommit:
-    """One committer thread per process for the rows of new messages (``submit``)."""
+    """Up to ``threads`` committer threads per process for the rows of new messages (``submit``)."""
 
     def __init__(
         self,
@@ -49,14 +51,16 @@ class GroupCommit:
         max_batch: int = 200,
         window: float = 0.0,
         committed: Callable[[int], None] | None = None,
+        threads: int = 1,
     ) -> None:
         self.engine = engine
         self.max_batch = max_batch
         self.window = window
         self.committed = committed  # told the number of messages of each commit
+        self.threads = threads
         self._waiting: queue.SimpleQueue[Rows] = queue.SimpleQueue()
         self._lock = threading.Lock()
-        self._running = False
+        self._running = 0
 
     def submit(self, message: dict[str, Any], event: dict[str, Any]) -> Future[None]:
         """Insert ``message`` (``repo.message_values``) and ``event`` (``repo.event_values``) with the
@@ -64,12 +68,12 @@ class GroupCommit:
         rows = Rows(message, event)
         with self._lock:
             self._waiting.put(rows)
-            if not self._running:
+            if self._running < self.threads:
                 self._start()
         return rows.done
 
     def _start(self) -> None:
-        self._running = True
+        self._running += 1
         threading.Thread(target=self._run, name="group-commit", daemon=True).start()
 
     def _run(self) -> None:
@@ -79,7 +83,7 @@ class GroupCommit:
         except BaseException:  # a bug here must not leave the requests that come next waiting for ever
             log.exception("the group commit thread failed; another takes over")
             with self._lock:
-                self._running = False
+                self._running -= 1
                 if not self._waiting.empty():
                     self._start()
             raise
@@ -112,8 +116,8 @@ class GroupCommit:
             batch = [self._waiting.get(timeout=IDLE_SECONDS)]
         except queue.Empty:
             with self._lock:
-                if self._waiting.empty():  # ``store`` puts under the lock: no row is left behind
-                    self._running = False
+                if self._waiting.empty():  # ``submit`` puts under the lock: no row is left behind
+                    self._running -= 1
                     return []
             batch = []
         deadline = time.monotonic() + self.window

@@ -44,7 +44,8 @@ def post_while_held(
     gw: Gateway, monkeypatch: pytest.MonkeyPatch, first: Callable[[], Any], rest: Sequence[Callable[[], Any]]
 ) -> list[Future[Any]]:
     """``first`` alone in the first commit, whose insert waits until every call of ``rest`` has come
-    and waits behind it; then all go on. What each call returned (or raised), in order."""
+    and waits behind it; then all go on. What each call returned (or raised), in order. The gateway
+    has one committer thread (``group_commit_threads=1``), so the rest wait for that one."""
     committer = gw.services.committer
     release, writing = threading.Event(), threading.Event()
     insert = committer._insert
@@ -69,7 +70,7 @@ def post_while_held(
 def test_fifty_concurrent_posts_are_all_answered_202_and_stored_once_in_fewer_commits(
     database_url: str, gateway_factory: GatewayFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    gw = gateway_factory(database_url, process_in_workers=True)
+    gw = gateway_factory(database_url, process_in_workers=True, group_commit_threads=1)
     bodies = [hodemelding(patient_seed=n) for n in range(50)]
     before = commits(gw)
     posts = [partial(gw.post, raw) for raw in bodies]
@@ -90,7 +91,7 @@ def test_fifty_concurrent_posts_are_all_answered_202_and_stored_once_in_fewer_co
 def test_an_exact_repeat_in_the_same_commit_is_stored_twice_and_processed_once(
     database_url: str, gateway_factory: GatewayFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    gw = gateway_factory(database_url, process_in_workers=True)
+    gw = gateway_factory(database_url, process_in_workers=True, group_commit_threads=1)
     raw = hodemelding()
     post = partial(gw.post, raw)
     answers = [
@@ -107,7 +108,7 @@ def test_an_exact_repeat_in_the_same_commit_is_stored_twice_and_processed_once(
 def test_one_message_that_cannot_be_stored_fails_alone_and_the_rest_of_its_batch_is_stored(
     database_url: str, gateway_factory: GatewayFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    gw = gateway_factory(database_url, process_in_workers=True)
+    gw = gateway_factory(database_url, process_in_workers=True, group_commit_threads=1)
     svc = gw.services
 
     def store(seed: int, source_id: str | None = None) -> str:
