@@ -14,7 +14,7 @@ from lxml import etree
 
 from samband.adapters import apprec, dialogmelding, ebxml, fhir, iplan, msghead, plo, registry, sniff
 from samband.adapters.ebxml import mail as ebxml_mail
-from samband.adapters.xml.safe import parse_xml, qname
+from samband.adapters.xml.safe import parse_xml, qname, shared_parses
 from samband.adapters.xml.schemas import schema_for_namespace, validate_with_catalog
 from samband.kernel.envelope import Envelope
 from samband.kernel.errors import ContractViolation, GatewayError, MessageRejected, UnsupportedMessage
@@ -197,8 +197,10 @@ def _envelope_reader(kind: Format) -> Callable[[bytes], Envelope]:
 
 def read_and_check(raw: bytes) -> tuple[Format, Envelope, list[Problem]]:
     """``read_envelope`` and ``check`` of one document, raising what either raises; a Hodemelding is
-    parsed once for both (the envelope is read before the checks' tolerance repairs change the tree)."""
-    sniffed = sniff.sniff(raw)
+    parsed once for both (the envelope is read before the checks' tolerance repairs change the tree,
+    so it is a tree of its own, never one ``shared_parses`` hands out)."""
+    with shared_parses(False):
+        sniffed = sniff.sniff(raw)
     kind = _detected(sniffed)
     read = _envelope_reader(kind)
     if kind is Format.MSGHEAD and sniffed.document is not None:
