@@ -97,7 +97,8 @@ class Settings(AlertSettings, RetentionSettings, NhnSettings, BaseSettings):
     process_in_workers: bool = Field(
         default=False,
         description="answer a post once it is stored and its envelope and schema are checked (202 "
-        "`received`, or 422 at once); translation, routing and receipts run in the workers",
+        "`received`, or 422 at once); translation, routing and receipts run in the workers. Unset: on "
+        "for `serve --workers N`, off for plain `serve`",
     )
     group_commit: bool = Field(
         default=True,

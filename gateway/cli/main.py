@@ -101,7 +101,12 @@ def serve(
     port: Annotated[int, typer.Option(help="port to listen on")] = 8080,
     database_url: DatabaseUrl = None,
     workers: Annotated[
-        int, typer.Option(min=0, help="worker processes beside the API (0: one worker thread inside it)")
+        int,
+        typer.Option(
+            min=0,
+            help="worker processes beside the API (0: one worker thread inside it); the API then answers "
+            "a post once stored and checked unless SAMBAND_PROCESS_IN_WORKERS says otherwise",
+        ),
     ] = 0,
 ) -> None:
     """Run the HTTP API, console and a delivery worker in one process (or ``--workers N`` processes)."""

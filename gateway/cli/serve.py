@@ -44,7 +44,7 @@ def run_serve(host: str, port: int, database_url: str | None, workers: int = 0) 
     """Migrate, validate the routes, then serve the API with one in-process delivery worker, or with
     ``workers`` worker processes beside it (the API process then does no delivery work)."""
     configure_logging(logging.INFO)
-    settings = settings_for(database_url)
+    settings = in_workers_by_default(settings_for(database_url), workers)
     refuse_exposed_dev_key(settings, host)
     settings.require_nhn_key()
     generated = settings.dev_api_key is None
@@ -62,6 +62,16 @@ def run_serve(host: str, port: int, database_url: str | None, workers: int = 0) 
     settled_heap()
     with worker_processes(workers if settings.worker_enabled else 0, settings.database_url):
         uvicorn.run(app, host=host, port=port, log_level="warning", log_config=None)  # through our handler
+
+
+def in_workers_by_default(settings: Settings, workers: int) -> Settings:
+    """With worker processes, a post is answered once stored and checked and the workers do the rest
+    (``process_in_workers``), unless ``SAMBAND_PROCESS_IN_WORKERS`` says otherwise: the API process
+    then only checks and stores (about ten times the posts a second of processing them itself)."""
+    if not workers or not settings.worker_enabled or "process_in_workers" in settings.model_fields_set:
+        return settings
+    log.info("worker processes: a post is answered once stored and checked (SAMBAND_PROCESS_IN_WORKERS)")
+    return settings.model_copy(update={"process_in_workers": True})
 
 
 @contextmanager

@@ -68,15 +68,17 @@ def test_past_the_backlog_bound_a_post_is_refused_with_retry_after_and_nothing_s
 
 
 def test_serve_with_a_worker_process_delivers_what_the_api_accepted(tmp_path: Path) -> None:
+    """With worker processes a post is answered once stored and checked, unless the environment
+    says otherwise (SAMBAND_PROCESS_IN_WORKERS is not set here)."""
     port = free_port()
     env = {
         **os.environ,
         "SAMBAND_DATABASE_URL": f"sqlite:///{tmp_path / 'samband.db'}",
         "SAMBAND_DEV_API_KEY": AUTH["Authorization"].removeprefix("Bearer "),
-        "SAMBAND_PROCESS_IN_WORKERS": "true",
         "SAMBAND_WORKER_POLL_SECONDS": "0.05",
     }
     env.pop("SAMBAND_ROUTES", None)
+    env.pop("SAMBAND_PROCESS_IN_WORKERS", None)
     process = serve(port, env, tmp_path / "serve.log", "--workers", "1")
     try:
         url = f"http://127.0.0.1:{port}"
