@@ -67,6 +67,18 @@ def test_past_the_backlog_bound_a_post_is_refused_with_retry_after_and_nothing_s
     assert gw.post(hodemelding()).status_code == 202, "taken in again once the workers caught up"
 
 
+def test_a_burst_between_two_counts_of_the_backlog_stops_at_the_bound(
+    sqlite_url: str, gateway_factory: GatewayFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The backlog is counted once a minute here, yet the posts let in since are held against the
+    bound too: a burst never stores more than the bound."""
+    monkeypatch.setattr("samband.gateway.backpressure.REFRESH_SECONDS", 60.0)
+    gw = gateway_factory(sqlite_url, process_in_workers=True, max_backlog=3)
+    answers = [gw.post(hodemelding()).status_code for _ in range(6)]
+    assert answers == [202, 202, 202, 503, 503, 503]
+    assert gw.get("/messages", direction="inbound")["total"] == 3
+
+
 def test_serve_with_a_worker_process_delivers_what_the_api_accepted(tmp_path: Path) -> None:
     """With worker processes a post is answered once stored and checked, unless the environment
     says otherwise (SAMBAND_PROCESS_IN_WORKERS is not set here)."""
