@@ -187,7 +187,7 @@ def enqueue(svc: Services, p: Pass) -> Outcome:
         routes = [q.route.name for q in p.planned]
         timeline.append(repo.event_values(message.id, "routed", now, routes=routes))
         repo.add_events(conn, timeline)
-        text.index_words(conn, message.id, words)
+        text.add_words(conn, message.id, words)  # settled just now, once: nothing kept before
         released: list[str] = []
         if message.msg_id:
             repo.lock_key(conn, message.msg_id)
@@ -199,21 +199,27 @@ def enqueue(svc: Services, p: Pass) -> Outcome:
 
 
 def peek_envelope(svc: Services, message: StoredMessage, raw: bytes) -> tuple[StoredMessage, repeats.Seen]:
-    """Read the envelope, index its business keys, and find the message this one repeats (if any)."""
+    """Read the envelope, index its business keys, and find the message this one repeats (if any).
+    Only the columns that differ from the row are written (a message stored with its envelope when
+    it was posted has them already)."""
     kind, found = translate.peek(raw, message.content_type, message.format)
     now = svc.now()
-    columns = repo.envelope_columns(found)
+    columns = repo.fit({"format": str(kind), **repo.envelope_columns(found)})
+    changed = {key: value for key, value in columns.items() if getattr(message, key) != value}
     with svc.engine.begin() as conn:
-        repo.update_message(conn, message.id, now, format=kind, **columns)
-        current = replace(message, format=str(kind), updated_at=now, **repo.fit(columns))
+        repo.update_message(conn, message.id, now, **changed)
+        current = replace(message, updated_at=now, **columns)
         seen = repeats.Seen()
         if message.kind == Kind.MESSAGE:
             repo.lock_key(conn, found.msg_id or current.sha256)
             seen = repeats.find(conn, current, raw)
-        repo.add_event(conn, message.id, "envelope", now, format=kind, msg_id=found.msg_id)
+        timeline = [repo.event_values(message.id, "envelope", now, format=kind, msg_id=found.msg_id)]
         if seen.reused is not None:
             earlier = seen.reused.id
-            repo.add_event(conn, message.id, "msg-id-reused", now, earlier=earlier, msg_id=found.msg_id)
+            timeline.append(
+                repo.event_values(message.id, "msg-id-reused", now, earlier=earlier, msg_id=found.msg_id)
+            )
+        repo.add_events(conn, timeline)
     svc.metrics.received(found.msg_type, kind)
     return current, seen
 

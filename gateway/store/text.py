@@ -40,6 +40,16 @@ def index_words(conn: Connection, message_id: str, words: str) -> None:
         )
 
 
+def add_words(conn: Connection, message_id: str, words: str) -> None:
+    """``index_words`` for a message that has none kept yet (just taken in): one INSERT, no DELETE."""
+    if not words:
+        return
+    table = "message_fts" if conn.dialect.name == "sqlite" else "message_text"
+    conn.execute(
+        text(f"INSERT INTO {table} (message_id, content) VALUES (:m, :w)"), {"m": message_id, "w": words}
+    )
+
+
 def forget_words(conn: Connection, message_ids: list[str]) -> None:
     """Drop what is kept of these messages' words (before the messages themselves are deleted)."""
     table = "message_fts" if conn.dialect.name == "sqlite" else "message_text"
