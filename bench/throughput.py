@@ -112,8 +112,8 @@ MODES = (
     Mode("serve"),
     Mode("serve --workers 1, processed in workers, one commit each", 1, (IN_WORKERS, *ONE_BY_ONE)),
     Mode("serve --workers 1, processed in workers, group commit", 1, (IN_WORKERS,)),
+    Mode("the same, backlog bound 300", 1, (IN_WORKERS, ("SAMBAND_MAX_BACKLOG", "300")), latency=False),
     Mode("serve --workers 2, processed in workers, group commit", 2, (IN_WORKERS,)),
-    Mode("the same, backlog bound 300", 2, (IN_WORKERS, ("SAMBAND_MAX_BACKLOG", "300")), latency=False),
 )
 """Group commit and workers at a lower priority (``SAMBAND_WORKER_NICE``) are the defaults; the
 "one commit each" mode turns both off, so the run shows what they bring."""
