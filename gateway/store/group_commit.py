@@ -78,8 +78,12 @@ class GroupCommit:
 
     def _run(self) -> None:
         try:
-            while batch := self._gather():
-                self._settle(batch)
+            while (batch := self._gather()) is not None:
+                # a request that gave up waiting (its future cancelled) is not stored: it was never
+                # answered; the others can no longer be cancelled once their commit begins
+                taken = [rows for rows in batch if rows.done.set_running_or_notify_cancel()]
+                if taken:
+                    self._settle(taken)
         except BaseException:  # a bug here must not leave the requests that come next waiting for ever
             log.exception("the group commit thread failed; another takes over")
             with self._lock:
@@ -110,15 +114,15 @@ class GroupCommit:
             repo.insert_messages(conn, [rows.message for rows in batch])
             repo.add_events(conn, [rows.event for rows in batch])
 
-    def _gather(self) -> list[Rows]:
-        """Every row waiting (at least one, within ``IDLE_SECONDS``), else none: the thread then ends."""
+    def _gather(self) -> list[Rows] | None:
+        """Every row waiting (at least one, within ``IDLE_SECONDS``), else None: the thread then ends."""
         try:
             batch = [self._waiting.get(timeout=IDLE_SECONDS)]
         except queue.Empty:
             with self._lock:
                 if self._waiting.empty():  # ``submit`` puts under the lock: no row is left behind
                     self._running -= 1
-                    return []
+                    return None
             batch = []
         deadline = time.monotonic() + self.window
         while len(batch) < self.max_batch:

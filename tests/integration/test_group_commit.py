@@ -132,6 +132,32 @@ def test_one_message_that_cannot_be_stored_fails_alone_and_the_rest_of_its_batch
         assert gw.events(mid)[0] == "received"
 
 
+def test_a_request_that_gave_up_before_its_commit_is_not_stored_and_the_others_are_answered(
+    sqlite_url: str, gateway_factory: GatewayFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gw = gateway_factory(sqlite_url, process_in_workers=True, group_commit_threads=1)
+    svc = gw.services
+    given_up: list[Future[None]] = []
+
+    def submit(seed: int, give_up: bool = False) -> str:
+        mid, stored = pipeline.submit_raw(
+            svc, hodemelding(patient_seed=seed), "application/xml", Kind.MESSAGE
+        )
+        if give_up:
+            assert stored.cancel(), "not yet committed: it can still be given up"
+            given_up.append(stored)
+            return mid
+        stored.result(timeout=60)
+        return mid
+
+    futures = post_while_held(
+        gw, monkeypatch, lambda: submit(0), [lambda: submit(1, give_up=True), lambda: submit(2)]
+    )
+    first, gone, last = (f.result() for f in futures)
+    stored = {m["id"] for m in gw.get("/messages", direction="inbound")["items"]}
+    assert stored == {first, last} and gone not in stored and given_up[0].cancelled()
+
+
 def test_without_group_commit_each_post_is_its_own_transaction(
     sqlite_url: str, gateway_factory: GatewayFactory
 ) -> None:
