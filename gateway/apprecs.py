@@ -9,19 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
-
 from samband.adapters.apprec import (
+    answered_facts,
     build_apprec,
     build_negative_apprec,
-    original_facts,
     parse_apprec,
     read_envelope,
     serialize_apprec,
 )
 from samband.adapters.apprec.codes import error_code
 from samband.adapters.msghead.lineage import read_lineage
-from samband.gateway.store import repository as repo
 from samband.kernel.envelope import Envelope
 from samband.kernel.errors import GatewayError
 
@@ -40,15 +37,17 @@ class ApprecFacts:
 
 
 def build(
-    conn: Connection,
     svc: Services,
     answered: StoredMessage,
+    raw: bytes,
     status: str,
     errors: list[dict[str, str]],
     refusal: GatewayError | None = None,
 ) -> bytes:
-    """The AppRec for ``answered``: negative from ``refusal``, else status 1 or 3 with X99 errors (OT)."""
-    raw = repo.get_raw(conn, answered.id) or b""
+    """The AppRec for ``answered`` (``raw``: its bytes): negative from ``refusal``, else status 1 or 3
+    with X99 errors (OT).
+
+    Without a refusal ``answered`` was read in full when it was processed: only its MsgInfo is read."""
     common: dict[str, Any] = {
         "now": svc.now(),
         "version": svc.settings.apprec_version,
@@ -58,7 +57,7 @@ def build(
     if refusal is not None:
         return serialize_apprec(build_negative_apprec(raw, refusal, **common))
     codes = tuple(error_code(e.get("code", "X99"), e.get("text") or None) for e in errors)
-    return serialize_apprec(build_apprec(original_facts(raw), status=status, errors=codes, **common))
+    return serialize_apprec(build_apprec(answered_facts(raw), status=status, errors=codes, **common))
 
 
 def copy_receiver(svc: Services, answered: StoredMessage, raw: bytes) -> str | None:

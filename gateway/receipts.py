@@ -57,7 +57,7 @@ def store_apprec(
 ) -> str:
     """Store our AppRec for ``answered``, its receipt row, and queue it back to the sender."""
     now = svc.now()
-    raw = apprecs.build(conn, svc, answered, status, errors, refusal)
+    raw = apprecs.build(svc, answered, repo.get_raw(conn, answered.id) or b"", status, errors, refusal)
     envelope = apprecs.envelope(raw)
     apprec_id = repo.insert_message(
         conn,

@@ -4,7 +4,13 @@ validation, and the builders for positive, negative and fallback receipts.
 
 import samband.adapters.msghead  # noqa: F401  (load order: the Hodemelding package first)
 from samband.adapters.apprec.adapter import APPREC_ADAPTER, AppRecAdapter
-from samband.adapters.apprec.build import build_apprec, build_negative_apprec, inst_of, original_facts
+from samband.adapters.apprec.build import (
+    answered_facts,
+    build_apprec,
+    build_negative_apprec,
+    inst_of,
+    original_facts,
+)
 from samband.adapters.apprec.codec import parse_apprec, read_envelope, serialize_apprec
 from samband.adapters.apprec.model import (
     APPREC_10_NS,
@@ -40,6 +46,7 @@ __all__ = [
     "build_apprec",
     "build_negative_apprec",
     "inst_of",
+    "answered_facts",
     "original_facts",
     "parse_apprec",
     "read_envelope",

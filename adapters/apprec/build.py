@@ -33,8 +33,8 @@ from samband.adapters.apprec.model import (
 from samband.adapters.kith.datatypes import Code
 from samband.adapters.kith.model import Organisation
 from samband.adapters.msghead.envelope import read_envelope
-from samband.adapters.msghead.model import MsgHead, parse_datetime
-from samband.adapters.msghead.parse import parse_msghead
+from samband.adapters.msghead.model import MsgHead, MsgInfo, parse_datetime
+from samband.adapters.msghead.parse import parse_msghead, read_msginfo
 from samband.kernel.catalogue import reply_of
 from samband.kernel.codes import lookup
 from samband.kernel.envelope import Envelope
@@ -88,9 +88,9 @@ def _format(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def _original_id(original: MsgHead | Envelope, now: datetime) -> OriginalMsgId:
-    if isinstance(original, MsgHead):
-        info = original.msg_info
+def _original_id(original: MsgInfo | Envelope, now: datetime) -> OriginalMsgId:
+    if isinstance(original, MsgInfo):
+        info = original
         msg_type, gen_date, msg_id = Code(v=info.type.v, dn=info.type.dn), info.gen_date, info.msg_id
     else:
         msg_type = Code(v=original.msg_type) if original.msg_type else Code(dn="Ukjent meldingstype")
@@ -108,7 +108,7 @@ def _issue_date(gen_date: str, now: datetime) -> str:
 
 
 def build_apprec(
-    original: MsgHead | Envelope,
+    original: MsgHead | MsgInfo | Envelope,
     *,
     status: str = "1",
     errors: Sequence[Code] = (),
@@ -118,16 +118,19 @@ def build_apprec(
     gateway_her: str | None = None,
     answering_as: str | None = None,
 ) -> AppRec:
-    """An AppRec (1.0 by default, or 1.1) answering ``original``, addressed back to its sender.
+    """An AppRec (1.0 by default, or 1.1) answering ``original`` (a Hodemelding or just its MsgInfo,
+    or the envelope of a document too broken to read), addressed back to its sender.
 
     ``answering_as`` names the copy receiver (OtherReceiver, by HER-id) the AppRec is sent for when
     the message reached it only as a copy: that party, not the Receiver, is then the AppRec's Sender.
     """
     moment = now or datetime.now(UTC)
     if isinstance(original, MsgHead):
+        original = original.msg_info
+    if isinstance(original, MsgInfo):
         copy = _copy_receiver(original, answering_as)
-        sender = inst_of(copy or original.msg_info.receiver.organisation)
-        receiver = inst_of(original.msg_info.sender.organisation)
+        sender = inst_of(copy or original.receiver.organisation)
+        receiver = inst_of(original.sender.organisation)
     else:
         sender = _her_inst(original.receiver_her or gateway_her)
         receiver = _her_inst(original.sender_her)
@@ -146,8 +149,8 @@ def build_apprec(
     )
 
 
-def _copy_receiver(original: MsgHead, her: str | None) -> Organisation | None:
-    for other in original.msg_info.other_receivers:
+def _copy_receiver(original: MsgInfo, her: str | None) -> Organisation | None:
+    for other in original.other_receivers:
         org = other.organisation
         if her and org is not None and her in (org.her_id, org.communication_party_her):
             return org
@@ -193,6 +196,20 @@ def original_facts(raw: bytes) -> MsgHead | Envelope:
         return parse_msghead(raw)
     except GatewayError:
         pass
+    return _envelope_facts(raw)
+
+
+def answered_facts(raw: bytes) -> MsgInfo | Envelope:
+    """``original_facts`` of a Hodemelding already read in full once (delivered): only its MsgInfo is
+    read again, which is all an AppRec takes from it."""
+    try:
+        return read_msginfo(raw)
+    except GatewayError:
+        pass
+    return _envelope_facts(raw)
+
+
+def _envelope_facts(raw: bytes) -> Envelope:
     try:
         return read_envelope(raw)
     except GatewayError:

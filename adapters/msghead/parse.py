@@ -78,6 +78,19 @@ def parse_msghead(raw: bytes, limits: XmlLimits | None = None) -> MsgHead:
     return msghead_from_element(msghead_root(raw, limits))
 
 
+def read_msginfo(raw: bytes, limits: XmlLimits | None = None) -> MsgInfo:
+    """Only the MsgInfo of a Hodemelding already read in full once (its Documents are not read again).
+
+    Coded errors as ``parse_msghead`` gives them for a missing MsgInfo or Document (so a document
+    ``parse_msghead`` refuses for want of a Document is refused here too).
+    """
+    root = msghead_root(raw, limits)
+    info = _required(root, "MsgInfo", "msghead.missing-msginfo")
+    if child(root, NS, "Document") is None:
+        msghead_from_element(root)  # raises the coded error for the missing Document
+    return _read_msginfo(info)
+
+
 def msghead_from_element(root: etree._Element) -> MsgHead:
     info = _required(root, "MsgInfo", "msghead.missing-msginfo")
     documents = tuple(_read_document(el) for el in children(root, NS, "Document"))
