@@ -165,17 +165,25 @@ def answer_duplicate(
     """A repeat: nothing is processed again; the sender gets the first one's AppRec again.
 
     ``cause`` names the repeat on its timeline: ``resend`` (sent again) or ``duplicate``."""
-    now = svc.now()
     with svc.engine.begin() as conn:
-        repo.settle(conn, message.id, now, Status.DUPLICATE, kind="duplicate", source_id=original.id)
-        repo.add_event(conn, message.id, cause, now, original=original.id)
-        repo.add_event(conn, original.id, "repeated", now, duplicate=message.id, cause=cause)
-        receipt = sent_receipt(conn, original.id)
-        if receipt is not None:
-            apprec_msg = repo.get_message(conn, receipt["apprec_id"])
-            if apprec_msg is not None:
-                send_apprec(conn, svc, apprec_msg.id, apprec_msg.envelope(), now)
-        latest = repo.get_message(conn, original.id) or original
+        return answer_duplicate_in(conn, svc, message, original, cause)
+
+
+def answer_duplicate_in(
+    conn: Connection, svc: Services, message: StoredMessage, original: StoredMessage, cause: str = "duplicate"
+) -> Outcome:
+    """``answer_duplicate`` within the caller's transaction: the one that found the repeat under the
+    lock on its key, so that of two copies taken in at once by two workers exactly one is the repeat."""
+    now = svc.now()
+    repo.settle(conn, message.id, now, Status.DUPLICATE, kind="duplicate", source_id=original.id)
+    repo.add_event(conn, message.id, cause, now, original=original.id)
+    repo.add_event(conn, original.id, "repeated", now, duplicate=message.id, cause=cause)
+    receipt = sent_receipt(conn, original.id)
+    if receipt is not None:
+        apprec_msg = repo.get_message(conn, receipt["apprec_id"])
+        if apprec_msg is not None:
+            send_apprec(conn, svc, apprec_msg.id, apprec_msg.envelope(), now)
+    latest = repo.get_message(conn, original.id) or original
     return Outcome(
         id=original.id,
         status=latest.status,

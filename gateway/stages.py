@@ -64,16 +64,14 @@ def read(svc: Services, p: Pass) -> Pass:
 
 def envelope(svc: Services, p: Pass) -> Pass:
     """Read the envelope and index its business keys (a replay is never a repeat)."""
-    message, _seen = peek_envelope(svc, p.message, p.raw)
+    message, _seen, _answered = peek_envelope(svc, p.message, p.raw)
     return replace(p, message=message)
 
 
 def dedup(svc: Services, p: Pass) -> Pass | Outcome:
     """Read the envelope; a repeat of a received message gets the first one's AppRec again."""
-    message, seen = peek_envelope(svc, p.message, p.raw)
-    if seen.original is not None:
-        return receipts.answer_duplicate(svc, message, seen.original, seen.cause)
-    return replace(p, message=message)
+    message, _seen, answered = peek_envelope(svc, p.message, p.raw, answer_repeat=True)
+    return answered or replace(p, message=message)
 
 
 def answer_receipts(svc: Services, p: Pass) -> Pass | Outcome:
@@ -198,8 +196,12 @@ def enqueue(svc: Services, p: Pass) -> Outcome:
     return Outcome(message.id, str(Status.ROUTED), message.msg_id, released=tuple(released))
 
 
-def peek_envelope(svc: Services, message: StoredMessage, raw: bytes) -> tuple[StoredMessage, repeats.Seen]:
-    """Read the envelope, index its business keys, and find the message this one repeats (if any).
+def peek_envelope(
+    svc: Services, message: StoredMessage, raw: bytes, *, answer_repeat: bool = False
+) -> tuple[StoredMessage, repeats.Seen, Outcome | None]:
+    """Read the envelope, index its business keys, and find the message this one repeats (if any);
+    ``answer_repeat``: a repeat is answered as one in the same transaction, under the lock on its
+    key (so two copies processed at once by two workers cannot both take the other for the first).
     Only the columns that differ from the row are written (a message stored with its envelope when
     it was posted has them already)."""
     kind, found = translate.peek(raw, message.content_type, message.format)
@@ -220,8 +222,11 @@ def peek_envelope(svc: Services, message: StoredMessage, raw: bytes) -> tuple[St
                 repo.event_values(message.id, "msg-id-reused", now, earlier=earlier, msg_id=found.msg_id)
             )
         repo.add_events(conn, timeline)
+        answered = None
+        if answer_repeat and seen.original is not None:
+            answered = receipts.answer_duplicate_in(conn, svc, current, seen.original, seen.cause)
     svc.metrics.received(found.msg_type, kind)
-    return current, seen
+    return current, seen, answered
 
 
 def source_format(svc: Services, message: StoredMessage) -> str:

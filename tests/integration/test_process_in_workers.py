@@ -129,3 +129,31 @@ def test_the_warnings_of_the_checks_at_the_post_are_taken_in_by_the_worker_as_in
     ]
     [received] = [e for e in gw.get(f"/messages/{mid}/events")["events"] if e["kind"] == "received"]
     assert "msghead.msgid-not-uuid" in [w["code"] for w in received["detail"]["checked"]]
+
+
+def test_two_copies_taken_in_at_once_by_two_workers_one_is_delivered_and_one_is_the_repeat(
+    database_url: str, gateway_factory: GatewayFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samband.gateway import pipeline
+
+    gw = gateway_factory(database_url, process_in_workers=True)
+    raw = hodemelding()
+    ids = [gw.post(raw).json()["id"] for _ in range(2)]
+    metrics = gw.services.metrics
+    counted = metrics.received
+    other: list[str] = []
+
+    def second_worker_meanwhile(message_type: str | None, source_format: str | None) -> None:
+        """Right after the first worker has looked for the copy's original, a second worker takes
+        the other copy in, from start to end."""
+        counted(message_type, source_format)
+        if not other:
+            other.append(ids[1])
+            pipeline.process(gw.services, ids[1])
+
+    monkeypatch.setattr(metrics, "received", second_worker_meanwhile)
+    pipeline.process(gw.services, ids[0])
+    monkeypatch.setattr(metrics, "received", counted)
+    gw.drain()
+    statuses = sorted(gw.get(f"/messages/{m}")["status"] for m in ids)
+    assert statuses == ["delivered", "duplicate"], "exactly one copy is the repeat of the other"
