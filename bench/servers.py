@@ -40,10 +40,30 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / TICKS
 
     def rss_mb(self) -> float:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+        """Resident memory of the server and of the worker processes it started (``--workers N``)."""
+        return sum(_rss_mb(pid) for pid in (self.process.pid, *_children(self.process.pid)))
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
-        return 0.0
+    except OSError:  # gone meanwhile
+        pass
+    return 0.0
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == parent:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def environment(database_url: str, **extra: str) -> dict[str, str]:
@@ -117,7 +137,7 @@ class Load:
     cpu_seconds: float
     rss_before_mb: float
     rss_after_mb: float
-    samples: list[tuple[float, int]] = field(default_factory=list)  # (seconds in, backlog)
+    samples: list[tuple[float, int, float]] = field(default_factory=list)  # (seconds in, backlog, MB)
 
     @property
     def cpu_ms_per_message(self) -> float | None:
@@ -143,9 +163,9 @@ def load(
     command += ["--concurrency", str(concurrency), "--rate", str(rate)]
     command += ["--patients", ",".join(patients or []), "--placeholder", placeholder]
     cpu, rss = server.cpu_seconds(), server.rss_mb()
-    samples: list[tuple[float, int]] = []
+    samples: list[tuple[float, int, float]] = []
     stop = threading.Event()
-    sampler = threading.Thread(target=_sample, args=(backlog, samples, stop), daemon=True)
+    sampler = threading.Thread(target=_sample, args=(backlog, server, samples, stop), daemon=True)
     if backlog is not None:
         sampler.start()
     done = subprocess.run(command, capture_output=True, check=True, cwd=ROOT, timeout=seconds + 300)
@@ -156,11 +176,19 @@ def load(
     return Load(result, server.cpu_seconds() - cpu, rss, server.rss_mb(), samples)
 
 
-def _sample(engine: Engine, samples: list[tuple[float, int]], stop: threading.Event) -> None:
+def _sample(
+    engine: Engine, server: Server, samples: list[tuple[float, int, float]], stop: threading.Event
+) -> None:
     started = time.monotonic()
     while not stop.is_set():
-        samples.append((time.monotonic() - started, backlog_of(engine)))
+        samples.append((time.monotonic() - started, backlog_of(engine), server.rss_mb()))
         stop.wait(2.0)
+
+
+def warm_rss(samples: list[tuple[float, int, float]], seconds: float) -> float | None:
+    """Resident memory once a quarter of the run is over: caches filled, schemas compiled, pools open."""
+    later = [mb for at, _backlog, mb in samples if at >= seconds / 4]
+    return later[0] if later else None
 
 
 BACKLOG = text(

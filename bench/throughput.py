@@ -143,9 +143,10 @@ def gateway(backend: Backend, plan: Plan, msgs: Messages, log: Path, mode: Mode)
         found["closed"] = asdict(run)
         found["delivered_rate"] = delivered / (plan.sustained + 1.0)  # the load's warm-up second included
         found["cpu_ms"] = run.cpu_ms_per_message
-        found["rss_mb"] = {"start": run.rss_before_mb, "end": run.rss_after_mb}
+        warm = servers.warm_rss(run.samples, plan.sustained)
+        found["rss_mb"] = {"start": run.rss_before_mb, "warm": warm, "end": run.rss_after_mb}
         found["messages_sent"] = run.result["answered"]
-        found["backlog_max"] = max((n for _t, n in run.samples), default=0)
+        found["backlog_max"] = max((n for _t, n, _mb in run.samples), default=0)
         if mode.latency:
             found["drain"] = drain(engine, timeout=max(10.0, plan.seconds * 2))
             steady = servers.load(
