@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -23,10 +24,18 @@ from samband.gateway.runtime import Services
 from samband.gateway.store import deliveries as queue
 from samband.gateway.store import repository as repo
 from samband.gateway.store.deliveries import Delivery, DeliveryStatus
-from samband.gateway.store.receipts import add_receipt, lock_message, sent_receipt
+from samband.gateway.store.receipts import (
+    add_receipt,
+    add_receipts,
+    lock_message,
+    lock_messages,
+    receipt_values,
+    sent_receipt,
+    with_sent_receipt,
+)
 from samband.gateway.store.repository import Direction, Kind, Status, StoredMessage
 from samband.kernel.envelope import Envelope
-from samband.kernel.errors import GatewayError, MessageRejected, NoRouteMatched, reply_for
+from samband.kernel.errors import GatewayError, MessageRejected, NoRouteMatched, Pruned, reply_for
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +68,18 @@ def store_apprec(
     now = svc.now()
     raw = apprecs.build(svc, answered, repo.get_raw(conn, answered.id) or b"", status, errors, refusal)
     envelope = apprecs.envelope(raw)
-    apprec_id = repo.insert_message(
-        conn,
+    values = _apprec_row(answered.id, raw, envelope, now)
+    repo.insert_messages(conn, [values])
+    apprec_id = str(values["id"])
+    add_receipt(conn, answered.id, apprec_id, "sent", status, list(errors), now)
+    queued = send_apprec(conn, svc, apprec_id, envelope, now)
+    repo.add_event(conn, answered.id, "apprec.produced", now, apprec=apprec_id, status=status, routes=queued)
+    return apprec_id
+
+
+def _apprec_row(answered_id: str, raw: bytes, envelope: Envelope, now: datetime) -> dict[str, Any]:
+    """The message row of our AppRec for ``answered_id`` (``repo.message_values``)."""
+    return repo.message_values(
         raw=raw,
         direction=Direction.OUTBOUND,
         kind=Kind.APPREC,
@@ -69,12 +88,8 @@ def store_apprec(
         content_type="application/xml",
         format="apprec",
         envelope=envelope,
-        source_id=answered.id,
+        source_id=answered_id,
     )
-    add_receipt(conn, answered.id, apprec_id, "sent", status, list(errors), now)
-    queued = send_apprec(conn, svc, apprec_id, envelope, now)
-    repo.add_event(conn, answered.id, "apprec.produced", now, apprec=apprec_id, status=status, routes=queued)
-    return apprec_id
 
 
 def send_apprec(
@@ -214,12 +229,92 @@ def after_delivery(conn: Connection, svc: Services, source_id: str) -> None:
     repo.update_message(conn, source_id, now, status=Status.DELIVERED, completed_at=now)
     repo.add_event(conn, source_id, "delivered", now, destinations=len(done))
     if _answerable(source) and sent_receipt(conn, source_id) is None:
-        unmapped = [i for i in source.issues if i.get("severity") == "error"]
-        errors = [
-            {"code": "X99", "text": i.get("text_no") or i.get("text", ""), "where": i.get("path", "")}
-            for i in unmapped
-        ]
-        _try_apprec(conn, svc, source, "3" if unmapped else "1", errors)
+        _try_apprec(conn, svc, source, *_delivered_answer(source))
+
+
+def _delivered_answer(source: StoredMessage) -> tuple[str, list[dict[str, str]]]:
+    """Status and errors of the AppRec for a message every destination took: 3 with an X99 error
+    for each part that could not be mapped, else 1."""
+    unmapped = [i for i in source.issues if i.get("severity") == "error"]
+    errors = [
+        {"code": "X99", "text": i.get("text_no") or i.get("text", ""), "where": i.get("path", "")}
+        for i in unmapped
+    ]
+    return ("3" if unmapped else "1"), errors
+
+
+def after_deliveries(conn: Connection, svc: Services, source_ids: list[str]) -> None:
+    """``after_delivery`` for the sources of many deliveries, with a few statements for all of them:
+    the sources are locked (in id order) and their deliveries read with one query each; the ones
+    every destination took are settled, and their AppRecs, receipt rows and events written, together.
+    A source with a delivery dead for good settles one by one, as ``after_delivery`` does."""
+    now = svc.now()
+    sources = [
+        s
+        for s in lock_messages(conn, source_ids)
+        if s.direction == Direction.INBOUND and s.status == Status.ROUTED
+    ]
+    by_source = queue.for_sources(conn, [s.id for s in sources])
+    settled: list[StoredMessage] = []
+    events: list[dict[str, object]] = []
+    for source in sources:
+        done = by_source[source.id]
+        if any(d.status == DeliveryStatus.PENDING for d in done):
+            continue
+        if any(d.status == DeliveryStatus.DEAD for d in done):
+            after_delivery(conn, svc, source.id)
+            continue
+        settled.append(source)
+        events.append(repo.event_values(source.id, "delivered", now, destinations=len(done)))
+    repo.mark_completed(conn, [s.id for s in settled], now)
+    answerable = [s for s in settled if _answerable(s)]
+    answered = with_sent_receipt(conn, [s.id for s in answerable])
+    _store_apprecs(conn, svc, [s for s in answerable if s.id not in answered], events)
+
+
+def _store_apprecs(
+    conn: Connection, svc: Services, sources: list[StoredMessage], events: list[dict[str, object]]
+) -> None:
+    """``store_apprec`` for many delivered messages: every AppRec is built before anything is written
+    (one that cannot be built is recorded as ``apprec.impossible``), then the AppRec rows, receipt
+    rows and ``events`` are inserted with one statement each."""
+    try:
+        raws = repo.get_raws(conn, [s.id for s in sources])
+    except Pruned:  # one by one, as after_delivery: the pruned one records apprec.impossible
+        if events:
+            repo.add_events(conn, events)
+        for source in sources:
+            _try_apprec(conn, svc, source, *_delivered_answer(source))
+        return
+    now = svc.now()
+    rows: list[dict[str, object]] = []
+    receipt_rows: list[dict[str, object]] = []
+    built: list[tuple[str, str, Envelope, str]] = []
+    for source in sources:
+        status, errors = _delivered_answer(source)
+        try:
+            raw = apprecs.build(svc, source, raws.get(source.id, b""), status, errors)
+            envelope = apprecs.envelope(raw)
+        except GatewayError as exc:
+            events.append(repo.event_values(source.id, "apprec.impossible", svc.now(), **exc.as_dict()))
+            log.warning("cannot build AppRec for %s: [%s]", source.id, exc.code)
+            continue
+        values = _apprec_row(source.id, raw, envelope, now)
+        rows.append(values)
+        receipt_rows.append(receipt_values(source.id, str(values["id"]), "sent", status, list(errors), now))
+        built.append((source.id, str(values["id"]), envelope, status))
+    if rows:
+        repo.insert_messages(conn, rows)
+    add_receipts(conn, receipt_rows)
+    for source_id, apprec_id, envelope, status in built:
+        queued = send_apprec(conn, svc, apprec_id, envelope, now)
+        events.append(
+            repo.event_values(
+                source_id, "apprec.produced", now, apprec=apprec_id, status=status, routes=queued
+            )
+        )
+    if events:
+        repo.add_events(conn, events)
 
 
 def _refusal_text(delivery: Delivery) -> dict[str, str]:

@@ -312,8 +312,7 @@ class DeliveryWorker:
                 for d, n, _r in done
             ],
         )  # fmt: skip
-        for source_id in sorted({d.source_id for d, _n, _r in done}):  # sources locked in one order
-            receipts.after_delivery(conn, svc, source_id)
+        receipts.after_deliveries(conn, svc, [d.source_id for d, _n, _r in done])
 
         def count() -> None:
             for delivery, _n, _r in done:

@@ -256,6 +256,21 @@ def for_source(conn: Connection, source_id: str) -> list[Delivery]:
     return [Delivery.from_row(r) for r in conn.execute(query)]
 
 
+def for_sources(conn: Connection, source_ids: list[str]) -> dict[str, list[Delivery]]:
+    """``for_source`` of many sources with one query, by source id."""
+    found: dict[str, list[Delivery]] = {sid: [] for sid in source_ids}
+    if not source_ids:
+        return found
+    query = (
+        select(deliveries)
+        .where(deliveries.c.source_id.in_(sorted(set(source_ids))))
+        .order_by(deliveries.c.created_at)
+    )
+    for row in conn.execute(query):
+        found[row.source_id].append(Delivery.from_row(row))
+    return found
+
+
 def attempts_of(conn: Connection, delivery_id: str) -> list[dict[str, Any]]:
     query = (
         select(delivery_attempts)

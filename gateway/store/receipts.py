@@ -27,6 +27,16 @@ def sent_receipt(conn: Connection, message_id: str) -> dict[str, Any] | None:
     return _receipt(conn, message_id, "sent")
 
 
+def with_sent_receipt(conn: Connection, message_ids: list[str]) -> set[str]:
+    """Those of ``message_ids`` the gateway already produced an AppRec for (one query)."""
+    if not message_ids:
+        return set()
+    query = select(receipts.c.message_id).where(
+        receipts.c.message_id.in_(sorted(set(message_ids))), receipts.c.direction == "sent"
+    )
+    return {mid for (mid,) in conn.execute(query)}
+
+
 def received_receipt(conn: Connection, message_id: str) -> dict[str, Any] | None:
     """The AppRec that answered ``message_id`` (a message the gateway sent), or None."""
     return _receipt(conn, message_id, "received")
@@ -41,9 +51,20 @@ def add_receipt(
     errors: list[dict[str, Any]],
     now: datetime,
 ) -> None:
-    row = {"id": new_id(), "message_id": message_id, "apprec_id": apprec_id, "direction": direction,
-           "status": status, "errors": errors, "created_at": now}  # fmt: skip
-    conn.execute(receipts.insert(), row)
+    conn.execute(receipts.insert(), receipt_values(message_id, apprec_id, direction, status, errors, now))
+
+
+def add_receipts(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Receipt rows of many messages (``receipt_values``) in one statement."""
+    if rows:
+        conn.execute(receipts.insert(), rows)
+
+
+def receipt_values(
+    message_id: str, apprec_id: str, direction: str, status: str, errors: list[dict[str, Any]], now: datetime
+) -> dict[str, Any]:
+    return {"id": new_id(), "message_id": message_id, "apprec_id": apprec_id, "direction": direction,
+            "status": status, "errors": errors, "created_at": now}  # fmt: skip
 
 
 def add_translation(
@@ -81,6 +102,18 @@ def lock_message(conn: Connection, message_id: str) -> StoredMessage | None:
         query = query.with_for_update()
     row = conn.execute(query).first()
     return None if row is None else StoredMessage.from_row(row)
+
+
+def lock_messages(conn: Connection, message_ids: list[str]) -> list[StoredMessage]:
+    """``lock_message`` for many messages with one query, rows locked in id order (no deadlock)."""
+    if not message_ids:
+        return []
+    query = (
+        select(*MESSAGE_COLUMNS).where(messages.c.id.in_(sorted(set(message_ids)))).order_by(messages.c.id)
+    )
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return [StoredMessage.from_row(row) for row in conn.execute(query)]
 
 
 def overdue_apprecs(conn: Connection, now: datetime, limit: int = 500) -> list[str]:

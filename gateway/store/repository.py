@@ -429,6 +429,20 @@ def mark_delivered(conn: Connection, due: Mapping[str, datetime | None], now: da
         conn.execute(_DELIVERED, [{"b_id": mid, "b_now": now, "b_due": at} for mid, at in due.items()])
 
 
+_COMPLETED = (
+    update(messages)
+    .where(messages.c.id == bindparam("b_id"))
+    .values(updated_at=bindparam("b_now"), status=str(Status.DELIVERED), completed_at=bindparam("b_now"))
+)
+
+
+def mark_completed(conn: Connection, message_ids: list[str], now: datetime) -> None:
+    """Status ``delivered`` (completed now) for received messages every destination took, with one
+    statement for all of them."""
+    if message_ids:
+        conn.execute(_COMPLETED, [{"b_id": mid, "b_now": now} for mid in message_ids])
+
+
 def list_events(conn: Connection, message_id: str) -> list[dict[str, Any]]:
     query = select(events).where(events.c.message_id == message_id).order_by(events.c.id)
     return [

@@ -126,3 +126,24 @@ def test_a_worker_killed_while_it_settles_a_batch_leaves_nothing_and_the_next_st
         [pid] = _patient_ids(gw, mid)
         assert gw.get(f"/fhir/Patient/{pid}")["meta"]["versionId"] == "1", "stored once"
         assert gw.events(mid).count("apprec.produced") == 1
+
+
+def test_a_message_whose_apprec_cannot_be_built_does_not_keep_the_rest_of_its_batch_from_theirs(
+    database_url: str, gateway_factory: GatewayFactory
+) -> None:
+    gw = gateway_factory(database_url, FHIR_STORE_ROUTES)
+    ok_a, pruned, ok_b = (gw.post(hodemelding(patient_seed=s)).json()["id"] for s in (31, 32, 33))
+    with gw.services.engine.begin() as conn:  # its bytes are gone by the time it is delivered
+        conn.execute(update(messages).where(messages.c.id == pruned).values(raw=b"", pruned_at=gw.clock()))
+
+    assert gw.worker.deliver_due() == 3  # one batch
+
+    for mid in (ok_a, ok_b):
+        message = gw.get(f"/messages/{mid}")
+        assert message["status"] == "delivered" and message["apprec"]["status"] == "1"
+        assert gw.events(mid).count("apprec.produced") == 1
+    message = gw.get(f"/messages/{pruned}")
+    assert message["status"] == "delivered" and message["apprec"] is None
+    events = gw.events(pruned)
+    assert "apprec.impossible" in events and "apprec.produced" not in events
+    assert events.index("delivered") < events.index("apprec.impossible")
