@@ -9,7 +9,8 @@ Every request body and file read as JSON goes through ``read_json``. Each refusa
 The cheap checks come first, on the document with its strings blanked out (a regular expression, in
 C): how many values it can hold at most, the longest number, NaN and Infinity. Only then does the
 standard parser run, with depth caught where it recurses too far, and a walk of the parsed value
-(bounded by the value count) checks depth and strings.
+(bounded by the value count) checks depth and strings; the strings only when the document could hold
+one past a limit (longer than the document allows, or a surrogate escape).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from samband.kernel.errors import ParseError
 NOT_JSON = frozenset({"json.invalid", "json.encoding"})  # not JSON at all, as opposed to past a limit
 _STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.DOTALL)
 _NUMBER = re.compile(rb"[-+0-9.eE]*")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")  # \uD800-\uDFFF (or a text that looks like it)
 _NUMBER_CHARS = bytes(ord("0") if chr(b) in "0123456789.eE+-" else ord(" ") for b in range(256))
 
 
@@ -185,6 +187,27 @@ def _walk(data: Any, limits: JsonLimits) -> None:
                 stack.append((item, depth + 1, (place, str(key))))
 
 
+def _strings_within_limits(data: bytes, limits: JsonLimits) -> bool:
+    """True when no string of ``data`` can break a limit, so the walk need not look at them: none is
+    longer than the document (a character takes at least one byte, an escape more), and a lone
+    surrogate can only come from a ``\\uD800``-``\\uDFFF`` escape (UTF-8 has none)."""
+    return len(data) <= limits.max_string_chars and _SURROGATE_ESCAPE.search(data) is None
+
+
+def _deep(data: Any, limits: JsonLimits) -> bool:
+    """Whether containers of the parsed value nest deeper than the limit (``_walk`` says where)."""
+    stack: list[tuple[Any, int]] = [(data, 0)] if isinstance(data, dict | list) else []
+    while stack:
+        value, depth = stack.pop()
+        if depth >= limits.max_depth:
+            return True
+        for item in value.values() if type(value) is dict else value:
+            kind = type(item)
+            if kind is dict or kind is list:
+                stack.append((item, depth + 1))
+    return False
+
+
 def read_json(raw: bytes | str, limits: JsonLimits | None = None) -> Any:
     """Parse ``raw`` (UTF-8 bytes, a byte-order mark allowed, or text) safely and return its value."""
     bounds = limits or current().json
@@ -207,5 +230,6 @@ def read_json(raw: bytes | str, limits: JsonLimits | None = None) -> Any:
             code="json.too-deep",
             expected=f"at most {bounds.max_depth} levels",
         ) from exc
-    _walk(value, bounds)
+    if not _strings_within_limits(data, bounds) or _deep(value, bounds):
+        _walk(value, bounds)
     return value

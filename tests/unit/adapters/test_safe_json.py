@@ -59,3 +59,9 @@ def test_the_limits_in_force_are_the_ones_applied() -> None:
     with applied(Limits(json=JsonLimits(max_depth=3))):
         assert _refused(raw).code == "json.too-deep"
     assert read_json(raw) == [[[[1]]]]
+
+
+def test_a_surrogate_pair_is_one_character_and_half_of_one_is_refused_in_keys_and_values() -> None:
+    assert read_json(b'["\\ud83d\\ude00", "\\u00e5", "\\\\ud800"]') == ["\U0001f600", "\u00e5", "\\ud800"]
+    assert _refused(b'{"\\udfff": 1}').code == "json.lone-surrogate"
+    assert _refused(b'["\\ud83d\\ude00\\ud83d"]').code == "json.lone-surrogate"
