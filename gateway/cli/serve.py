@@ -67,7 +67,7 @@ def run_serve(host: str, port: int, database_url: str | None, workers: int = 0) 
 def in_workers_by_default(settings: Settings, workers: int) -> Settings:
     """With worker processes, a post is answered once stored and checked and the workers do the rest
     (``process_in_workers``), unless ``SAMBAND_PROCESS_IN_WORKERS`` says otherwise: the API process
-    then only checks and stores (about ten times the posts a second of processing them itself)."""
+    then only checks and stores (about eight times the posts a second of processing them itself)."""
     if not workers or not settings.worker_enabled or "process_in_workers" in settings.model_fields_set:
         return settings
     log.info("worker processes: a post is answered once stored and checked (SAMBAND_PROCESS_IN_WORKERS)")
