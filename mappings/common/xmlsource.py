@@ -45,20 +45,25 @@ def tree_paths(root: etree._Element) -> dict[etree._Element, str]:
     stack = [root]
     while stack:
         parent = stack.pop()
-        base = paths[parent] + "/"
-        kids = list(_elements(parent))
-        names = [local(c) for c in kids]
-        counts: dict[str, int] = {}
-        for name in names:
-            counts[name] = counts.get(name, 0) + 1
-        seen: dict[str, int] = {}
-        for kid, name in zip(kids, names, strict=True):
-            if counts[name] > 1:
-                seen[name] = seen.get(name, 0) + 1
-                name = f"{name}[{seen[name]}]"
-            paths[kid] = base + name
+        for kid, path in child_paths(parent, paths[parent]):
+            paths[kid] = path
             stack.append(kid)
     return paths
+
+
+def child_paths(parent: etree._Element, base: str) -> Iterator[tuple[etree._Element, str]]:
+    """Each element child of ``parent`` (at path ``base``) with its path: ``[n]`` only among namesakes."""
+    kids = list(_elements(parent))
+    names = [local(c) for c in kids]
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    seen: dict[str, int] = {}
+    for kid, name in zip(kids, names, strict=True):
+        if counts[name] > 1:
+            seen[name] = seen.get(name, 0) + 1
+            name = f"{name}[{seen[name]}]"
+        yield kid, f"{base}/{name}"
 
 
 @dataclass
@@ -94,20 +99,8 @@ class Source:
 
     def _name_children(self, parent: etree._Element | None) -> None:
         """The paths of every element child of ``parent`` (whose path is known), as ``tree_paths``."""
-        if parent is None:
-            return
-        base = self.paths[parent] + "/"
-        kids = list(_elements(parent))
-        names = [local(c) for c in kids]
-        counts: dict[str, int] = {}
-        for name in names:
-            counts[name] = counts.get(name, 0) + 1
-        seen: dict[str, int] = {}
-        for kid, name in zip(kids, names, strict=True):
-            if counts[name] > 1:
-                seen[name] = seen.get(name, 0) + 1
-                name = f"{name}[{seen[name]}]"
-            self.paths[kid] = base + name
+        if parent is not None:
+            self.paths.update(child_paths(parent, self.paths[parent]))
 
     def node(self) -> Node:
         return Node(self.root, self)
